@@ -6,7 +6,6 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.health.HealthService;
-import io.vertx.grpc.reflection.ReflectionService;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.Service;
@@ -45,7 +44,7 @@ public final class GrpcEndpoint {
     services.forEach(grpc::addService);
     HealthService health = HealthService.create(vertx);
     grpc.addService(health);
-    grpc.addService(ReflectionService.v1());
+    grpc.addService(new Reflection());
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
         .setPort(port)

@@ -2,13 +2,19 @@ package org.ezshop.rpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.ezshop.identity.v1.ForgetRequest;
@@ -49,6 +55,33 @@ class GrpcEndpointTest {
       assertEquals(List.of("ezshop.identity.v1.IdentityService", "grpc.health.v1.Health",
           "grpc.reflection.v1.ServerReflection"), probe.reflectedServices().stream().sorted().toList());
     }
+  }
+
+  @Test
+  void reflectionAnswersEveryRequestOfAStream() throws Exception {
+    try (GrpcProbe probe = new GrpcProbe(endpoint.port())) {
+      List<ServerReflectionResponse> answers = probe.reflect(List.of(
+          ServerReflectionRequest.newBuilder().setListServices("*").build(),
+          ServerReflectionRequest.newBuilder().setFileContainingSymbol("ezshop.identity.v1.IdentityService").build(),
+          ServerReflectionRequest.newBuilder().setFileContainingSymbol("ezshop.common.v1.DeviceKind").build(),
+          ServerReflectionRequest.newBuilder().setFileByFilename("google/protobuf/timestamp.proto").build(),
+          ServerReflectionRequest.newBuilder().setFileContainingSymbol("ezshop.nope.v1.Nope").build()));
+      assertEquals(5, answers.size());
+      assertEquals("ezshop/identity/v1/identity.proto", fileNames(answers.get(1)).get(0));
+      assertTrue(fileNames(answers.get(1)).containsAll(List.of("ezshop/common/v1/common.proto",
+          "google/protobuf/timestamp.proto")), "imports come along");
+      assertEquals("ezshop/common/v1/common.proto", fileNames(answers.get(2)).get(0));
+      assertEquals(List.of("google/protobuf/timestamp.proto"), fileNames(answers.get(3)));
+      assertEquals(Status.Code.NOT_FOUND.value(), answers.get(4).getErrorResponse().getErrorCode());
+    }
+  }
+
+  private static List<String> fileNames(ServerReflectionResponse response) throws Exception {
+    List<String> names = new ArrayList<>();
+    for (ByteString file : response.getFileDescriptorResponse().getFileDescriptorProtoList()) {
+      names.add(FileDescriptorProto.parseFrom(file).getName());
+    }
+    return names;
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -38,15 +39,22 @@ public final class GrpcProbe implements AutoCloseable {
 
   /** The services listed by grpc.reflection.v1.ServerReflection. */
   public List<String> reflectedServices() throws Exception {
-    CompletableFuture<List<String>> result = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
+    return reflect(List.of(ServerReflectionRequest.newBuilder().setListServices("*").build())).get(0)
+        .getListServicesResponse().getServiceList().stream()
+        .map(ServiceResponse::getName)
+        .collect(Collectors.toList());
+  }
+
+  /** Sends the requests on one reflection stream and returns the answers, in order. */
+  public List<ServerReflectionResponse> reflect(List<ServerReflectionRequest> requests) throws Exception {
+    CompletableFuture<List<ServerReflectionResponse>> result = new CompletableFuture<>();
+    List<ServerReflectionResponse> answers = new CopyOnWriteArrayList<>();
+    StreamObserver<ServerReflectionRequest> stream = ServerReflectionGrpc.newStub(channel)
         .withDeadlineAfter(5, TimeUnit.SECONDS)
         .serverReflectionInfo(new StreamObserver<>() {
           @Override
           public void onNext(ServerReflectionResponse response) {
-            result.complete(response.getListServicesResponse().getServiceList().stream()
-                .map(ServiceResponse::getName)
-                .collect(Collectors.toList()));
+            answers.add(response);
           }
 
           @Override
@@ -56,15 +64,12 @@ public final class GrpcProbe implements AutoCloseable {
 
           @Override
           public void onCompleted() {
-            result.completeExceptionally(new IllegalStateException("no reflection response"));
+            result.complete(answers);
           }
         });
-    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
-    try {
-      return result.get(5, TimeUnit.SECONDS);
-    } finally {
-      requests.onCompleted();
-    }
+    requests.forEach(stream::onNext);
+    stream.onCompleted();
+    return result.get(5, TimeUnit.SECONDS);
   }
 
   @Override

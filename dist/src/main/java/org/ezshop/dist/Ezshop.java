@@ -1,0 +1,96 @@
+package org.ezshop.dist;
+
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.ezshop.rpc.EventLoops;
+import sun.misc.Signal;
+
+/** The `ezshop` launcher: wires the services by hand and runs them until Ctrl-C or SIGTERM. */
+public final class Ezshop {
+
+  private final Vertx vertx;
+  private final Platform platform;
+  private final Duration grace;
+
+  private Ezshop(Vertx vertx, Platform platform, Duration grace) {
+    this.vertx = vertx;
+    this.platform = platform;
+    this.grace = grace;
+  }
+
+  public static void main(String[] args) {
+    Settings settings;
+    try {
+      settings = Settings.parse(List.of(args), System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("ezshop: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (settings.command.equals("help")) {
+      System.out.print(Settings.usage());
+      return;
+    }
+    Ezshop running;
+    try {
+      running = start(settings, System.out);
+    } catch (Exception e) {
+      System.err.println("ezshop: could not start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runnable stop = () -> {
+      running.stop();
+      stopped.countDown();
+    };
+    Signal.handle(new Signal("INT"), signal -> new Thread(stop, "ezshop-stop").start());
+    Signal.handle(new Signal("TERM"), signal -> new Thread(stop, "ezshop-stop").start());
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    System.out.println("ezshop: stopped");
+    System.exit(0);
+  }
+
+  /** Starts what the settings' command names and prints where each service listens. */
+  static Ezshop start(Settings settings, PrintStream out) throws Exception {
+    Vertx vertx = EventLoops.vertx();
+    try {
+      Platform platform = Platform.start(vertx, settings).await(60, TimeUnit.SECONDS);
+      for (Map.Entry<String, Integer> service : platform.ports().entrySet()) {
+        out.printf("ezshop: %s listening on port %d%n", service.getKey(), service.getValue());
+      }
+      out.println("ezshop: ready (Ctrl-C stops)");
+      return new Ezshop(vertx, platform, settings.shutdownGrace());
+    } catch (Exception e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  Map<String, Integer> ports() {
+    return platform.ports();
+  }
+
+  /** Stops accepting calls, lets open streams finish within the grace period, then closes everything. */
+  void stop() {
+    try {
+      platform.close(grace).await(grace.toMillis() + 5000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      System.err.println("ezshop: services did not stop cleanly: " + e.getMessage());
+    }
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("ezshop: Vert.x did not stop cleanly: " + e.getMessage());
+    }
+  }
+}

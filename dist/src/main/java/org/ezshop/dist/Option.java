@@ -1,0 +1,41 @@
+package org.ezshop.dist;
+
+import java.util.Locale;
+
+/** Every setting of the launcher: a flag, an EZSHOP_* variable, or a key in the --config file. */
+enum Option {
+  CONFIG("config", "", "properties file with any of these settings, keyed by flag name (e.g. store-port=7001)"),
+  HOST("host", "0.0.0.0", "address the servers bind"),
+  GATEWAY_PORT("gateway-port", "7000", "gateway gRPC port: EdgeLink for devices, ShopService for apps (0 = any free)"),
+  STORE_PORT("store-port", "7001", "store-svc gRPC port (0 = any free)"),
+  IDENTITY_PORT("identity-port", "7002", "identity-svc gRPC port (0 = any free)"),
+  STORE_TARGET("store-target", "", "host:port of store-svc, for the gateway (default: 127.0.0.1 and the store port)"),
+  IDENTITY_TARGET("identity-target", "", "host:port of identity-svc, for the gateway (default: 127.0.0.1 and the identity port)"),
+  PG_URL("pg-url", "", "PostgreSQL URL for store-svc, postgresql://user:password@host:port/db (default: in-memory store)"),
+  MAX_IMAGE_BYTES("max-image-bytes", "8388608", "largest image identity-svc accepts"),
+  MAX_FRAME_BYTES("max-frame-bytes", "4194304", "largest camera frame the gateway accepts"),
+  SHUTDOWN_GRACE_MS("shutdown-grace-ms", "5000", "how long open streams get to finish on shutdown");
+
+  final String flag;
+  final String defaultValue;
+  final String help;
+
+  Option(String flag, String defaultValue, String help) {
+    this.flag = flag;
+    this.defaultValue = defaultValue;
+    this.help = help;
+  }
+
+  String env() {
+    return "EZSHOP_" + flag.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  static Option byFlag(String flag) {
+    for (Option option : values()) {
+      if (option.flag.equals(flag)) {
+        return option;
+      }
+    }
+    throw new IllegalArgumentException("unknown option --" + flag + " (see ezshop --help)");
+  }
+}

@@ -1,0 +1,73 @@
+package org.ezshop.dist;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.ezshop.gateway.GatewayServer;
+import org.ezshop.identity.IdentityServer;
+import org.ezshop.store.StoreServer;
+
+/** The services one launcher command runs, in one JVM; each listens on its own gRPC port. */
+final class Platform {
+
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final List<Function<Duration, Future<Void>>> closers = new ArrayList<>();
+
+  static Future<Platform> start(Vertx vertx, Settings settings) {
+    Platform platform = new Platform();
+    switch (settings.command) {
+      case "all":
+        return Future.all(StoreServer.start(vertx, settings.store()), IdentityServer.start(vertx, settings.identity()))
+            .compose(both -> {
+              StoreServer store = both.resultAt(0);
+              IdentityServer identity = both.resultAt(1);
+              platform.add("store-svc", store.port(), store::close);
+              platform.add("identity-svc", identity.port(), identity::close);
+              return startGateway(vertx, settings, platform, store.port(), identity.port());
+            })
+            .recover(failure -> platform.close(Duration.ZERO).transform(v -> Future.failedFuture(failure)));
+      case "store":
+        return StoreServer.start(vertx, settings.store())
+            .map(store -> platform.add("store-svc", store.port(), store::close));
+      case "identity":
+        return IdentityServer.start(vertx, settings.identity())
+            .map(identity -> platform.add("identity-svc", identity.port(), identity::close));
+      case "gateway":
+        return startGateway(vertx, settings, platform, settings.store().port(), settings.identity().port());
+      default:
+        return Future.failedFuture(new IllegalArgumentException(
+            "unknown command '" + settings.command + "' (see ezshop --help)"));
+    }
+  }
+
+  private static Future<Platform> startGateway(Vertx vertx, Settings settings, Platform platform, int storePort,
+      int identityPort) {
+    return GatewayServer.start(vertx, settings.gateway(storePort, identityPort))
+        .map(gateway -> platform.add("gateway", gateway.port(), gateway::close));
+  }
+
+  private Platform add(String service, int port, Function<Duration, Future<Void>> closer) {
+    ports.put(service, port);
+    closers.add(0, closer); // close in reverse start order: the gateway before what it calls
+    return this;
+  }
+
+  /** Service name to the port it listens on, in start order. */
+  Map<String, Integer> ports() {
+    return ports;
+  }
+
+  /** Stops accepting calls, gives open streams the grace period, then closes them. */
+  Future<Void> close(Duration grace) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Function<Duration, Future<Void>> closer : closers) {
+      chain = chain.eventually(() -> closer.apply(grace));
+    }
+    return chain;
+  }
+}

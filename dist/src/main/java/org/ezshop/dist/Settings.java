@@ -1,0 +1,174 @@
+package org.ezshop.dist;
+
+import io.vertx.core.net.SocketAddress;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.ezshop.gateway.GatewayConfig;
+import org.ezshop.identity.IdentityConfig;
+import org.ezshop.store.StoreConfig;
+
+/**
+ * The launcher's settings, each taken from the first of: a flag, an EZSHOP_* variable, the --config file,
+ * the default. Turns them into each service's typed config.
+ */
+final class Settings {
+
+  final String command;
+  private final Map<Option, String> values;
+
+  private Settings(String command, Map<Option, String> values) {
+    this.command = command;
+    this.values = values;
+  }
+
+  /** @throws IllegalArgumentException naming the bad flag, variable or file key */
+  static Settings parse(List<String> args, Map<String, String> env) {
+    String command = null;
+    Map<Option, String> flags = new EnumMap<>(Option.class);
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("-h") || arg.equals("--help")) {
+        return new Settings("help", flags);
+      } else if (arg.startsWith("--")) {
+        String name = arg.substring(2);
+        int eq = name.indexOf('=');
+        String value;
+        if (eq >= 0) {
+          value = name.substring(eq + 1);
+          name = name.substring(0, eq);
+        } else if (i + 1 < args.size()) {
+          value = args.get(++i);
+        } else {
+          throw new IllegalArgumentException("--" + name + " needs a value");
+        }
+        flags.put(Option.byFlag(name), value);
+      } else if (command == null) {
+        command = arg;
+      } else {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "' (see ezshop --help)");
+      }
+    }
+    Map<Option, String> values = new EnumMap<>(Option.class);
+    String configFile = flags.getOrDefault(Option.CONFIG, env.getOrDefault(Option.CONFIG.env(), ""));
+    Properties file = configFile.isEmpty() ? new Properties() : load(Path.of(configFile));
+    for (String key : file.stringPropertyNames()) {
+      Option.byFlag(key); // an unknown key is an error, not a silent no-op
+    }
+    for (Option option : Option.values()) {
+      String value = flags.get(option);
+      if (value == null) {
+        value = env.get(option.env());
+      }
+      if (value == null) {
+        value = file.getProperty(option.flag, option.defaultValue);
+      }
+      values.put(option, value.trim());
+    }
+    return new Settings(command == null ? "help" : command, values);
+  }
+
+  StoreConfig store() {
+    String url = values.get(Option.PG_URL);
+    return new StoreConfig(host(), port(Option.STORE_PORT), url.isEmpty() ? Optional.empty() : Optional.of(url));
+  }
+
+  IdentityConfig identity() {
+    return new IdentityConfig(host(), port(Option.IDENTITY_PORT), positive(Option.MAX_IMAGE_BYTES));
+  }
+
+  /** The gateway's config, given where store-svc and identity-svc actually listen when started alongside. */
+  GatewayConfig gateway(int localStorePort, int localIdentityPort) {
+    return new GatewayConfig(host(), port(Option.GATEWAY_PORT),
+        target(Option.STORE_TARGET, localStorePort), target(Option.IDENTITY_TARGET, localIdentityPort),
+        positive(Option.MAX_FRAME_BYTES));
+  }
+
+  Duration shutdownGrace() {
+    return Duration.ofMillis(positive(Option.SHUTDOWN_GRACE_MS));
+  }
+
+  static String usage() {
+    StringBuilder out = new StringBuilder("""
+        Usage: ezshop COMMAND [--option value ...]
+
+        Commands:
+          all        store-svc, identity-svc and the gateway in one JVM, talking gRPC over loopback
+          store      store-svc only
+          identity   identity-svc only
+          gateway    the gateway only (set --store-target and --identity-target)
+          help       this text
+
+        Options (flag, environment variable, default):
+        """);
+    for (Option option : Option.values()) {
+      out.append(String.format("  --%-18s %-26s %s%n      %s%n", option.flag, option.env(),
+          option.defaultValue.isEmpty() ? "" : "[" + option.defaultValue + "]", option.help));
+    }
+    out.append("\nA flag beats its variable, which beats the --config file, which beats the default.\n");
+    return out.toString();
+  }
+
+  private String host() {
+    return values.get(Option.HOST);
+  }
+
+  private int port(Option option) {
+    int port = integer(option);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--" + option.flag + " must be a port from 0 to 65535, not " + port);
+    }
+    return port;
+  }
+
+  private int positive(Option option) {
+    int value = integer(option);
+    if (value <= 0) {
+      throw new IllegalArgumentException("--" + option.flag + " must be positive, not " + value);
+    }
+    return value;
+  }
+
+  private int integer(Option option) {
+    try {
+      return Integer.parseInt(values.get(option));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + option.flag + " (" + option.env() + ") must be a whole number, not '"
+          + values.get(option) + "'");
+    }
+  }
+
+  private SocketAddress target(Option option, int localPort) {
+    String value = values.get(option);
+    if (value.isEmpty()) {
+      return SocketAddress.inetSocketAddress(localPort, "127.0.0.1");
+    }
+    int colon = value.lastIndexOf(':');
+    try {
+      int port = Integer.parseInt(value.substring(colon + 1));
+      if (colon <= 0 || port <= 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return SocketAddress.inetSocketAddress(port, value.substring(0, colon));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + option.flag + " must be host:port, not '" + value + "'");
+    }
+  }
+
+  private static Properties load(Path file) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read --config " + file + ": " + e.getMessage());
+    }
+    return properties;
+  }
+}

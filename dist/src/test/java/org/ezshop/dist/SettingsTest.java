@@ -1,0 +1,70 @@
+package org.ezshop.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+  @Test
+  void defaultsRunEverythingOnTheInMemoryStore() {
+    Settings settings = Settings.parse(List.of("all"), Map.of());
+    assertEquals("all", settings.command);
+    assertEquals(7001, settings.store().port());
+    assertEquals(Optional.empty(), settings.store().pgUrl());
+    assertEquals(7002, settings.identity().port());
+    assertEquals(7000, settings.gateway(7001, 7002).port());
+    assertEquals("127.0.0.1:7001", settings.gateway(7001, 7002).storeTarget().toString());
+  }
+
+  @Test
+  void aFlagBeatsItsVariableWhichBeatsTheFileWhichBeatsTheDefault(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ezshop.properties");
+    Files.writeString(file, "store-port=7101\nidentity-port=7102\ngateway-port=7100\n");
+    Settings settings = Settings.parse(List.of("all", "--config", file.toString(), "--store-port=7201"),
+        Map.of("EZSHOP_STORE_PORT", "7301", "EZSHOP_IDENTITY_PORT", "7302",
+            "EZSHOP_PG_URL", "postgresql://u:p@db:5432/ezshop"));
+    assertEquals(7201, settings.store().port());
+    assertEquals(7302, settings.identity().port());
+    assertEquals(7100, settings.gateway(0, 0).port());
+    assertEquals(Optional.of("postgresql://u:p@db:5432/ezshop"), settings.store().pgUrl());
+  }
+
+  @Test
+  void badSettingsAreNamed(@TempDir Path dir) throws Exception {
+    assertMessage("unknown option --stor-port", () -> Settings.parse(List.of("all", "--stor-port", "1"), Map.of()));
+    assertMessage("--store-port (EZSHOP_STORE_PORT) must be a whole number, not 'x'",
+        () -> Settings.parse(List.of("all"), Map.of("EZSHOP_STORE_PORT", "x")).store());
+    assertMessage("--gateway-port must be a port from 0 to 65535, not 70000",
+        () -> Settings.parse(List.of("all", "--gateway-port", "70000"), Map.of()).gateway(1, 2));
+    assertMessage("--store-target must be host:port, not 'db'",
+        () -> Settings.parse(List.of("gateway", "--store-target", "db"), Map.of()).gateway(1, 2));
+    assertMessage("--host needs a value", () -> Settings.parse(List.of("all", "--host"), Map.of()));
+    Path file = dir.resolve("bad.properties");
+    Files.writeString(file, "store_port=1\n");
+    assertMessage("unknown option --store_port", () -> Settings.parse(List.of("all", "--config", file.toString()), Map.of()));
+  }
+
+  @Test
+  void helpDocumentsEveryFlagAndVariable() {
+    assertEquals("help", Settings.parse(List.of("--help"), Map.of()).command);
+    String usage = Settings.usage();
+    for (Option option : Option.values()) {
+      assertTrue(usage.contains("--" + option.flag) && usage.contains(option.env()), option.flag);
+    }
+    assertTrue(usage.contains("EZSHOP_PG_URL"));
+  }
+
+  private static void assertMessage(String expected, Runnable parse) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, parse::run);
+    assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+  }
+}

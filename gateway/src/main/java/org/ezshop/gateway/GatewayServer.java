@@ -1,0 +1,65 @@
+package org.ezshop.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.grpc.client.GrpcClient;
+import java.time.Duration;
+import java.util.List;
+import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
+import org.ezshop.edge.v1.EdgeLinkServiceService;
+import org.ezshop.identity.v1.IdentityServiceGrpcService;
+import org.ezshop.rpc.GrpcEndpoint;
+import org.ezshop.shop.v1.ShopServiceGrpcService;
+import org.ezshop.shop.v1.ShopServiceService;
+import org.ezshop.store.v1.StoreServiceGrpcService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The gateway: EdgeLink for devices and ShopService for apps, over gRPC; talks to the services over gRPC. */
+public final class GatewayServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+  private static final int ENVELOPE_BYTES = 4096;
+  private static final int CONNECT_TIMEOUT_MS = 2000;
+
+  private final GrpcEndpoint endpoint;
+  private final GrpcClient client;
+
+  private GatewayServer(GrpcEndpoint endpoint, GrpcClient client) {
+    this.endpoint = endpoint;
+    this.client = client;
+  }
+
+  public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config) {
+    GrpcClient client = GrpcClient.client(vertx, new HttpClientOptions()
+        .setHttp2ClearTextUpgrade(false) // prior knowledge, as every gRPC server here speaks h2c
+        .setConnectTimeout(CONNECT_TIMEOUT_MS));
+    // The gateway is only as healthy as the services it needs.
+    DownstreamHealth store = new DownstreamHealth(client, config.storeTarget(), StoreServiceGrpcService.SERVICE_NAME);
+    DownstreamHealth identity = new DownstreamHealth(client, config.identityTarget(),
+        IdentityServiceGrpcService.SERVICE_NAME);
+    // No EdgeLink or Shop method is bound yet: calls answer UNIMPLEMENTED while reflection lists the whole API.
+    return GrpcEndpoint.start(vertx, config.host(), config.port(), (long) config.maxFrameBytes() + ENVELOPE_BYTES,
+            List.of(EdgeLinkServiceGrpcService.builder(new EdgeLinkServiceService()).build(),
+                ShopServiceGrpcService.builder(new ShopServiceService()).build()))
+        .map(endpoint -> {
+          endpoint.health()
+              .register(EdgeLinkServiceGrpcService.SERVICE_NAME, store::serving)
+              .register(ShopServiceGrpcService.SERVICE_NAME,
+                  () -> Future.all(store.serving(), identity.serving()).map(all -> all.<Boolean>resultAt(0)
+                      && all.<Boolean>resultAt(1)));
+          LOG.info("event=started service=gateway port={} store={} identity={}", endpoint.port(),
+              config.storeTarget(), config.identityTarget());
+          return new GatewayServer(endpoint, client);
+        });
+  }
+
+  public int port() {
+    return endpoint.port();
+  }
+
+  public Future<Void> close(Duration grace) {
+    return endpoint.close(grace).compose(v -> client.close());
+  }
+}

@@ -1,0 +1,68 @@
+package org.ezshop.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.ezshop.rpc.EventLoops;
+import org.ezshop.testing.GrpcProbe;
+import org.ezshop.testing.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class StoreServerTest {
+
+  private static final String SERVICE = "ezshop.store.v1.StoreService";
+  private Vertx vertx;
+
+  @BeforeEach
+  void vertx() {
+    vertx = EventLoops.vertx();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void inMemoryStoreServesHealthAndReflection() throws Exception {
+    StoreServer server = start(Optional.empty());
+    try (GrpcProbe probe = new GrpcProbe(server.port())) {
+      assertEquals(ServingStatus.SERVING, probe.health(SERVICE));
+      assertTrue(probe.reflectedServices().contains(SERVICE));
+    } finally {
+      server.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void servingOnPostgresql() throws Exception {
+    StoreServer server = start(Optional.of(TestPostgres.url()));
+    try (GrpcProbe probe = new GrpcProbe(server.port())) {
+      assertEquals(ServingStatus.SERVING, probe.health(SERVICE));
+    } finally {
+      server.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void notServingWhilePostgresqlIsUnreachable() throws Exception {
+    // Port 1 on loopback refuses connections at once.
+    StoreServer server = start(Optional.of("postgresql://ezshop:x@127.0.0.1:1/ezshop"));
+    try (GrpcProbe probe = new GrpcProbe(server.port())) {
+      assertEquals(ServingStatus.NOT_SERVING, probe.health(SERVICE));
+    } finally {
+      server.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private StoreServer start(Optional<String> pgUrl) throws Exception {
+    return StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, pgUrl)).await(10, TimeUnit.SECONDS);
+  }
+}
