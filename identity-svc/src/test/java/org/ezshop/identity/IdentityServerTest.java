@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.ezshop.identity.v1.IdentifyRequest;
-import org.ezshop.identity.v1.IdentityServiceGrpc;
 import org.ezshop.rpc.EventLoops;
 import org.ezshop.testing.GrpcProbe;
 import org.junit.jupiter.api.AfterEach;
@@ -46,14 +43,15 @@ class IdentityServerTest {
   }
 
   @Test
-  void imagesOverTheLimitAreRefusedBeforeTheServiceSeesThem() throws Exception {
+  void requestsOverTheImageLimitAreRefusedWithResourceExhausted() throws Exception {
     try (GrpcProbe probe = new GrpcProbe(server.port())) {
-      IdentifyRequest huge = IdentifyRequest.newBuilder().setImage(ByteString.copyFrom(new byte[2 * MAX_IMAGE])).build();
-      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-          () -> IdentityServiceGrpc.newBlockingStub(probe.channel()).identify(huge));
+      // Identify is not bound yet, so the limit is shown on a bound method of the same server.
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> probe.health("x".repeat(2 * MAX_IMAGE)));
       assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
-      // The connection survives: the server still answers.
-      assertEquals(ServingStatus.SERVING, probe.health(""));
+      assertEquals(ServingStatus.SERVING, probe.health(""), "the connection survives");
+      // Just under the limit is read (and answered: no such service).
+      StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> probe.health("x".repeat(MAX_IMAGE)));
+      assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
     }
   }
 }

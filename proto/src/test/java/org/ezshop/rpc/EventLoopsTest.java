@@ -15,8 +15,8 @@ class EventLoopsTest {
         .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
         .setMaxEventLoopExecuteTime(20).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
     try {
-      vertx.runOnContext(v -> sleep(300));
-      Thread.sleep(400);
+      vertx.runOnContext(v -> sleep(100));
+      Thread.sleep(200);
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
