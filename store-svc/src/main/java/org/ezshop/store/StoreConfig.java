@@ -5,11 +5,14 @@ import java.util.Optional;
 /**
  * Settings of store-svc.
  *
- * @param host  address to bind
- * @param port  gRPC port (0 picks a free one)
- * @param pgUrl PostgreSQL URL (postgresql://user:pass@host:port/db); empty runs on the in-memory store
+ * @param host          address to bind
+ * @param port          gRPC port (0 picks a free one)
+ * @param pgUrl         PostgreSQL URL (postgresql://user:pass@host:port/db); empty runs on the in-memory store
+ * @param managerToken  bearer token of managers and of the services that call store-svc
+ * @param sessionSecret key that signs shopper session tokens, shared with the gateway (at least 32 bytes)
  */
-public record StoreConfig(String host, int port, Optional<String> pgUrl) {
+public record StoreConfig(String host, int port, Optional<String> pgUrl, String managerToken, byte[] sessionSecret) {
 
   public static final int DEFAULT_PORT = 7001;
+  public static final int POOL_SIZE = 8;
 }

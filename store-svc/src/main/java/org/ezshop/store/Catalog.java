@@ -1,0 +1,155 @@
+package org.ezshop.store;
+
+import static io.vertx.core.Future.failedFuture;
+import static io.vertx.core.Future.succeededFuture;
+
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.ezshop.store.v1.Device;
+import org.ezshop.store.v1.Item;
+import org.ezshop.store.v1.ListItemsResponse;
+import org.ezshop.store.v1.ShelfRow;
+import org.ezshop.store.v1.ShelfSensor;
+import org.ezshop.store.v1.Shopper;
+import org.ezshop.store.v1.StoreEvent;
+
+/** What the store sells and how it is laid out: items, shelf rows, shoppers and devices. */
+public final class Catalog {
+
+  private final Transactions store;
+
+  public Catalog(Transactions store) {
+    this.store = store;
+  }
+
+  public Future<Item> createItem(Item item) {
+    Item created = item.toBuilder().setUpdatedAt(Stamps.now()).build();
+    return store.inTx(tx -> tx.insertItem(created).map(v -> {
+      tx.publish(StoreEvent.newBuilder().setItem(created).build());
+      return created;
+    })).recover(Catalog::conflictAsExists);
+  }
+
+  /** Replaces the fields named in {@code paths} (all of them when empty). */
+  public Future<Item> updateItem(Item patch, List<String> paths) {
+    return store.inTx(tx -> tx.item(patch.getSku()).compose(found -> {
+      if (found.isEmpty()) {
+        return failedFuture(Failures.notFound("item.sku: no item " + patch.getSku()));
+      }
+      Item.Builder item = found.get().toBuilder();
+      boolean all = paths.isEmpty();
+      if (all || paths.contains("name")) {
+        item.setName(patch.getName());
+      }
+      if (all || paths.contains("price")) {
+        item.setPrice(patch.getPrice());
+      }
+      if (all || paths.contains("stock")) {
+        item.setStock(patch.getStock());
+      }
+      if (all || paths.contains("image_url")) {
+        item.setImageUrl(patch.getImageUrl());
+      }
+      if (all || paths.contains("low_stock_threshold")) {
+        item.setLowStockThreshold(patch.getLowStockThreshold());
+      }
+      Item updated = item.setUpdatedAt(Stamps.now()).build();
+      tx.publish(StoreEvent.newBuilder().setItem(updated).build());
+      return tx.updateItem(updated).map(updated);
+    }));
+  }
+
+  public Future<ListItemsResponse> listItems(int pageSize, String pageToken) {
+    return store.inTx(tx -> tx.items(pageToken, pageSize)).map(items -> ListItemsResponse.newBuilder()
+        .addAllItems(items)
+        .setNextPageToken(pageSize > 0 && items.size() == pageSize ? items.get(items.size() - 1).getSku() : "")
+        .build());
+  }
+
+  public Future<Item> adjustStock(String sku, long delta, String reason, String idempotencyKey) {
+    return store.inTx(tx -> tx.item(sku).compose(found -> {
+      if (found.isEmpty()) {
+        return failedFuture(Failures.invalid("sku", "no item " + sku));
+      }
+      Future<Boolean> fresh = idempotencyKey.isEmpty() ? succeededFuture(true)
+          : tx.recordAdjustment(idempotencyKey, sku, delta, reason);
+      return fresh.compose(apply -> apply ? tx.addStock(sku, delta).map(after -> {
+        tx.publish(StoreEvent.newBuilder().setItem(after).build());
+        return after;
+      }) : succeededFuture(found.get()));
+    }));
+  }
+
+  public Future<ShelfRow> putShelfRow(ShelfRow row) {
+    return store.inTx(tx -> tx.item(row.getSku()).compose(item -> {
+      if (item.isEmpty()) {
+        return failedFuture(Failures.invalid("row.sku", "no item " + row.getSku()));
+      }
+      return tx.rows().compose(rows -> {
+        Map<String, String> owner = new HashMap<>();
+        rows.stream().filter(r -> !r.getRowId().equals(row.getRowId()))
+            .forEach(r -> r.getSensorsList().forEach(s -> owner.put(s.getSensorId(), r.getRowId())));
+        for (ShelfSensor sensor : row.getSensorsList()) {
+          if (owner.containsKey(sensor.getSensorId())) {
+            return failedFuture(Failures.invalid("row.sensors", "sensor " + sensor.getSensorId()
+                + " already measures row " + owner.get(sensor.getSensorId())));
+          }
+        }
+        return tx.putRow(row).map(row);
+      });
+    }));
+  }
+
+  public Future<List<ShelfRow>> listShelfRows() {
+    return store.inTx(Tx::rows);
+  }
+
+  public Future<Shopper> registerShopper(String name, String faceId, String pushToken) {
+    Shopper shopper = Shopper.newBuilder().setShopperId(Ledger.newId("s")).setName(name).setFaceId(faceId)
+        .setPushToken(pushToken).setRegisteredAt(Stamps.now()).build();
+    return store.inTx(tx -> tx.insertShopper(shopper).map(v -> {
+      tx.publish(StoreEvent.newBuilder().setShopper(shopper).build());
+      return shopper;
+    })).recover(Catalog::conflictAsExists);
+  }
+
+  public Future<List<Shopper>> listShoppers(boolean inStoreOnly, String faceId) {
+    return store.inTx(Tx::shoppers).map(all -> all.stream()
+        .filter(s -> !inStoreOnly || s.getInStore())
+        .filter(s -> faceId.isEmpty() || s.getFaceId().equals(faceId))
+        .toList());
+  }
+
+  public Future<Device> registerDevice(Device device, String token) {
+    Device registered = device.toBuilder().setRegisteredAt(Stamps.now()).build();
+    return store.inTx(tx -> tx.putDevice(registered, hash(token)).map(registered))
+        .recover(Catalog::conflictAsExists);
+  }
+
+  public Future<List<Device>> listDevices() {
+    return store.inTx(Tx::devices);
+  }
+
+  public Future<Device> authenticateDevice(String token) {
+    return store.inTx(tx -> tx.deviceByToken(hash(token))).compose(device -> device
+        .<Future<Device>>map(Future::succeededFuture)
+        .orElseGet(() -> failedFuture(Failures.unauthenticated("no device has this token"))));
+  }
+
+  static byte[] hash(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static <T> Future<T> conflictAsExists(Throwable failure) {
+    return failedFuture(failure instanceof Tx.Conflict ? Failures.exists(failure.getMessage()) : failure);
+  }
+}

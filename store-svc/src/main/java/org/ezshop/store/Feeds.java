@@ -1,0 +1,91 @@
+package org.ezshop.store;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.server.GrpcServerRequest;
+import java.util.Optional;
+import java.util.Set;
+
+import org.ezshop.store.v1.CartUpdate;
+import org.ezshop.store.v1.Resync;
+import org.ezshop.store.v1.StoreEvent;
+import org.ezshop.store.v1.StoreEventKind;
+import org.ezshop.store.v1.WatchCartRequest;
+import org.ezshop.store.v1.WatchRequest;
+
+/** The live streams: Watch (store events for managers) and WatchCart (one shopper's cart). */
+final class Feeds {
+
+  private Feeds() {
+  }
+
+  static void watch(Vertx vertx, EventFeed feed, WatchRequest request, GrpcServerRequest<WatchRequest, StoreEvent> call,
+      int buffer) {
+    Set<StoreEventKind> kinds = Set.copyOf(request.getKindsList());
+    Watcher<StoreEvent> watcher = new Watcher<>(context(vertx), call.response(),
+        event -> kinds.isEmpty() || kinds.contains(kind(event)) ? Optional.of(event) : Optional.empty(),
+        skipped -> Future.succeededFuture(StoreEvent.newBuilder().setResync(Resync.newBuilder().setSkipped(skipped)).build()),
+        buffer);
+    Runnable unsubscribe = feed.subscribe(watcher::offer);
+    onEnd(call, unsubscribe);
+    watcher.start(Optional.empty());
+  }
+
+  static Future<Void> watchCart(Vertx vertx, EventFeed feed, Ledger ledger, String shopperId,
+      GrpcServerRequest<WatchCartRequest, CartUpdate> call, int buffer) {
+    Watcher<CartUpdate> watcher = new Watcher<>(context(vertx), call.response(),
+        event -> cartUpdate(shopperId, event),
+        skipped -> ledger.cart(shopperId).map(cart -> CartUpdate.newBuilder().setCart(cart).setSnapshot(true).build()),
+        buffer);
+    // Subscribe before reading the snapshot, so that nothing committed in between is missed.
+    Runnable unsubscribe = feed.subscribe(watcher::offer);
+    onEnd(call, unsubscribe);
+    return ledger.cart(shopperId)
+        .onSuccess(cart -> watcher.start(Optional.of(CartUpdate.newBuilder().setCart(cart).setSnapshot(true).build())))
+        .onFailure(failure -> unsubscribe.run())
+        .mapEmpty();
+  }
+
+  private static Optional<CartUpdate> cartUpdate(String shopperId, StoreEvent event) {
+    if (event.hasCart() && event.getCart().getCart().getShopperId().equals(shopperId)) {
+      return Optional.of(CartUpdate.newBuilder().setCart(event.getCart().getCart()).setEvent(event.getCart().getEvent()).build());
+    }
+    if (event.hasReceipt() && event.getReceipt().getShopperId().equals(shopperId)) {
+      return Optional.of(CartUpdate.newBuilder().setCart(Carts.cart(shopperId, "", java.util.List.of(), 0))
+          .setReceipt(event.getReceipt()).build());
+    }
+    return Optional.empty();
+  }
+
+  private static void onEnd(GrpcServerRequest<?, ?> call, Runnable unsubscribe) {
+    call.errorHandler(error -> unsubscribe.run());
+    call.response().exceptionHandler(failure -> unsubscribe.run());
+  }
+
+  private static Context context(Vertx vertx) {
+    return vertx.getOrCreateContext();
+  }
+
+  static StoreEventKind kind(StoreEvent event) {
+    switch (event.getBodyCase()) {
+      case ITEM:
+        return StoreEventKind.STORE_EVENT_KIND_STOCK;
+      case VISIT:
+        return StoreEventKind.STORE_EVENT_KIND_VISIT;
+      case CART:
+        return StoreEventKind.STORE_EVENT_KIND_CART;
+      case RECEIPT:
+        return StoreEventKind.STORE_EVENT_KIND_RECEIPT;
+      case ALERT:
+        return StoreEventKind.STORE_EVENT_KIND_ALERT;
+      case REVIEW:
+        return StoreEventKind.STORE_EVENT_KIND_REVIEW;
+      case SHOPPER:
+        return StoreEventKind.STORE_EVENT_KIND_SHOPPER;
+      default:
+        return StoreEventKind.STORE_EVENT_KIND_UNSPECIFIED;
+    }
+  }
+
+}

@@ -1,0 +1,111 @@
+package org.ezshop.store;
+
+import com.google.protobuf.ProtocolMessageEnum;
+import java.util.Set;
+import org.ezshop.common.v1.Calibration;
+import org.ezshop.common.v1.CameraRole;
+import org.ezshop.common.v1.DeviceKind;
+import org.ezshop.common.v1.Money;
+import org.ezshop.common.v1.SensorType;
+import org.ezshop.store.v1.CartEvent;
+import org.ezshop.store.v1.Item;
+import org.ezshop.store.v1.RegisterDeviceRequest;
+import org.ezshop.store.v1.ShelfRow;
+import org.ezshop.store.v1.ShelfSensor;
+
+/** Shape checks on requests, before any state is read: INVALID_ARGUMENT naming the field. */
+final class Requests {
+
+  static final Set<String> ITEM_FIELDS = Set.of("name", "price", "stock", "image_url", "low_stock_threshold");
+
+  private Requests() {
+  }
+
+  static void require(boolean ok, String field, String problem) {
+    if (!ok) {
+      throw Failures.invalid(field, problem);
+    }
+  }
+
+  static String text(String value, String field) {
+    require(!value.isBlank(), field, "required");
+    require(value.length() <= 256, field, "longer than 256 characters");
+    return value;
+  }
+
+  static void known(ProtocolMessageEnum value, String field) {
+    require(value.getNumber() > 0, field, "required");
+  }
+
+  static void money(Money money, String field) {
+    require(money.getMinorUnits() >= 0, field + ".minor_units", "must be >= 0, not " + money.getMinorUnits());
+    require(money.getCurrency().matches("[A-Z]{3}"), field + ".currency", "must be an ISO 4217 code like USD");
+  }
+
+  static void item(Item item, Set<String> fields) {
+    text(item.getSku(), "item.sku");
+    if (fields.contains("name")) {
+      text(item.getName(), "item.name");
+    }
+    if (fields.contains("price")) {
+      require(item.hasPrice(), "item.price", "required");
+      money(item.getPrice(), "item.price");
+    }
+    if (fields.contains("stock")) {
+      require(item.getStock() >= 0, "item.stock", "must be >= 0, not " + item.getStock());
+    }
+    if (fields.contains("low_stock_threshold")) {
+      require(item.getLowStockThreshold() >= 0, "item.low_stock_threshold", "must be >= 0");
+    }
+  }
+
+  static void row(ShelfRow row) {
+    text(row.getRowId(), "row.row_id");
+    text(row.getSku(), "row.sku");
+    require(row.getSensorsCount() > 0, "row.sensors", "at least one sensor");
+    Calibration c = row.getCalibration();
+    for (int i = 0; i < row.getSensorsCount(); i++) {
+      ShelfSensor sensor = row.getSensors(i);
+      String field = "row.sensors[" + i + "]";
+      text(sensor.getSensorId(), field + ".sensor_id");
+      text(sensor.getDeviceId(), field + ".device_id");
+      known(sensor.getType(), field + ".type");
+      if (sensor.getType() == SensorType.SENSOR_TYPE_ULTRASONIC) {
+        positive(c.getEmptyDistanceMm(), "row.calibration.empty_distance_mm");
+        positive(c.getItemDepthMm(), "row.calibration.item_depth_mm");
+      } else if (sensor.getType() == SensorType.SENSOR_TYPE_WEIGHT) {
+        positive(c.getUnitWeightG(), "row.calibration.unit_weight_g");
+        require(Float.isFinite(c.getTareG()), "row.calibration.tare_g", "must be a number");
+      }
+    }
+    require(c.getCapacity() >= 0, "row.calibration.capacity", "must be >= 0");
+    for (int i = 0; i < row.getCameraIdsCount(); i++) {
+      text(row.getCameraIds(i), "row.camera_ids[" + i + "]");
+    }
+  }
+
+  static void device(RegisterDeviceRequest request) {
+    text(request.getDeviceId(), "device_id");
+    known(request.getKind(), "kind");
+    if (request.getKind() == DeviceKind.DEVICE_KIND_CAMERA) {
+      known(request.getCameraRole(), "camera_role");
+    } else {
+      require(request.getCameraRole() == CameraRole.CAMERA_ROLE_UNSPECIFIED, "camera_role", "only cameras have one");
+    }
+    require(request.getToken().length() >= 16, "token", "must be at least 16 characters");
+  }
+
+  static void cartEvent(CartEvent event, String field) {
+    text(event.getIdempotencyKey(), field + ".idempotency_key");
+    text(event.getShopperId(), field + ".shopper_id");
+    text(event.getSku(), field + ".sku");
+    require(event.getQuantityDelta() != 0, field + ".quantity_delta", "must not be 0");
+    require(Float.isFinite(event.getConfidence()) && event.getConfidence() >= 0 && event.getConfidence() <= 1,
+        field + ".confidence", "must be from 0 to 1");
+    known(event.getCause(), field + ".cause");
+  }
+
+  private static void positive(float value, String field) {
+    require(Float.isFinite(value) && value > 0, field, "must be a number > 0, not " + value);
+  }
+}

@@ -1,0 +1,126 @@
+package org.ezshop.store;
+
+import static io.vertx.core.Future.failedFuture;
+import static io.vertx.core.Future.succeededFuture;
+
+import io.vertx.core.Future;
+import java.util.Optional;
+import org.ezshop.store.v1.CartEvent;
+import org.ezshop.store.v1.CartEventCause;
+import org.ezshop.store.v1.Receipt;
+import org.ezshop.store.v1.ResolveReviewResponse;
+import org.ezshop.store.v1.Review;
+import org.ezshop.store.v1.ReviewReason;
+import org.ezshop.store.v1.ReviewState;
+import org.ezshop.store.v1.StoreEvent;
+
+/** The review queue: events the platform was unsure of, and a person's decision on each. */
+public final class Reviews {
+
+  private final Transactions store;
+
+  public Reviews(Transactions store) {
+    this.store = store;
+  }
+
+  static Future<Review> open(Tx tx, ReviewReason reason, CartEvent event, String note) {
+    Review review = Review.newBuilder().setReviewId(Ledger.newId("rv")).setReason(reason)
+        .setState(ReviewState.REVIEW_STATE_OPEN).setEvent(event).setCreatedAt(Stamps.now()).setNote(note).build();
+    tx.publish(StoreEvent.newBuilder().setReview(review).build());
+    return tx.putReview(review).map(review);
+  }
+
+  public Future<Review> create(ReviewReason reason, CartEvent event, String note) {
+    return store.inTx(tx -> open(tx, reason, event, note));
+  }
+
+  public Future<java.util.List<Review>> list(boolean openOnly) {
+    return store.inTx(tx -> tx.reviews(openOnly));
+  }
+
+  /**
+   * Assigns the event to a shopper (moving it from whoever it was charged to) or dismisses it (reversing any
+   * charge). A visit that has ended gets a correction line on its receipt instead of a cart change.
+   */
+  public Future<ResolveReviewResponse> resolve(String reviewId, Optional<String> assignTo) {
+    return store.inTx(tx -> tx.review(reviewId).compose(found -> {
+      if (found.isEmpty()) {
+        return failedFuture(Failures.notFound("review_id: no review " + reviewId));
+      }
+      Review review = found.get();
+      if (review.getState() != ReviewState.REVIEW_STATE_OPEN) {
+        return failedFuture(Failures.precondition("review " + reviewId + " is already " + review.getState()));
+      }
+      CartEvent event = review.getEvent();
+      String charged = review.getReason() == ReviewReason.REVIEW_REASON_AMBIGUOUS ? event.getShopperId() : "";
+      ResolveReviewResponse.Builder response = ResolveReviewResponse.newBuilder();
+      Future<Void> moves = succeededFuture();
+      if (!charged.isEmpty() && !assignTo.equals(Optional.of(charged))) {
+        moves = move(tx, review, charged, -event.getQuantityDelta(), "undo", response);
+      }
+      if (assignTo.isPresent() && !assignTo.get().equals(charged)) {
+        moves = moves.compose(v -> move(tx, review, assignTo.get(), event.getQuantityDelta(), "to:" + assignTo.get(),
+            response));
+      }
+      Review resolved = review.toBuilder()
+          .setState(assignTo.isPresent() ? ReviewState.REVIEW_STATE_ASSIGNED : ReviewState.REVIEW_STATE_DISMISSED)
+          .setResolvedAt(Stamps.now())
+          .setResolvedShopperId(assignTo.orElse(""))
+          .build();
+      return moves.compose(v -> tx.putReview(resolved)).map(v -> {
+        tx.publish(StoreEvent.newBuilder().setReview(resolved).build());
+        return response.setReview(resolved).build();
+      });
+    }));
+  }
+
+  private static Future<Void> move(Tx tx, Review review, String shopperId, int delta, String suffix,
+      ResolveReviewResponse.Builder response) {
+    CartEvent event = review.getEvent().toBuilder()
+        .setIdempotencyKey("review:" + review.getReviewId() + ":" + suffix)
+        .setShopperId(shopperId)
+        .setQuantityDelta(delta)
+        .setCause(CartEventCause.CART_EVENT_CAUSE_REVIEW)
+        .setConfidence(1)
+        .setEventId(0)
+        .build();
+    return tx.shopper(shopperId).compose(shopper -> shopper.isEmpty()
+        ? failedFuture(Failures.notFound("assign_to_shopper_id: no shopper " + shopperId))
+        : tx.item(event.getSku()).map(Optional::orElseThrow)).compose(item -> tx.openVisit(shopperId).compose(open -> {
+          if (open.isPresent()) {
+            return tx.cartLines(open.get().getVisitId()).compose(lines -> {
+              var held = lines.stream().filter(l -> l.getSku().equals(item.getSku())).findFirst().orElse(null);
+              if ((held == null ? 0 : held.getQuantity()) + delta < 0) {
+                return failedFuture(Failures.precondition("shopper " + shopperId + " does not hold " + -delta + " of "
+                    + item.getSku()));
+              }
+              return tx.recordEvent(event, open.get().getVisitId(), false)
+                  .compose(id -> Ledger.applyToCart(tx, open.get(), item, held,
+                      event.toBuilder().setEventId(id.orElseThrow()).build()))
+                  .map(cart -> {
+                    response.addCarts(cart);
+                    return null;
+                  });
+            });
+          }
+          return tx.lastVisit(shopperId).compose(last -> {
+            if (last.isEmpty()) {
+              return failedFuture(Failures.precondition("shopper " + shopperId + " has no visit to charge"));
+            }
+            return tx.receipt(last.get().getReceiptId()).map(Optional::orElseThrow).compose(receipt -> {
+              Receipt amended = Carts.totalled(receipt.toBuilder().addLines(Carts.receiptLine(Carts.line(item, null, delta))
+                  .toBuilder().setCorrection(true).setReviewId(review.getReviewId())));
+              tx.publish(StoreEvent.newBuilder().setReceipt(amended).build());
+              response.addAmendedReceipts(amended);
+              return tx.recordEvent(event, last.get().getVisitId(), false)
+                  .compose(id -> tx.addStock(item.getSku(), -delta))
+                  .map(after -> {
+                    tx.publish(StoreEvent.newBuilder().setItem(after).build());
+                    return null;
+                  })
+                  .compose(v -> tx.putReceipt(amended));
+            });
+          });
+        }));
+  }
+}

@@ -1,0 +1,199 @@
+package org.ezshop.store;
+
+import static org.ezshop.store.Requests.require;
+import static org.ezshop.store.Requests.text;
+
+import com.google.protobuf.Descriptors.ServiceDescriptor;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.Service;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.ezshop.rpc.Calls;
+import org.ezshop.store.v1.*;
+
+/** ezshop.store.v1.StoreService: checks who calls and what they send, then hands over to the domain classes. */
+final class StoreApi implements Service {
+
+  private static final int WATCH_BUFFER = 1000;
+  private final Vertx vertx;
+  private final Access access;
+  private final Catalog catalog;
+  private final Ledger ledger;
+  private final Reviews reviews;
+  private final Transactions store;
+
+  StoreApi(Vertx vertx, Access access, Transactions store) {
+    this.vertx = vertx;
+    this.access = access;
+    this.store = store;
+    this.catalog = new Catalog(store);
+    this.ledger = new Ledger(store);
+    this.reviews = new Reviews(store);
+  }
+
+  @Override
+  public ServiceName name() {
+    return StoreServiceGrpcService.SERVICE_NAME;
+  }
+
+  @Override
+  public ServiceDescriptor descriptor() {
+    return StoreServiceGrpcService.SERVICE_DESCRIPTOR;
+  }
+
+  @Override
+  public void bind(GrpcServer s) {
+    Calls.unary(s, StoreServiceGrpcService.CreateItem, (h, r) -> {
+      access.requireManager(h);
+      Requests.item(r.getItem(), Requests.ITEM_FIELDS);
+      return catalog.createItem(r.getItem()).map(i -> CreateItemResponse.newBuilder().setItem(i).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.UpdateItem, (h, r) -> {
+      access.requireManager(h);
+      Set<String> paths = new HashSet<>(r.getUpdateMask().getPathsList());
+      paths.forEach(p -> require(Requests.ITEM_FIELDS.contains(p), "update_mask", "cannot update '" + p + "'"));
+      Requests.item(r.getItem(), paths.isEmpty() ? Requests.ITEM_FIELDS : paths);
+      return catalog.updateItem(r.getItem(), List.copyOf(paths)).map(i -> UpdateItemResponse.newBuilder().setItem(i).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.ListItems, (h, r) -> {
+      access.requireManager(h);
+      require(r.getPageSize() >= 0, "page_size", "must be >= 0");
+      return catalog.listItems(r.getPageSize(), r.getPageToken());
+    });
+    Calls.unary(s, StoreServiceGrpcService.PutShelfRow, (h, r) -> {
+      access.requireManager(h);
+      Requests.row(r.getRow());
+      return catalog.putShelfRow(r.getRow()).map(row -> PutShelfRowResponse.newBuilder().setRow(row).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.ListShelfRows, (h, r) -> {
+      access.requireManager(h);
+      return catalog.listShelfRows().map(rows -> ListShelfRowsResponse.newBuilder().addAllRows(rows).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.RegisterShopper, (h, r) -> {
+      access.requireManager(h);
+      return catalog.registerShopper(text(r.getName(), "name"), text(r.getFaceId(), "face_id"), r.getPushToken())
+          .map(shopper -> RegisterShopperResponse.newBuilder().setShopper(shopper).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.ListShoppers, (h, r) -> {
+      access.requireManager(h);
+      return catalog.listShoppers(r.getInStoreOnly(), r.getFaceId())
+          .map(list -> ListShoppersResponse.newBuilder().addAllShoppers(list).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.RegisterDevice, (h, r) -> {
+      access.requireManager(h);
+      Requests.device(r);
+      Device device = Device.newBuilder().setDeviceId(r.getDeviceId()).setKind(r.getKind())
+          .setCameraRole(r.getCameraRole()).build();
+      return catalog.registerDevice(device, r.getToken()).map(d -> RegisterDeviceResponse.newBuilder().setDevice(d).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.ListDevices, (h, r) -> {
+      access.requireManager(h);
+      return catalog.listDevices().map(list -> ListDevicesResponse.newBuilder().addAllDevices(list).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.AuthenticateDevice, (h, r) -> {
+      access.requireManager(h);
+      return catalog.authenticateDevice(text(r.getToken(), "token"))
+          .map(d -> AuthenticateDeviceResponse.newBuilder().setDevice(d).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.EnterStore, (h, r) -> {
+      access.requireManager(h);
+      return ledger.enterStore(text(r.getShopperId(), "shopper_id"), r.hasAt() ? r.getAt() : Stamps.now());
+    });
+    Calls.unary(s, StoreServiceGrpcService.ExitStore, (h, r) -> {
+      access.requireManager(h);
+      return ledger.exitStore(text(r.getShopperId(), "shopper_id"), r.hasAt() ? r.getAt() : Stamps.now());
+    });
+    Calls.unary(s, StoreServiceGrpcService.ApplyCartEvent, (h, r) -> {
+      access.requireManager(h);
+      require(r.hasEvent(), "event", "required");
+      Requests.cartEvent(r.getEvent(), "event");
+      CartEvent event = r.getEvent().hasAt() ? r.getEvent() : r.getEvent().toBuilder().setAt(Stamps.now()).build();
+      return ledger.applyCartEvent(event);
+    });
+    Calls.unary(s, StoreServiceGrpcService.GetCart, (h, r) -> {
+      access.requireOwner(h, text(r.getShopperId(), "shopper_id"));
+      return ledger.cart(r.getShopperId()).map(c -> GetCartResponse.newBuilder().setCart(c).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.GetReceipt, (h, r) -> {
+      Optional<String> caller = access.caller(h);
+      return ledger.receipt(text(r.getReceiptId(), "receipt_id")).map(receipt -> {
+        caller.filter(shopper -> !shopper.equals(receipt.getShopperId())).ifPresent(x -> {
+          throw Failures.denied("a shopper's token sees only that shopper's receipts");
+        });
+        return GetReceiptResponse.newBuilder().setReceipt(receipt).build();
+      });
+    });
+    Calls.unary(s, StoreServiceGrpcService.ListReceipts, (h, r) -> {
+      access.requireOwner(h, text(r.getShopperId(), "shopper_id"));
+      return ledger.receipts(r.getShopperId()).map(list -> ListReceiptsResponse.newBuilder().addAllReceipts(list).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.RecordNotification, (h, r) -> {
+      access.requireManager(h);
+      Requests.known(r.getState(), "state");
+      return ledger.recordNotification(text(r.getReceiptId(), "receipt_id"), r.getState(), r.getDetail())
+          .map(receipt -> RecordNotificationResponse.newBuilder().setReceipt(receipt).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.CreateReview, (h, r) -> {
+      access.requireManager(h);
+      Requests.known(r.getReason(), "reason");
+      text(r.getEvent().getSku(), "event.sku");
+      text(r.getEvent().getIdempotencyKey(), "event.idempotency_key");
+      return reviews.create(r.getReason(), r.getEvent(), r.getNote())
+          .map(review -> CreateReviewResponse.newBuilder().setReview(review).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.ListReviews, (h, r) -> {
+      access.requireManager(h);
+      return reviews.list(r.getOpenOnly()).map(list -> ListReviewsResponse.newBuilder().addAllReviews(list).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.ResolveReview, (h, r) -> {
+      access.requireManager(h);
+      text(r.getReviewId(), "review_id");
+      require(r.getDecisionCase() != ResolveReviewRequest.DecisionCase.DECISION_NOT_SET, "decision",
+          "set assign_to_shopper_id or dismiss");
+      Optional<String> assignTo = r.hasAssignToShopperId()
+          ? Optional.of(text(r.getAssignToShopperId(), "assign_to_shopper_id")) : Optional.empty();
+      require(assignTo.isPresent() || r.getDismiss(), "dismiss", "must be true when set");
+      return reviews.resolve(r.getReviewId(), assignTo);
+    });
+    Calls.unary(s, StoreServiceGrpcService.RaiseAlert, (h, r) -> {
+      access.requireManager(h);
+      Requests.known(r.getAlert().getKind(), "alert.kind");
+      text(r.getAlert().getMessage(), "alert.message");
+      Alert.Builder alert = r.getAlert().toBuilder();
+      if (alert.getAlertId().isEmpty()) {
+        alert.setAlertId(Ledger.newId("a"));
+      }
+      if (!alert.hasAt()) {
+        alert.setAt(Stamps.now());
+      }
+      return store.inTx(tx -> Alerts.raise(tx, alert.build()))
+          .map(a -> RaiseAlertResponse.newBuilder().setAlert(a).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.ListAlerts, (h, r) -> {
+      access.requireManager(h);
+      require(r.getLimit() >= 0, "limit", "must be >= 0");
+      int limit = r.getLimit() == 0 ? 100 : r.getLimit();
+      return store.inTx(tx -> tx.alerts(limit)).map(list -> ListAlertsResponse.newBuilder().addAllAlerts(list).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.AdjustStock, (h, r) -> {
+      access.requireManager(h);
+      require(r.getDelta() != 0, "delta", "must not be 0");
+      return catalog.adjustStock(text(r.getSku(), "sku"), r.getDelta(), r.getReason(), r.getIdempotencyKey())
+          .map(i -> AdjustStockResponse.newBuilder().setItem(i).build());
+    });
+    Calls.serverStreaming(s, StoreServiceGrpcService.Watch, (h, r, out) -> {
+      access.requireManager(h);
+      Feeds.watch(vertx, store.feed(), r, out, WATCH_BUFFER);
+      return Future.succeededFuture();
+    });
+    Calls.serverStreaming(s, StoreServiceGrpcService.WatchCart, (h, r, out) -> {
+      access.requireOwner(h, text(r.getShopperId(), "shopper_id"));
+      return Feeds.watchCart(vertx, store.feed(), ledger, r.getShopperId(), out, WATCH_BUFFER);
+    });
+  }
+}

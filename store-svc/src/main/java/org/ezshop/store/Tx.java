@@ -1,0 +1,115 @@
+package org.ezshop.store;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
+import org.ezshop.store.v1.Alert;
+import org.ezshop.store.v1.CartEvent;
+import org.ezshop.store.v1.CartLine;
+import org.ezshop.store.v1.Device;
+import org.ezshop.store.v1.Item;
+import org.ezshop.store.v1.Receipt;
+import org.ezshop.store.v1.Review;
+import org.ezshop.store.v1.ShelfRow;
+import org.ezshop.store.v1.Shopper;
+import org.ezshop.store.v1.StoreEvent;
+import org.ezshop.store.v1.Visit;
+
+/**
+ * The reads and writes of one transaction on the store of record. The rules live in {@link Ledger}, once;
+ * each storage (memory, PostgreSQL) only implements these. Reads of rows a transaction will change lock them.
+ */
+public interface Tx {
+
+  Future<Optional<Item>> item(String sku);
+
+  /** Items in SKU order, after the given SKU ("" for the first page); limit 0 means all. */
+  Future<List<Item>> items(String afterSku, int limit);
+
+  /** Fails with {@link Conflict} when the SKU exists. */
+  Future<Void> insertItem(Item item);
+
+  Future<Void> updateItem(Item item);
+
+  /** Adds to recorded stock atomically and returns the item after the change. */
+  Future<Item> addStock(String sku, long delta);
+
+  Future<List<ShelfRow>> rows();
+
+  Future<Void> putRow(ShelfRow row);
+
+  Future<Optional<Shopper>> shopper(String shopperId);
+
+  /** Every shopper, with in_store and entered_at from their open visit. */
+  Future<List<Shopper>> shoppers();
+
+  /** Fails with {@link Conflict} when the face is registered already. */
+  Future<Void> insertShopper(Shopper shopper);
+
+  /** Creates or replaces the device; fails with {@link Conflict} when another device has the token. */
+  Future<Void> putDevice(Device device, byte[] tokenHash);
+
+  Future<List<Device>> devices();
+
+  Future<Optional<Device>> deviceByToken(byte[] tokenHash);
+
+  Future<Optional<Visit>> openVisit(String shopperId);
+
+  Future<Optional<Visit>> lastVisit(String shopperId);
+
+  Future<Void> insertVisit(Visit visit);
+
+  /** Records exited_at and receipt_id. */
+  Future<Void> closeVisit(Visit visit);
+
+  /** Increments and returns the visit's cart version. */
+  Future<Long> bumpCartVersion(String visitId);
+
+  Future<Long> cartVersion(String visitId);
+
+  Future<List<CartLine>> cartLines(String visitId);
+
+  /** Creates, replaces, or (quantity 0) removes the line. */
+  Future<Void> putCartLine(String visitId, CartLine line);
+
+  /** Records the event under its idempotency key; empty when the key was recorded before. */
+  Future<Optional<Long>> recordEvent(CartEvent event, String visitId, boolean refused);
+
+  Future<Optional<RecordedEvent>> eventByKey(String idempotencyKey);
+
+  Future<Void> putReceipt(Receipt receipt);
+
+  Future<Optional<Receipt>> receipt(String receiptId);
+
+  /** Newest first. */
+  Future<List<Receipt>> receipts(String shopperId);
+
+  Future<Void> putReview(Review review);
+
+  Future<Optional<Review>> review(String reviewId);
+
+  /** Oldest first. */
+  Future<List<Review>> reviews(boolean openOnly);
+
+  Future<Void> insertAlert(Alert alert);
+
+  /** Newest first. */
+  Future<List<Alert>> alerts(int limit);
+
+  /** Records a stock adjustment's key; false when it was recorded before. */
+  Future<Boolean> recordAdjustment(String idempotencyKey, String sku, long delta, String reason);
+
+  /** Publishes the event to every watcher once the transaction commits. */
+  void publish(StoreEvent event);
+
+  /** A cart event as recorded, with whether it was refused. */
+  record RecordedEvent(CartEvent event, boolean refused) {
+  }
+
+  /** A uniqueness constraint said no. */
+  final class Conflict extends RuntimeException {
+    public Conflict(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

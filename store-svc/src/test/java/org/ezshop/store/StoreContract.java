@@ -1,0 +1,361 @@
+package org.ezshop.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.FieldMask;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.ezshop.common.v1.Calibration;
+import org.ezshop.common.v1.CameraRole;
+import org.ezshop.common.v1.DeviceKind;
+import org.ezshop.common.v1.Money;
+import org.ezshop.common.v1.SensorType;
+import org.ezshop.rpc.EventLoops;
+import org.ezshop.store.v1.*;
+import org.ezshop.store.v1.StoreServiceGrpc.StoreServiceBlockingStub;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** The contract every store implementation keeps, checked over real gRPC. Subclasses pick the storage. */
+abstract class StoreContract {
+
+  static Vertx vertx;
+  static StoreServer server;
+  static StoreClient client;
+  StoreServiceBlockingStub manager;
+
+  static void start(StoreConfig config) throws Exception {
+    server = StoreServer.start(vertx, config).await(60, TimeUnit.SECONDS);
+    client = new StoreClient(server.port());
+  }
+
+  @BeforeAll
+  static void vertx() {
+    vertx = EventLoops.vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    client.close();
+    server.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void stubs() {
+    manager = client.manager();
+  }
+
+  // ---- fixtures: every test makes its own names, so tests share a store without clashing ----
+
+  static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  Item item(long price, long stock) {
+    Item item = Item.newBuilder().setSku(unique("sku")).setName("Soda").setStock(stock)
+        .setPrice(Money.newBuilder().setMinorUnits(price).setCurrency("USD")).build();
+    return manager.createItem(CreateItemRequest.newBuilder().setItem(item).build()).getItem();
+  }
+
+  Shopper shopper(String name) {
+    return manager.registerShopper(RegisterShopperRequest.newBuilder().setName(name).setFaceId(unique("face"))
+        .setPushToken("push-" + name).build()).getShopper();
+  }
+
+  Shopper inStore(String name) {
+    Shopper shopper = shopper(name);
+    manager.enterStore(EnterStoreRequest.newBuilder().setShopperId(shopper.getShopperId()).build());
+    return shopper;
+  }
+
+  static CartEvent event(Shopper shopper, Item item, int delta) {
+    return CartEvent.newBuilder().setIdempotencyKey(unique("shelf")).setShopperId(shopper.getShopperId())
+        .setSku(item.getSku()).setQuantityDelta(delta).setConfidence(0.9f).setCause(CartEventCause.CART_EVENT_CAUSE_SHELF)
+        .setRowId("row-1").build();
+  }
+
+  ApplyCartEventResponse apply(CartEvent event) {
+    return manager.applyCartEvent(ApplyCartEventRequest.newBuilder().setEvent(event).build());
+  }
+
+  long stock(Item item) {
+    return manager.listItems(ListItemsRequest.getDefaultInstance()).getItemsList().stream()
+        .filter(i -> i.getSku().equals(item.getSku())).findFirst().orElseThrow().getStock();
+  }
+
+  Cart cart(Shopper shopper) {
+    return manager.getCart(GetCartRequest.newBuilder().setShopperId(shopper.getShopperId()).build()).getCart();
+  }
+
+  static void assertStatus(Status.Code code, String messagePart, Executable call) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
+    assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+    assertTrue(String.valueOf(e.getStatus().getDescription()).contains(messagePart), e.getStatus().toString());
+  }
+
+  // ---- items ----
+
+  @Test
+  void itemsAreCreatedListedPagedAndUpdated() {
+    Item soda = item(125, 10);
+    assertEquals(125, soda.getPrice().getMinorUnits());
+    assertTrue(soda.hasUpdatedAt());
+    Item updated = manager.updateItem(UpdateItemRequest.newBuilder()
+        .setItem(Item.newBuilder().setSku(soda.getSku()).setName("Diet soda").setStock(999))
+        .setUpdateMask(FieldMask.newBuilder().addPaths("name")).build()).getItem();
+    assertEquals("Diet soda", updated.getName());
+    assertEquals(10, updated.getStock(), "only masked fields change");
+    assertEquals(125, updated.getPrice().getMinorUnits());
+
+    item(1, 1);
+    ListItemsResponse first = manager.listItems(ListItemsRequest.newBuilder().setPageSize(1).build());
+    assertEquals(1, first.getItemsCount());
+    ListItemsResponse second = manager.listItems(ListItemsRequest.newBuilder().setPageSize(1)
+        .setPageToken(first.getNextPageToken()).build());
+    assertTrue(second.getItems(0).getSku().compareTo(first.getItems(0).getSku()) > 0);
+
+    assertStatus(Status.Code.ALREADY_EXISTS, soda.getSku(), () -> manager.createItem(CreateItemRequest.newBuilder()
+        .setItem(soda).build()));
+  }
+
+  // ---- layout ----
+
+  @Test
+  void shelfRowsAreLaidOutAndSensorsBelongToOneRow() {
+    Item soda = item(100, 5);
+    String rowId = unique("row");
+    String sensor = unique("us");
+    ShelfRow row = ShelfRow.newBuilder().setRowId(rowId).setSku(soda.getSku())
+        .addSensors(ShelfSensor.newBuilder().setSensorId(sensor).setType(SensorType.SENSOR_TYPE_ULTRASONIC).setDeviceId("pi-1"))
+        .setCalibration(Calibration.newBuilder().setEmptyDistanceMm(400).setItemDepthMm(66).setCapacity(6))
+        .addCameraIds("cam-shelf-1").build();
+    assertEquals(row, manager.putShelfRow(PutShelfRowRequest.newBuilder().setRow(row).build()).getRow());
+    assertTrue(manager.listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList().contains(row));
+
+    ShelfRow moved = row.toBuilder().setCalibration(row.getCalibration().toBuilder().setItemDepthMm(70)).build();
+    manager.putShelfRow(PutShelfRowRequest.newBuilder().setRow(moved).build());
+    assertTrue(manager.listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList().contains(moved));
+
+    ShelfRow thief = row.toBuilder().setRowId(unique("row")).build();
+    assertStatus(Status.Code.INVALID_ARGUMENT, "row.sensors", () -> manager.putShelfRow(
+        PutShelfRowRequest.newBuilder().setRow(thief).build()));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "row.sku", () -> manager.putShelfRow(PutShelfRowRequest.newBuilder()
+        .setRow(row.toBuilder().setSku("no-such-item")).build()));
+  }
+
+  // ---- register ----
+
+  @Test
+  void shoppersAndDevicesRegister() {
+    Shopper ana = shopper("Ana");
+    assertFalse(ana.getInStore());
+    assertEquals(List.of(ana), manager.listShoppers(ListShoppersRequest.newBuilder().setFaceId(ana.getFaceId()).build())
+        .getShoppersList());
+    assertStatus(Status.Code.ALREADY_EXISTS, ana.getFaceId(), () -> manager.registerShopper(
+        RegisterShopperRequest.newBuilder().setName("Ana again").setFaceId(ana.getFaceId()).build()));
+
+    String deviceId = unique("cam");
+    String token = unique("token-0123456789");
+    Device cam = manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId(deviceId)
+        .setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_ENTRANCE).setToken(token).build())
+        .getDevice();
+    assertEquals(deviceId, manager.authenticateDevice(AuthenticateDeviceRequest.newBuilder().setToken(token).build())
+        .getDevice().getDeviceId());
+    assertTrue(manager.listDevices(ListDevicesRequest.getDefaultInstance()).getDevicesList().contains(cam));
+    String rotated = unique("token-9876543210");
+    manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId(deviceId).setKind(DeviceKind.DEVICE_KIND_CAMERA)
+        .setCameraRole(CameraRole.CAMERA_ROLE_ENTRANCE).setToken(rotated).build());
+    assertStatus(Status.Code.UNAUTHENTICATED, "token", () -> manager.authenticateDevice(
+        AuthenticateDeviceRequest.newBuilder().setToken(token).build()));
+    assertEquals(deviceId, manager.authenticateDevice(AuthenticateDeviceRequest.newBuilder().setToken(rotated).build())
+        .getDevice().getDeviceId());
+  }
+
+  // ---- visits, carts, receipts ----
+
+  @Test
+  void enterPickPutBackAndExitGiveTheRightReceipt() {
+    Item soda = item(125, 10);
+    Item chips = item(350, 4);
+    Shopper ana = inStore("Ana");
+    assertTrue(manager.listShoppers(ListShoppersRequest.newBuilder().setInStoreOnly(true).build()).getShoppersList()
+        .stream().anyMatch(s -> s.getShopperId().equals(ana.getShopperId())));
+
+    apply(event(ana, soda, 2));
+    apply(event(ana, chips, 1));
+    Cart cart = apply(event(ana, soda, -1)).getCart();
+    assertEquals(125 + 350, cart.getTotal().getMinorUnits());
+    assertEquals(9, stock(soda));
+    assertEquals(3, stock(chips));
+
+    ExitStoreResponse exit = manager.exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
+    Receipt receipt = exit.getReceipt();
+    assertEquals(475, receipt.getTotal().getMinorUnits());
+    assertEquals("USD", receipt.getTotal().getCurrency());
+    assertEquals(2, receipt.getLinesCount());
+    assertEquals("Ana", receipt.getShopperName());
+    assertTrue(exit.getVisit().hasExitedAt());
+
+    ExitStoreResponse again = manager.exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
+    assertTrue(again.getAlreadyExited());
+    assertEquals(receipt, again.getReceipt());
+    assertEquals(receipt, manager.getReceipt(GetReceiptRequest.newBuilder().setReceiptId(receipt.getReceiptId()).build())
+        .getReceipt());
+    assertEquals(List.of(receipt), manager.listReceipts(ListReceiptsRequest.newBuilder()
+        .setShopperId(ana.getShopperId()).build()).getReceiptsList());
+    assertStatus(Status.Code.FAILED_PRECONDITION, "not in store", () -> apply(event(ana, soda, 1)));
+  }
+
+  @Test
+  void pricesAreFrozenAtPickTime() {
+    Item soda = item(100, 10);
+    Shopper ana = inStore("Ana");
+    apply(event(ana, soda, 1));
+    manager.updateItem(UpdateItemRequest.newBuilder().setItem(soda.toBuilder().setPrice(soda.getPrice().toBuilder()
+        .setMinorUnits(999))).setUpdateMask(FieldMask.newBuilder().addPaths("price")).build());
+    assertEquals(200, apply(event(ana, soda, 1)).getCart().getTotal().getMinorUnits());
+  }
+
+  @Test
+  void aDuplicateIdempotencyKeyChangesNothing() {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    CartEvent pick = event(ana, soda, 2);
+    ApplyCartEventResponse first = apply(pick);
+    ApplyCartEventResponse second = apply(pick.toBuilder().setQuantityDelta(5).build());
+    assertFalse(first.getDuplicate());
+    assertTrue(second.getDuplicate());
+    assertEquals(first.getEvent(), second.getEvent());
+    assertEquals(2, cart(ana).getLines(0).getQuantity());
+    assertEquals(8, stock(soda));
+  }
+
+  @Test
+  void aPutBackOfAnItemNotHeldIsRefusedAndQueuedForReview() {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    CartEvent putBack = event(ana, soda, -1);
+    assertStatus(Status.Code.FAILED_PRECONDITION, "put-back refused", () -> apply(putBack));
+    assertStatus(Status.Code.FAILED_PRECONDITION, "put-back refused", () -> apply(putBack));
+    List<Review> reviews = manager.listReviews(ListReviewsRequest.newBuilder().setOpenOnly(true).build()).getReviewsList()
+        .stream().filter(r -> r.getEvent().getIdempotencyKey().equals(putBack.getIdempotencyKey())).toList();
+    assertEquals(1, reviews.size(), "one review, however often the event is retried");
+    assertEquals(ReviewReason.REVIEW_REASON_PUT_BACK_NOT_HELD, reviews.get(0).getReason());
+    assertEquals(0, cart(ana).getLinesCount());
+    assertEquals(10, stock(soda));
+  }
+
+  @Test
+  void reEnteringKeepsTheCart() {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    Cart before = apply(event(ana, soda, 1)).getCart();
+    EnterStoreResponse again = manager.enterStore(EnterStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
+    assertTrue(again.getAlreadyInStore());
+    assertEquals(before.getVisitId(), again.getVisit().getVisitId());
+    assertEquals(before.getLinesList(), cart(ana).getLinesList());
+  }
+
+  @Test
+  void aPickAtZeroRecordedStockSucceedsAndRaisesADiscrepancy() {
+    Item soda = item(125, 0);
+    Shopper ana = inStore("Ana");
+    assertEquals(1, apply(event(ana, soda, 1)).getCart().getLines(0).getQuantity());
+    assertEquals(-1, stock(soda));
+    assertTrue(manager.listAlerts(ListAlertsRequest.getDefaultInstance()).getAlertsList().stream()
+        .anyMatch(a -> a.getKind() == AlertKind.ALERT_KIND_STOCK_DISCREPANCY && a.getSku().equals(soda.getSku())));
+  }
+
+  // ---- review queue ----
+
+  @Test
+  void resolvingAReviewMovesTheItemAndCorrectsAnIssuedReceipt() {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    Shopper ben = inStore("Ben");
+    CartEvent pick = event(ana, soda, 1).toBuilder().setAttribution(Attribution.newBuilder().setRule("nearest-in-time")
+        .setAmbiguous(true)).build();
+    apply(pick);
+    Review review = manager.createReview(CreateReviewRequest.newBuilder().setReason(ReviewReason.REVIEW_REASON_AMBIGUOUS)
+        .setEvent(pick).setNote("Ben was 0.2 s further").build()).getReview();
+
+    // Ben has left before anyone looks at the queue: his receipt gets the correction.
+    Receipt bens = manager.exitStore(ExitStoreRequest.newBuilder().setShopperId(ben.getShopperId()).build()).getReceipt();
+    assertEquals(0, bens.getTotal().getMinorUnits());
+    ResolveReviewResponse resolved = manager.resolveReview(ResolveReviewRequest.newBuilder()
+        .setReviewId(review.getReviewId()).setAssignToShopperId(ben.getShopperId()).build());
+    assertEquals(ReviewState.REVIEW_STATE_ASSIGNED, resolved.getReview().getState());
+    assertEquals(0, cart(ana).getLinesCount(), "moved off Ana's cart");
+    Receipt corrected = manager.getReceipt(GetReceiptRequest.newBuilder().setReceiptId(bens.getReceiptId()).build())
+        .getReceipt();
+    assertEquals(125, corrected.getTotal().getMinorUnits());
+    assertTrue(corrected.getLines(0).getCorrection());
+    assertEquals(review.getReviewId(), corrected.getLines(0).getReviewId());
+    assertEquals(9, stock(soda), "one soda left the shelf, whoever has it");
+
+    assertStatus(Status.Code.FAILED_PRECONDITION, "already", () -> manager.resolveReview(ResolveReviewRequest.newBuilder()
+        .setReviewId(review.getReviewId()).setDismiss(true).build()));
+  }
+
+  @Test
+  void dismissingAnAmbiguousReviewReversesTheCharge() {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    CartEvent pick = event(ana, soda, 2);
+    apply(pick);
+    Review review = manager.createReview(CreateReviewRequest.newBuilder().setReason(ReviewReason.REVIEW_REASON_AMBIGUOUS)
+        .setEvent(pick).build()).getReview();
+    manager.resolveReview(ResolveReviewRequest.newBuilder().setReviewId(review.getReviewId()).setDismiss(true).build());
+    assertEquals(0, cart(ana).getLinesCount());
+    assertEquals(10, stock(soda));
+  }
+
+  // ---- security and bad input ----
+
+  @Test
+  void tokensSeeOnlyWhatTheyOwn() {
+    Shopper ana = inStore("Ana");
+    Shopper ben = inStore("Ben");
+    GetCartRequest bensCart = GetCartRequest.newBuilder().setShopperId(ben.getShopperId()).build();
+    assertEquals(ana.getShopperId(), client.shopper(ana.getShopperId()).getCart(GetCartRequest.newBuilder()
+        .setShopperId(ana.getShopperId()).build()).getCart().getShopperId());
+    assertStatus(Status.Code.PERMISSION_DENIED, "only that shopper", () -> client.shopper(ana.getShopperId()).getCart(bensCart));
+    assertStatus(Status.Code.UNAUTHENTICATED, "missing bearer token", () -> client.anonymous().getCart(bensCart));
+    assertStatus(Status.Code.UNAUTHENTICATED, "invalid or expired", () -> client.as("forged").getCart(bensCart));
+    assertStatus(Status.Code.PERMISSION_DENIED, "manager token", () -> client.shopper(ana.getShopperId())
+        .listShoppers(ListShoppersRequest.getDefaultInstance()));
+  }
+
+  @Test
+  void badInputIsRefusedNamingTheField() {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    Item.Builder negative = Item.newBuilder().setSku(unique("sku")).setName("x")
+        .setPrice(Money.newBuilder().setMinorUnits(-1).setCurrency("USD"));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "item.price.minor_units", () -> manager.createItem(
+        CreateItemRequest.newBuilder().setItem(negative).build()));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "item.sku", () -> manager.createItem(CreateItemRequest.newBuilder()
+        .setItem(negative.setSku("").setPrice(Money.newBuilder().setMinorUnits(1).setCurrency("USD"))).build()));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "event.sku", () -> apply(event(ana, soda, 1).toBuilder().setSku("nope").build()));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "event.quantity_delta", () -> apply(event(ana, soda, 0)));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "event.confidence", () -> apply(event(ana, soda, 1).toBuilder()
+        .setConfidence(Float.NaN).build()));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "update_mask", () -> manager.updateItem(UpdateItemRequest.newBuilder()
+        .setItem(soda).setUpdateMask(FieldMask.newBuilder().addPaths("sku")).build()));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "token", () -> manager.registerDevice(RegisterDeviceRequest.newBuilder()
+        .setDeviceId("d").setKind(DeviceKind.DEVICE_KIND_SHELF).setToken("short").build()));
+    assertStatus(Status.Code.NOT_FOUND, "shopper_id", () -> manager.enterStore(EnterStoreRequest.newBuilder()
+        .setShopperId("nobody").build()));
+  }
+}
