@@ -68,6 +68,9 @@ public final class Ezshop {
       for (Map.Entry<String, Integer> service : platform.ports().entrySet()) {
         out.printf("ezshop: %s listening on port %d%n", service.getKey(), service.getValue());
       }
+      if (settings.managerTokenGenerated) {
+        out.println("ezshop: manager token " + settings.managerToken() + " (random; set EZSHOP_MANAGER_TOKEN to choose)");
+      }
       out.println("ezshop: ready (Ctrl-C stops)");
       return new Ezshop(vertx, platform, settings.shutdownGrace());
     } catch (Exception e) {

@@ -12,6 +12,10 @@ enum Option {
   STORE_TARGET("store-target", "", "host:port of store-svc, for the gateway (default: 127.0.0.1 and the store port)"),
   IDENTITY_TARGET("identity-target", "", "host:port of identity-svc, for the gateway (default: 127.0.0.1 and the identity port)"),
   PG_URL("pg-url", "", "PostgreSQL URL for store-svc, postgresql://user:password@host:port/db (default: in-memory store)"),
+  MANAGER_TOKEN("manager-token", "", "bearer token of managers and of the services calling each other (default: "
+      + "a random one, printed at start)"),
+  SESSION_SECRET("session-secret", "", "key (32+ characters) that signs shopper session tokens; the same on store-svc "
+      + "and the gateway (default: random, so sessions end with the process)"),
   MAX_IMAGE_BYTES("max-image-bytes", "8388608", "largest image identity-svc accepts"),
   MAX_FRAME_BYTES("max-frame-bytes", "4194304", "largest camera frame the gateway accepts"),
   SHUTDOWN_GRACE_MS("shutdown-grace-ms", "5000", "how long open streams get to finish on shutdown");

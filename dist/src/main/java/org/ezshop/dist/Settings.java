@@ -4,8 +4,11 @@ import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +25,14 @@ import org.ezshop.store.StoreConfig;
 final class Settings {
 
   final String command;
+  /** True when no manager token was configured and a random one is in use (the launcher prints it). */
+  final boolean managerTokenGenerated;
   private final Map<Option, String> values;
 
-  private Settings(String command, Map<Option, String> values) {
+  private Settings(String command, Map<Option, String> values, boolean managerTokenGenerated) {
     this.command = command;
     this.values = values;
+    this.managerTokenGenerated = managerTokenGenerated;
   }
 
   /** @throws IllegalArgumentException naming the bad flag, variable or file key */
@@ -36,7 +42,7 @@ final class Settings {
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       if (arg.equals("-h") || arg.equals("--help")) {
-        return new Settings("help", flags);
+        return new Settings("help", flags, false);
       } else if (arg.startsWith("--")) {
         String name = arg.substring(2);
         int eq = name.indexOf('=');
@@ -72,12 +78,41 @@ final class Settings {
       }
       values.put(option, value.trim());
     }
-    return new Settings(command == null ? "help" : command, values);
+    // Secrets left unset get random values: safe defaults for one process, printed where the user needs them.
+    boolean generated = values.get(Option.MANAGER_TOKEN).isEmpty();
+    if (generated) {
+      values.put(Option.MANAGER_TOKEN, random());
+    }
+    if (values.get(Option.SESSION_SECRET).isEmpty()) {
+      values.put(Option.SESSION_SECRET, random());
+    }
+    return new Settings(command == null ? "help" : command, values, generated);
   }
+
+  private static String random() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
 
   StoreConfig store() {
     String url = values.get(Option.PG_URL);
-    return new StoreConfig(host(), port(Option.STORE_PORT), url.isEmpty() ? Optional.empty() : Optional.of(url));
+    return new StoreConfig(host(), port(Option.STORE_PORT), url.isEmpty() ? Optional.empty() : Optional.of(url),
+        managerToken(), sessionSecret());
+  }
+
+  String managerToken() {
+    return values.get(Option.MANAGER_TOKEN);
+  }
+
+  byte[] sessionSecret() {
+    byte[] secret = values.get(Option.SESSION_SECRET).getBytes(StandardCharsets.UTF_8);
+    if (secret.length < 32) {
+      throw new IllegalArgumentException("--session-secret (" + Option.SESSION_SECRET.env()
+          + ") must be at least 32 characters");
+    }
+    return secret;
   }
 
   IdentityConfig identity() {

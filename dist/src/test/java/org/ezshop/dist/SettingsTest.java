@@ -54,6 +54,20 @@ class SettingsTest {
   }
 
   @Test
+  void secretsAreRandomUnlessConfigured() {
+    Settings random = Settings.parse(List.of("all"), Map.of());
+    assertTrue(random.managerTokenGenerated);
+    assertTrue(random.managerToken().length() >= 32);
+    assertTrue(random.sessionSecret().length >= 32);
+    Settings chosen = Settings.parse(List.of("all", "--manager-token", "m-token"),
+        Map.of("EZSHOP_SESSION_SECRET", "0123456789abcdef0123456789abcdef"));
+    assertEquals("m-token", chosen.store().managerToken());
+    assertTrue(!chosen.managerTokenGenerated);
+    assertMessage("--session-secret (EZSHOP_SESSION_SECRET) must be at least 32 characters",
+        () -> Settings.parse(List.of("all", "--session-secret", "short"), Map.of()).store());
+  }
+
+  @Test
   void helpDocumentsEveryFlagAndVariable() {
     assertEquals("help", Settings.parse(List.of("--help"), Map.of()).command);
     String usage = Settings.usage();

@@ -39,8 +39,16 @@ final class StoreClient implements AutoCloseable {
   }
 
   StoreServiceGrpc.StoreServiceStub managerAsync() {
+    return async(TestStores.MANAGER);
+  }
+
+  StoreServiceGrpc.StoreServiceStub shopperAsync(String shopperId) {
+    return async(new SessionTokens(TestStores.SECRET).issue(shopperId, Instant.now().plus(1, ChronoUnit.HOURS)));
+  }
+
+  StoreServiceGrpc.StoreServiceStub async(String token) {
     Metadata metadata = new Metadata();
-    metadata.put(AUTHORIZATION, "Bearer " + TestStores.MANAGER);
+    metadata.put(AUTHORIZATION, "Bearer " + token);
     return StoreServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
   }
 

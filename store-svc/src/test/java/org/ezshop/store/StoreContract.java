@@ -10,8 +10,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.ezshop.common.v1.Calibration;
 import org.ezshop.common.v1.CameraRole;
@@ -275,6 +279,97 @@ abstract class StoreContract {
     assertEquals(-1, stock(soda));
     assertTrue(manager.listAlerts(ListAlertsRequest.getDefaultInstance()).getAlertsList().stream()
         .anyMatch(a -> a.getKind() == AlertKind.ALERT_KIND_STOCK_DISCREPANCY && a.getSku().equals(soda.getSku())));
+  }
+
+  // ---- live feeds ----
+
+  @Test
+  void watchCartSendsTheCartThenEveryChangeThenTheReceipt() throws Exception {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    apply(event(ana, soda, 1));
+    try (Streams<CartUpdate> updates = new Streams<>()) {
+      updates.context.run(() -> client.shopperAsync(ana.getShopperId())
+          .watchCart(WatchCartRequest.newBuilder().setShopperId(ana.getShopperId()).build(), updates));
+      CartUpdate snapshot = updates.next();
+      assertTrue(snapshot.getSnapshot());
+      assertEquals(1, snapshot.getCart().getLines(0).getQuantity());
+
+      CartEvent pick = event(ana, soda, 2);
+      apply(pick);
+      CartUpdate change = updates.next();
+      assertEquals(pick.getIdempotencyKey(), change.getEvent().getIdempotencyKey());
+      assertEquals(3, change.getCart().getLines(0).getQuantity());
+      assertEquals(snapshot.getCart().getVersion() + 1, change.getCart().getVersion());
+
+      manager.exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
+      assertEquals(375, updates.next().getReceipt().getTotal().getMinorUnits());
+    }
+  }
+
+  @Test
+  void watchStreamsCommittedEventsOfTheKindsAsked() throws Exception {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    try (Streams<StoreEvent> events = new Streams<>()) {
+      events.context.run(() -> client.managerAsync().watch(WatchRequest.newBuilder()
+          .addKinds(StoreEventKind.STORE_EVENT_KIND_CART).build(), events));
+      Thread.sleep(200); // the subscription is in place once the call has reached the server
+      CartEvent pick = event(ana, soda, 1);
+      apply(pick);
+      StoreEvent seen = events.next();
+      assertEquals(pick.getIdempotencyKey(), seen.getCart().getEvent().getIdempotencyKey());
+      assertTrue(seen.getEventId() > 0);
+      assertTrue(seen.hasAt());
+    }
+  }
+
+  // ---- concurrency ----
+
+  @Test
+  void parallelClientsOnOneItemLoseNothing() throws Exception {
+    int clients = 8;
+    int events = 500;
+    Item soda = item(125, 10_000);
+    List<Shopper> shoppers = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      shoppers.add(inStore("Parallel " + i));
+    }
+    int[] net = new int[clients];
+    List<List<CartEvent>> plans = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      plans.add(new ArrayList<>());
+    }
+    for (int i = 0; i < events; i++) {
+      int c = i % clients;
+      // Two picks, then a put-back, over and over: never more back than taken.
+      int delta = (i / clients) % 3 == 2 ? -1 : 1 + (i % 2);
+      net[c] += delta;
+      plans.get(c).add(event(shoppers.get(c), soda, delta));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Future<?>> done = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      List<CartEvent> plan = plans.get(c);
+      done.add(pool.submit(() -> {
+        try (StoreClient own = new StoreClient(server.port())) {
+          for (CartEvent e : plan) {
+            own.manager().applyCartEvent(ApplyCartEventRequest.newBuilder().setEvent(e).build());
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : done) {
+      f.get(120, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    int total = 0;
+    for (int c = 0; c < clients; c++) {
+      total += net[c];
+      assertEquals(net[c], cart(shoppers.get(c)).getLines(0).getQuantity(), "cart of client " + c);
+    }
+    assertEquals(10_000 - total, stock(soda));
   }
 
   // ---- review queue ----
