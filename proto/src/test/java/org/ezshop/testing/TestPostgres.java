@@ -1,6 +1,10 @@
 package org.ezshop.testing;
 
-/** The PostgreSQL that scripts/test makes reachable and exports as EZSHOP_PG_URL. */
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The PostgreSQL that scripts/test makes reachable and exports as EZSHOP_PG_URL (and EZSHOP_PG_CLUSTER). */
 public final class TestPostgres {
 
   private TestPostgres() {
@@ -14,5 +18,30 @@ public final class TestPostgres {
           + "PostgreSQL and exports it, or export a postgresql://user:password@host:port/db URL yourself");
     }
     return url;
+  }
+
+  /**
+   * Stops or starts the local cluster scripts/test set up (EZSHOP_PG_CLUSTER, e.g. "15 main"), for tests of
+   * what happens while the database is away. Fails when the database is not a local cluster.
+   */
+  public static void cluster(String action) throws Exception {
+    String cluster = System.getenv("EZSHOP_PG_CLUSTER");
+    if (cluster == null || cluster.isBlank()) {
+      throw new IllegalStateException("EZSHOP_PG_CLUSTER is not set: this test restarts the local cluster that "
+          + "scripts/test sets up, and cannot restart a database given only by URL");
+    }
+    String[] parts = cluster.trim().split("\\s+");
+    List<String> command = new ArrayList<>(List.of("pg_ctlcluster", parts[0], parts[1], action));
+    if (action.equals("stop")) {
+      command.addAll(List.of("-m", "fast"));
+    }
+    if (!"root".equals(System.getProperty("user.name"))) {
+      command.addAll(0, List.of("sudo", "-n"));
+    }
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+    }
   }
 }
