@@ -19,16 +19,17 @@ import org.ezshop.store.v1.*;
 /** ezshop.store.v1.StoreService: checks who calls and what they send, then hands over to the domain classes. */
 final class StoreApi implements Service {
 
-  private static final int WATCH_BUFFER = 1000;
   private final Vertx vertx;
   private final Access access;
   private final Catalog catalog;
   private final Ledger ledger;
   private final Reviews reviews;
   private final Transactions store;
+  private final int watchBuffer;
 
-  StoreApi(Vertx vertx, Access access, Transactions store) {
+  StoreApi(Vertx vertx, Access access, Transactions store, int watchBuffer) {
     this.vertx = vertx;
+    this.watchBuffer = watchBuffer;
     this.access = access;
     this.store = store;
     this.catalog = new Catalog(store);
@@ -188,12 +189,12 @@ final class StoreApi implements Service {
     });
     Calls.serverStreaming(s, StoreServiceGrpcService.Watch, (h, r, out) -> {
       access.requireManager(h);
-      Feeds.watch(vertx, store.feed(), r, out, WATCH_BUFFER);
+      Feeds.watch(vertx, store.feed(), r, out, watchBuffer);
       return Future.succeededFuture();
     });
     Calls.serverStreaming(s, StoreServiceGrpcService.WatchCart, (h, r, out) -> {
       access.requireOwner(h, text(r.getShopperId(), "shopper_id"));
-      return Feeds.watchCart(vertx, store.feed(), ledger, r.getShopperId(), out, WATCH_BUFFER);
+      return Feeds.watchCart(vertx, store.feed(), ledger, r.getShopperId(), out, watchBuffer);
     });
   }
 }

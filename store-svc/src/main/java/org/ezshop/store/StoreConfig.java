@@ -10,9 +10,16 @@ import java.util.Optional;
  * @param pgUrl         PostgreSQL URL (postgresql://user:pass@host:port/db); empty runs on the in-memory store
  * @param managerToken  bearer token of managers and of the services that call store-svc
  * @param sessionSecret key that signs shopper session tokens, shared with the gateway (at least 32 bytes)
+ * @param watchBuffer   events a live stream may fall behind by before it is resynced with a snapshot
  */
-public record StoreConfig(String host, int port, Optional<String> pgUrl, String managerToken, byte[] sessionSecret) {
+public record StoreConfig(String host, int port, Optional<String> pgUrl, String managerToken, byte[] sessionSecret,
+    int watchBuffer) {
 
   public static final int DEFAULT_PORT = 7001;
+  public static final int DEFAULT_WATCH_BUFFER = 1000;
   public static final int POOL_SIZE = 8;
+
+  public StoreConfig(String host, int port, Optional<String> pgUrl, String managerToken, byte[] sessionSecret) {
+    this(host, port, pgUrl, managerToken, sessionSecret, DEFAULT_WATCH_BUFFER);
+  }
 }

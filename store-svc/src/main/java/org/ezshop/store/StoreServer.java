@@ -32,7 +32,7 @@ public final class StoreServer {
         .<Future<Transactions>>map(url -> PgTransactions.start(vertx, url, StoreConfig.POOL_SIZE).map(pg -> pg))
         .orElseGet(() -> Future.succeededFuture(new MemoryTransactions()));
     return storage.compose(store -> GrpcEndpoint.start(vertx, config.host(), config.port(), MAX_MESSAGE_BYTES,
-            List.of(new StoreApi(vertx, access, store)))
+            List.of(new StoreApi(vertx, access, store, config.watchBuffer())))
         .map(endpoint -> {
           endpoint.health().register(StoreServiceGrpcService.SERVICE_NAME, store::reachable);
           LOG.info("event=started service=store-svc port={} storage={}", endpoint.port(),

@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.FieldMask;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +42,6 @@ abstract class StoreContract {
   static Vertx vertx;
   static StoreServer server;
   static StoreClient client;
-  StoreServiceBlockingStub manager;
 
   static void start(StoreConfig config) throws Exception {
     server = StoreServer.start(vertx, config).await(60, TimeUnit.SECONDS);
@@ -55,9 +60,9 @@ abstract class StoreContract {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  @org.junit.jupiter.api.BeforeEach
-  void stubs() {
-    manager = client.manager();
+  /** A fresh stub per call: a stub's deadline is fixed when the stub is made. */
+  static StoreServiceBlockingStub manager() {
+    return client.manager();
   }
 
   // ---- fixtures: every test makes its own names, so tests share a store without clashing ----
@@ -69,17 +74,17 @@ abstract class StoreContract {
   Item item(long price, long stock) {
     Item item = Item.newBuilder().setSku(unique("sku")).setName("Soda").setStock(stock)
         .setPrice(Money.newBuilder().setMinorUnits(price).setCurrency("USD")).build();
-    return manager.createItem(CreateItemRequest.newBuilder().setItem(item).build()).getItem();
+    return manager().createItem(CreateItemRequest.newBuilder().setItem(item).build()).getItem();
   }
 
   Shopper shopper(String name) {
-    return manager.registerShopper(RegisterShopperRequest.newBuilder().setName(name).setFaceId(unique("face"))
+    return manager().registerShopper(RegisterShopperRequest.newBuilder().setName(name).setFaceId(unique("face"))
         .setPushToken("push-" + name).build()).getShopper();
   }
 
   Shopper inStore(String name) {
     Shopper shopper = shopper(name);
-    manager.enterStore(EnterStoreRequest.newBuilder().setShopperId(shopper.getShopperId()).build());
+    manager().enterStore(EnterStoreRequest.newBuilder().setShopperId(shopper.getShopperId()).build());
     return shopper;
   }
 
@@ -90,16 +95,16 @@ abstract class StoreContract {
   }
 
   ApplyCartEventResponse apply(CartEvent event) {
-    return manager.applyCartEvent(ApplyCartEventRequest.newBuilder().setEvent(event).build());
+    return manager().applyCartEvent(ApplyCartEventRequest.newBuilder().setEvent(event).build());
   }
 
   long stock(Item item) {
-    return manager.listItems(ListItemsRequest.getDefaultInstance()).getItemsList().stream()
+    return manager().listItems(ListItemsRequest.getDefaultInstance()).getItemsList().stream()
         .filter(i -> i.getSku().equals(item.getSku())).findFirst().orElseThrow().getStock();
   }
 
   Cart cart(Shopper shopper) {
-    return manager.getCart(GetCartRequest.newBuilder().setShopperId(shopper.getShopperId()).build()).getCart();
+    return manager().getCart(GetCartRequest.newBuilder().setShopperId(shopper.getShopperId()).build()).getCart();
   }
 
   static void assertStatus(Status.Code code, String messagePart, Executable call) {
@@ -115,7 +120,7 @@ abstract class StoreContract {
     Item soda = item(125, 10);
     assertEquals(125, soda.getPrice().getMinorUnits());
     assertTrue(soda.hasUpdatedAt());
-    Item updated = manager.updateItem(UpdateItemRequest.newBuilder()
+    Item updated = manager().updateItem(UpdateItemRequest.newBuilder()
         .setItem(Item.newBuilder().setSku(soda.getSku()).setName("Diet soda").setStock(999))
         .setUpdateMask(FieldMask.newBuilder().addPaths("name")).build()).getItem();
     assertEquals("Diet soda", updated.getName());
@@ -123,13 +128,13 @@ abstract class StoreContract {
     assertEquals(125, updated.getPrice().getMinorUnits());
 
     item(1, 1);
-    ListItemsResponse first = manager.listItems(ListItemsRequest.newBuilder().setPageSize(1).build());
+    ListItemsResponse first = manager().listItems(ListItemsRequest.newBuilder().setPageSize(1).build());
     assertEquals(1, first.getItemsCount());
-    ListItemsResponse second = manager.listItems(ListItemsRequest.newBuilder().setPageSize(1)
+    ListItemsResponse second = manager().listItems(ListItemsRequest.newBuilder().setPageSize(1)
         .setPageToken(first.getNextPageToken()).build());
     assertTrue(second.getItems(0).getSku().compareTo(first.getItems(0).getSku()) > 0);
 
-    assertStatus(Status.Code.ALREADY_EXISTS, soda.getSku(), () -> manager.createItem(CreateItemRequest.newBuilder()
+    assertStatus(Status.Code.ALREADY_EXISTS, soda.getSku(), () -> manager().createItem(CreateItemRequest.newBuilder()
         .setItem(soda).build()));
   }
 
@@ -144,17 +149,17 @@ abstract class StoreContract {
         .addSensors(ShelfSensor.newBuilder().setSensorId(sensor).setType(SensorType.SENSOR_TYPE_ULTRASONIC).setDeviceId("pi-1"))
         .setCalibration(Calibration.newBuilder().setEmptyDistanceMm(400).setItemDepthMm(66).setCapacity(6))
         .addCameraIds("cam-shelf-1").build();
-    assertEquals(row, manager.putShelfRow(PutShelfRowRequest.newBuilder().setRow(row).build()).getRow());
-    assertTrue(manager.listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList().contains(row));
+    assertEquals(row, manager().putShelfRow(PutShelfRowRequest.newBuilder().setRow(row).build()).getRow());
+    assertTrue(manager().listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList().contains(row));
 
     ShelfRow moved = row.toBuilder().setCalibration(row.getCalibration().toBuilder().setItemDepthMm(70)).build();
-    manager.putShelfRow(PutShelfRowRequest.newBuilder().setRow(moved).build());
-    assertTrue(manager.listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList().contains(moved));
+    manager().putShelfRow(PutShelfRowRequest.newBuilder().setRow(moved).build());
+    assertTrue(manager().listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList().contains(moved));
 
     ShelfRow thief = row.toBuilder().setRowId(unique("row")).build();
-    assertStatus(Status.Code.INVALID_ARGUMENT, "row.sensors", () -> manager.putShelfRow(
+    assertStatus(Status.Code.INVALID_ARGUMENT, "row.sensors", () -> manager().putShelfRow(
         PutShelfRowRequest.newBuilder().setRow(thief).build()));
-    assertStatus(Status.Code.INVALID_ARGUMENT, "row.sku", () -> manager.putShelfRow(PutShelfRowRequest.newBuilder()
+    assertStatus(Status.Code.INVALID_ARGUMENT, "row.sku", () -> manager().putShelfRow(PutShelfRowRequest.newBuilder()
         .setRow(row.toBuilder().setSku("no-such-item")).build()));
   }
 
@@ -164,25 +169,25 @@ abstract class StoreContract {
   void shoppersAndDevicesRegister() {
     Shopper ana = shopper("Ana");
     assertFalse(ana.getInStore());
-    assertEquals(List.of(ana), manager.listShoppers(ListShoppersRequest.newBuilder().setFaceId(ana.getFaceId()).build())
+    assertEquals(List.of(ana), manager().listShoppers(ListShoppersRequest.newBuilder().setFaceId(ana.getFaceId()).build())
         .getShoppersList());
-    assertStatus(Status.Code.ALREADY_EXISTS, ana.getFaceId(), () -> manager.registerShopper(
+    assertStatus(Status.Code.ALREADY_EXISTS, ana.getFaceId(), () -> manager().registerShopper(
         RegisterShopperRequest.newBuilder().setName("Ana again").setFaceId(ana.getFaceId()).build()));
 
     String deviceId = unique("cam");
     String token = unique("token-0123456789");
-    Device cam = manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId(deviceId)
+    Device cam = manager().registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId(deviceId)
         .setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_ENTRANCE).setToken(token).build())
         .getDevice();
-    assertEquals(deviceId, manager.authenticateDevice(AuthenticateDeviceRequest.newBuilder().setToken(token).build())
+    assertEquals(deviceId, manager().authenticateDevice(AuthenticateDeviceRequest.newBuilder().setToken(token).build())
         .getDevice().getDeviceId());
-    assertTrue(manager.listDevices(ListDevicesRequest.getDefaultInstance()).getDevicesList().contains(cam));
+    assertTrue(manager().listDevices(ListDevicesRequest.getDefaultInstance()).getDevicesList().contains(cam));
     String rotated = unique("token-9876543210");
-    manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId(deviceId).setKind(DeviceKind.DEVICE_KIND_CAMERA)
+    manager().registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId(deviceId).setKind(DeviceKind.DEVICE_KIND_CAMERA)
         .setCameraRole(CameraRole.CAMERA_ROLE_ENTRANCE).setToken(rotated).build());
-    assertStatus(Status.Code.UNAUTHENTICATED, "token", () -> manager.authenticateDevice(
+    assertStatus(Status.Code.UNAUTHENTICATED, "token", () -> manager().authenticateDevice(
         AuthenticateDeviceRequest.newBuilder().setToken(token).build()));
-    assertEquals(deviceId, manager.authenticateDevice(AuthenticateDeviceRequest.newBuilder().setToken(rotated).build())
+    assertEquals(deviceId, manager().authenticateDevice(AuthenticateDeviceRequest.newBuilder().setToken(rotated).build())
         .getDevice().getDeviceId());
   }
 
@@ -193,7 +198,7 @@ abstract class StoreContract {
     Item soda = item(125, 10);
     Item chips = item(350, 4);
     Shopper ana = inStore("Ana");
-    assertTrue(manager.listShoppers(ListShoppersRequest.newBuilder().setInStoreOnly(true).build()).getShoppersList()
+    assertTrue(manager().listShoppers(ListShoppersRequest.newBuilder().setInStoreOnly(true).build()).getShoppersList()
         .stream().anyMatch(s -> s.getShopperId().equals(ana.getShopperId())));
 
     apply(event(ana, soda, 2));
@@ -203,7 +208,7 @@ abstract class StoreContract {
     assertEquals(9, stock(soda));
     assertEquals(3, stock(chips));
 
-    ExitStoreResponse exit = manager.exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
+    ExitStoreResponse exit = manager().exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
     Receipt receipt = exit.getReceipt();
     assertEquals(475, receipt.getTotal().getMinorUnits());
     assertEquals("USD", receipt.getTotal().getCurrency());
@@ -211,12 +216,12 @@ abstract class StoreContract {
     assertEquals("Ana", receipt.getShopperName());
     assertTrue(exit.getVisit().hasExitedAt());
 
-    ExitStoreResponse again = manager.exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
+    ExitStoreResponse again = manager().exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
     assertTrue(again.getAlreadyExited());
     assertEquals(receipt, again.getReceipt());
-    assertEquals(receipt, manager.getReceipt(GetReceiptRequest.newBuilder().setReceiptId(receipt.getReceiptId()).build())
+    assertEquals(receipt, manager().getReceipt(GetReceiptRequest.newBuilder().setReceiptId(receipt.getReceiptId()).build())
         .getReceipt());
-    assertEquals(List.of(receipt), manager.listReceipts(ListReceiptsRequest.newBuilder()
+    assertEquals(List.of(receipt), manager().listReceipts(ListReceiptsRequest.newBuilder()
         .setShopperId(ana.getShopperId()).build()).getReceiptsList());
     assertStatus(Status.Code.FAILED_PRECONDITION, "not in store", () -> apply(event(ana, soda, 1)));
   }
@@ -226,7 +231,7 @@ abstract class StoreContract {
     Item soda = item(100, 10);
     Shopper ana = inStore("Ana");
     apply(event(ana, soda, 1));
-    manager.updateItem(UpdateItemRequest.newBuilder().setItem(soda.toBuilder().setPrice(soda.getPrice().toBuilder()
+    manager().updateItem(UpdateItemRequest.newBuilder().setItem(soda.toBuilder().setPrice(soda.getPrice().toBuilder()
         .setMinorUnits(999))).setUpdateMask(FieldMask.newBuilder().addPaths("price")).build());
     assertEquals(200, apply(event(ana, soda, 1)).getCart().getTotal().getMinorUnits());
   }
@@ -252,7 +257,7 @@ abstract class StoreContract {
     CartEvent putBack = event(ana, soda, -1);
     assertStatus(Status.Code.FAILED_PRECONDITION, "put-back refused", () -> apply(putBack));
     assertStatus(Status.Code.FAILED_PRECONDITION, "put-back refused", () -> apply(putBack));
-    List<Review> reviews = manager.listReviews(ListReviewsRequest.newBuilder().setOpenOnly(true).build()).getReviewsList()
+    List<Review> reviews = manager().listReviews(ListReviewsRequest.newBuilder().setOpenOnly(true).build()).getReviewsList()
         .stream().filter(r -> r.getEvent().getIdempotencyKey().equals(putBack.getIdempotencyKey())).toList();
     assertEquals(1, reviews.size(), "one review, however often the event is retried");
     assertEquals(ReviewReason.REVIEW_REASON_PUT_BACK_NOT_HELD, reviews.get(0).getReason());
@@ -265,7 +270,7 @@ abstract class StoreContract {
     Item soda = item(125, 10);
     Shopper ana = inStore("Ana");
     Cart before = apply(event(ana, soda, 1)).getCart();
-    EnterStoreResponse again = manager.enterStore(EnterStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
+    EnterStoreResponse again = manager().enterStore(EnterStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
     assertTrue(again.getAlreadyInStore());
     assertEquals(before.getVisitId(), again.getVisit().getVisitId());
     assertEquals(before.getLinesList(), cart(ana).getLinesList());
@@ -277,7 +282,7 @@ abstract class StoreContract {
     Shopper ana = inStore("Ana");
     assertEquals(1, apply(event(ana, soda, 1)).getCart().getLines(0).getQuantity());
     assertEquals(-1, stock(soda));
-    assertTrue(manager.listAlerts(ListAlertsRequest.getDefaultInstance()).getAlertsList().stream()
+    assertTrue(manager().listAlerts(ListAlertsRequest.getDefaultInstance()).getAlertsList().stream()
         .anyMatch(a -> a.getKind() == AlertKind.ALERT_KIND_STOCK_DISCREPANCY && a.getSku().equals(soda.getSku())));
   }
 
@@ -302,7 +307,7 @@ abstract class StoreContract {
       assertEquals(3, change.getCart().getLines(0).getQuantity());
       assertEquals(snapshot.getCart().getVersion() + 1, change.getCart().getVersion());
 
-      manager.exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
+      manager().exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
       assertEquals(375, updates.next().getReceipt().getTotal().getMinorUnits());
     }
   }
@@ -322,6 +327,60 @@ abstract class StoreContract {
       assertTrue(seen.getEventId() > 0);
       assertTrue(seen.hasAt());
     }
+  }
+
+  @Test
+  void aWatcherThatStopsReadingIsResyncedNotBuffered() throws Exception {
+    Shopper ana = inStore("Ana");
+    List<Item> items = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      items.add(item(100, 1000));
+      apply(event(ana, items.get(i), 1)); // big carts fill HTTP/2 windows quickly
+    }
+    BlockingQueue<CartUpdate> received = new LinkedBlockingQueue<>();
+    AtomicReference<ClientCallStreamObserver<WatchCartRequest>> call = new AtomicReference<>();
+    Context.CancellableContext context = Context.current().withCancellation();
+    context.run(() -> client.shopperAsync(ana.getShopperId()).watchCart(
+        WatchCartRequest.newBuilder().setShopperId(ana.getShopperId()).build(),
+        new ClientResponseObserver<WatchCartRequest, CartUpdate>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<WatchCartRequest> stream) {
+            call.set(stream);
+            stream.disableAutoRequestWithInitial(1); // read the snapshot, then stop reading
+          }
+
+          @Override
+          public void onNext(CartUpdate update) {
+            received.add(update);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+          }
+
+          @Override
+          public void onCompleted() {
+          }
+        }));
+    assertTrue(received.poll(5, TimeUnit.SECONDS).getSnapshot());
+    int picks = 1500;
+    for (int i = 0; i < picks; i++) {
+      apply(event(ana, items.get(i % items.size()), 1));
+    }
+    Cart last = cart(ana);
+    call.get().request(Integer.MAX_VALUE);
+    CartUpdate update;
+    int messages = 0;
+    boolean resynced = false;
+    do {
+      update = received.poll(10, TimeUnit.SECONDS);
+      messages++;
+      resynced |= update.getSnapshot();
+    } while (update.getCart().getVersion() < last.getVersion());
+    context.cancel(null);
+    assertTrue(resynced, "the watcher that fell behind got a snapshot");
+    assertTrue(messages < picks, messages + " messages for " + picks + " picks: the backlog was dropped");
+    assertEquals(last.getLinesList(), update.getCart().getLinesList(), "and it ends up with the right cart");
   }
 
   // ---- concurrency ----
@@ -382,24 +441,24 @@ abstract class StoreContract {
     CartEvent pick = event(ana, soda, 1).toBuilder().setAttribution(Attribution.newBuilder().setRule("nearest-in-time")
         .setAmbiguous(true)).build();
     apply(pick);
-    Review review = manager.createReview(CreateReviewRequest.newBuilder().setReason(ReviewReason.REVIEW_REASON_AMBIGUOUS)
+    Review review = manager().createReview(CreateReviewRequest.newBuilder().setReason(ReviewReason.REVIEW_REASON_AMBIGUOUS)
         .setEvent(pick).setNote("Ben was 0.2 s further").build()).getReview();
 
     // Ben has left before anyone looks at the queue: his receipt gets the correction.
-    Receipt bens = manager.exitStore(ExitStoreRequest.newBuilder().setShopperId(ben.getShopperId()).build()).getReceipt();
+    Receipt bens = manager().exitStore(ExitStoreRequest.newBuilder().setShopperId(ben.getShopperId()).build()).getReceipt();
     assertEquals(0, bens.getTotal().getMinorUnits());
-    ResolveReviewResponse resolved = manager.resolveReview(ResolveReviewRequest.newBuilder()
+    ResolveReviewResponse resolved = manager().resolveReview(ResolveReviewRequest.newBuilder()
         .setReviewId(review.getReviewId()).setAssignToShopperId(ben.getShopperId()).build());
     assertEquals(ReviewState.REVIEW_STATE_ASSIGNED, resolved.getReview().getState());
     assertEquals(0, cart(ana).getLinesCount(), "moved off Ana's cart");
-    Receipt corrected = manager.getReceipt(GetReceiptRequest.newBuilder().setReceiptId(bens.getReceiptId()).build())
+    Receipt corrected = manager().getReceipt(GetReceiptRequest.newBuilder().setReceiptId(bens.getReceiptId()).build())
         .getReceipt();
     assertEquals(125, corrected.getTotal().getMinorUnits());
     assertTrue(corrected.getLines(0).getCorrection());
     assertEquals(review.getReviewId(), corrected.getLines(0).getReviewId());
     assertEquals(9, stock(soda), "one soda left the shelf, whoever has it");
 
-    assertStatus(Status.Code.FAILED_PRECONDITION, "already", () -> manager.resolveReview(ResolveReviewRequest.newBuilder()
+    assertStatus(Status.Code.FAILED_PRECONDITION, "already", () -> manager().resolveReview(ResolveReviewRequest.newBuilder()
         .setReviewId(review.getReviewId()).setDismiss(true).build()));
   }
 
@@ -409,9 +468,9 @@ abstract class StoreContract {
     Shopper ana = inStore("Ana");
     CartEvent pick = event(ana, soda, 2);
     apply(pick);
-    Review review = manager.createReview(CreateReviewRequest.newBuilder().setReason(ReviewReason.REVIEW_REASON_AMBIGUOUS)
+    Review review = manager().createReview(CreateReviewRequest.newBuilder().setReason(ReviewReason.REVIEW_REASON_AMBIGUOUS)
         .setEvent(pick).build()).getReview();
-    manager.resolveReview(ResolveReviewRequest.newBuilder().setReviewId(review.getReviewId()).setDismiss(true).build());
+    manager().resolveReview(ResolveReviewRequest.newBuilder().setReviewId(review.getReviewId()).setDismiss(true).build());
     assertEquals(0, cart(ana).getLinesCount());
     assertEquals(10, stock(soda));
   }
@@ -438,19 +497,19 @@ abstract class StoreContract {
     Shopper ana = inStore("Ana");
     Item.Builder negative = Item.newBuilder().setSku(unique("sku")).setName("x")
         .setPrice(Money.newBuilder().setMinorUnits(-1).setCurrency("USD"));
-    assertStatus(Status.Code.INVALID_ARGUMENT, "item.price.minor_units", () -> manager.createItem(
+    assertStatus(Status.Code.INVALID_ARGUMENT, "item.price.minor_units", () -> manager().createItem(
         CreateItemRequest.newBuilder().setItem(negative).build()));
-    assertStatus(Status.Code.INVALID_ARGUMENT, "item.sku", () -> manager.createItem(CreateItemRequest.newBuilder()
+    assertStatus(Status.Code.INVALID_ARGUMENT, "item.sku", () -> manager().createItem(CreateItemRequest.newBuilder()
         .setItem(negative.setSku("").setPrice(Money.newBuilder().setMinorUnits(1).setCurrency("USD"))).build()));
     assertStatus(Status.Code.INVALID_ARGUMENT, "event.sku", () -> apply(event(ana, soda, 1).toBuilder().setSku("nope").build()));
     assertStatus(Status.Code.INVALID_ARGUMENT, "event.quantity_delta", () -> apply(event(ana, soda, 0)));
     assertStatus(Status.Code.INVALID_ARGUMENT, "event.confidence", () -> apply(event(ana, soda, 1).toBuilder()
         .setConfidence(Float.NaN).build()));
-    assertStatus(Status.Code.INVALID_ARGUMENT, "update_mask", () -> manager.updateItem(UpdateItemRequest.newBuilder()
+    assertStatus(Status.Code.INVALID_ARGUMENT, "update_mask", () -> manager().updateItem(UpdateItemRequest.newBuilder()
         .setItem(soda).setUpdateMask(FieldMask.newBuilder().addPaths("sku")).build()));
-    assertStatus(Status.Code.INVALID_ARGUMENT, "token", () -> manager.registerDevice(RegisterDeviceRequest.newBuilder()
+    assertStatus(Status.Code.INVALID_ARGUMENT, "token", () -> manager().registerDevice(RegisterDeviceRequest.newBuilder()
         .setDeviceId("d").setKind(DeviceKind.DEVICE_KIND_SHELF).setToken("short").build()));
-    assertStatus(Status.Code.NOT_FOUND, "shopper_id", () -> manager.enterStore(EnterStoreRequest.newBuilder()
+    assertStatus(Status.Code.NOT_FOUND, "shopper_id", () -> manager().enterStore(EnterStoreRequest.newBuilder()
         .setShopperId("nobody").build()));
   }
 }

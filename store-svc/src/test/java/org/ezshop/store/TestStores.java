@@ -19,12 +19,15 @@ final class TestStores {
   private TestStores() {
   }
 
+  /** Small, so that tests can make a watcher fall behind. */
+  static final int WATCH_BUFFER = 20;
+
   static StoreConfig memory() {
-    return new StoreConfig("127.0.0.1", 0, Optional.empty(), MANAGER, SECRET);
+    return new StoreConfig("127.0.0.1", 0, Optional.empty(), MANAGER, SECRET, WATCH_BUFFER);
   }
 
   static StoreConfig postgres(String url) {
-    return new StoreConfig("127.0.0.1", 0, Optional.of(url), MANAGER, SECRET);
+    return new StoreConfig("127.0.0.1", 0, Optional.of(url), MANAGER, SECRET, WATCH_BUFFER);
   }
 
   /** Creates an empty database next to EZSHOP_PG_URL's and returns its URL. */
