@@ -36,6 +36,16 @@ public final class Ezshop {
       System.out.print(Settings.usage());
       return;
     }
+    if (settings.command.equals("bench-store")) {
+      try {
+        Benchmarks.store(settings, System.out);
+        System.exit(0);
+      } catch (Exception e) {
+        System.err.println("ezshop: bench-store failed: " + e.getMessage());
+        System.exit(1);
+      }
+      return;
+    }
     Ezshop running;
     try {
       running = start(settings, System.out);

@@ -18,6 +18,8 @@ enum Option {
       + "and the gateway (default: random, so sessions end with the process)"),
   MAX_IMAGE_BYTES("max-image-bytes", "8388608", "largest image identity-svc accepts"),
   MAX_FRAME_BYTES("max-frame-bytes", "4194304", "largest camera frame the gateway accepts"),
+  BENCH_CLIENTS("bench-clients", "16", "bench-store: concurrent clients"),
+  BENCH_SECONDS("bench-seconds", "20", "bench-store: measured seconds per phase (after a warm-up of a third of it)"),
   SHUTDOWN_GRACE_MS("shutdown-grace-ms", "5000", "how long open streams get to finish on shutdown");
 
   final String flag;

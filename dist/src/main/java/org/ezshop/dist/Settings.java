@@ -126,6 +126,14 @@ final class Settings {
         positive(Option.MAX_FRAME_BYTES));
   }
 
+  int benchClients() {
+    return positive(Option.BENCH_CLIENTS);
+  }
+
+  int benchSeconds() {
+    return positive(Option.BENCH_SECONDS);
+  }
+
   Duration shutdownGrace() {
     return Duration.ofMillis(positive(Option.SHUTDOWN_GRACE_MS));
   }
@@ -139,6 +147,8 @@ final class Settings {
           store      store-svc only
           identity   identity-svc only
           gateway    the gateway only (set --store-target and --identity-target)
+          bench-store  ApplyCartEvent throughput and p99 through store-svc on PostgreSQL (needs --pg-url),
+                     beside a raw INSERT ... ON CONFLICT + UPDATE loop on the same database
           help       this text
 
         Options (flag, environment variable, default):

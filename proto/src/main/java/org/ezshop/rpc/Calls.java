@@ -1,7 +1,9 @@
 package org.ezshop.rpc;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
@@ -33,13 +35,22 @@ public final class Calls {
 
   public static <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method, Unary<Req, Resp> handler) {
     server.callHandler(method, call -> call.handler(request -> {
+      Context context = Vertx.currentContext();
       Future<Resp> result;
       try {
         result = handler.call(call.headers(), request);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
-      result.onComplete(response -> call.response().end(response), failure -> fail(call.response(), method, failure));
+      // Answer on the call's own event loop: a write from another thread (say, a database connection's) is
+      // queued to it and may wait there for the next read to flush it.
+      result.onComplete(ar -> context.runOnContext(v -> {
+        if (ar.succeeded()) {
+          call.response().end(ar.result());
+        } else {
+          fail(call.response(), method, ar.cause());
+        }
+      }));
     }));
   }
 

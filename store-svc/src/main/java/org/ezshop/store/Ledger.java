@@ -5,6 +5,8 @@ import static io.vertx.core.Future.succeededFuture;
 
 import com.google.protobuf.Timestamp;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,6 +22,7 @@ import org.ezshop.store.v1.ExitStoreResponse;
 import org.ezshop.store.v1.Item;
 import org.ezshop.store.v1.NotificationState;
 import org.ezshop.store.v1.Receipt;
+import org.ezshop.store.v1.ReviewReason;
 import org.ezshop.store.v1.StoreEvent;
 import org.ezshop.store.v1.Visit;
 
@@ -100,25 +103,33 @@ public final class Ledger {
    * without a second review.
    */
   public Future<ApplyCartEventResponse> applyCartEvent(CartEvent event) {
-    return store.<Applied>inTx(tx -> tx.eventByKey(event.getIdempotencyKey()).compose(known -> {
-      if (known.isPresent()) {
-        return tx.openVisit(known.get().event().getShopperId())
-            .compose(open -> cartOf(tx, known.get().event().getShopperId(), open))
-            .map(cart -> new Applied(ApplyCartEventResponse.newBuilder().setEvent(known.get().event()).setCart(cart)
-                .setDuplicate(true).build(), known.get().refused()));
-      }
-      return tx.openVisit(event.getShopperId()).compose(open -> {
-        if (open.isEmpty()) {
+    // Independent reads go out together: PostgreSQL pipelines them on the transaction's connection.
+    return store.<Applied>inTx(tx -> {
+      Future<Optional<Tx.RecordedEvent>> known = tx.eventByKey(event.getIdempotencyKey());
+      Future<Optional<Visit>> open = tx.openVisit(event.getShopperId());
+      Future<Optional<Item>> item = tx.item(event.getSku());
+      Future<List<CartLine>> cartLines = tx.openCartLines(event.getShopperId());
+      return Future.all(known, open, item, cartLines).compose(x -> {
+        if (known.result().isPresent()) {
+          return duplicateOf(tx, event);
+        }
+        if (open.result().isEmpty()) {
           return failedFuture(Failures.precondition("shopper " + event.getShopperId() + " is not in store"));
         }
-        return tx.item(event.getSku()).compose(item -> {
-          if (item.isEmpty()) {
-            return failedFuture(Failures.invalid("event.sku", "no item " + event.getSku()));
-          }
-          return change(tx, open.get(), item.get(), event);
-        });
+        if (item.result().isEmpty()) {
+          return failedFuture(Failures.invalid("event.sku", "no item " + event.getSku()));
+        }
+        Visit visit = open.result().get();
+        List<CartLine> lines = cartLines.result();
+        int holding = held(lines, event.getSku()).map(CartLine::getQuantity).orElse(0);
+        if (holding + event.getQuantityDelta() < 0) {
+          return refuse(tx, visit, lines, event, holding);
+        }
+        return applyToCart(tx, visit, item.result().get(), lines, event).map(change -> new Applied(
+            ApplyCartEventResponse.newBuilder().setEvent(change.getEvent()).setCart(change.getCart()).build(), false));
       });
-    })).compose(applied -> applied.refused
+    }).recover(failure -> failure instanceof Tx.Conflict ? store.inTx(tx -> duplicateOf(tx, event)) : Future.failedFuture(failure))
+        .compose(applied -> applied.refused
         ? failedFuture(Failures.precondition("put-back refused: shopper " + event.getShopperId() + " holds fewer than "
             + -event.getQuantityDelta() + " of " + event.getSku() + "; queued for review"))
         : succeededFuture(applied.response));
@@ -127,54 +138,62 @@ public final class Ledger {
   private record Applied(ApplyCartEventResponse response, boolean refused) {
   }
 
-  private Future<Applied> change(Tx tx, Visit visit, Item item, CartEvent event) {
-    return tx.cartLines(visit.getVisitId()).compose(lines -> {
-      CartLine held = lines.stream().filter(l -> l.getSku().equals(item.getSku())).findFirst().orElse(null);
-      int holding = held == null ? 0 : held.getQuantity();
-      int quantity = holding + event.getQuantityDelta();
-      if (quantity < 0) {
-        return tx.recordEvent(event, visit.getVisitId(), true).compose(id -> {
-          CartEvent recorded = event.toBuilder().setEventId(id.orElseThrow()).build();
-          return Reviews.open(tx, org.ezshop.store.v1.ReviewReason.REVIEW_REASON_PUT_BACK_NOT_HELD, recorded,
-                  "shopper holds " + holding)
-              .compose(review -> cartOf(tx, event.getShopperId(), Optional.of(visit)))
-              .map(cart -> new Applied(ApplyCartEventResponse.newBuilder().setEvent(recorded).setCart(cart).build(), true));
+  private static Future<Applied> duplicateOf(Tx tx, CartEvent event) {
+    return tx.eventByKey(event.getIdempotencyKey()).map(Optional::orElseThrow).compose(known -> tx.openVisit(
+            known.event().getShopperId()).compose(visit -> cartOf(tx, known.event().getShopperId(), visit))
+        .map(cart -> new Applied(ApplyCartEventResponse.newBuilder().setEvent(known.event()).setCart(cart)
+            .setDuplicate(true).build(), known.refused())));
+  }
+
+  private static Future<Applied> refuse(Tx tx, Visit visit, List<CartLine> lines, CartEvent event, int holding) {
+    return Future.all(tx.recordEvent(event, visit.getVisitId(), true), tx.cartVersion(visit.getVisitId()))
+        .compose(done -> {
+          CartEvent recorded = event.toBuilder().setEventId(done.<Optional<Long>>resultAt(0).orElseThrow()).build();
+          Cart cart = Carts.cart(visit.getShopperId(), visit.getVisitId(), lines, done.<Long>resultAt(1));
+          return Reviews.open(tx, ReviewReason.REVIEW_REASON_PUT_BACK_NOT_HELD, recorded, "shopper holds " + holding)
+              .map(review -> new Applied(ApplyCartEventResponse.newBuilder().setEvent(recorded).setCart(cart).build(), true));
         });
-      }
-      return tx.recordEvent(event, visit.getVisitId(), false).compose(id -> {
-        CartEvent recorded = event.toBuilder().setEventId(id.orElseThrow()).build();
-        return applyToCart(tx, visit, item, held, recorded)
-            .map(cart -> new Applied(ApplyCartEventResponse.newBuilder().setEvent(recorded).setCart(cart).build(), false));
-      });
+  }
+
+  static Optional<CartLine> held(List<CartLine> lines, String sku) {
+    return lines.stream().filter(l -> l.getSku().equals(sku)).findFirst();
+  }
+
+  /**
+   * Records the event and moves items between shelf and cart: the cart line, the stock, the cart version, and
+   * the alerts a measured change can raise. Returns the recorded event with the cart after it.
+   */
+  static Future<CartChange> applyToCart(Tx tx, Visit visit, Item item, List<CartLine> lines, CartEvent event) {
+    CartLine held = held(lines, item.getSku()).orElse(null);
+    CartLine line = Carts.line(item, held, (held == null ? 0 : held.getQuantity()) + event.getQuantityDelta());
+    List<CartLine> after = new ArrayList<>(lines);
+    after.removeIf(l -> l.getSku().equals(item.getSku()));
+    if (line.getQuantity() > 0) {
+      after.add(line);
+      after.sort(Comparator.comparing(CartLine::getSku));
+    }
+    return tx.writeCartChange(visit.getVisitId(), event, line, -event.getQuantityDelta()).compose(written -> {
+      CartEvent recorded = event.toBuilder().setEventId(written.eventId()).build();
+      Cart cart = Carts.cart(visit.getShopperId(), visit.getVisitId(), after, written.cartVersion());
+      CartChange change = CartChange.newBuilder().setEvent(recorded).setCart(cart).build();
+      tx.publish(StoreEvent.newBuilder().setItem(written.item()).build());
+      tx.publish(StoreEvent.newBuilder().setCart(change).build());
+      return stockAlerts(tx, item, written.item(), recorded).map(change);
     });
   }
 
-  /** Moves items between shelf and cart: the cart line, the stock, and the alerts a measured change can raise. */
-  static Future<Cart> applyToCart(Tx tx, Visit visit, Item item, CartLine held, CartEvent event) {
-    int quantity = (held == null ? 0 : held.getQuantity()) + event.getQuantityDelta();
-    return tx.putCartLine(visit.getVisitId(), Carts.line(item, held, quantity))
-        .compose(v -> tx.addStock(item.getSku(), -event.getQuantityDelta()))
-        .compose(after -> {
-          tx.publish(StoreEvent.newBuilder().setItem(after).build());
-          Future<Void> alerts = succeededFuture();
-          if (event.getQuantityDelta() > 0 && after.getStock() < 0) {
-            alerts = Alerts.raise(tx, AlertKind.ALERT_KIND_STOCK_DISCREPANCY, "measured pick of "
-                + event.getQuantityDelta() + " " + item.getSku() + " took recorded stock to " + after.getStock(), item.getSku(),
-                event.getRowId(), event.getShopperId());
-          } else if (after.getLowStockThreshold() > 0 && after.getStock() <= after.getLowStockThreshold()
-              && item.getStock() > after.getLowStockThreshold()) {
-            alerts = Alerts.raise(tx, AlertKind.ALERT_KIND_LOW_STOCK, item.getSku() + " is low: " + after.getStock()
-                + " left", item.getSku(), event.getRowId(), "");
-          }
-          return alerts;
-        })
-        .compose(v -> tx.bumpCartVersion(visit.getVisitId()))
-        .compose(version -> tx.cartLines(visit.getVisitId())
-            .map(lines -> Carts.cart(visit.getShopperId(), visit.getVisitId(), lines, version)))
-        .map(cart -> {
-          tx.publish(StoreEvent.newBuilder().setCart(CartChange.newBuilder().setEvent(event).setCart(cart)).build());
-          return cart;
-        });
+  private static Future<Void> stockAlerts(Tx tx, Item before, Item after, CartEvent event) {
+    if (event.getQuantityDelta() > 0 && after.getStock() < 0) {
+      return Alerts.raise(tx, AlertKind.ALERT_KIND_STOCK_DISCREPANCY, "measured pick of " + event.getQuantityDelta()
+          + " " + after.getSku() + " took recorded stock to " + after.getStock(), after.getSku(), event.getRowId(),
+          event.getShopperId());
+    }
+    if (after.getLowStockThreshold() > 0 && after.getStock() <= after.getLowStockThreshold()
+        && before.getStock() > after.getLowStockThreshold()) {
+      return Alerts.raise(tx, AlertKind.ALERT_KIND_LOW_STOCK, after.getSku() + " is low: " + after.getStock() + " left",
+          after.getSku(), event.getRowId(), "");
+    }
+    return succeededFuture();
   }
 
   public Future<Cart> cart(String shopperId) {

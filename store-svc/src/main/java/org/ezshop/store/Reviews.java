@@ -89,18 +89,15 @@ public final class Reviews {
         : tx.item(event.getSku()).map(Optional::orElseThrow)).compose(item -> tx.openVisit(shopperId).compose(open -> {
           if (open.isPresent()) {
             return tx.cartLines(open.get().getVisitId()).compose(lines -> {
-              var held = lines.stream().filter(l -> l.getSku().equals(item.getSku())).findFirst().orElse(null);
-              if ((held == null ? 0 : held.getQuantity()) + delta < 0) {
+              int holding = Ledger.held(lines, item.getSku()).map(l -> l.getQuantity()).orElse(0);
+              if (holding + delta < 0) {
                 return failedFuture(Failures.precondition("shopper " + shopperId + " does not hold " + -delta + " of "
                     + item.getSku()));
               }
-              return tx.recordEvent(event, open.get().getVisitId(), false)
-                  .compose(id -> Ledger.applyToCart(tx, open.get(), item, held,
-                      event.toBuilder().setEventId(id.orElseThrow()).build()))
-                  .map(cart -> {
-                    response.addCarts(cart);
-                    return null;
-                  });
+              return Ledger.applyToCart(tx, open.get(), item, lines, event).map(change -> {
+                response.addCarts(change.getCart());
+                return null;
+              });
             });
           }
           return tx.lastVisit(shopperId).compose(last -> {

@@ -72,6 +72,20 @@ public interface Tx {
   /** Creates, replaces, or (quantity 0) removes the line. */
   Future<Void> putCartLine(String visitId, CartLine line);
 
+  /** The lines of the shopper's open visit's cart (none when not in store). */
+  Future<List<CartLine>> openCartLines(String shopperId);
+
+  /**
+   * Records an applied cart event and writes its effect at once: the cart line (quantity 0 removes it), the
+   * recorded stock and the cart version. Fails with {@link Conflict} when the idempotency key was taken
+   * meanwhile by a concurrent transaction.
+   */
+  Future<CartWrite> writeCartChange(String visitId, CartEvent event, CartLine line, long stockDelta);
+
+  /** What {@link #writeCartChange} wrote: the event's id, the item after the stock change, the cart version. */
+  record CartWrite(long eventId, Item item, long cartVersion) {
+  }
+
   /** Records the event under its idempotency key; empty when the key was recorded before. */
   Future<Optional<Long>> recordEvent(CartEvent event, String visitId, boolean refused);
 

@@ -227,6 +227,20 @@ final class MemoryTx implements Tx {
   }
 
   @Override
+  public Future<List<CartLine>> openCartLines(String shopperId) {
+    return succeededFuture(open(shopperId).map(v -> List.copyOf(s.cartLines.getOrDefault(v.getVisitId(), Map.of()).values()))
+        .orElse(List.of()));
+  }
+
+  @Override
+  public Future<CartWrite> writeCartChange(String visitId, CartEvent event, CartLine line, long stockDelta) {
+    return recordEvent(event, visitId, false).compose(id -> id.isEmpty()
+        ? Future.failedFuture(new Conflict("idempotency key " + event.getIdempotencyKey() + " was taken meanwhile"))
+        : putCartLine(visitId, line).compose(v -> addStock(event.getSku(), stockDelta))
+            .compose(item -> bumpCartVersion(visitId).map(version -> new CartWrite(id.get(), item, version))));
+  }
+
+  @Override
   public Future<Optional<Long>> recordEvent(CartEvent event, String visitId, boolean refused) {
     if (s.events.containsKey(event.getIdempotencyKey())) {
       return succeededFuture(Optional.empty());

@@ -1,27 +1,39 @@
 package org.ezshop.store.pg;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.ezshop.store.EventFeed;
+import org.ezshop.store.Stamps;
 import org.ezshop.store.v1.StoreEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads the store_events journal past what this replica has delivered, one read at a time, in id order. */
+/**
+ * Delivers the store_events journal to this replica's feed in id order, one read at a time. Ids are taken
+ * when a transaction writes its events, not when it commits, so a later id can be visible before an earlier
+ * one: the reader stops at such a gap and reads again shortly, until the earlier id shows up or, after
+ * {@code GAP_GIVE_UP_MS}, is taken to be a rolled-back transaction's and skipped.
+ */
 final class JournalReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(JournalReader.class);
   private static final int BATCH = 500;
+  private static final long GAP_RETRY_MS = 5;
+  private static final long GAP_GIVE_UP_MS = 5000;
 
+  private final Vertx vertx;
   private final Pool pool;
   private final EventFeed feed;
   private long delivered;
+  private long gapSince;
   private boolean reading;
   private boolean again;
 
-  JournalReader(Pool pool, EventFeed feed) {
+  JournalReader(Vertx vertx, Pool pool, EventFeed feed) {
+    this.vertx = vertx;
     this.pool = pool;
     this.feed = feed;
   }
@@ -54,27 +66,47 @@ final class JournalReader {
         .execute(Tuple.of(delivered))
         .onComplete(result -> {
           int count = 0;
+          boolean gap = false;
           if (result.succeeded()) {
             for (Row row : result.result()) {
-              StoreEvent event = PgTx.parse(StoreEvent.parser(), row.getBuffer("body")).toBuilder()
-                  .setEventId(row.getLong("event_id"))
-                  .setAt(org.ezshop.store.Stamps.of(row.getOffsetDateTime("at").toInstant()))
-                  .build();
-              delivered = event.getEventId();
-              feed.deliver(event);
+              long id = row.getLong("event_id");
+              if (id != delivered + 1 && !gapExpired()) {
+                gap = true;
+                break;
+              }
+              if (id != delivered + 1) {
+                LOG.warn("event=journal_gap_skipped from={} to={}", delivered + 1, id - 1);
+              }
+              gapSince = 0;
+              delivered = id;
+              feed.deliver(PgTx.parse(StoreEvent.parser(), row.getBuffer("body")).toBuilder()
+                  .setEventId(id).setAt(Stamps.of(row.getOffsetDateTime("at").toInstant())).build());
               count++;
             }
           } else {
             LOG.warn("event=journal_read_failed error={}", result.cause().getMessage());
           }
-          synchronized (this) {
-            if (count == BATCH || again) {
-              again = false;
-              read();
-            } else {
-              reading = false;
-            }
-          }
+          next(count == BATCH, gap);
         });
+  }
+
+  private boolean gapExpired() {
+    long now = System.currentTimeMillis();
+    if (gapSince == 0) {
+      gapSince = now;
+    }
+    return now - gapSince > GAP_GIVE_UP_MS;
+  }
+
+  private synchronized void next(boolean more, boolean gap) {
+    if (gap) {
+      again = false;
+      vertx.setTimer(GAP_RETRY_MS, t -> read());
+    } else if (more || again) {
+      again = false;
+      read();
+    } else {
+      reading = false;
+    }
   }
 }

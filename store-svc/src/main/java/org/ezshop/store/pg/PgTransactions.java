@@ -10,6 +10,7 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.net.ConnectException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.ezshop.store.EventFeed;
 import org.ezshop.store.Failures;
@@ -19,42 +20,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store of record on PostgreSQL. Schema through Flyway migrations at start; committed events reach every
- * replica's watchers through LISTEN/NOTIFY and the store_events journal. Reconnects by itself: while the
- * database is away, calls fail with UNAVAILABLE and the feed catches up once it is back.
+ * The store of record on PostgreSQL. Schema through Flyway migrations at start. Each transaction appends its
+ * events to the store_events journal; after commit a NOTIFY (the doorbell) tells every replica to read the
+ * journal on to its watchers. Reconnects by itself: while the database is away, calls fail with UNAVAILABLE
+ * and the feed catches up once it is back.
  */
 public final class PgTransactions implements Transactions {
 
   static final String CHANNEL = "ezshop_events";
-  static final long JOURNAL_LOCK = 0x65_7a_73_68_6fL; // "ezsho"
+  private static final long SAFETY_POLL_MS = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(PgTransactions.class);
 
+  private final Vertx vertx;
   private final Pool pool;
   private final PgSubscriber subscriber;
   private final JournalReader reader;
+  private final Doorbell doorbell;
+  private final long poll;
 
-  private PgTransactions(Pool pool, PgSubscriber subscriber, JournalReader reader) {
+  private PgTransactions(Vertx vertx, Pool pool, PgSubscriber subscriber, JournalReader reader) {
+    this.vertx = vertx;
     this.pool = pool;
     this.subscriber = subscriber;
     this.reader = reader;
+    this.doorbell = new Doorbell(pool, CHANNEL);
+    // The safety net under NOTIFY: a replica that dies between commit and doorbell is caught up within a second.
+    this.poll = vertx.setPeriodic(SAFETY_POLL_MS, t -> reader.catchUp());
   }
 
   /** Migrates the schema (on a worker thread: Flyway is JDBC), then connects the pool and the feed. */
   public static Future<PgTransactions> start(Vertx vertx, String url, int poolSize) {
-    PgConnectOptions options = PgConnectOptions.fromUri(url);
+    PgConnectOptions options = PgConnectOptions.fromUri(url).setCachePreparedStatements(true);
     return vertx.executeBlocking(() -> {
       Migrations.apply(options);
       return null;
     }).compose(v -> {
       Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)).connectingTo(options).using(vertx).build();
       PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 500L);
-      JournalReader reader = new JournalReader(pool, new EventFeed());
+      JournalReader reader = new JournalReader(vertx, pool, new EventFeed());
       subscriber.channel(CHANNEL)
           .subscribeHandler(x -> reader.catchUp()) // after every (re)connect: whatever was missed meanwhile
           .handler(payload -> reader.catchUp());
       return reader.startAtEnd()
           .compose(x -> subscriber.connect())
-          .map(x -> new PgTransactions(pool, subscriber, reader))
+          .map(x -> new PgTransactions(vertx, pool, subscriber, reader))
           .onFailure(e -> {
             pool.close();
             subscriber.close();
@@ -64,9 +73,18 @@ public final class PgTransactions implements Transactions {
 
   @Override
   public <T> Future<T> inTx(Function<Tx, Future<T>> work) {
+    AtomicBoolean journaled = new AtomicBoolean();
     return pool.withTransaction(conn -> {
       PgTx tx = new PgTx(conn);
-      return work.apply(tx).compose(result -> tx.journal().map(result));
+      return work.apply(tx).compose(result -> tx.journal().map(wrote -> {
+        journaled.set(wrote);
+        return result;
+      }));
+    }).onSuccess(result -> {
+      if (journaled.get()) {
+        reader.catchUp();
+        doorbell.ring();
+      }
     }).recover(failure -> Future.failedFuture(unreachable(failure)
         ? Failures.unavailable("PostgreSQL is unreachable (" + failure.getMessage() + "); retry") : failure));
   }
@@ -97,6 +115,7 @@ public final class PgTransactions implements Transactions {
   @Override
   public Future<Void> close() {
     LOG.info("event=closing storage=postgresql");
+    vertx.cancelTimer(poll);
     return subscriber.close().eventually(pool::close);
   }
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
+import org.ezshop.common.v1.Money;
 import org.ezshop.store.Stamps;
 import org.ezshop.store.Tx;
 import org.ezshop.store.v1.*;
@@ -80,7 +81,7 @@ final class PgTx implements Tx {
 
   private static Item item(Row r) {
     return Item.newBuilder().setSku(r.getString("sku")).setName(r.getString("name"))
-        .setPrice(org.ezshop.common.v1.Money.newBuilder().setMinorUnits(r.getLong("price_minor"))
+        .setPrice(Money.newBuilder().setMinorUnits(r.getLong("price_minor"))
             .setCurrency(r.getString("currency")))
         .setStock(r.getLong("stock")).setImageUrl(r.getString("image_url"))
         .setLowStockThreshold(r.getLong("low_stock_threshold")).setUpdatedAt(stamp(r, "updated_at")).build();
@@ -239,13 +240,15 @@ final class PgTx implements Tx {
 
   @Override
   public Future<List<CartLine>> cartLines(String visitId) {
-    return all(sql("SELECT * FROM cart_lines WHERE visit_id = $1 ORDER BY sku", visitId), r -> {
-      org.ezshop.common.v1.Money unit = org.ezshop.common.v1.Money.newBuilder()
-          .setMinorUnits(r.getLong("unit_price_minor")).setCurrency(r.getString("currency")).build();
-      return CartLine.newBuilder().setSku(r.getString("sku")).setName(r.getString("name"))
-          .setQuantity(r.getInteger("quantity")).setUnitPrice(unit)
-          .setLineTotal(unit.toBuilder().setMinorUnits(unit.getMinorUnits() * r.getInteger("quantity"))).build();
-    });
+    return all(sql("SELECT * FROM cart_lines WHERE visit_id = $1 ORDER BY sku", visitId), PgTx::cartLine);
+  }
+
+  private static CartLine cartLine(Row r) {
+    Money unit = Money.newBuilder().setMinorUnits(r.getLong("unit_price_minor")).setCurrency(r.getString("currency"))
+        .build();
+    return CartLine.newBuilder().setSku(r.getString("sku")).setName(r.getString("name"))
+        .setQuantity(r.getInteger("quantity")).setUnitPrice(unit)
+        .setLineTotal(unit.toBuilder().setMinorUnits(unit.getMinorUnits() * r.getInteger("quantity"))).build();
   }
 
   @Override
@@ -259,20 +262,46 @@ final class PgTx implements Tx {
   }
 
   @Override
+  public Future<List<CartLine>> openCartLines(String shopperId) {
+    return all(sql("SELECT cl.* FROM cart_lines cl JOIN visits v ON v.visit_id = cl.visit_id "
+        + "WHERE v.shopper_id = $1 AND v.exited_at IS NULL ORDER BY cl.sku", shopperId), PgTx::cartLine);
+  }
+
+  // One statement, one round trip: the event, the line, the stock and the version.
+  private static final String CART_CHANGE = "WITH ev AS ("
+      + "INSERT INTO cart_events (idempotency_key, shopper_id, visit_id, sku, quantity_delta, refused, body) "
+      + "VALUES ($1, $2, $3, $4, $5, false, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING event_id), "
+      + "gone AS (DELETE FROM cart_lines WHERE $7 = 0 AND visit_id = $3 AND sku = $4), "
+      + "line AS (INSERT INTO cart_lines SELECT $3, $4, $7, $8, $9, $10 WHERE $7 > 0 "
+      + "ON CONFLICT (visit_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity), "
+      + "stock AS (UPDATE items SET stock = stock + $11, updated_at = now() WHERE sku = $4 RETURNING *), "
+      + "version AS (UPDATE visits SET cart_version = cart_version + 1 WHERE visit_id = $3 RETURNING cart_version) "
+      + "SELECT ev.event_id, version.cart_version, stock.* FROM ev, version, stock";
+
+  @Override
+  public Future<CartWrite> writeCartChange(String visitId, CartEvent e, CartLine line, long stockDelta) {
+    return first(sql(CART_CHANGE, e.getIdempotencyKey(), e.getShopperId(), visitId, e.getSku(), e.getQuantityDelta(),
+            bytes(e), line.getQuantity(), line.getUnitPrice().getMinorUnits(), line.getUnitPrice().getCurrency(),
+            line.getName(), stockDelta),
+        r -> new CartWrite(r.getLong("event_id"), item(r), r.getLong("cart_version")))
+        .compose(written -> written.<Future<CartWrite>>map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+            new Conflict("idempotency key " + e.getIdempotencyKey() + " was taken meanwhile"))));
+  }
+
+  @Override
   public Future<Optional<Long>> recordEvent(CartEvent e, String visitId, boolean refused) {
-    // The body is written after the id is known, so the stored event carries it.
+    // The body leaves event_id out: it is the row's own column, set again on every read.
     return first(sql("INSERT INTO cart_events (idempotency_key, shopper_id, visit_id, sku, quantity_delta, refused, body) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, '') ON CONFLICT (idempotency_key) DO NOTHING RETURNING event_id",
-        e.getIdempotencyKey(), e.getShopperId(), visitId, e.getSku(), e.getQuantityDelta(), refused), r -> r.getLong(0))
-        .compose(id -> id.isEmpty() ? Future.succeededFuture(id)
-            : sql("UPDATE cart_events SET body = $2 WHERE event_id = $1", id.get(),
-                bytes(e.toBuilder().setEventId(id.get()).build())).map(id));
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING event_id",
+        e.getIdempotencyKey(), e.getShopperId(), visitId, e.getSku(), e.getQuantityDelta(), refused, bytes(e)),
+        r -> r.getLong(0));
   }
 
   @Override
   public Future<Optional<RecordedEvent>> eventByKey(String key) {
-    return first(sql("SELECT body, refused FROM cart_events WHERE idempotency_key = $1", key),
-        r -> new RecordedEvent(parse(CartEvent.parser(), r.getBuffer("body")), r.getBoolean("refused")));
+    return first(sql("SELECT event_id, body, refused FROM cart_events WHERE idempotency_key = $1", key),
+        r -> new RecordedEvent(parse(CartEvent.parser(), r.getBuffer("body")).toBuilder()
+            .setEventId(r.getLong("event_id")).build(), r.getBoolean("refused")));
   }
 
   @Override
@@ -334,17 +363,12 @@ final class PgTx implements Tx {
     published.add(event);
   }
 
-  /** Appends this transaction's events to the journal and notifies every replica, as the last writes. */
-  Future<Void> journal() {
+  /** Appends this transaction's events to the journal, in one statement; true when there were any. */
+  Future<Boolean> journal() {
     if (published.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(false);
     }
-    // One writer at a time from here to commit: journal ids then become visible in id order, which the
-    // readers rely on to never skip an event.
-    Future<RowSet<Row>> chain = sql("SELECT pg_advisory_xact_lock(" + PgTransactions.JOURNAL_LOCK + ")");
-    for (StoreEvent event : published) {
-      chain = chain.compose(v -> sql("INSERT INTO store_events (body) VALUES ($1)", bytes(event)));
-    }
-    return chain.compose(v -> sql("SELECT pg_notify('" + PgTransactions.CHANNEL + "', '')")).mapEmpty();
+    Buffer[] bodies = published.stream().map(PgTx::bytes).toArray(Buffer[]::new);
+    return sql("INSERT INTO store_events (body) SELECT unnest($1::bytea[])", (Object) bodies).map(true);
   }
 }

@@ -1,0 +1,194 @@
+package org.ezshop.load.store;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+import org.ezshop.common.v1.Money;
+import org.ezshop.store.v1.ApplyCartEventRequest;
+import org.ezshop.store.v1.CartEvent;
+import org.ezshop.store.v1.CartEventCause;
+import org.ezshop.store.v1.CreateItemRequest;
+import org.ezshop.store.v1.EnterStoreRequest;
+import org.ezshop.store.v1.Item;
+import org.ezshop.store.v1.RegisterShopperRequest;
+import org.ezshop.store.v1.StoreServiceGrpc;
+
+/**
+ * ApplyCartEvent through store-svc's public API at N concurrent clients (closed loop, one shopper and one item
+ * per client), beside the floor it stands on: a raw INSERT ... ON CONFLICT + UPDATE transaction loop over
+ * vertx-pg-client on the same database, at the same concurrency, in the same run.
+ */
+public final class CartEventBenchmark {
+
+  /** One measured phase. */
+  public record Phase(String name, long operations, double seconds, double p50Ms, double p99Ms, double maxMs) {
+    public double perSecond() {
+      return operations / seconds;
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%-26s %8.0f ops/s   p50 %6.2f ms   p99 %6.2f ms   max %7.2f ms   (%d ops in %.1f s)",
+          name, perSecond(), p50Ms, p99Ms, maxMs, operations, seconds);
+    }
+  }
+
+  /** Both phases and their ratio. */
+  public record Result(int clients, Phase store, Phase raw) {
+    public double ratio() {
+      return store.perSecond() / raw.perSecond();
+    }
+
+    @Override
+    public String toString() {
+      return store + "\n" + raw + String.format("%nratio store-svc / raw loop: %.0f%% at %d clients", 100 * ratio(), clients);
+    }
+  }
+
+  private CartEventBenchmark() {
+  }
+
+  /**
+   * @param poolSize connections of the raw loop; give it store-svc's pool size so both have the same database access
+   */
+  public static Result run(Vertx vertx, String storeHost, int storePort, String managerToken, String pgUrl, int clients,
+      int poolSize, int seconds) throws Exception {
+    Phase store = storePhase(storeHost, storePort, managerToken, clients, seconds);
+    Phase raw = rawPhase(vertx, pgUrl, clients, poolSize, seconds);
+    return new Result(clients, store, raw);
+  }
+
+  private static Phase storePhase(String host, int port, String token, int clients, int seconds) throws Exception {
+    Metadata auth = new Metadata();
+    auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    List<ManagedChannel> channels = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    Recorder latencies = new Recorder(3);
+    AtomicLong done = new AtomicLong();
+    AtomicBoolean measuring = new AtomicBoolean();
+    AtomicBoolean running = new AtomicBoolean(true);
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    for (int c = 0; c < clients; c++) {
+      ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().build();
+      channels.add(channel);
+      StoreServiceGrpc.StoreServiceBlockingStub stub = StoreServiceGrpc.newBlockingStub(channel)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+      String sku = "bench-" + run + "-" + c;
+      stub.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku(sku).setName("Bench " + c)
+          .setStock(100_000_000).setPrice(Money.newBuilder().setMinorUnits(100).setCurrency("USD"))).build());
+      String shopper = stub.registerShopper(RegisterShopperRequest.newBuilder().setName("Bench " + c)
+          .setFaceId("bench-face-" + run + "-" + c).build()).getShopper().getShopperId();
+      stub.enterStore(EnterStoreRequest.newBuilder().setShopperId(shopper).build());
+      Thread thread = new Thread(() -> {
+        for (long i = 0; running.get(); i++) {
+          CartEvent event = CartEvent.newBuilder().setIdempotencyKey("bench:" + sku + ":" + i).setShopperId(shopper)
+              .setSku(sku).setQuantityDelta(1).setConfidence(1).setCause(CartEventCause.CART_EVENT_CAUSE_SHELF).build();
+          long start = System.nanoTime();
+          stub.withDeadlineAfter(30, TimeUnit.SECONDS).applyCartEvent(ApplyCartEventRequest.newBuilder().setEvent(event).build());
+          if (measuring.get()) {
+            latencies.recordValue((System.nanoTime() - start) / 1000);
+            done.incrementAndGet();
+          }
+        }
+      }, "bench-store-" + c);
+      threads.add(thread);
+    }
+    try {
+      return measure("store-svc ApplyCartEvent", threads, measuring, running, done, latencies, seconds);
+    } finally {
+      for (ManagedChannel channel : channels) {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static Phase rawPhase(Vertx vertx, String pgUrl, int clients, int poolSize, int seconds) throws Exception {
+    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize))
+        .connectingTo(PgConnectOptions.fromUri(pgUrl).setCachePreparedStatements(true)).using(vertx).build();
+    try {
+      pool.query("CREATE TABLE IF NOT EXISTS bench_events (key text PRIMARY KEY, sku text NOT NULL, delta int NOT NULL)")
+          .execute().compose(v -> pool.query("CREATE TABLE IF NOT EXISTS bench_stock (sku text PRIMARY KEY, stock bigint)")
+              .execute()).await(30, TimeUnit.SECONDS);
+      String run = UUID.randomUUID().toString().substring(0, 8);
+      Recorder latencies = new Recorder(3);
+      AtomicLong done = new AtomicLong();
+      AtomicBoolean measuring = new AtomicBoolean();
+      AtomicBoolean running = new AtomicBoolean(true);
+      List<Promise<Void>> stopped = new ArrayList<>();
+      List<Thread> starters = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        String sku = "raw-" + run + "-" + c;
+        pool.preparedQuery("INSERT INTO bench_stock VALUES ($1, 100000000)").execute(Tuple.of(sku)).await(30, TimeUnit.SECONDS);
+        Promise<Void> stop = Promise.promise();
+        stopped.add(stop);
+        starters.add(new Thread(() -> vertx.runOnContext(v -> rawLoop(pool, sku, 0, running, measuring, done, latencies, stop))));
+      }
+      Phase phase = measure("raw INSERT+UPDATE loop", starters, measuring, running, done, latencies, seconds);
+      Future.all(stopped.stream().map(Promise::future).toList()).await(30, TimeUnit.SECONDS);
+      return phase;
+    } finally {
+      pool.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void rawLoop(Pool pool, String sku, long i, AtomicBoolean running, AtomicBoolean measuring,
+      AtomicLong done, Recorder latencies, Promise<Void> stopped) {
+    if (!running.get()) {
+      stopped.complete();
+      return;
+    }
+    long start = System.nanoTime();
+    pool.withTransaction(conn -> conn
+            .preparedQuery("INSERT INTO bench_events VALUES ($1, $2, 1) ON CONFLICT (key) DO NOTHING")
+            .execute(Tuple.of("raw:" + sku + ":" + i, sku))
+            .compose(v -> conn.preparedQuery("UPDATE bench_stock SET stock = stock - 1 WHERE sku = $1").execute(Tuple.of(sku))))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            stopped.fail(ar.cause());
+            return;
+          }
+          if (measuring.get()) {
+            latencies.recordValue((System.nanoTime() - start) / 1000);
+            done.incrementAndGet();
+          }
+          rawLoop(pool, sku, i + 1, running, measuring, done, latencies, stopped);
+        });
+  }
+
+  // A warm-up of a third of the measured time, then the measured window.
+  private static Phase measure(String name, List<Thread> workers, AtomicBoolean measuring, AtomicBoolean running,
+      AtomicLong done, Recorder latencies, int seconds) throws InterruptedException {
+    workers.forEach(Thread::start);
+    Thread.sleep(Math.max(1000, seconds * 1000L / 3));
+    latencies.reset();
+    measuring.set(true);
+    long start = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    measuring.set(false);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long operations = done.get();
+    var histogram = latencies.getIntervalHistogram();
+    running.set(false);
+    for (Thread worker : workers) {
+      worker.join(30_000);
+    }
+    return new Phase(name, operations, elapsed, histogram.getValueAtPercentile(50) / 1000.0,
+        histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);
+  }
+}
