@@ -22,7 +22,8 @@ final class Platform {
     Platform platform = new Platform();
     switch (settings.command) {
       case "all":
-        return Future.all(StoreServer.start(vertx, settings.store()), IdentityServer.start(vertx, settings.identity()))
+        return Future.all(named("store-svc", settings.store().port(), StoreServer.start(vertx, settings.store())),
+                named("identity-svc", settings.identity().port(), IdentityServer.start(vertx, settings.identity())))
             .compose(both -> {
               StoreServer store = both.resultAt(0);
               IdentityServer identity = both.resultAt(1);
@@ -32,10 +33,10 @@ final class Platform {
             })
             .recover(failure -> platform.close(Duration.ZERO).transform(v -> Future.failedFuture(failure)));
       case "store":
-        return StoreServer.start(vertx, settings.store())
+        return named("store-svc", settings.store().port(), StoreServer.start(vertx, settings.store()))
             .map(store -> platform.add("store-svc", store.port(), store::close));
       case "identity":
-        return IdentityServer.start(vertx, settings.identity())
+        return named("identity-svc", settings.identity().port(), IdentityServer.start(vertx, settings.identity()))
             .map(identity -> platform.add("identity-svc", identity.port(), identity::close));
       case "gateway":
         return startGateway(vertx, settings, platform, settings.store().port(), settings.identity().port());
@@ -47,8 +48,15 @@ final class Platform {
 
   private static Future<Platform> startGateway(Vertx vertx, Settings settings, Platform platform, int storePort,
       int identityPort) {
-    return GatewayServer.start(vertx, settings.gateway(storePort, identityPort))
+    return named("gateway", settings.gateway(storePort, identityPort).port(),
+            GatewayServer.start(vertx, settings.gateway(storePort, identityPort)))
         .map(gateway -> platform.add("gateway", gateway.port(), gateway::close));
+  }
+
+  // "Address already in use" alone does not say whose address.
+  private static <T> Future<T> named(String service, int port, Future<T> starting) {
+    return starting.recover(failure -> Future.failedFuture(new IllegalStateException(
+        service + " (port " + port + "): " + failure.getMessage(), failure)));
   }
 
   private Platform add(String service, int port, Function<Duration, Future<Void>> closer) {
