@@ -62,15 +62,9 @@ public interface Tx {
   /** Records exited_at and receipt_id. */
   Future<Void> closeVisit(Visit visit);
 
-  /** Increments and returns the visit's cart version. */
-  Future<Long> bumpCartVersion(String visitId);
-
   Future<Long> cartVersion(String visitId);
 
   Future<List<CartLine>> cartLines(String visitId);
-
-  /** Creates, replaces, or (quantity 0) removes the line. */
-  Future<Void> putCartLine(String visitId, CartLine line);
 
   /** The lines of the shopper's open visit's cart (none when not in store). */
   Future<List<CartLine>> openCartLines(String shopperId);

@@ -197,8 +197,7 @@ final class MemoryTx implements Tx {
     return succeededFuture();
   }
 
-  @Override
-  public Future<Long> bumpCartVersion(String visitId) {
+  private Future<Long> bumpCartVersion(String visitId) {
     long version = s.cartVersions.getOrDefault(visitId, 0L) + 1;
     put(s.cartVersions, visitId, version);
     return succeededFuture(version);
@@ -214,8 +213,7 @@ final class MemoryTx implements Tx {
     return succeededFuture(List.copyOf(s.cartLines.getOrDefault(visitId, Map.of()).values()));
   }
 
-  @Override
-  public Future<Void> putCartLine(String visitId, CartLine line) {
+  private Future<Void> putCartLine(String visitId, CartLine line) {
     Map<String, CartLine> lines = new TreeMap<>(s.cartLines.getOrDefault(visitId, Map.of()));
     if (line.getQuantity() == 0) {
       lines.remove(line.getSku());

@@ -227,12 +227,6 @@ final class PgTx implements Tx {
   }
 
   @Override
-  public Future<Long> bumpCartVersion(String visitId) {
-    return first(sql("UPDATE visits SET cart_version = cart_version + 1 WHERE visit_id = $1 RETURNING cart_version",
-        visitId), r -> r.getLong(0)).map(Optional::orElseThrow);
-  }
-
-  @Override
   public Future<Long> cartVersion(String visitId) {
     return first(sql("SELECT cart_version FROM visits WHERE visit_id = $1", visitId), r -> r.getLong(0))
         .map(v -> v.orElse(0L));
@@ -249,16 +243,6 @@ final class PgTx implements Tx {
     return CartLine.newBuilder().setSku(r.getString("sku")).setName(r.getString("name"))
         .setQuantity(r.getInteger("quantity")).setUnitPrice(unit)
         .setLineTotal(unit.toBuilder().setMinorUnits(unit.getMinorUnits() * r.getInteger("quantity"))).build();
-  }
-
-  @Override
-  public Future<Void> putCartLine(String visitId, CartLine line) {
-    if (line.getQuantity() == 0) {
-      return sql("DELETE FROM cart_lines WHERE visit_id = $1 AND sku = $2", visitId, line.getSku()).mapEmpty();
-    }
-    return sql("INSERT INTO cart_lines VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (visit_id, sku) DO UPDATE "
-            + "SET quantity = EXCLUDED.quantity", visitId, line.getSku(), line.getQuantity(),
-        line.getUnitPrice().getMinorUnits(), line.getUnitPrice().getCurrency(), line.getName()).mapEmpty();
   }
 
   @Override
