@@ -1,0 +1,295 @@
+package org.ezshop.pi.outbox;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * Readings waiting for the gateway's ack, on disk: they survive a lost link, a crash and a reboot.
+ *
+ * <p>Records go to append-only segment files ({@code <first seq>.seg}); each record is its length, a CRC32C, its
+ * sequence number, how many readings it holds, and the payload. Writes are forced to disk every
+ * {@code syncEvery} records (and on {@link #sync()}). A torn record at the end of the last segment (power cut
+ * mid-write) is cut off at open. An ack deletes whole segments once everything in them is acked.
+ *
+ * <p>The outbox is bounded: when appending would pass {@code maxBytes}, the oldest segments are dropped, and
+ * the readings lost are counted until {@link #takeDropped()} reports them (the agent tells the gateway).
+ * Not thread-safe: one agent thread owns it.
+ */
+public final class Outbox implements AutoCloseable {
+
+  /** A record read back for sending. */
+  public record Entry(long seq, int readings, byte[] payload) {
+  }
+
+  private static final int HEADER = 4 + 4 + 8 + 4;
+  private static final String ACKED = "acked";
+  private static final String DROPPED = "dropped";
+
+  private final Path dir;
+  private final long maxBytes;
+  private final long segmentBytes;
+  private final int syncEvery;
+  private final Deque<Segment> segments = new ArrayDeque<>();
+  private long nextSeq;
+  private long acked;
+  private long bytes;
+  private long dropped;
+  private int unsynced;
+
+  private static final class Segment {
+    final Path file;
+    final long firstSeq;
+    long lastSeq;
+    long size;
+    int readings;
+
+    Segment(Path file, long firstSeq) {
+      this.file = file;
+      this.firstSeq = firstSeq;
+      this.lastSeq = firstSeq - 1;
+    }
+  }
+
+  private FileChannel tail;
+
+  /**
+   * @param maxBytes     the most disk the outbox may use
+   * @param segmentBytes size at which a new segment file starts (the unit of dropping and deleting)
+   * @param syncEvery    force to disk after this many appends (1 = every append)
+   */
+  public static Outbox open(Path dir, long maxBytes, long segmentBytes, int syncEvery) throws IOException {
+    if (segmentBytes <= HEADER || maxBytes < 2 * segmentBytes) {
+      throw new IllegalArgumentException("maxBytes must hold at least two segments of more than " + HEADER + " bytes");
+    }
+    Files.createDirectories(dir);
+    Outbox outbox = new Outbox(dir, maxBytes, segmentBytes, syncEvery);
+    outbox.recover();
+    return outbox;
+  }
+
+  private Outbox(Path dir, long maxBytes, long segmentBytes, int syncEvery) {
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+    this.segmentBytes = segmentBytes;
+    this.syncEvery = Math.max(1, syncEvery);
+  }
+
+  private void recover() throws IOException {
+    acked = readCounter(ACKED);
+    dropped = readCounter(DROPPED);
+    nextSeq = acked + 1;
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.filter(p -> p.getFileName().toString().endsWith(".seg"))
+          .sorted((a, b) -> Long.compare(firstSeq(a), firstSeq(b))).toList();
+    }
+    for (Path file : files) {
+      Segment segment = new Segment(file, firstSeq(file));
+      long valid = scan(segment);
+      if (valid < Files.size(file)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+          channel.truncate(valid); // a torn write at the end: the record never was
+        }
+      }
+      if (segment.lastSeq < segment.firstSeq || segment.lastSeq <= acked) {
+        Files.delete(file);
+        continue;
+      }
+      segments.add(segment);
+      bytes += segment.size;
+      nextSeq = Math.max(nextSeq, segment.lastSeq + 1);
+    }
+  }
+
+  // Reads records until the end or the first bad one; returns the length of the good prefix.
+  private long scan(Segment segment) throws IOException {
+    long position = 0;
+    try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ)) {
+      for (Entry e = read(channel, position); e != null; e = read(channel, position)) {
+        position += HEADER + e.payload.length;
+        segment.lastSeq = e.seq;
+        segment.readings += e.readings;
+      }
+    }
+    segment.size = position;
+    return position;
+  }
+
+  private static Entry read(FileChannel channel, long position) throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(HEADER);
+    if (channel.read(header, position) < HEADER) {
+      return null;
+    }
+    header.flip();
+    int length = header.getInt();
+    int crc = header.getInt();
+    long seq = header.getLong();
+    int readings = header.getInt();
+    if (length < 0 || length > channel.size() - position - HEADER) {
+      return null;
+    }
+    ByteBuffer payload = ByteBuffer.allocate(length);
+    channel.read(payload, position + HEADER);
+    if (crc(seq, readings, payload.array()) != crc) {
+      return null;
+    }
+    return new Entry(seq, readings, payload.array());
+  }
+
+  private static int crc(long seq, int readings, byte[] payload) {
+    CRC32C crc = new CRC32C();
+    crc.update(ByteBuffer.allocate(12).putLong(seq).putInt(readings).flip());
+    crc.update(payload);
+    return (int) crc.getValue();
+  }
+
+  private static long firstSeq(Path file) {
+    String name = file.getFileName().toString();
+    return Long.parseLong(name.substring(0, name.length() - ".seg".length()));
+  }
+
+  /** Appends a payload holding {@code readings} readings and returns its sequence number. */
+  public long append(byte[] payload, int readings) throws IOException {
+    long size = HEADER + payload.length;
+    if (size > segmentBytes) {
+      throw new IllegalArgumentException("a record of " + size + " bytes does not fit a segment of " + segmentBytes);
+    }
+    Segment last = segments.peekLast();
+    if (last == null || last.size + size > segmentBytes) {
+      last = startSegment();
+    } else if (tail == null) {
+      tail = FileChannel.open(last.file, StandardOpenOption.WRITE, StandardOpenOption.APPEND); // reopened outbox
+    }
+    while (bytes + size > maxBytes && segments.size() > 1) {
+      dropOldest();
+    }
+    long seq = nextSeq++;
+    ByteBuffer record = ByteBuffer.allocate((int) size).putInt(payload.length).putInt(crc(seq, readings, payload))
+        .putLong(seq).putInt(readings).put(payload).flip();
+    while (record.hasRemaining()) {
+      tail.write(record);
+    }
+    last.size += size;
+    last.lastSeq = seq;
+    last.readings += readings;
+    bytes += size;
+    if (++unsynced >= syncEvery) {
+      sync();
+    }
+    return seq;
+  }
+
+  private Segment startSegment() throws IOException {
+    if (tail != null) {
+      tail.force(false);
+      tail.close();
+    }
+    Segment segment = new Segment(dir.resolve(nextSeq + ".seg"), nextSeq);
+    tail = FileChannel.open(segment.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    segments.add(segment);
+    return segment;
+  }
+
+  private void dropOldest() throws IOException {
+    Segment oldest = segments.removeFirst();
+    dropped += oldest.readings;
+    writeCounter(DROPPED, dropped); // a restart before the drop is reported must not forget it
+    bytes -= oldest.size;
+    Files.deleteIfExists(oldest.file);
+    acked = Math.max(acked, oldest.lastSeq); // what is gone cannot be sent: never wait for its ack
+    writeCounter(ACKED, acked);
+  }
+
+  /** Forces appended records to disk. */
+  public void sync() throws IOException {
+    if (tail != null) {
+      tail.force(false);
+    }
+    unsynced = 0;
+  }
+
+  /** The gateway has every record up to {@code seq}: delete whole segments it covers and remember the point. */
+  public void ack(long seq) throws IOException {
+    if (seq <= acked) {
+      return;
+    }
+    acked = Math.min(seq, nextSeq - 1);
+    writeCounter(ACKED, acked);
+    while (segments.size() > 1 && segments.peekFirst().lastSeq <= acked) {
+      Segment done = segments.removeFirst();
+      bytes -= done.size;
+      Files.deleteIfExists(done.file);
+    }
+  }
+
+  private void writeCounter(String name, long value) throws IOException {
+    Path temp = dir.resolve(name + ".tmp");
+    Files.writeString(temp, Long.toString(value));
+    Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private long readCounter(String name) throws IOException {
+    Path file = dir.resolve(name);
+    return Files.exists(file) ? Long.parseLong(Files.readString(file).trim()) : 0;
+  }
+
+  /** Highest acked sequence number. */
+  public long acked() {
+    return acked;
+  }
+
+  /** Records not yet acked, oldest first: what to (re)send after connecting. */
+  public List<Entry> unacked() throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    for (Segment segment : segments) {
+      try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ)) {
+        long position = 0;
+        for (Entry e = read(channel, position); e != null; e = read(channel, position)) {
+          position += HEADER + e.payload.length;
+          if (e.seq > acked) {
+            entries.add(e);
+          }
+        }
+      }
+    }
+    return entries;
+  }
+
+  /**
+   * Readings dropped because the outbox was full since the last call (kept across restarts until taken);
+   * the caller reports them, e.g. by appending a notice.
+   */
+  public long takeDropped() throws IOException {
+    long count = dropped;
+    if (count > 0) {
+      dropped = 0;
+      writeCounter(DROPPED, 0);
+    }
+    return count;
+  }
+
+  /** Bytes on disk. */
+  public long bytes() {
+    return bytes;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (tail != null) {
+      sync();
+      tail.close();
+      tail = null;
+    }
+  }
+}
