@@ -32,7 +32,8 @@ import org.ezshop.store.v1.StoreServiceGrpc;
 /**
  * ApplyCartEvent through store-svc's public API at N concurrent clients (closed loop, one shopper and one item
  * per client), beside the floor it stands on: a raw INSERT ... ON CONFLICT + UPDATE transaction loop over
- * vertx-pg-client on the same database, at the same concurrency, in the same run.
+ * vertx-pg-client on the same database, at the same concurrency, in the same run; and the same calls to a
+ * store-svc on the in-memory store, the cost of the gRPC round trip alone.
  */
 public final class CartEventBenchmark {
 
@@ -49,15 +50,20 @@ public final class CartEventBenchmark {
     }
   }
 
-  /** Both phases and their ratio. */
-  public record Result(int clients, Phase store, Phase raw) {
+  /**
+   * The phases and their ratios. {@code grpcOnly} is the same calls against a store-svc on the in-memory store:
+   * what the gRPC round trip alone costs on this machine, to read the main ratio against.
+   */
+  public record Result(int clients, Phase store, Phase raw, Phase grpcOnly) {
     public double ratio() {
       return store.perSecond() / raw.perSecond();
     }
 
     @Override
     public String toString() {
-      return store + "\n" + raw + String.format("%nratio store-svc / raw loop: %.0f%% at %d clients", 100 * ratio(), clients);
+      return store + "\n" + raw + "\n" + grpcOnly
+          + String.format("%nratio store-svc / raw loop: %.0f%% at %d clients", 100 * ratio(), clients)
+          + String.format("%nratio in-memory store-svc / raw loop: %.0f%%", 100 * grpcOnly.perSecond() / raw.perSecond());
     }
   }
 
@@ -67,14 +73,16 @@ public final class CartEventBenchmark {
   /**
    * @param poolSize connections of the raw loop; give it store-svc's pool size so both have the same database access
    */
-  public static Result run(Vertx vertx, String storeHost, int storePort, String managerToken, String pgUrl, int clients,
-      int poolSize, int seconds) throws Exception {
-    Phase store = storePhase(storeHost, storePort, managerToken, clients, seconds);
+  public static Result run(Vertx vertx, String storeHost, int storePort, int memoryStorePort, String managerToken,
+      String pgUrl, int clients, int poolSize, int seconds) throws Exception {
+    Phase store = storePhase("store-svc ApplyCartEvent", storeHost, storePort, managerToken, clients, seconds);
     Phase raw = rawPhase(vertx, pgUrl, clients, poolSize, seconds);
-    return new Result(clients, store, raw);
+    Phase grpcOnly = storePhase("in-memory store-svc", storeHost, memoryStorePort, managerToken, clients, seconds);
+    return new Result(clients, store, raw, grpcOnly);
   }
 
-  private static Phase storePhase(String host, int port, String token, int clients, int seconds) throws Exception {
+  private static Phase storePhase(String name, String host, int port, String token, int clients, int seconds)
+      throws Exception {
     Metadata auth = new Metadata();
     auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     List<ManagedChannel> channels = new ArrayList<>();
@@ -110,7 +118,7 @@ public final class CartEventBenchmark {
       threads.add(thread);
     }
     try {
-      return measure("store-svc ApplyCartEvent", threads, measuring, running, done, latencies, seconds);
+      return measure(name, threads, measuring, running, done, latencies, seconds);
     } finally {
       for (ManagedChannel channel : channels) {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
