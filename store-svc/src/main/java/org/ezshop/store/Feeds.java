@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.ezshop.store.v1.CartUpdate;
 import org.ezshop.store.v1.Resync;
@@ -34,14 +35,18 @@ final class Feeds {
 
   static Future<Void> watchCart(Vertx vertx, EventFeed feed, Ledger ledger, String shopperId,
       GrpcServerRequest<WatchCartRequest, CartUpdate> call, int buffer) {
+    // Changes the snapshot already holds (committed between subscribing and reading it) are not sent again.
+    AtomicLong shown = new AtomicLong();
     Watcher<CartUpdate> watcher = new Watcher<>(context(vertx), call.response(),
         event -> cartUpdate(shopperId, event),
         skipped -> ledger.cart(shopperId).map(cart -> CartUpdate.newBuilder().setCart(cart).setSnapshot(true).build()),
-        buffer);
+        buffer)
+        .skipping(update -> update.hasEvent() && update.getCart().getVersion() <= shown.get());
     // Subscribe before reading the snapshot, so that nothing committed in between is missed.
     Runnable unsubscribe = feed.subscribe(watcher::offer);
     onEnd(call, unsubscribe);
     return ledger.cart(shopperId)
+        .onSuccess(cart -> shown.set(cart.getVersion()))
         .onSuccess(cart -> watcher.start(Optional.of(CartUpdate.newBuilder().setCart(cart).setSnapshot(true).build())))
         .onFailure(failure -> unsubscribe.run())
         .mapEmpty();

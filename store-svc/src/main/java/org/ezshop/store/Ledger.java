@@ -107,9 +107,10 @@ public final class Ledger {
     return store.<Applied>inTx(tx -> {
       Future<Optional<Tx.RecordedEvent>> known = tx.eventByKey(event.getIdempotencyKey());
       Future<Optional<Visit>> open = tx.openVisit(event.getShopperId());
+      Future<Long> eventId = tx.newEventId(); // after the visit's lock, in the pipeline's order
       Future<Optional<Item>> item = tx.item(event.getSku());
       Future<List<CartLine>> cartLines = tx.openCartLines(event.getShopperId());
-      return Future.all(known, open, item, cartLines).compose(x -> {
+      return Future.all(List.of(known, open, eventId, item, cartLines)).compose(x -> {
         if (known.result().isPresent()) {
           return duplicateOf(tx, event);
         }
@@ -125,7 +126,8 @@ public final class Ledger {
         if (holding + event.getQuantityDelta() < 0) {
           return refuse(tx, visit, lines, event, holding);
         }
-        return applyToCart(tx, visit, item.result().get(), lines, event).map(change -> new Applied(
+        return applyToCart(tx, visit, item.result().get(), lines, event.toBuilder().setEventId(eventId.result()).build())
+            .map(change -> new Applied(
             ApplyCartEventResponse.newBuilder().setEvent(change.getEvent()).setCart(change.getCart()).build(), false));
       });
     }).recover(failure -> failure instanceof Tx.Conflict ? store.inTx(tx -> duplicateOf(tx, event)) : Future.failedFuture(failure))
@@ -160,10 +162,14 @@ public final class Ledger {
   }
 
   /**
-   * Records the event and moves items between shelf and cart: the cart line, the stock, the cart version, and
-   * the alerts a measured change can raise. Returns the recorded event with the cart after it.
+   * Records the event and moves items between shelf and cart: the cart line, the stock, and the alerts a
+   * measured change can raise. The cart's new version is the event's id (taken here when the event has none).
+   * The feed events are published before the write, which then carries them in the same statement.
    */
   static Future<CartChange> applyToCart(Tx tx, Visit visit, Item item, List<CartLine> lines, CartEvent event) {
+    if (event.getEventId() == 0) {
+      return tx.newEventId().compose(id -> applyToCart(tx, visit, item, lines, event.toBuilder().setEventId(id).build()));
+    }
     CartLine held = held(lines, item.getSku()).orElse(null);
     CartLine line = Carts.line(item, held, (held == null ? 0 : held.getQuantity()) + event.getQuantityDelta());
     List<CartLine> after = new ArrayList<>(lines);
@@ -172,14 +178,15 @@ public final class Ledger {
       after.add(line);
       after.sort(Comparator.comparing(CartLine::getSku));
     }
-    return tx.writeCartChange(visit.getVisitId(), event, line, -event.getQuantityDelta()).compose(written -> {
-      CartEvent recorded = event.toBuilder().setEventId(written.eventId()).build();
-      Cart cart = Carts.cart(visit.getShopperId(), visit.getVisitId(), after, written.cartVersion());
-      CartChange change = CartChange.newBuilder().setEvent(recorded).setCart(cart).build();
-      tx.publish(StoreEvent.newBuilder().setItem(written.item()).build());
-      tx.publish(StoreEvent.newBuilder().setCart(change).build());
-      return stockAlerts(tx, item, written.item(), recorded).map(change);
-    });
+    // The item row is locked: the stock after this change is exactly this.
+    Item stocked = item.toBuilder().setStock(item.getStock() - event.getQuantityDelta()).setUpdatedAt(Stamps.now()).build();
+    Cart cart = Carts.cart(visit.getShopperId(), visit.getVisitId(), after, event.getEventId());
+    CartChange change = CartChange.newBuilder().setEvent(event).setCart(cart).build();
+    tx.publish(StoreEvent.newBuilder().setItem(stocked).build());
+    tx.publish(StoreEvent.newBuilder().setCart(change).build());
+    return tx.writeCartChange(visit.getVisitId(), event, line, -event.getQuantityDelta())
+        .compose(v -> stockAlerts(tx, item, stocked, event))
+        .map(change);
   }
 
   private static Future<Void> stockAlerts(Tx tx, Item before, Item after, CartEvent event) {

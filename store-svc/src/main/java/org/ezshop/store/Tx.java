@@ -62,7 +62,11 @@ public interface Tx {
   /** Records exited_at and receipt_id. */
   Future<Void> closeVisit(Visit visit);
 
+  /** The id of the last event applied to the visit's cart; 0 for none. */
   Future<Long> cartVersion(String visitId);
+
+  /** A new cart event id. Take it after locking the visit ({@link #openVisit}), so a cart's versions only grow. */
+  Future<Long> newEventId();
 
   Future<List<CartLine>> cartLines(String visitId);
 
@@ -70,15 +74,11 @@ public interface Tx {
   Future<List<CartLine>> openCartLines(String shopperId);
 
   /**
-   * Records an applied cart event and writes its effect at once: the cart line (quantity 0 removes it), the
-   * recorded stock and the cart version. Fails with {@link Conflict} when the idempotency key was taken
-   * meanwhile by a concurrent transaction.
+   * Records an applied cart event (with its id from {@link #newEventId}) and writes its effect at once: the cart
+   * line (quantity 0 removes it) and the recorded stock. Fails with {@link Conflict} when the idempotency key
+   * was taken meanwhile by a concurrent transaction.
    */
-  Future<CartWrite> writeCartChange(String visitId, CartEvent event, CartLine line, long stockDelta);
-
-  /** What {@link #writeCartChange} wrote: the event's id, the item after the stock change, the cart version. */
-  record CartWrite(long eventId, Item item, long cartVersion) {
-  }
+  Future<Void> writeCartChange(String visitId, CartEvent event, CartLine line, long stockDelta);
 
   /** Records the event under its idempotency key; empty when the key was recorded before. */
   Future<Optional<Long>> recordEvent(CartEvent event, String visitId, boolean refused);

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongFunction;
+import java.util.function.Predicate;
 import org.ezshop.store.v1.StoreEvent;
 
 /**
@@ -31,6 +32,7 @@ final class Watcher<T> {
   // Held until start(): nothing from the feed is written before the snapshot.
   private final AtomicBoolean draining = new AtomicBoolean(true);
   private volatile boolean resyncing;
+  private Predicate<T> stale = message -> false;
 
   /**
    * @param select which events this watcher wants, as what message
@@ -43,6 +45,12 @@ final class Watcher<T> {
     this.select = select;
     this.resync = resync;
     this.limit = limit;
+  }
+
+  /** Messages to leave out when their turn to be written comes (e.g. already in the snapshot). */
+  Watcher<T> skipping(Predicate<T> stale) {
+    this.stale = stale;
+    return this;
   }
 
   /** Feed subscriber: any thread. */
@@ -86,7 +94,9 @@ final class Watcher<T> {
         return;
       }
       size.decrementAndGet();
-      out.write(next);
+      if (!stale.test(next)) {
+        out.write(next);
+      }
     }
     out.drainHandler(v -> drain());
   }

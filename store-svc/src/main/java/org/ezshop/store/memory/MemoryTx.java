@@ -197,15 +197,16 @@ final class MemoryTx implements Tx {
     return succeededFuture();
   }
 
-  private Future<Long> bumpCartVersion(String visitId) {
-    long version = s.cartVersions.getOrDefault(visitId, 0L) + 1;
-    put(s.cartVersions, visitId, version);
-    return succeededFuture(version);
-  }
-
   @Override
   public Future<Long> cartVersion(String visitId) {
     return succeededFuture(s.cartVersions.getOrDefault(visitId, 0L));
+  }
+
+  @Override
+  public Future<Long> newEventId() {
+    long id = s.nextCartEventId++;
+    undo.push(() -> s.nextCartEventId--);
+    return succeededFuture(id);
   }
 
   @Override
@@ -213,7 +214,7 @@ final class MemoryTx implements Tx {
     return succeededFuture(List.copyOf(s.cartLines.getOrDefault(visitId, Map.of()).values()));
   }
 
-  private Future<Void> putCartLine(String visitId, CartLine line) {
+  private void putCartLine(String visitId, CartLine line) {
     Map<String, CartLine> lines = new TreeMap<>(s.cartLines.getOrDefault(visitId, Map.of()));
     if (line.getQuantity() == 0) {
       lines.remove(line.getSku());
@@ -221,7 +222,6 @@ final class MemoryTx implements Tx {
       lines.put(line.getSku(), line);
     }
     put(s.cartLines, visitId, lines);
-    return succeededFuture();
   }
 
   @Override
@@ -231,11 +231,14 @@ final class MemoryTx implements Tx {
   }
 
   @Override
-  public Future<CartWrite> writeCartChange(String visitId, CartEvent event, CartLine line, long stockDelta) {
-    return recordEvent(event, visitId, false).compose(id -> id.isEmpty()
-        ? Future.failedFuture(new Conflict("idempotency key " + event.getIdempotencyKey() + " was taken meanwhile"))
-        : putCartLine(visitId, line).compose(v -> addStock(event.getSku(), stockDelta))
-            .compose(item -> bumpCartVersion(visitId).map(version -> new CartWrite(id.get(), item, version))));
+  public Future<Void> writeCartChange(String visitId, CartEvent event, CartLine line, long stockDelta) {
+    if (s.events.containsKey(event.getIdempotencyKey())) {
+      return Future.failedFuture(new Conflict("idempotency key " + event.getIdempotencyKey() + " was taken meanwhile"));
+    }
+    put(s.events, event.getIdempotencyKey(), new RecordedEvent(event, false));
+    put(s.cartVersions, visitId, event.getEventId());
+    putCartLine(visitId, line);
+    return addStock(event.getSku(), stockDelta).mapEmpty();
   }
 
   @Override

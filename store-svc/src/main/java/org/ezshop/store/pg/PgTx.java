@@ -28,7 +28,8 @@ import org.ezshop.store.v1.*;
 final class PgTx implements Tx {
 
   private final SqlConnection conn;
-  final List<StoreEvent> published = new ArrayList<>();
+  private final List<StoreEvent> published = new ArrayList<>();
+  private boolean journaled;
 
   PgTx(SqlConnection conn) {
     this.conn = conn;
@@ -228,8 +229,14 @@ final class PgTx implements Tx {
 
   @Override
   public Future<Long> cartVersion(String visitId) {
-    return first(sql("SELECT cart_version FROM visits WHERE visit_id = $1", visitId), r -> r.getLong(0))
-        .map(v -> v.orElse(0L));
+    return first(sql("SELECT coalesce(max(event_id), 0) FROM cart_events WHERE visit_id = $1 AND NOT refused",
+        visitId), r -> r.getLong(0)).map(Optional::orElseThrow);
+  }
+
+  @Override
+  public Future<Long> newEventId() {
+    return first(sql("SELECT nextval(pg_get_serial_sequence('cart_events', 'event_id'))"), r -> r.getLong(0))
+        .map(Optional::orElseThrow);
   }
 
   @Override
@@ -251,25 +258,27 @@ final class PgTx implements Tx {
         + "WHERE v.shopper_id = $1 AND v.exited_at IS NULL ORDER BY cl.sku", shopperId), PgTx::cartLine);
   }
 
-  // One statement, one round trip: the event, the line, the stock and the version.
+  // One statement, one round trip: the event, the cart line, the stock, and the journal rows published so far.
   private static final String CART_CHANGE = "WITH ev AS ("
-      + "INSERT INTO cart_events (idempotency_key, shopper_id, visit_id, sku, quantity_delta, refused, body) "
-      + "VALUES ($1, $2, $3, $4, $5, false, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING event_id), "
-      + "gone AS (DELETE FROM cart_lines WHERE $7 = 0 AND visit_id = $3 AND sku = $4), "
-      + "line AS (INSERT INTO cart_lines SELECT $3, $4, $7, $8, $9, $10 WHERE $7 > 0 "
+      + "INSERT INTO cart_events (event_id, idempotency_key, shopper_id, visit_id, sku, quantity_delta, refused, body) "
+      + "VALUES ($1, $2, $3, $4, $5, $6, false, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING event_id), "
+      + "gone AS (DELETE FROM cart_lines WHERE $8 = 0 AND visit_id = $4 AND sku = $5), "
+      + "line AS (INSERT INTO cart_lines SELECT $4, $5, $8, $9, $10, $11 WHERE $8 > 0 "
       + "ON CONFLICT (visit_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity), "
-      + "stock AS (UPDATE items SET stock = stock + $11, updated_at = now() WHERE sku = $4 RETURNING *), "
-      + "version AS (UPDATE visits SET cart_version = cart_version + 1 WHERE visit_id = $3 RETURNING cart_version) "
-      + "SELECT ev.event_id, version.cart_version, stock.* FROM ev, version, stock";
+      + "stock AS (UPDATE items SET stock = stock + $12, updated_at = now() WHERE sku = $5), "
+      + "journal AS (INSERT INTO store_events (body) SELECT unnest($13::bytea[])) "
+      + "SELECT event_id FROM ev";
 
   @Override
-  public Future<CartWrite> writeCartChange(String visitId, CartEvent e, CartLine line, long stockDelta) {
-    return first(sql(CART_CHANGE, e.getIdempotencyKey(), e.getShopperId(), visitId, e.getSku(), e.getQuantityDelta(),
-            bytes(e), line.getQuantity(), line.getUnitPrice().getMinorUnits(), line.getUnitPrice().getCurrency(),
-            line.getName(), stockDelta),
-        r -> new CartWrite(r.getLong("event_id"), item(r), r.getLong("cart_version")))
-        .compose(written -> written.<Future<CartWrite>>map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
-            new Conflict("idempotency key " + e.getIdempotencyKey() + " was taken meanwhile"))));
+  public Future<Void> writeCartChange(String visitId, CartEvent e, CartLine line, long stockDelta) {
+    Buffer[] journal = published.stream().map(PgTx::bytes).toArray(Buffer[]::new);
+    journaled |= !published.isEmpty();
+    published.clear();
+    return first(sql(CART_CHANGE, e.getEventId(), e.getIdempotencyKey(), e.getShopperId(), visitId, e.getSku(),
+            e.getQuantityDelta(), bytes(e), line.getQuantity(), line.getUnitPrice().getMinorUnits(),
+            line.getUnitPrice().getCurrency(), line.getName(), stockDelta, journal), r -> r.getLong(0))
+        .compose(written -> written.isPresent() ? Future.<Void>succeededFuture() : Future.failedFuture(
+            new Conflict("idempotency key " + e.getIdempotencyKey() + " was taken meanwhile")));
   }
 
   @Override
@@ -347,12 +356,17 @@ final class PgTx implements Tx {
     published.add(event);
   }
 
-  /** Appends this transaction's events to the journal, in one statement; true when there were any. */
+  /**
+   * Appends the events not yet journalled (a cart write carries those published before it), in one statement;
+   * true when this transaction journalled anything at all.
+   */
   Future<Boolean> journal() {
     if (published.isEmpty()) {
-      return Future.succeededFuture(false);
+      return Future.succeededFuture(journaled);
     }
     Buffer[] bodies = published.stream().map(PgTx::bytes).toArray(Buffer[]::new);
+    published.clear();
+    journaled = true;
     return sql("INSERT INTO store_events (body) SELECT unnest($1::bytea[])", (Object) bodies).map(true);
   }
 }
