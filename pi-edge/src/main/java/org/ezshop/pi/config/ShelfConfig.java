@@ -1,0 +1,55 @@
+package org.ezshop.pi.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a shelf agent is told by its config file (see pi-edge/shelf.example.yaml).
+ *
+ * @param deviceId  the id the device was registered with
+ * @param token     its bearer token
+ * @param gateway   host:port of the gateway's EdgeLink
+ * @param tlsCa     CA certificate to trust for TLS to the gateway; empty for plaintext
+ * @param outbox    where and how much to keep while unacked
+ * @param batch     when to send
+ * @param sensors   the sensors wired to this Pi
+ */
+public record ShelfConfig(String deviceId, String token, String gateway, Optional<Path> tlsCa, Outbox outbox,
+    Batch batch, List<Sensor> sensors) {
+
+  /** @param syncEvery force the outbox to disk every this many batches */
+  public record Outbox(Path dir, long maxBytes, int syncEvery) {
+  }
+
+  /** A batch goes when it holds {@code maxReadings} or its oldest reading has waited {@code maxWait}. */
+  public record Batch(int maxReadings, Duration maxWait) {
+  }
+
+  /** What kind of sensor, and how it is read. */
+  public enum Kind {
+    /** HC-SR04: trigger and echo pins. */
+    ULTRASONIC,
+    /** LDR module's digital output, dark while covered. */
+    LIGHT,
+    /** LDR with a capacitor: time to charge, in nanoseconds. */
+    LIGHT_RC,
+    /** HX711 load-cell ADC: data and clock pins. */
+    HX711
+  }
+
+  /**
+   * One sensor. Pins are BCM GPIO numbers; which ones a kind uses is in {@link Kind}.
+   *
+   * @param pins       kind-specific pins by role ("trigger", "echo", "signal", "data", "clock")
+   * @param rateHz     samples per second
+   * @param pings      ultrasonic: pings per sample (the median is reported)
+   * @param timeout    ultrasonic: longest wait for an echo; light_rc: longest charge time
+   * @param gain       hx711: 128 or 64 (channel A) or 32 (channel B)
+   */
+  public record Sensor(String id, String row, Kind kind, Map<String, Integer> pins, double rateHz, int pings,
+      Duration timeout, int gain) {
+  }
+}
