@@ -18,21 +18,22 @@ import java.util.zip.CRC32C;
  * Readings waiting for the gateway's ack, on disk: they survive a lost link, a crash and a reboot.
  *
  * <p>Records go to append-only segment files ({@code <first seq>.seg}); each record is its length, a CRC32C, its
- * sequence number, how many readings it holds, and the payload. Writes are forced to disk every
+ * sequence number, how many readings it holds, how many earlier losses it reports, and the payload. Writes are forced to disk every
  * {@code syncEvery} records (and on {@link #sync()}). A torn record at the end of the last segment (power cut
  * mid-write) is cut off at open. An ack deletes whole segments once everything in them is acked.
  *
  * <p>The outbox is bounded: when appending would pass {@code maxBytes}, the oldest segments are dropped, and
- * the readings lost are counted until {@link #takeDropped()} reports them (the agent tells the gateway).
+ * the readings lost are counted until {@link #takeDropped()} hands them over (the agent appends a notice that
+ * reports them). A dropped record that itself reported losses puts its count back, so no loss goes unreported.
  * Not thread-safe: one agent thread owns it.
  */
 public final class Outbox implements AutoCloseable {
 
   /** A record read back for sending. */
-  public record Entry(long seq, int readings, byte[] payload) {
+  public record Entry(long seq, int readings, long reports, byte[] payload) {
   }
 
-  private static final int HEADER = 4 + 4 + 8 + 4;
+  private static final int HEADER = 4 + 4 + 8 + 4 + 8;
   private static final String ACKED = "acked";
   private static final String DROPPED = "dropped";
 
@@ -52,7 +53,8 @@ public final class Outbox implements AutoCloseable {
     final long firstSeq;
     long lastSeq;
     long size;
-    int readings;
+    long readings;
+    long reports;
 
     Segment(Path file, long firstSeq) {
       this.file = file;
@@ -120,6 +122,7 @@ public final class Outbox implements AutoCloseable {
         position += HEADER + e.payload.length;
         segment.lastSeq = e.seq;
         segment.readings += e.readings;
+        segment.reports += e.reports;
       }
     }
     segment.size = position;
@@ -136,20 +139,21 @@ public final class Outbox implements AutoCloseable {
     int crc = header.getInt();
     long seq = header.getLong();
     int readings = header.getInt();
+    long reports = header.getLong();
     if (length < 0 || length > channel.size() - position - HEADER) {
       return null;
     }
     ByteBuffer payload = ByteBuffer.allocate(length);
     channel.read(payload, position + HEADER);
-    if (crc(seq, readings, payload.array()) != crc) {
+    if (crc(seq, readings, reports, payload.array()) != crc) {
       return null;
     }
-    return new Entry(seq, readings, payload.array());
+    return new Entry(seq, readings, reports, payload.array());
   }
 
-  private static int crc(long seq, int readings, byte[] payload) {
+  private static int crc(long seq, int readings, long reports, byte[] payload) {
     CRC32C crc = new CRC32C();
-    crc.update(ByteBuffer.allocate(12).putLong(seq).putInt(readings).flip());
+    crc.update(ByteBuffer.allocate(20).putLong(seq).putInt(readings).putLong(reports).flip());
     crc.update(payload);
     return (int) crc.getValue();
   }
@@ -161,6 +165,14 @@ public final class Outbox implements AutoCloseable {
 
   /** Appends a payload holding {@code readings} readings and returns its sequence number. */
   public long append(byte[] payload, int readings) throws IOException {
+    return append(payload, readings, 0);
+  }
+
+  /**
+   * Appends a payload holding {@code readings} readings that also reports {@code reports} readings lost
+   * earlier (if this record is dropped in turn, those count as lost again); returns its sequence number.
+   */
+  public long append(byte[] payload, int readings, long reports) throws IOException {
     long size = HEADER + payload.length;
     if (size > segmentBytes) {
       throw new IllegalArgumentException("a record of " + size + " bytes does not fit a segment of " + segmentBytes);
@@ -175,14 +187,15 @@ public final class Outbox implements AutoCloseable {
       dropOldest();
     }
     long seq = nextSeq++;
-    ByteBuffer record = ByteBuffer.allocate((int) size).putInt(payload.length).putInt(crc(seq, readings, payload))
-        .putLong(seq).putInt(readings).put(payload).flip();
+    ByteBuffer record = ByteBuffer.allocate((int) size).putInt(payload.length)
+        .putInt(crc(seq, readings, reports, payload)).putLong(seq).putInt(readings).putLong(reports).put(payload).flip();
     while (record.hasRemaining()) {
       tail.write(record);
     }
     last.size += size;
     last.lastSeq = seq;
     last.readings += readings;
+    last.reports += reports;
     bytes += size;
     if (++unsynced >= syncEvery) {
       sync();
@@ -203,7 +216,7 @@ public final class Outbox implements AutoCloseable {
 
   private void dropOldest() throws IOException {
     Segment oldest = segments.removeFirst();
-    dropped += oldest.readings;
+    dropped += oldest.readings + oldest.reports;
     writeCounter(DROPPED, dropped); // a restart before the drop is reported must not forget it
     bytes -= oldest.size;
     Files.deleteIfExists(oldest.file);
@@ -249,18 +262,30 @@ public final class Outbox implements AutoCloseable {
     return acked;
   }
 
-  /** Records not yet acked, oldest first: what to (re)send after connecting. */
+  /** Records not yet acked, oldest first. */
   public List<Entry> unacked() throws IOException {
+    return after(acked, Integer.MAX_VALUE);
+  }
+
+  /** Up to {@code max} records after {@code seq} (and after the acked ones), oldest first: what to send next. */
+  public List<Entry> after(long seq, int max) throws IOException {
+    long from = Math.max(seq, acked);
     List<Entry> entries = new ArrayList<>();
     for (Segment segment : segments) {
+      if (segment.lastSeq <= from) {
+        continue;
+      }
       try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ)) {
         long position = 0;
-        for (Entry e = read(channel, position); e != null; e = read(channel, position)) {
+        for (Entry e = read(channel, position); e != null && entries.size() < max; e = read(channel, position)) {
           position += HEADER + e.payload.length;
-          if (e.seq > acked) {
+          if (e.seq > from) {
             entries.add(e);
           }
         }
+      }
+      if (entries.size() >= max) {
+        break;
       }
     }
     return entries;

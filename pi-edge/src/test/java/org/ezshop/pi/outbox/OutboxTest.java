@@ -97,6 +97,20 @@ class OutboxTest {
     }
   }
 
+  @Test
+  void aDroppedReportOfLossesIsOwedAgain(@TempDir Path dir) throws Exception {
+    try (Outbox outbox = Outbox.open(dir, 4096, 1024, 10)) {
+      outbox.append(payload(0), 0, 1000); // a notice reporting 1000 readings lost earlier
+      long readings = 0;
+      while (outbox.unacked().get(0).seq() == 1) {
+        outbox.append(payload(1), 3);
+        readings += 3;
+      }
+      long kept = outbox.unacked().stream().mapToLong(Outbox.Entry::readings).sum();
+      assertEquals(1000 + readings - kept, outbox.takeDropped(), "the notice's 1000 are owed again, with the readings");
+    }
+  }
+
   private static long segments(Path dir) throws Exception {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.toString().endsWith(".seg")).count();
