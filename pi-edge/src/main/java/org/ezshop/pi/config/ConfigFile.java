@@ -39,7 +39,6 @@ public final class ConfigFile {
   private static final Map<ShelfConfig.Kind, List<String>> PINS = Map.of(
       ShelfConfig.Kind.ULTRASONIC, List.of("trigger", "echo"),
       ShelfConfig.Kind.LIGHT, List.of("signal"),
-      ShelfConfig.Kind.LIGHT_RC, List.of("signal"),
       ShelfConfig.Kind.HX711, List.of("data", "clock"));
   private static final int MAX_GPIO = 27; // BCM GPIO on the 40-pin header
 
@@ -110,10 +109,13 @@ public final class ConfigFile {
       try {
         kind = ShelfConfig.Kind.valueOf(kindName.toUpperCase());
       } catch (IllegalArgumentException e) {
-        throw s.invalid("type", "'" + kindName + "' is not one of ultrasonic, light, light_rc, hx711");
+        throw s.invalid("type", "'" + kindName + "' is not one of ultrasonic, light, hx711");
       }
       List<String> roles = PINS.get(kind);
-      Set<String> allowed = new HashSet<>(Set.of("id", "row", "type", "rate_hz", "pings", "timeout_ms", "gain"));
+      Set<String> allowed = new HashSet<>(Set.of("id", "row", "type", "rate_hz", "pings", "timeout_ms"));
+      if (kind == ShelfConfig.Kind.HX711) {
+        allowed.addAll(Set.of("gain", "tare", "counts_per_gram"));
+      }
       roles.forEach(role -> allowed.add(role + "_pin"));
       s.only(allowed);
       Map<String, Integer> pins = new LinkedHashMap<>();
@@ -132,8 +134,14 @@ public final class ConfigFile {
       if (kind == ShelfConfig.Kind.HX711 && gain != 128 && gain != 64 && gain != 32) {
         throw s.invalid("gain", "must be 128, 64 or 32");
       }
+      double tare = kind == ShelfConfig.Kind.HX711 ? s.decimal("tare") : 0;
+      double countsPerGram = kind == ShelfConfig.Kind.HX711 ? s.decimal("counts_per_gram") : 1;
+      if (countsPerGram == 0) {
+        throw s.invalid("counts_per_gram", "must not be 0");
+      }
       sensors.add(new ShelfConfig.Sensor(id, s.text("row", null), kind, pins, s.integer("rate_hz", 20, 1, 1000),
-          s.integer("pings", 5, 1, 15), Duration.ofMillis(s.integer("timeout_ms", 30, 1, 1000)), gain));
+          s.integer("pings", 5, 1, 15), Duration.ofMillis(s.integer("timeout_ms", 30, 1, 1000)), gain, tare,
+          countsPerGram));
     }
     return sensors;
   }
@@ -215,6 +223,19 @@ public final class ConfigFile {
         return value;
       } catch (NumberFormatException e) {
         throw invalid(key, "'" + text + "' is not a whole number");
+      }
+    }
+
+    double decimal(String key) throws Invalid {
+      String text = text(key, null);
+      try {
+        double value = Double.parseDouble(text);
+        if (!Double.isFinite(value)) {
+          throw new NumberFormatException();
+        }
+        return value;
+      } catch (NumberFormatException e) {
+        throw invalid(key, "'" + text + "' is not a number");
       }
     }
 

@@ -32,10 +32,8 @@ public record ShelfConfig(String deviceId, String token, String gateway, Optiona
   public enum Kind {
     /** HC-SR04: trigger and echo pins. */
     ULTRASONIC,
-    /** LDR module's digital output, dark while covered. */
+    /** LDR module's digital output, high (dark) while covered. */
     LIGHT,
-    /** LDR with a capacitor: time to charge, in nanoseconds. */
-    LIGHT_RC,
     /** HX711 load-cell ADC: data and clock pins. */
     HX711
   }
@@ -46,10 +44,12 @@ public record ShelfConfig(String deviceId, String token, String gateway, Optiona
    * @param pins       kind-specific pins by role ("trigger", "echo", "signal", "data", "clock")
    * @param rateHz     samples per second
    * @param pings      ultrasonic: pings per sample (the median is reported)
-   * @param timeout    ultrasonic: longest wait for an echo; light_rc: longest charge time
+   * @param timeout    ultrasonic: longest wait for an echo; hx711: longest wait for a conversion
    * @param gain       hx711: 128 or 64 (channel A) or 32 (channel B)
+   * @param tare       hx711: raw count with the row empty
+   * @param countsPerGram hx711: raw counts per gram
    */
   public record Sensor(String id, String row, Kind kind, Map<String, Integer> pins, double rateHz, int pings,
-      Duration timeout, int gain) {
+      Duration timeout, int gain, double tare, double countsPerGram) {
   }
 }

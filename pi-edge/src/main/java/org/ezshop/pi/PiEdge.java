@@ -1,0 +1,115 @@
+package org.ezshop.pi;
+
+import com.pi4j.Pi4J;
+import com.pi4j.context.Context;
+import com.pi4j.plugin.mock.platform.MockPlatform;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.ezshop.pi.config.ConfigFile;
+import org.ezshop.pi.config.ShelfConfig;
+import org.ezshop.pi.link.Backoff;
+import org.ezshop.pi.link.EdgeLinkClient;
+import org.ezshop.pi.outbox.Outbox;
+import org.ezshop.pi.sampler.Sampler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** `pi-edge --config shelf.yaml [--simulate]`: the shelf agent, wired by hand. */
+public final class PiEdge {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PiEdge.class);
+  static final String VERSION = "pi-edge/0.1.0";
+
+  public static void main(String[] args) throws Exception {
+    Path config = null;
+    boolean simulate = false;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        config = Path.of(args[++i]);
+      } else if (args[i].equals("--simulate")) {
+        simulate = true;
+      } else {
+        System.err.println("usage: pi-edge --config shelf.yaml [--simulate]");
+        System.exit(2);
+      }
+    }
+    if (config == null) {
+      System.err.println("usage: pi-edge --config shelf.yaml [--simulate]");
+      System.exit(2);
+    }
+    ShelfConfig shelf;
+    try {
+      shelf = ConfigFile.read(config, System.getenv());
+    } catch (ConfigFile.Invalid e) {
+      System.err.println("pi-edge: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+    run(shelf, simulate, stop);
+  }
+
+  /** Runs until {@code stop} opens; what is not yet acked stays in the outbox for the next run. */
+  static void run(ShelfConfig shelf, boolean simulate, CountDownLatch stop) throws Exception {
+    Context pi4j = simulate
+        ? Pi4J.newContextBuilder().add(new MockPlatform())
+            .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance()).build()
+        : Pi4J.newAutoContext();
+    ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "agent"));
+    ManagedChannel channel = channel(shelf);
+    Outbox outbox = Outbox.open(shelf.outbox().dir(), shelf.outbox().maxBytes(),
+        Math.max(64 * 1024, shelf.outbox().maxBytes() / 16), shelf.outbox().syncEvery());
+    EdgeLinkClient link = new EdgeLinkClient(channel, shelf.token(), shelf.deviceId(), VERSION, outbox,
+        new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30)), agent,
+        message -> LOG.info("event=gateway_message type={}", message.getBodyCase()));
+    SimulatedShelf simulated = new SimulatedShelf(30);
+    List<Sampler.Scheduled> sensors = new ArrayList<>();
+    for (ShelfConfig.Sensor s : shelf.sensors()) {
+      sensors.add(new Sampler.Scheduled(s.id(), simulate ? simulated.open(pi4j, s) : Sensors.open(pi4j, s, System::nanoTime),
+          s.rateHz()));
+    }
+    link.start();
+    Sampler sampler = new Sampler(sensors, shelf.batch().maxReadings(), shelf.batch().maxWait(), link::send);
+    LOG.info("event=started device={} gateway={} sensors={} simulate={}", shelf.deviceId(), shelf.gateway(),
+        sensors.size(), simulate);
+    stop.await();
+    sampler.close();
+    link.close();
+    agent.submit(() -> {
+      outbox.close();
+      return null;
+    }).get(10, TimeUnit.SECONDS);
+    agent.shutdown();
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    pi4j.shutdown();
+  }
+
+  private static ManagedChannel channel(ShelfConfig shelf) throws IOException {
+    int colon = shelf.gateway().lastIndexOf(':');
+    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(shelf.gateway().substring(0, colon),
+            Integer.parseInt(shelf.gateway().substring(colon + 1)))
+        // Behind NAT a quiet connection is dropped silently: probe it, and notice a dead one within a minute.
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .keepAliveTimeout(20, TimeUnit.SECONDS)
+        .keepAliveWithoutCalls(true);
+    if (shelf.tlsCa().isPresent()) {
+      builder.sslContext(GrpcSslContexts.forClient().trustManager(shelf.tlsCa().get().toFile()).build());
+    } else {
+      builder.usePlaintext();
+    }
+    return builder.build();
+  }
+}
