@@ -257,6 +257,11 @@ public final class Outbox implements AutoCloseable {
     return Files.exists(file) ? Long.parseLong(Files.readString(file).trim()) : 0;
   }
 
+  /** Sequence number of the newest record appended (0 if none ever was). */
+  public long lastSeq() {
+    return nextSeq - 1;
+  }
+
   /** Highest acked sequence number. */
   public long acked() {
     return acked;

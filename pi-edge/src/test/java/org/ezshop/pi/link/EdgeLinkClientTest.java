@@ -95,6 +95,43 @@ class EdgeLinkClientTest {
   }
 
   @Test
+  void anAgentProcessKilledAndRestartedLosesNothing(@TempDir Path dir) throws Exception {
+    int batches = 200;
+    int size = 50;
+    try (TestGateway gateway = new TestGateway(TOKEN)) {
+      Process first = agentProcess(dir, gateway.port(), batches, size);
+      Thread.sleep(400);
+      gateway.cut();
+      Thread.sleep(100);
+      first.destroyForcibly().waitFor(); // kill -9: mid-write, mid-stream
+      Process second = agentProcess(dir, gateway.port(), batches, size);
+      try {
+        Thread.sleep(200);
+        gateway.cut();
+        Thread.sleep(200);
+        gateway.cut();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (gateway.appliedSeq.get() < batches && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+      } finally {
+        second.destroyForcibly().waitFor();
+      }
+      assertEquals(batches * size, gateway.applied.size(), "10,000 readings, each applied once");
+      for (int i = 0; i < gateway.applied.size(); i++) {
+        assertEquals(i, (int) gateway.applied.get(i).getDistanceMm(), "in order");
+      }
+    }
+  }
+
+  private static Process agentProcess(Path dir, int port, int batches, int size) throws Exception {
+    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), NumberedAgentMain.class.getName(), dir.toString(),
+        Integer.toString(port), Integer.toString(batches), Integer.toString(size))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  @Test
   void readingsDroppedByAFullOutboxAreReportedWithTheExactCount(@TempDir Path dir) throws Exception {
     try (TestGateway gateway = new TestGateway(TOKEN)) {
       int port = gateway.port();
