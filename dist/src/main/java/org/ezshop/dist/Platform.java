@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.ezshop.gateway.GatewayServer;
 import org.ezshop.identity.IdentityServer;
+import org.ezshop.load.CountingEdgeLinkServer;
 import org.ezshop.store.StoreServer;
 
 /** The services one launcher command runs, in one JVM; each listens on its own gRPC port. */
@@ -40,6 +41,10 @@ final class Platform {
             .map(identity -> platform.add("identity-svc", identity.port(), identity::close));
       case "gateway":
         return startGateway(vertx, settings, platform, settings.store().port(), settings.identity().port());
+      case "edge-sink":
+        return named("edge-sink", settings.gateway(0, 0).port(),
+            CountingEdgeLinkServer.start(vertx, settings.gateway(0, 0).host(), settings.gateway(0, 0).port()))
+            .map(sink -> platform.add("edge-sink", sink.port(), grace -> sink.close()));
       default:
         return Future.failedFuture(new IllegalArgumentException(
             "unknown command '" + settings.command + "' (see ezshop --help)"));

@@ -147,6 +147,8 @@ final class Settings {
           store      store-svc only
           identity   identity-svc only
           gateway    the gateway only (set --store-target and --identity-target)
+          edge-sink  a bare EdgeLink server on the gateway port that acks and counts (a baseline for load tests,
+                     and a peer for trying edge agents)
           bench-store  ApplyCartEvent throughput and p99 through store-svc on PostgreSQL (needs --pg-url),
                      beside a raw INSERT ... ON CONFLICT + UPDATE loop on the same database
           help       this text

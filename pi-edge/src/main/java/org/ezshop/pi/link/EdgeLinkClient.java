@@ -73,21 +73,36 @@ public final class EdgeLinkClient implements AutoCloseable {
   /** Stores the batch durably, then sends it when the link allows. Any thread. */
   public void send(ReadingBatch batch) {
     agent.execute(() -> {
-      append(EdgeMessage.newBuilder().setReadings(batch).build(), batch.getReadingsCount());
-      drain();
+      EdgeMessage message = EdgeMessage.newBuilder().setReadings(batch).build();
+      long seq = append(message, batch.getReadingsCount(), 0);
+      long dropped = takeDropped();
+      if (dropped > 0) {
+        LOG.warn("event=outbox_full dropped_readings={}", dropped);
+        append(EdgeMessage.newBuilder().setNotice(EdgeNotice.newBuilder()
+            .setKind(EdgeNoticeKind.EDGE_NOTICE_KIND_READINGS_DROPPED).setCount(dropped)
+            .setMessage("outbox full: the oldest " + dropped + " readings were dropped")).build(), 0, dropped);
+      }
+      // Caught up and the stream takes more: send from memory; otherwise the disk catches up in order.
+      if (dropped == 0 && stream != null && welcomed && sentUpTo == seq - 1 && stream.isReady()) {
+        stream.onNext(message.toBuilder().setSeq(seq).build());
+        sentUpTo = seq;
+      } else {
+        drain();
+      }
     });
   }
 
-  private void append(EdgeMessage message, int readings) {
+  private long append(EdgeMessage message, int readings, long reports) {
     try {
-      outbox.append(message.toByteArray(), readings);
-      long dropped = outbox.takeDropped();
-      if (dropped > 0) {
-        LOG.warn("event=outbox_full dropped_readings={}", dropped);
-        outbox.append(EdgeMessage.newBuilder().setNotice(EdgeNotice.newBuilder()
-            .setKind(EdgeNoticeKind.EDGE_NOTICE_KIND_READINGS_DROPPED).setCount(dropped)
-            .setMessage("outbox full: the oldest " + dropped + " readings were dropped")).build().toByteArray(), 0, dropped);
-      }
+      return outbox.append(message.toByteArray(), readings, reports);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private long takeDropped() {
+    try {
+      return outbox.takeDropped();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -47,6 +47,7 @@ public final class Outbox implements AutoCloseable {
   private long bytes;
   private long dropped;
   private int unsynced;
+  private long ackedWrittenAt;
 
   private static final class Segment {
     final Path file;
@@ -232,13 +233,21 @@ public final class Outbox implements AutoCloseable {
     unsynced = 0;
   }
 
-  /** The gateway has every record up to {@code seq}: delete whole segments it covers and remember the point. */
+  /**
+   * The gateway has every record up to {@code seq}: delete whole segments it covers and remember the point.
+   * The point is written to disk at most once a second (and at close): after a crash a few acked records may
+   * be sent again, which the gateway drops by their sequence numbers.
+   */
   public void ack(long seq) throws IOException {
     if (seq <= acked) {
       return;
     }
     acked = Math.min(seq, nextSeq - 1);
-    writeCounter(ACKED, acked);
+    long now = System.nanoTime();
+    if (now - ackedWrittenAt > 1_000_000_000L) {
+      writeCounter(ACKED, acked);
+      ackedWrittenAt = now;
+    }
     while (segments.size() > 1 && segments.peekFirst().lastSeq <= acked) {
       Segment done = segments.removeFirst();
       bytes -= done.size;
@@ -316,6 +325,7 @@ public final class Outbox implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    writeCounter(ACKED, acked);
     if (tail != null) {
       sync();
       tail.close();

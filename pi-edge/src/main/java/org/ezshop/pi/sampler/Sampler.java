@@ -48,7 +48,6 @@ public final class Sampler implements AutoCloseable {
       long period = Math.round(1e9 / s.rateHz());
       threads.scheduleAtFixedRate(() -> take(s), 0, period, TimeUnit.NANOSECONDS);
     }
-    threads.scheduleAtFixedRate(this::flushIfWaited, maxWaitNanos, Math.max(1, maxWaitNanos / 4), TimeUnit.NANOSECONDS);
   }
 
   private void take(Scheduled s) {
@@ -58,6 +57,7 @@ public final class Sampler implements AutoCloseable {
     synchronized (this) {
       if (batch.getReadingsCount() == 0) {
         batchStartedNanos = at;
+        threads.schedule(this::flushIfWaited, maxWaitNanos, TimeUnit.NANOSECONDS); // one wake-up per batch, not a poll
       }
       batch.addReadings(reading);
       if (batch.getReadingsCount() >= maxReadings) {
