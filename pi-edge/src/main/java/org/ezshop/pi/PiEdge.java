@@ -72,21 +72,27 @@ public final class PiEdge {
     ManagedChannel channel = channel(shelf);
     Outbox outbox = Outbox.open(shelf.outbox().dir(), shelf.outbox().maxBytes(),
         Math.max(64 * 1024, shelf.outbox().maxBytes() / 16), shelf.outbox().syncEvery());
-    EdgeLinkClient link = new EdgeLinkClient(channel, shelf.token(), shelf.deviceId(), VERSION, outbox,
-        new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30)), agent,
-        message -> LOG.info("event=gateway_message type={}", message.getBodyCase()));
     SimulatedShelf simulated = new SimulatedShelf(30);
     List<Sampler.Scheduled> sensors = new ArrayList<>();
     for (ShelfConfig.Sensor s : shelf.sensors()) {
       sensors.add(new Sampler.Scheduled(s.id(), simulate ? simulated.open(pi4j, s) : Sensors.open(pi4j, s, System::nanoTime),
           s.rateHz()));
     }
+    Sampling sampling = new Sampling(sensors, shelf.batch());
+    EdgeLinkClient link = new EdgeLinkClient(channel, shelf.token(), shelf.deviceId(), VERSION, outbox,
+        new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30)), agent, message -> {
+          if (message.hasConfig()) {
+            sampling.apply(message.getConfig());
+          } else {
+            LOG.info("event=gateway_message type={}", message.getBodyCase());
+          }
+        });
     link.start();
-    Sampler sampler = new Sampler(sensors, shelf.batch().maxReadings(), shelf.batch().maxWait(), link::send);
+    sampling.start(link::send);
     LOG.info("event=started device={} gateway={} sensors={} simulate={}", shelf.deviceId(), shelf.gateway(),
         sensors.size(), simulate);
     stop.await();
-    sampler.close();
+    sampling.close();
     link.close();
     agent.submit(() -> {
       outbox.close();

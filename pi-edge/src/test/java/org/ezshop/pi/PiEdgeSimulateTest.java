@@ -3,23 +3,75 @@ package org.ezshop.pi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import org.ezshop.edge.v1.DeviceConfig;
+import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Reading;
 import org.ezshop.pi.config.ConfigFile;
 import org.ezshop.pi.config.ShelfConfig;
 import org.ezshop.pi.link.TestGatewayAccess;
+import javax.net.ssl.KeyManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole agent in --simulate: real drivers on mock pins, sampler, outbox and EdgeLink to a test gateway. */
 class PiEdgeSimulateTest {
+
+  @Test
+  void streamsOverTlsToAGatewayItTrusts(@TempDir Path dir) throws Exception {
+    Path keystore = dir.resolve("gateway.p12");
+    Path ca = dir.resolve("gateway.pem");
+    run("keytool", "-genkeypair", "-alias", "gateway", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+        "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-keystore", keystore.toString(),
+        "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
+    run("keytool", "-exportcert", "-rfc", "-alias", "gateway", "-keystore", keystore.toString(), "-storepass",
+        "changeit", "-file", ca.toString());
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keystore)) {
+      store.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, "changeit".toCharArray());
+    try (TestGatewayAccess gateway = new TestGatewayAccess("a-device-token-0123456789",
+        GrpcSslContexts.configure(SslContextBuilder.forServer(keys)).build())) {
+      String yaml = Files.readString(Path.of("shelf.example.yaml"))
+          .replace("192.168.1.10:7000", "127.0.0.1:" + gateway.port())
+          .replace("# tls_ca: /etc/ezshop/gateway-ca.pem", "tls_ca: " + ca)
+          .replace("/var/lib/ezshop/outbox", dir.resolve("outbox").toString());
+      Path file = dir.resolve("shelf.yaml");
+      Files.writeString(file, yaml);
+      ShelfConfig config = ConfigFile.read(file, Map.of("EZSHOP_DEVICE_TOKEN", "a-device-token-0123456789"));
+      CountDownLatch stop = new CountDownLatch(1);
+      Future<?> running = Executors.newSingleThreadExecutor().submit(() -> {
+        PiEdge.run(config, true, stop);
+        return null;
+      });
+      Thread.sleep(1500);
+      stop.countDown();
+      running.get();
+      assertTrue(countOf(gateway, "aisle1-row1-us") > 5, "readings arrived over TLS");
+    }
+  }
+
+  private static void run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertEquals(0, process.waitFor(), output);
+  }
+
+  private static long countOf(TestGatewayAccess gateway, String sensor) {
+    return gateway.readings().stream().filter(r -> r.getSensorId().equals(sensor)).count();
+  }
 
   @Test
   void theSimulatedShelfStreamsEverySensorToTheGateway(@TempDir Path dir) throws Exception {
@@ -36,8 +88,16 @@ class PiEdgeSimulateTest {
         return null;
       });
       Thread.sleep(2500);
+      // The gateway slows sampling to 2 Hz: over the next 2 s each sensor reports about 4 more, not 40.
+      gateway.push(GatewayMessage.newBuilder().setConfig(DeviceConfig.newBuilder()
+          .setSampleInterval(com.google.protobuf.Duration.newBuilder().setNanos(500_000_000))).build());
+      Thread.sleep(300);
+      long before = countOf(gateway, "aisle1-row1-us");
+      Thread.sleep(2000);
+      long slowed = countOf(gateway, "aisle1-row1-us") - before;
       stop.countDown();
       running.get();
+      assertTrue(slowed >= 2 && slowed <= 7, "sampling follows the pushed config, got " + slowed + " in 2 s");
 
       Set<String> sensors = gateway.readings().stream().map(Reading::getSensorId).collect(Collectors.toSet());
       assertEquals(Set.of("aisle1-row1-us", "aisle1-row2-light", "aisle1-row3-scale"), sensors);
@@ -50,7 +110,7 @@ class PiEdgeSimulateTest {
         }
       }
       long us = gateway.readings().stream().filter(r -> r.getSensorId().equals("aisle1-row1-us")).count();
-      assertTrue(us >= 30, "about 20 Hz for 2.5 s, got " + us);
+      assertTrue(us >= 30, "about 20 Hz for 2.5 s, then 2 Hz, got " + us);
     }
   }
 }

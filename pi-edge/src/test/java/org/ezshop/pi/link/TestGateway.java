@@ -10,6 +10,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +41,11 @@ final class TestGateway implements AutoCloseable {
   private final Server server;
 
   TestGateway(String token) throws Exception {
+    this(token, null);
+  }
+
+  /** @param tls the server's TLS context; null for plaintext */
+  TestGateway(String token, SslContext tls) throws Exception {
     ServerInterceptor auth = new ServerInterceptor() {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -52,7 +58,11 @@ final class TestGateway implements AutoCloseable {
         return Contexts.interceptCall(Context.current(), call, headers, next);
       }
     };
-    server = NettyServerBuilder.forPort(0).directExecutor()
+    NettyServerBuilder builder = NettyServerBuilder.forPort(0).directExecutor();
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    server = builder
         .addService(ServerInterceptors.intercept(new EdgeLinkServiceGrpc.EdgeLinkServiceImplBase() {
           @Override
           public StreamObserver<EdgeMessage> connect(StreamObserver<GatewayMessage> out) {
@@ -94,6 +104,15 @@ final class TestGateway implements AutoCloseable {
 
   int port() {
     return server.getPort();
+  }
+
+  /** Sends a message to every connected device. */
+  void push(GatewayMessage message) {
+    for (StreamObserver<GatewayMessage> out : open) {
+      synchronized (this) {
+        out.onNext(message);
+      }
+    }
   }
 
   /** Breaks every open stream, as a network cut would. */

@@ -1,5 +1,6 @@
 package org.ezshop.pi.link;
 
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.util.List;
 import org.ezshop.edge.v1.Reading;
 
@@ -12,12 +13,20 @@ public final class TestGatewayAccess implements AutoCloseable {
     gateway = new TestGateway(token);
   }
 
+  public TestGatewayAccess(String token, SslContext tls) throws Exception {
+    gateway = new TestGateway(token, tls);
+  }
+
   public int port() {
     return gateway.port();
   }
 
   public List<Reading> readings() {
     return gateway.applied;
+  }
+
+  public void push(org.ezshop.edge.v1.GatewayMessage message) {
+    gateway.push(message);
   }
 
   @Override
