@@ -4,11 +4,13 @@ import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
+import java.time.Duration;
 import java.util.function.LongSupplier;
 import org.ezshop.pi.config.ShelfConfig;
 import org.ezshop.pi.sensor.Hx711Word;
 import org.ezshop.pi.sensor.LightGate;
 import org.ezshop.pi.sensor.LoadCell;
+import org.ezshop.pi.sensor.RcLight;
 import org.ezshop.pi.sensor.ShelfSensor;
 import org.ezshop.pi.sensor.Ultrasonic;
 
@@ -35,6 +37,9 @@ final class Sensors {
             input(pi4j, s.id() + "-echo", s.pins().get("echo")), nanos, s.timeout(), s.pings());
       case LIGHT:
         return new LightGate(input(pi4j, s.id() + "-signal", s.pins().get("signal")));
+      case LIGHT_RC:
+        return new RcLight(output(pi4j, s.id() + "-charge", s.pins().get("charge")),
+            input(pi4j, s.id() + "-sense", s.pins().get("sense")), nanos, Duration.ofMillis(1), s.darkAbove(), s.timeout());
       case HX711:
         Hx711Word.Gain gain = s.gain() == 128 ? Hx711Word.Gain.CHANNEL_A_128
             : s.gain() == 64 ? Hx711Word.Gain.CHANNEL_A_64 : Hx711Word.Gain.CHANNEL_B_32;

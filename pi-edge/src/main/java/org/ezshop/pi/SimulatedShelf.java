@@ -48,6 +48,21 @@ final class SimulatedShelf {
         });
         return sensor;
       }
+      case LIGHT_RC: {
+        EchoClock clock = new EchoClock();
+        ShelfSensor sensor = Sensors.open(pi4j, s, clock);
+        clock.echo = (MockDigitalInput) pi4j.getIO(s.id() + "-sense");
+        DigitalOutput charge = pi4j.getIO(s.id() + "-charge");
+        charge.addListener(e -> {
+          if (e.state() == DigitalState.HIGH) { // covered: the LDR is dark and charging is slow
+            long charging = items() > 0 ? s.darkAbove().toNanos() * 3 : s.darkAbove().toNanos() / 5;
+            clock.echoAt(clock.now + charging, Long.MAX_VALUE / 4);
+          } else {
+            clock.echo.mockState(DigitalState.LOW);
+          }
+        });
+        return sensor;
+      }
       case LIGHT: {
         ShelfSensor sensor = Sensors.open(pi4j, s, System::nanoTime);
         MockDigitalInput signal = pi4j.getIO(s.id() + "-signal");
@@ -79,7 +94,7 @@ final class SimulatedShelf {
     }
   }
 
-  /** A simulated clock: 1 µs per read, raising and dropping the echo pin when due. */
+  /** A simulated clock: 1 µs per read, raising and dropping a scripted input pin when due. */
   private static final class EchoClock implements LongSupplier {
     long now;
     long riseAt = Long.MAX_VALUE;

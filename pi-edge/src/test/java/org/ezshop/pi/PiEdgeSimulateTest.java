@@ -100,10 +100,13 @@ class PiEdgeSimulateTest {
       assertTrue(slowed >= 2 && slowed <= 7, "sampling follows the pushed config, got " + slowed + " in 2 s");
 
       Set<String> sensors = gateway.readings().stream().map(Reading::getSensorId).collect(Collectors.toSet());
-      assertEquals(Set.of("aisle1-row1-us", "aisle1-row2-light", "aisle1-row3-scale"), sensors);
+      assertEquals(Set.of("aisle1-row1-us", "aisle1-row2-light", "aisle1-row4-rc", "aisle1-row3-scale"), sensors);
       for (Reading r : gateway.readings()) {
         if (r.getSensorId().equals("aisle1-row1-us")) {
           assertTrue(r.hasDistanceMm() && r.getDistanceMm() > 30 && r.getDistanceMm() < 410, r.toString());
+        }
+        if (r.getSensorId().equals("aisle1-row4-rc") || r.getSensorId().equals("aisle1-row2-light")) {
+          assertTrue(r.getDark(), "the simulated rows are stocked, so the slots are covered: " + r);
         }
         if (r.getSensorId().equals("aisle1-row3-scale")) {
           assertEquals(6 * 355, r.getWeightG(), 5, "six cans on the scale");

@@ -39,6 +39,7 @@ public final class ConfigFile {
   private static final Map<ShelfConfig.Kind, List<String>> PINS = Map.of(
       ShelfConfig.Kind.ULTRASONIC, List.of("trigger", "echo"),
       ShelfConfig.Kind.LIGHT, List.of("signal"),
+      ShelfConfig.Kind.LIGHT_RC, List.of("charge", "sense"),
       ShelfConfig.Kind.HX711, List.of("data", "clock"));
   private static final int MAX_GPIO = 27; // BCM GPIO on the 40-pin header
 
@@ -109,12 +110,15 @@ public final class ConfigFile {
       try {
         kind = ShelfConfig.Kind.valueOf(kindName.toUpperCase());
       } catch (IllegalArgumentException e) {
-        throw s.invalid("type", "'" + kindName + "' is not one of ultrasonic, light, hx711");
+        throw s.invalid("type", "'" + kindName + "' is not one of ultrasonic, light, light_rc, hx711");
       }
       List<String> roles = PINS.get(kind);
       Set<String> allowed = new HashSet<>(Set.of("id", "row", "type", "rate_hz", "pings", "timeout_ms"));
       if (kind == ShelfConfig.Kind.HX711) {
         allowed.addAll(Set.of("gain", "tare", "counts_per_gram"));
+      }
+      if (kind == ShelfConfig.Kind.LIGHT_RC) {
+        allowed.add("dark_above_us");
       }
       roles.forEach(role -> allowed.add(role + "_pin"));
       s.only(allowed);
@@ -141,7 +145,8 @@ public final class ConfigFile {
       }
       sensors.add(new ShelfConfig.Sensor(id, s.text("row", null), kind, pins, s.integer("rate_hz", 20, 1, 1000),
           s.integer("pings", 5, 1, 15), Duration.ofMillis(s.integer("timeout_ms", 30, 1, 1000)), gain, tare,
-          countsPerGram));
+          countsPerGram, Duration.ofNanos(1000L * (kind == ShelfConfig.Kind.LIGHT_RC
+              ? s.integer("dark_above_us", null, 1, 1_000_000) : 0))));
     }
     return sensors;
   }

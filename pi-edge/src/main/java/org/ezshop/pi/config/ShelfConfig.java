@@ -34,6 +34,8 @@ public record ShelfConfig(String deviceId, String token, String gateway, Optiona
     ULTRASONIC,
     /** LDR module's digital output, high (dark) while covered. */
     LIGHT,
+    /** LDR charging a capacitor: charge and sense pins, dark when charging takes longer than a threshold. */
+    LIGHT_RC,
     /** HX711 load-cell ADC: data and clock pins. */
     HX711
   }
@@ -41,15 +43,16 @@ public record ShelfConfig(String deviceId, String token, String gateway, Optiona
   /**
    * One sensor. Pins are BCM GPIO numbers; which ones a kind uses is in {@link Kind}.
    *
-   * @param pins       kind-specific pins by role ("trigger", "echo", "signal", "data", "clock")
+   * @param pins       kind-specific pins by role ("trigger", "echo", "signal", "charge", "sense", "data", "clock")
    * @param rateHz     samples per second
    * @param pings      ultrasonic: pings per sample (the median is reported)
-   * @param timeout    ultrasonic: longest wait for an echo; hx711: longest wait for a conversion
+   * @param timeout    ultrasonic: longest wait for an echo; hx711: for a conversion; light_rc: for a charge
    * @param gain       hx711: 128 or 64 (channel A) or 32 (channel B)
    * @param tare       hx711: raw count with the row empty
    * @param countsPerGram hx711: raw counts per gram
+   * @param darkAbove  light_rc: a charge slower than this means dark
    */
   public record Sensor(String id, String row, Kind kind, Map<String, Integer> pins, double rateHz, int pings,
-      Duration timeout, int gain, double tare, double countsPerGram) {
+      Duration timeout, int gain, double tare, double countsPerGram, Duration darkAbove) {
   }
 }

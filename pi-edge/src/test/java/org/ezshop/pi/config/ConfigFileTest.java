@@ -20,7 +20,7 @@ class ConfigFileTest {
     ShelfConfig config = ConfigFile.read(Path.of("shelf.example.yaml"), ENV);
     assertEquals("shelf-pi-1", config.deviceId());
     assertEquals("a-device-token-0123456789", config.token());
-    assertEquals(3, config.sensors().size());
+    assertEquals(4, config.sensors().size());
     ShelfConfig.Sensor us = config.sensors().get(0);
     assertEquals(ShelfConfig.Kind.ULTRASONIC, us.kind());
     assertEquals(Map.of("trigger", 23, "echo", 24), us.pins());
@@ -50,8 +50,8 @@ class ConfigFileTest {
   void otherMistakesAreNamedToo(@TempDir Path dir) {
     assertProblem(dir, example().replace("trigger_pin: 23", "trigger_pin: 17"),
         "sensors[1].signal_pin: GPIO 17 is taken by aisle1-row1-us.trigger_pin");
-    assertProblem(dir, example().replace("type: hx711", "type: sonar"), "sensors[2].type: 'sonar' is not one of");
-    assertProblem(dir, example().replace("    gain: 128", "    gian: 128"), "shelf.yaml:34: sensors[2].gian: unknown setting");
+    assertProblem(dir, example().replace("type: hx711", "type: sonar"), "sensors[3].type: 'sonar' is not one of");
+    assertProblem(dir, example().replace("    gain: 128", "    gian: 128"), "shelf.yaml:41: sensors[3].gian: unknown setting");
     assertProblem(dir, example().replace("max_wait_ms: 50", "max_wait_ms: soon"), "batch.max_wait_ms: 'soon' is not a whole number");
     assertProblem(dir, "sensors: [", "not valid YAML");
   }

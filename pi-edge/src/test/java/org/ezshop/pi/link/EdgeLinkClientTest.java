@@ -13,7 +13,11 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import com.google.protobuf.util.Timestamps;
+import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Reading;
+import org.ezshop.edge.v1.TimeSyncReply;
+import org.ezshop.edge.v1.TimeSyncRequest;
 import org.ezshop.edge.v1.ReadingBatch;
 import org.ezshop.pi.outbox.Outbox;
 import org.junit.jupiter.api.Test;
@@ -91,6 +95,27 @@ class EdgeLinkClientTest {
       try (Outbox outbox = Outbox.open(dir, 16 << 20, 4 << 20, 10)) {
         assertEquals(List.of(), outbox.unacked(), "and every one acked");
       }
+    }
+  }
+
+  @Test
+  void timeSyncRequestsAreAnsweredWithTheDeviceClock(@TempDir Path dir) throws Exception {
+    try (TestGateway gateway = new TestGateway(TOKEN); Agent agent = new Agent(dir, gateway.port(), 1 << 20)) {
+      agent.client.send(batch(0, 1));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (gateway.appliedSeq.get() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      long before = System.currentTimeMillis();
+      gateway.push(GatewayMessage.newBuilder().setTimeSyncRequest(TimeSyncRequest.newBuilder().setId(7)).build());
+      while (gateway.timeSyncReplies.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      TimeSyncReply reply = gateway.timeSyncReplies.get(0);
+      assertEquals(7, reply.getId());
+      long received = Timestamps.toMillis(reply.getDeviceReceivedAt());
+      assertTrue(received >= before - 5 && received <= System.currentTimeMillis(), "t1 is the device's clock");
+      assertTrue(Timestamps.compare(reply.getDeviceSentAt(), reply.getDeviceReceivedAt()) >= 0, "t2 >= t1");
     }
   }
 

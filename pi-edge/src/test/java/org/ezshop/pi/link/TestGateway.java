@@ -23,6 +23,7 @@ import org.ezshop.edge.v1.EdgeLinkServiceGrpc;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Reading;
+import org.ezshop.edge.v1.TimeSyncReply;
 import org.ezshop.edge.v1.Welcome;
 
 /**
@@ -35,6 +36,7 @@ final class TestGateway implements AutoCloseable {
 
   final List<Reading> applied = new CopyOnWriteArrayList<>();
   final List<Long> notices = new CopyOnWriteArrayList<>();
+  final List<TimeSyncReply> timeSyncReplies = new CopyOnWriteArrayList<>();
   final AtomicLong appliedSeq = new AtomicLong();
   final AtomicLong resends = new AtomicLong();
   private final Set<StreamObserver<GatewayMessage>> open = ConcurrentHashMap.newKeySet();
@@ -71,7 +73,9 @@ final class TestGateway implements AutoCloseable {
               @Override
               public void onNext(EdgeMessage message) {
                 synchronized (TestGateway.this) {
-                  if (message.hasHello()) {
+                  if (message.hasTimeSyncReply()) {
+                    timeSyncReplies.add(message.getTimeSyncReply());
+                  } else if (message.hasHello()) {
                     out.onNext(GatewayMessage.newBuilder().setWelcome(Welcome.newBuilder().setAckedSeq(appliedSeq.get())).build());
                   } else if (message.getSeq() <= appliedSeq.get()) {
                     resends.incrementAndGet(); // already applied: no second effect

@@ -89,6 +89,36 @@ class DriversOnMockPlatformTest {
   }
 
   @Test
+  void anRcLightTimesTheChargeInNanoseconds() {
+    for (long chargeNanos : new long[] {300_000, 4_000_000}) {
+      ScriptedClock clock = new ScriptedClock();
+      DigitalOutput charge = output(20);
+      clock.pin = input(21);
+      charge.addListener(event -> {
+        if (event.state() == DigitalState.HIGH) {
+          clock.changes.add(new long[] {clock.now + chargeNanos, 1});
+        } else {
+          clock.pin.mockState(DigitalState.LOW);
+        }
+      });
+      Reading reading = new RcLight(charge, clock.pin, clock, Duration.ofMillis(1), Duration.ofMillis(1),
+          Duration.ofMillis(20)).sample().build();
+      assertEquals(chargeNanos > 1_000_000, reading.getDark(), "charge of " + chargeNanos + " ns");
+      pi4j.shutdown();
+      mockPi();
+    }
+  }
+
+  @Test
+  void anRcLightThatNeverChargesIsADropout() {
+    ScriptedClock clock = new ScriptedClock();
+    clock.pin = input(21);
+    Reading reading = new RcLight(output(20), clock.pin, clock, Duration.ofMillis(1), Duration.ofMillis(1),
+        Duration.ofMillis(20)).sample().build();
+    assertTrue(reading.hasDropout());
+  }
+
+  @Test
   void hx711BitsDecodeToSignedWeights() {
     for (int raw : new int[] {0, 123_456, -123_456, 8_388_607, -8_388_608}) {
       DigitalOutput clockPin = output(6);
