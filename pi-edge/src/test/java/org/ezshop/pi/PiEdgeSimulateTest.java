@@ -44,23 +44,29 @@ class PiEdgeSimulateTest {
     keys.init(store, "changeit".toCharArray());
     try (TestGatewayAccess gateway = new TestGatewayAccess("a-device-token-0123456789",
         GrpcSslContexts.configure(SslContextBuilder.forServer(keys)).build())) {
-      String yaml = Files.readString(Path.of("shelf.example.yaml"))
-          .replace("192.168.1.10:7000", "127.0.0.1:" + gateway.port())
-          .replace("# tls_ca: /etc/ezshop/gateway-ca.pem", "tls_ca: " + ca)
-          .replace("/var/lib/ezshop/outbox", dir.resolve("outbox").toString());
-      Path file = dir.resolve("shelf.yaml");
-      Files.writeString(file, yaml);
-      ShelfConfig config = ConfigFile.read(file, Map.of("EZSHOP_DEVICE_TOKEN", "a-device-token-0123456789"));
       CountDownLatch stop = new CountDownLatch(1);
-      Future<?> running = Executors.newSingleThreadExecutor().submit(() -> {
-        PiEdge.run(config, true, stop);
-        return null;
-      });
+      Future<?> running = startAgent(dir, gateway, "# tls_ca: /etc/ezshop/gateway-ca.pem", "tls_ca: " + ca, stop);
       Thread.sleep(1500);
       stop.countDown();
       running.get();
       assertTrue(countOf(gateway, "aisle1-row1-us") > 5, "readings arrived over TLS");
     }
+  }
+
+  /** The example config aimed at the test gateway (with one more edit), run with --simulate until stop opens. */
+  private static Future<?> startAgent(Path dir, TestGatewayAccess gateway, String from, String to, CountDownLatch stop)
+      throws Exception {
+    String yaml = Files.readString(Path.of("shelf.example.yaml"))
+        .replace("192.168.1.10:7000", "127.0.0.1:" + gateway.port())
+        .replace("/var/lib/ezshop/outbox", dir.resolve("outbox").toString())
+        .replace(from, to);
+    Path file = dir.resolve("shelf.yaml");
+    Files.writeString(file, yaml);
+    ShelfConfig config = ConfigFile.read(file, Map.of("EZSHOP_DEVICE_TOKEN", "a-device-token-0123456789"));
+    return Executors.newSingleThreadExecutor().submit(() -> {
+      PiEdge.run(config, true, stop);
+      return null;
+    });
   }
 
   private static void run(String... command) throws Exception {
@@ -76,17 +82,8 @@ class PiEdgeSimulateTest {
   @Test
   void theSimulatedShelfStreamsEverySensorToTheGateway(@TempDir Path dir) throws Exception {
     try (TestGatewayAccess gateway = new TestGatewayAccess("a-device-token-0123456789")) {
-      String yaml = Files.readString(Path.of("shelf.example.yaml"))
-          .replace("192.168.1.10:7000", "127.0.0.1:" + gateway.port())
-          .replace("/var/lib/ezshop/outbox", dir.resolve("outbox").toString());
-      Path file = dir.resolve("shelf.yaml");
-      Files.writeString(file, yaml);
-      ShelfConfig config = ConfigFile.read(file, Map.of("EZSHOP_DEVICE_TOKEN", "a-device-token-0123456789"));
       CountDownLatch stop = new CountDownLatch(1);
-      Future<?> running = Executors.newSingleThreadExecutor().submit(() -> {
-        PiEdge.run(config, true, stop);
-        return null;
-      });
+      Future<?> running = startAgent(dir, gateway, "", "", stop);
       Thread.sleep(2500);
       // The gateway slows sampling to 2 Hz: over the next 2 s each sensor reports about 4 more, not 40.
       gateway.push(GatewayMessage.newBuilder().setConfig(DeviceConfig.newBuilder()
