@@ -31,6 +31,17 @@ class AndroidSafeCoreTest {
   }
 
   @Test
+  void theApiClassesItUsesAreJava11Bytecode() throws IOException {
+    for (Class<?> api : List.of(org.ezshop.edge.v1.EdgeMessage.class, org.ezshop.edge.v1.EdgeLinkServiceGrpc.class)) {
+      try (var in = api.getResourceAsStream(api.getSimpleName() + ".class")) {
+        byte[] header = in.readNBytes(8);
+        int major = ((header[6] & 0xff) << 8) | (header[7] & 0xff);
+        assertTrue(major <= 55, api.getName() + " is class file version " + major + "; Android's Java 11 needs 55");
+      }
+    }
+  }
+
+  @Test
   void theCheckCatchesAForbiddenImport() throws IOException {
     Path sample = Files.createTempFile("Sample", ".java");
     Files.writeString(sample, "package x;\nimport javax.imageio.ImageIO;\nclass Sample {}\n");
