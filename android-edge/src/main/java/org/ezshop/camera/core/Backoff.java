@@ -1,0 +1,25 @@
+package org.ezshop.camera.core;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Exponential backoff with jitter (half to all of the step), so that a store's cameras do not reconnect in step. */
+public final class Backoff {
+
+  private final long baseMillis;
+  private final long maxMillis;
+  private int attempt;
+
+  public Backoff(long baseMillis, long maxMillis) {
+    this.baseMillis = baseMillis;
+    this.maxMillis = maxMillis;
+  }
+
+  public long nextDelayMillis() {
+    long ceiling = Math.min(maxMillis, baseMillis << Math.min(attempt++, 20));
+    return ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+  }
+
+  public void reset() {
+    attempt = 0;
+  }
+}
