@@ -19,8 +19,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.ezshop.pi.config.ConfigFile;
 import org.ezshop.pi.config.ShelfConfig;
-import org.ezshop.pi.link.Backoff;
-import org.ezshop.pi.link.EdgeLinkClient;
+import org.ezshop.edgelink.Backoff;
+import org.ezshop.pi.link.ShelfLink;
 import org.ezshop.pi.outbox.Outbox;
 import org.ezshop.pi.sampler.Sampler;
 import org.slf4j.Logger;
@@ -79,8 +79,8 @@ public final class PiEdge {
           s.rateHz()));
     }
     Sampling sampling = new Sampling(sensors, shelf.batch());
-    EdgeLinkClient link = new EdgeLinkClient(channel, shelf.token(), shelf.deviceId(), VERSION, outbox,
-        new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30)), agent, message -> {
+    ShelfLink link = new ShelfLink(channel, shelf.token(), shelf.deviceId(), VERSION, outbox,
+        new Backoff(250, 30_000), agent, message -> {
           if (message.hasConfig()) {
             sampling.apply(message.getConfig());
           } else {

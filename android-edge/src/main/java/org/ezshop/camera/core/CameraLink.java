@@ -1,20 +1,15 @@
 package org.ezshop.camera.core;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
 import io.grpc.Channel;
-import io.grpc.Metadata;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.MetadataUtils;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.ezshop.common.v1.Box;
 import org.ezshop.common.v1.DeviceKind;
-import org.ezshop.edge.v1.EdgeLinkServiceGrpc;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.EdgeNotice;
 import org.ezshop.edge.v1.EdgeNoticeKind;
@@ -23,32 +18,23 @@ import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.FrameTrigger;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Hello;
-import org.ezshop.edge.v1.TimeSyncReply;
+import org.ezshop.edgelink.Backoff;
+import org.ezshop.edgelink.EdgeLinkClient;
+import org.ezshop.edgelink.Unacked;
 
 /**
- * A camera's end of EdgeLink, for Android (over grpc-okhttp) and the desktop runner alike. Frames go into the
- * bounded {@link FrameBuffer}, then onto the stream as flow control allows; acks free them. After a break it
- * reconnects with backoff and resends what is buffered, loss notices included. `greet` commands are spoken
- * through the {@link Speaker}. All state lives on the given single-thread executor.
+ * A camera's EdgeLink, for Android (over grpc-okhttp) and the desktop runner alike: frames go into the bounded
+ * in-memory {@link FrameBuffer} (loss notices included), then out through the shared {@link EdgeLinkClient}.
+ * `greet` commands are spoken through the {@link Speaker}. All state lives on the agent executor.
  */
 public final class CameraLink {
 
-  private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
-  private final EdgeLinkServiceGrpc.EdgeLinkServiceStub stub;
-  private final String deviceId;
   private final String cameraId;
-  private final String softwareVersion;
   private final FrameBuffer buffer;
-  private final Backoff backoff;
   private final ScheduledExecutorService agent;
-  private final Speaker speaker;
-  private final Consumer<GatewayMessage> others;
+  private final EdgeLinkClient client;
   private final Map<Long, FrameTrigger> triggers = new HashMap<>();
-  private ClientCallStreamObserver<EdgeMessage> stream;
-  private boolean welcomed;
-  private long sentUpTo;
-  private boolean closed;
+  private long lastStored;
 
   /**
    * @param channel a grpc-okhttp channel on Android (OkHttpChannelBuilder); any channel elsewhere
@@ -57,118 +43,44 @@ public final class CameraLink {
   public CameraLink(Channel channel, String token, String deviceId, String cameraId, String softwareVersion,
       FrameBuffer buffer, Backoff backoff, ScheduledExecutorService agent, Speaker speaker,
       Consumer<GatewayMessage> others) {
-    Metadata metadata = new Metadata();
-    metadata.put(AUTHORIZATION, "Bearer " + token);
-    this.stub = EdgeLinkServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
-    this.deviceId = deviceId;
     this.cameraId = cameraId;
-    this.softwareVersion = softwareVersion;
     this.buffer = buffer;
-    this.backoff = backoff;
     this.agent = agent;
-    this.speaker = speaker;
-    this.others = others;
+    this.lastStored = buffer.acked();
+    Hello hello = Hello.newBuilder().setDeviceId(deviceId).setKind(DeviceKind.DEVICE_KIND_CAMERA)
+        .setSoftwareVersion(softwareVersion).addSourceIds(cameraId).build();
+    this.client = new EdgeLinkClient(channel, token, hello, new BufferUnacked(), backoff, agent, message -> {
+      if (message.hasCommand() && message.getCommand().hasGreet()) {
+        speaker.say(message.getCommand().getGreet().getText());
+      } else {
+        others.accept(message);
+      }
+    });
   }
 
   public void start() {
-    agent.execute(this::connect);
+    client.start();
   }
 
   /** Buffers the frame and sends it when the link allows. Any thread. */
   public void send(CapturedFrame frame, FrameTrigger trigger) {
     agent.execute(() -> {
       triggers.put(buffer.add(frame), trigger);
-      drain();
-    });
-  }
-
-  private void connect() {
-    if (closed) {
-      return;
-    }
-    welcomed = false;
-    stream = (ClientCallStreamObserver<EdgeMessage>) stub.connect(new ClientResponseObserver<EdgeMessage, GatewayMessage>() {
-      @Override
-      public void beforeStart(ClientCallStreamObserver<EdgeMessage> requests) {
-        requests.setOnReadyHandler(() -> agent.execute(() -> {
-          if (stream == requests) {
-            drain();
-          }
-        }));
-      }
-
-      @Override
-      public void onNext(GatewayMessage message) {
-        agent.execute(() -> received(message));
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        agent.execute(CameraLink.this::broken);
-      }
-
-      @Override
-      public void onCompleted() {
-        agent.execute(CameraLink.this::broken);
+      for (FrameBuffer.Entry entry : buffer.after(lastStored)) { // a loss notice may come first
+        client.stored(message(entry));
+        lastStored = entry.seq;
       }
     });
-    stream.onNext(EdgeMessage.newBuilder().setHello(Hello.newBuilder().setDeviceId(deviceId)
-        .setKind(DeviceKind.DEVICE_KIND_CAMERA).setSoftwareVersion(softwareVersion).setLastAckedSeq(buffer.acked())
-        .setDeviceTime(timestamp(System.currentTimeMillis())).addSourceIds(cameraId)).build());
   }
 
-  private void broken() {
-    if (closed || stream == null) {
-      return;
-    }
-    stream = null;
-    agent.schedule(this::connect, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+  /** Highest sequence number acked. Agent thread. */
+  public long acked() {
+    return client.acked();
   }
 
-  private void received(GatewayMessage message) {
-    switch (message.getBodyCase()) {
-      case WELCOME:
-        welcomed = true;
-        backoff.reset();
-        buffer.ack(message.getWelcome().getAckedSeq());
-        sentUpTo = buffer.acked(); // resend everything the gateway does not hold
-        drain();
-        break;
-      case ACK:
-        buffer.ack(message.getAck().getUpToSeq());
-        triggers.keySet().removeIf(seq -> seq <= buffer.acked());
-        break;
-      case TIME_SYNC_REQUEST:
-        if (stream != null) {
-          Timestamp received = timestamp(System.currentTimeMillis());
-          stream.onNext(EdgeMessage.newBuilder().setTimeSyncReply(TimeSyncReply.newBuilder()
-              .setId(message.getTimeSyncRequest().getId()).setDeviceReceivedAt(received)
-              .setDeviceSentAt(timestamp(System.currentTimeMillis()))).build());
-        }
-        break;
-      case COMMAND:
-        if (message.getCommand().hasGreet()) {
-          speaker.say(message.getCommand().getGreet().getText());
-          break;
-        }
-        others.accept(message);
-        break;
-      default:
-        others.accept(message);
-    }
-  }
-
-  private void drain() {
-    if (stream == null || !welcomed) {
-      return;
-    }
-    for (FrameBuffer.Entry entry : buffer.after(sentUpTo)) {
-      if (!stream.isReady()) {
-        return;
-      }
-      stream.onNext(message(entry));
-      sentUpTo = entry.seq;
-    }
+  /** Ends the stream; buffered frames are lost with the process (they live in memory). */
+  public void close() {
+    client.close();
   }
 
   private EdgeMessage message(FrameBuffer.Entry entry) {
@@ -178,7 +90,7 @@ public final class CameraLink {
           .setMessage("frame buffer full: " + entry.droppedFrames + " older frames were dropped")).build();
     }
     Frame.Builder frame = Frame.newBuilder().setCameraId(cameraId)
-        .setCapturedAt(timestamp(entry.frame.capturedAtMillis()))
+        .setCapturedAt(EdgeLinkClient.millis(entry.frame.capturedAtMillis()))
         .setJpeg(ByteString.copyFrom(entry.frame.jpeg()))
         .setTrigger(triggers.getOrDefault(entry.seq, FrameTrigger.FRAME_TRIGGER_UNSPECIFIED));
     for (CapturedFrame.FaceBox face : entry.frame.faces()) {
@@ -188,24 +100,28 @@ public final class CameraLink {
     return EdgeMessage.newBuilder().setSeq(entry.seq).setFrame(frame).build();
   }
 
-  private static Timestamp timestamp(long millis) {
-    return Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000L))
-        .setNanos((int) Math.floorMod(millis, 1000L) * 1_000_000).build();
-  }
+  private final class BufferUnacked implements Unacked {
+    @Override
+    public long acked() {
+      return buffer.acked();
+    }
 
-  /** Highest sequence number acked. Agent thread. */
-  public long acked() {
-    return buffer.acked();
-  }
+    @Override
+    public void ack(long seq) {
+      buffer.ack(seq);
+      triggers.keySet().removeIf(s -> s <= buffer.acked());
+    }
 
-  /** Ends the stream; buffered frames are lost with the process (they live in memory). */
-  public void close() {
-    agent.execute(() -> {
-      closed = true;
-      if (stream != null) {
-        stream.onCompleted();
-        stream = null;
+    @Override
+    public List<EdgeMessage> after(long seq, int max) {
+      List<EdgeMessage> messages = new ArrayList<>();
+      for (FrameBuffer.Entry entry : buffer.after(seq)) {
+        if (messages.size() == max) {
+          break;
+        }
+        messages.add(message(entry));
       }
-    });
+      return messages;
+    }
   }
 }

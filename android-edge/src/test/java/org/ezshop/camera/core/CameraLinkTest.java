@@ -22,6 +22,7 @@ import org.ezshop.edge.v1.FrameTrigger;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Greet;
 import org.ezshop.edge.v1.Welcome;
+import org.ezshop.edgelink.Backoff;
 import org.junit.jupiter.api.Test;
 
 /** The camera link over grpc-okhttp against a stand-in gateway on loopback. */

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
+import org.ezshop.edgelink.Backoff;
 import org.ezshop.pi.outbox.Outbox;
 
 /**
@@ -25,8 +26,8 @@ public final class NumberedAgentMain {
     Outbox outbox = Outbox.open(dir, 16 << 20, 1 << 20, 1);
     long from = agent.submit(outbox::lastSeq).get();
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    EdgeLinkClient client = new EdgeLinkClient(channel, "shelf-token-0123456789", "shelf-1", "test", outbox,
-        new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)), agent, message -> { });
+    ShelfLink client = new ShelfLink(channel, "shelf-token-0123456789", "shelf-1", "test", outbox,
+        new Backoff(20, 200), agent, message -> { });
     client.start();
     System.out.println("resuming at batch " + from);
     System.out.flush();

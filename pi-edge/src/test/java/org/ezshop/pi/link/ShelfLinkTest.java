@@ -19,11 +19,12 @@ import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.TimeSyncReply;
 import org.ezshop.edge.v1.TimeSyncRequest;
 import org.ezshop.edge.v1.ReadingBatch;
+import org.ezshop.edgelink.Backoff;
 import org.ezshop.pi.outbox.Outbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class EdgeLinkClientTest {
+class ShelfLinkTest {
 
   private static final String TOKEN = "shelf-token-0123456789";
   private static final int SENSORS = 4;
@@ -33,13 +34,13 @@ class EdgeLinkClientTest {
     final Outbox outbox;
     final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
     final ManagedChannel channel;
-    final EdgeLinkClient client;
+    final ShelfLink client;
 
     Agent(Path dir, int port, long outboxBytes) throws Exception {
       outbox = Outbox.open(dir, outboxBytes, outboxBytes / 4, 10);
       channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-      client = new EdgeLinkClient(channel, TOKEN, "shelf-1", "pi-edge/test", outbox,
-          new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)), thread, message -> { });
+      client = new ShelfLink(channel, TOKEN, "shelf-1", "pi-edge/test", outbox,
+          new Backoff(20, 200), thread, message -> { });
       client.start();
     }
 

@@ -1,18 +1,17 @@
-package org.ezshop.pi.link;
+package org.ezshop.edgelink;
 
-import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Exponential backoff with jitter (half to all of the step), so that a store of shelves does not reconnect in step. */
+/** Exponential backoff with jitter (half to all of the step), so that a store's devices do not reconnect in step. */
 public final class Backoff {
 
   private final long baseMillis;
   private final long maxMillis;
   private int attempt;
 
-  public Backoff(Duration base, Duration max) {
-    this.baseMillis = base.toMillis();
-    this.maxMillis = max.toMillis();
+  public Backoff(long baseMillis, long maxMillis) {
+    this.baseMillis = baseMillis;
+    this.maxMillis = maxMillis;
   }
 
   /** How long to wait before the next attempt. */

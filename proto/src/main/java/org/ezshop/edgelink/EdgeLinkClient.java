@@ -1,0 +1,188 @@
+package org.ezshop.edgelink;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.Channel;
+import io.grpc.Metadata;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.ezshop.edge.v1.EdgeLinkServiceGrpc;
+import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.edge.v1.GatewayMessage;
+import org.ezshop.edge.v1.Hello;
+import org.ezshop.edge.v1.TimeSyncReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A device's end of EdgeLink, shared by the shelf agent and the camera agent (Java 11, any gRPC transport):
+ * bearer token, hello, then the stored messages as HTTP/2 flow control allows; acks trim the store. After any
+ * break it reconnects with backoff and sends everything the gateway's welcome says it lacks. Answers time-sync
+ * requests itself; everything else from the gateway goes to {@code onGatewayMessage}. All state lives on the
+ * given single-thread executor, which also owns the {@link Unacked} store.
+ */
+public final class EdgeLinkClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeLinkClient.class);
+  private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final int SEND_PAGE = 256;
+
+  private final EdgeLinkServiceGrpc.EdgeLinkServiceStub stub;
+  private final Hello hello;
+  private final Unacked unacked;
+  private final Backoff backoff;
+  private final ScheduledExecutorService agent;
+  private final Consumer<GatewayMessage> onGatewayMessage;
+  private ClientCallStreamObserver<EdgeMessage> stream;
+  private boolean welcomed;
+  private long sentUpTo;
+  private boolean closed;
+
+  /**
+   * @param hello            the device's hello; last_acked_seq and device_time are filled in on each connect
+   * @param onGatewayMessage config, commands and notices, on the agent thread
+   */
+  public EdgeLinkClient(Channel channel, String token, Hello hello, Unacked unacked, Backoff backoff,
+      ScheduledExecutorService agent, Consumer<GatewayMessage> onGatewayMessage) {
+    Metadata metadata = new Metadata();
+    metadata.put(AUTHORIZATION, "Bearer " + token);
+    this.stub = EdgeLinkServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
+    this.hello = hello;
+    this.unacked = unacked;
+    this.backoff = backoff;
+    this.agent = agent;
+    this.onGatewayMessage = onGatewayMessage;
+  }
+
+  public void start() {
+    agent.execute(this::connect);
+  }
+
+  /**
+   * The store has a new message: send it now if the stream is caught up and takes more (no need to read it back
+   * from the store), else let the store catch the stream up in order. Agent thread.
+   */
+  public void stored(EdgeMessage message) {
+    if (stream != null && welcomed && sentUpTo == message.getSeq() - 1 && stream.isReady()) {
+      stream.onNext(message);
+      sentUpTo = message.getSeq();
+    } else {
+      drain();
+    }
+  }
+
+  /** Highest sequence number the gateway has acked. Agent thread. */
+  public long acked() {
+    return unacked.acked();
+  }
+
+  /** Ends the stream; what is unacked stays in the store. */
+  public void close() {
+    agent.execute(() -> {
+      closed = true;
+      if (stream != null) {
+        stream.onCompleted();
+        stream = null;
+      }
+    });
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    welcomed = false;
+    stream = (ClientCallStreamObserver<EdgeMessage>) stub.connect(new ClientResponseObserver<EdgeMessage, GatewayMessage>() {
+      @Override
+      public void beforeStart(ClientCallStreamObserver<EdgeMessage> requests) {
+        requests.setOnReadyHandler(() -> agent.execute(() -> {
+          if (stream == requests) {
+            drain();
+          }
+        }));
+      }
+
+      @Override
+      public void onNext(GatewayMessage message) {
+        agent.execute(() -> received(message));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        agent.execute(() -> broken(t.getMessage()));
+      }
+
+      @Override
+      public void onCompleted() {
+        agent.execute(() -> broken("the gateway ended the stream"));
+      }
+    });
+    stream.onNext(EdgeMessage.newBuilder().setHello(hello.toBuilder().setLastAckedSeq(unacked.acked())
+        .setDeviceTime(now())).build());
+  }
+
+  private void broken(String why) {
+    if (closed || stream == null) {
+      return;
+    }
+    stream = null;
+    long delay = backoff.nextDelayMillis();
+    LOG.warn("event=link_down reason=\"{}\" retry_ms={}", why, delay);
+    agent.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void received(GatewayMessage message) {
+    switch (message.getBodyCase()) {
+      case WELCOME:
+        welcomed = true;
+        backoff.reset();
+        unacked.ack(message.getWelcome().getAckedSeq());
+        sentUpTo = unacked.acked(); // resend everything the gateway does not hold
+        drain();
+        break;
+      case ACK:
+        unacked.ack(message.getAck().getUpToSeq());
+        break;
+      case TIME_SYNC_REQUEST:
+        if (stream != null) {
+          Timestamp received = now();
+          stream.onNext(EdgeMessage.newBuilder().setTimeSyncReply(TimeSyncReply.newBuilder()
+              .setId(message.getTimeSyncRequest().getId()).setDeviceReceivedAt(received).setDeviceSentAt(now())).build());
+        }
+        break;
+      default:
+        onGatewayMessage.accept(message);
+    }
+  }
+
+  // Sends what is stored and not yet sent on this stream, while the stream takes it.
+  private void drain() {
+    if (stream == null || !welcomed) {
+      return;
+    }
+    while (stream.isReady()) {
+      List<EdgeMessage> page = unacked.after(sentUpTo, SEND_PAGE);
+      if (page.isEmpty()) {
+        return;
+      }
+      for (EdgeMessage message : page) {
+        stream.onNext(message);
+        sentUpTo = message.getSeq();
+      }
+    }
+  }
+
+  /** Wall-clock time as a Timestamp. */
+  public static Timestamp now() {
+    return millis(System.currentTimeMillis());
+  }
+
+  public static Timestamp millis(long epochMillis) {
+    return Timestamp.newBuilder().setSeconds(Math.floorDiv(epochMillis, 1000L))
+        .setNanos((int) Math.floorMod(epochMillis, 1000L) * 1_000_000).build();
+  }
+}
