@@ -1,14 +1,17 @@
 package org.ezshop.dist;
 
 import java.util.Locale;
+import org.ezshop.gateway.GatewayConfig;
+import org.ezshop.identity.IdentityConfig;
+import org.ezshop.store.StoreConfig;
 
 /** Every setting of the launcher: a flag, an EZSHOP_* variable, or a key in the --config file. */
 enum Option {
   CONFIG("config", "", "properties file with any of these settings, keyed by flag name (e.g. store-port=7001)"),
   HOST("host", "0.0.0.0", "address the servers bind"),
-  GATEWAY_PORT("gateway-port", "7000", "gateway gRPC port: EdgeLink for devices, ShopService for apps (0 = any free)"),
-  STORE_PORT("store-port", "7001", "store-svc gRPC port (0 = any free)"),
-  IDENTITY_PORT("identity-port", "7002", "identity-svc gRPC port (0 = any free)"),
+  GATEWAY_PORT("gateway-port", String.valueOf(GatewayConfig.DEFAULT_PORT), "gateway gRPC port: EdgeLink for devices, ShopService for apps (0 = any free)"),
+  STORE_PORT("store-port", String.valueOf(StoreConfig.DEFAULT_PORT), "store-svc gRPC port (0 = any free)"),
+  IDENTITY_PORT("identity-port", String.valueOf(IdentityConfig.DEFAULT_PORT), "identity-svc gRPC port (0 = any free)"),
   STORE_TARGET("store-target", "", "host:port of store-svc, for the gateway (default: 127.0.0.1 and the store port)"),
   IDENTITY_TARGET("identity-target", "", "host:port of identity-svc, for the gateway (default: 127.0.0.1 and the identity port)"),
   PG_URL("pg-url", "", "PostgreSQL URL for store-svc, postgresql://user:password@host:port/db (default: in-memory store)"),
@@ -16,8 +19,8 @@ enum Option {
       + "a random one, printed at start)"),
   SESSION_SECRET("session-secret", "", "key (32+ characters) that signs shopper session tokens; the same on store-svc "
       + "and the gateway (default: random, so sessions end with the process)"),
-  MAX_IMAGE_BYTES("max-image-bytes", "8388608", "largest image identity-svc accepts"),
-  MAX_FRAME_BYTES("max-frame-bytes", "4194304", "largest camera frame the gateway accepts"),
+  MAX_IMAGE_BYTES("max-image-bytes", String.valueOf(IdentityConfig.DEFAULT_MAX_IMAGE_BYTES), "largest image identity-svc accepts"),
+  MAX_FRAME_BYTES("max-frame-bytes", String.valueOf(GatewayConfig.DEFAULT_MAX_FRAME_BYTES), "largest camera frame the gateway accepts"),
   BENCH_CLIENTS("bench-clients", "16", "bench-store: concurrent clients"),
   BENCH_SECONDS("bench-seconds", "20", "bench-store: measured seconds per phase (after a warm-up of a third of it)"),
   SHUTDOWN_GRACE_MS("shutdown-grace-ms", "5000", "how long open streams get to finish on shutdown");

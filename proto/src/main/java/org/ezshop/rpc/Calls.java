@@ -2,6 +2,7 @@ package org.ezshop.rpc;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
@@ -44,13 +45,20 @@ public final class Calls {
       }
       // Answer on the call's own event loop: a write from another thread (say, a database connection's) is
       // queued to it and may wait there for the next read to flush it.
-      result.onComplete(ar -> context.runOnContext(v -> {
-        if (ar.succeeded()) {
-          call.response().end(ar.result());
+      result.onComplete(ar -> {
+        Handler<Void> answer = v -> {
+          if (ar.succeeded()) {
+            call.response().end(ar.result());
+          } else {
+            fail(call.response(), method, ar.cause());
+          }
+        };
+        if (Vertx.currentContext() == context) {
+          answer.handle(null);
         } else {
-          fail(call.response(), method, ar.cause());
+          context.runOnContext(answer);
         }
-      }));
+      });
     }));
   }
 

@@ -24,12 +24,10 @@ public final class GrpcEndpoint {
   private static final int CONNECTION_WINDOW_BYTES = 4 << 20;
 
   private final HttpServer http;
-  private final GrpcServer grpc;
   private final HealthService health;
 
-  private GrpcEndpoint(HttpServer http, GrpcServer grpc, HealthService health) {
+  private GrpcEndpoint(HttpServer http, HealthService health) {
     this.http = http;
-    this.grpc = grpc;
     this.health = health;
   }
 
@@ -53,7 +51,7 @@ public final class GrpcEndpoint {
     return vertx.createHttpServer(options)
         .requestHandler(grpc)
         .listen()
-        .map(http -> new GrpcEndpoint(http, grpc, health));
+        .map(http -> new GrpcEndpoint(http, health));
   }
 
   /** The port actually bound. */
@@ -64,10 +62,6 @@ public final class GrpcEndpoint {
   /** Register a check that decides SERVING / NOT_SERVING for a service name (default: SERVING). */
   public HealthService health() {
     return health;
-  }
-
-  public GrpcServer grpc() {
-    return grpc;
   }
 
   /**

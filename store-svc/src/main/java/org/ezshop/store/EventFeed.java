@@ -22,8 +22,4 @@ public final class EventFeed {
       subscriber.accept(event);
     }
   }
-
-  public int subscribers() {
-    return subscribers.size();
-  }
 }

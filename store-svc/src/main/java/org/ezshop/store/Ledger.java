@@ -38,10 +38,6 @@ public final class Ledger {
     this.store = store;
   }
 
-  public Transactions store() {
-    return store;
-  }
-
   public Future<EnterStoreResponse> enterStore(String shopperId, Timestamp at) {
     return store.inTx(tx -> tx.shopper(shopperId).compose(shopper -> {
       if (shopper.isEmpty()) {
