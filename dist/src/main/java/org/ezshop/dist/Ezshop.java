@@ -36,12 +36,16 @@ public final class Ezshop {
       System.out.print(Settings.usage());
       return;
     }
-    if (settings.command.equals("bench-store")) {
+    if (settings.command.startsWith("bench-")) {
       try {
-        Benchmarks.store(settings, System.out);
+        switch (settings.command) {
+          case "bench-store" -> Benchmarks.store(settings, System.out);
+          case "bench-identity" -> Benchmarks.identity(settings, System.out);
+          default -> throw new IllegalArgumentException("unknown command '" + settings.command + "' (see ezshop --help)");
+        }
         System.exit(0);
       } catch (Exception e) {
-        System.err.println("ezshop: bench-store failed: " + e.getMessage());
+        System.err.println("ezshop: " + settings.command + " failed: " + e.getMessage());
         System.exit(1);
       }
       return;

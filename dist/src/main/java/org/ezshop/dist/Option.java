@@ -14,25 +14,43 @@ enum Option {
   IDENTITY_PORT("identity-port", String.valueOf(IdentityConfig.DEFAULT_PORT), "identity-svc gRPC port (0 = any free)"),
   STORE_TARGET("store-target", "", "host:port of store-svc, for the gateway (default: 127.0.0.1 and the store port)"),
   IDENTITY_TARGET("identity-target", "", "host:port of identity-svc, for the gateway (default: 127.0.0.1 and the identity port)"),
-  PG_URL("pg-url", "", "PostgreSQL URL for store-svc, postgresql://user:password@host:port/db (default: in-memory store)"),
+  PG_URL("pg-url", "", "PostgreSQL URL for store-svc and identity-svc, postgresql://user:password@host:port/db "
+      + "(default: everything in memory)"),
   MANAGER_TOKEN("manager-token", "", "bearer token of managers and of the services calling each other (default: "
       + "a random one, printed at start)"),
   SESSION_SECRET("session-secret", "", "key (32+ characters) that signs shopper session tokens; the same on store-svc "
       + "and the gateway (default: random, so sessions end with the process)"),
   MAX_IMAGE_BYTES("max-image-bytes", String.valueOf(IdentityConfig.DEFAULT_MAX_IMAGE_BYTES), "largest image identity-svc accepts"),
+  MAX_IMAGE_SIDE("max-image-side", String.valueOf(IdentityConfig.DEFAULT_MAX_IMAGE_SIDE), "widest or tallest image identity-svc decodes, in pixels"),
+  FACE_MODELS("face-models", "", "directory with fr_detect.onnx, fr_landmark.onnx and fr_feature.onnx of the same shapes "
+      + "(default: the models built in; also --models)", "models"),
+  FACE_THRESHOLD("face-threshold", String.valueOf(IdentityConfig.DEFAULT_THRESHOLD), "cosine similarity at which a face matches"),
+  MIN_FACE_PIXELS("min-face-pixels", String.valueOf(IdentityConfig.DEFAULT_MIN_FACE_PIXELS), "narrowest face Enroll accepts"),
+  FACE_WORKERS("face-workers", String.valueOf(Runtime.getRuntime().availableProcessors()), "identity-svc inference threads"),
+  FACE_QUEUE("face-queue", String.valueOf(IdentityConfig.DEFAULT_QUEUE), "images waiting for an inference thread before "
+      + "identity-svc answers RESOURCE_EXHAUSTED"),
+  KEEP_FACE_PHOTOS("keep-face-photos", "false", "store enrolled photos in PostgreSQL too (default: embeddings only)"),
   MAX_FRAME_BYTES("max-frame-bytes", String.valueOf(GatewayConfig.DEFAULT_MAX_FRAME_BYTES), "largest camera frame the gateway accepts"),
+  FACES("faces", "", "directory of the faces.md photos the build fetched (default: faces/ beside ezshop.jar)"),
+  BENCH_GALLERY("bench-gallery", "100000", "bench-identity: synthetic embeddings in the searched gallery"),
   BENCH_CLIENTS("bench-clients", "16", "bench-store: concurrent clients"),
-  BENCH_SECONDS("bench-seconds", "20", "bench-store: measured seconds per phase (after a warm-up of a third of it)"),
+  BENCH_SECONDS("bench-seconds", "20", "bench-*: measured seconds per phase (after a warm-up of a third of it)"),
   SHUTDOWN_GRACE_MS("shutdown-grace-ms", "5000", "how long open streams get to finish on shutdown");
 
   final String flag;
   final String defaultValue;
   final String help;
+  private final String alias;
 
   Option(String flag, String defaultValue, String help) {
+    this(flag, defaultValue, help, null);
+  }
+
+  Option(String flag, String defaultValue, String help, String alias) {
     this.flag = flag;
     this.defaultValue = defaultValue;
     this.help = help;
+    this.alias = alias;
   }
 
   String env() {
@@ -41,7 +59,7 @@ enum Option {
 
   static Option byFlag(String flag) {
     for (Option option : values()) {
-      if (option.flag.equals(flag)) {
+      if (option.flag.equals(flag) || flag.equals(option.alias)) {
         return option;
       }
     }

@@ -97,9 +97,7 @@ final class Settings {
 
 
   StoreConfig store() {
-    String url = values.get(Option.PG_URL);
-    return new StoreConfig(host(), port(Option.STORE_PORT), url.isEmpty() ? Optional.empty() : Optional.of(url),
-        managerToken(), sessionSecret());
+    return new StoreConfig(host(), port(Option.STORE_PORT), pgUrl(), managerToken(), sessionSecret());
   }
 
   String managerToken() {
@@ -116,7 +114,20 @@ final class Settings {
   }
 
   IdentityConfig identity() {
-    return new IdentityConfig(host(), port(Option.IDENTITY_PORT), positive(Option.MAX_IMAGE_BYTES));
+    String models = values.get(Option.FACE_MODELS);
+    float threshold = number(Option.FACE_THRESHOLD);
+    if (!(threshold > 0 && threshold <= 1)) {
+      throw new IllegalArgumentException("--" + Option.FACE_THRESHOLD.flag + " must be above 0 and at most 1");
+    }
+    return new IdentityConfig(host(), port(Option.IDENTITY_PORT), managerToken(), pgUrl(),
+        models.isEmpty() ? Optional.empty() : Optional.of(Path.of(models)), positive(Option.MAX_IMAGE_BYTES),
+        positive(Option.MAX_IMAGE_SIDE), positive(Option.MIN_FACE_PIXELS), threshold, positive(Option.FACE_WORKERS),
+        positive(Option.FACE_QUEUE), bool(Option.KEEP_FACE_PHOTOS));
+  }
+
+  private Optional<String> pgUrl() {
+    String url = values.get(Option.PG_URL);
+    return url.isEmpty() ? Optional.empty() : Optional.of(url);
   }
 
   /** The gateway's config, given where store-svc and identity-svc actually listen when started alongside. */
@@ -128,6 +139,22 @@ final class Settings {
 
   int benchClients() {
     return positive(Option.BENCH_CLIENTS);
+  }
+
+  int benchGallery() {
+    return positive(Option.BENCH_GALLERY);
+  }
+
+  Path faces() {
+    String dir = values.get(Option.FACES);
+    if (!dir.isEmpty()) {
+      return Path.of(dir);
+    }
+    try {
+      return Path.of(Settings.class.getProtectionDomain().getCodeSource().getLocation().toURI()).resolveSibling("faces");
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   int benchSeconds() {
@@ -151,6 +178,8 @@ final class Settings {
                      and a peer for trying edge agents)
           bench-store  ApplyCartEvent throughput and p99 through store-svc on PostgreSQL (needs --pg-url),
                      beside a raw INSERT ... ON CONFLICT + UPDATE loop on the same database
+          bench-identity  Identify latency over gRPC (1 and 4 clients) beside the in-process pipeline, and
+                     1:N search over --bench-gallery synthetic faces beside a plain read of the same floats
           help       this text
 
         Options (flag, environment variable, default):
@@ -190,6 +219,24 @@ final class Settings {
       throw new IllegalArgumentException("--" + option.flag + " (" + option.env() + ") must be a whole number, not '"
           + values.get(option) + "'");
     }
+  }
+
+  private float number(Option option) {
+    try {
+      return Float.parseFloat(values.get(option));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + option.flag + " (" + option.env() + ") must be a number, not '"
+          + values.get(option) + "'");
+    }
+  }
+
+  private boolean bool(Option option) {
+    String value = values.get(option);
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException("--" + option.flag + " (" + option.env() + ") must be true or false, not '"
+          + value + "'");
+    }
+    return Boolean.parseBoolean(value);
   }
 
   private SocketAddress target(Option option, int localPort) {

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.identity.v1.IdentifyRequest;
 import org.ezshop.rpc.EventLoops;
 import org.ezshop.testing.GrpcProbe;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +27,10 @@ class IdentityServerTest {
   @BeforeEach
   void start() throws Exception {
     vertx = EventLoops.vertx();
-    server = IdentityServer.start(vertx, new IdentityConfig("127.0.0.1", 0, MAX_IMAGE)).await(10, TimeUnit.SECONDS);
+    IdentityConfig base = TestIdentity.memory();
+    IdentityConfig small = new IdentityConfig(base.host(), 0, base.managerToken(), base.pgUrl(), base.models(),
+        MAX_IMAGE, base.maxImageSide(), base.minFacePixels(), base.threshold(), base.workers(), base.queue(), false);
+    server = IdentityServer.start(vertx, small).await(60, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -43,15 +48,17 @@ class IdentityServerTest {
   }
 
   @Test
-  void requestsOverTheImageLimitAreRefusedWithResourceExhausted() throws Exception {
-    try (GrpcProbe probe = new GrpcProbe(server.port())) {
-      // Identify is not bound yet, so the limit is shown on a bound method of the same server.
-      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> probe.health("x".repeat(2 * MAX_IMAGE)));
+  void imagesOverTheLimitAreRefusedAndTheConnectionSurvives() throws Exception {
+    try (IdentityClient client = new IdentityClient(server.port())) {
+      IdentifyRequest big = IdentifyRequest.newBuilder().setImage(ByteString.copyFrom(new byte[2 * MAX_IMAGE])).build();
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> client.stub().identify(big));
       assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
-      assertEquals(ServingStatus.SERVING, probe.health(""), "the connection survives");
-      // Just under the limit is read (and answered: no such service).
-      StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> probe.health("x".repeat(MAX_IMAGE)));
-      assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+      // Just under the message limit but over the image limit: read, then refused by name.
+      IdentifyRequest near = IdentifyRequest.newBuilder().setImage(ByteString.copyFrom(new byte[MAX_IMAGE + 1])).build();
+      StatusRuntimeException over = assertThrows(StatusRuntimeException.class, () -> client.stub().identify(near));
+      assertEquals(Status.Code.INVALID_ARGUMENT, over.getStatus().getCode());
+      assertTrue(over.getStatus().getDescription().contains("over the limit of " + MAX_IMAGE));
+      assertEquals(1, client.identify(Photos.portrait("men/0")).getFacesCount());
     }
   }
 }

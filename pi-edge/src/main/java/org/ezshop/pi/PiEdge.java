@@ -17,9 +17,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.edgelink.Backoff;
+import org.ezshop.edgelink.YamlConfig;
 import org.ezshop.pi.config.ConfigFile;
 import org.ezshop.pi.config.ShelfConfig;
-import org.ezshop.edgelink.Backoff;
 import org.ezshop.pi.link.ShelfLink;
 import org.ezshop.pi.outbox.Outbox;
 import org.ezshop.pi.sampler.Sampler;
@@ -52,7 +53,7 @@ public final class PiEdge {
     ShelfConfig shelf;
     try {
       shelf = ConfigFile.read(config, System.getenv());
-    } catch (ConfigFile.Invalid e) {
+    } catch (YamlConfig.Invalid e) {
       System.err.println("pi-edge: " + e.getMessage());
       System.exit(2);
       return;

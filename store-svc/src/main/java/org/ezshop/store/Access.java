@@ -1,10 +1,9 @@
 package org.ezshop.store;
 
 import io.vertx.core.MultiMap;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Optional;
+import org.ezshop.rpc.Bearer;
 import org.ezshop.rpc.SessionTokens;
 
 /**
@@ -13,25 +12,18 @@ import org.ezshop.rpc.SessionTokens;
  */
 final class Access {
 
-  private final byte[] managerToken;
+  private final String managerToken;
   private final SessionTokens sessions;
 
   Access(String managerToken, SessionTokens sessions) {
-    this.managerToken = managerToken.getBytes(StandardCharsets.UTF_8);
+    this.managerToken = managerToken;
     this.sessions = sessions;
   }
 
   /** Empty for the manager; the shopper id for a shopper. */
   Optional<String> caller(MultiMap headers) {
-    String header = headers.get("authorization");
-    if (header == null || header.isBlank()) {
-      throw Failures.unauthenticated("missing bearer token in 'authorization' metadata");
-    }
-    if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw Failures.unauthenticated("'authorization' metadata must be 'Bearer <token>'");
-    }
-    String token = header.substring(7).trim();
-    if (MessageDigest.isEqual(managerToken, token.getBytes(StandardCharsets.UTF_8))) {
+    String token = Bearer.token(headers);
+    if (Bearer.same(token, managerToken)) {
       return Optional.empty();
     }
     return Optional.of(sessions.verify(token, Instant.now())

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
+import org.ezshop.load.Phase;
 import org.ezshop.common.v1.Money;
 import org.ezshop.store.v1.ApplyCartEventRequest;
 import org.ezshop.store.v1.CartEvent;
@@ -36,19 +37,6 @@ import org.ezshop.store.v1.StoreServiceGrpc;
  * store-svc on the in-memory store, the cost of the gRPC round trip alone.
  */
 public final class CartEventBenchmark {
-
-  /** One measured phase. */
-  public record Phase(String name, long operations, double seconds, double p50Ms, double p99Ms, double maxMs) {
-    public double perSecond() {
-      return operations / seconds;
-    }
-
-    @Override
-    public String toString() {
-      return String.format("%-26s %8.0f ops/s   p50 %6.2f ms   p99 %6.2f ms   max %7.2f ms   (%d ops in %.1f s)",
-          name, perSecond(), p50Ms, p99Ms, maxMs, operations, seconds);
-    }
-  }
 
   /**
    * The phases and their ratios. {@code grpcOnly} is the same calls against a store-svc on the in-memory store:
@@ -118,7 +106,7 @@ public final class CartEventBenchmark {
       threads.add(thread);
     }
     try {
-      return measure(name, threads, measuring, running, done, latencies, seconds);
+      return Phase.measure(name, threads, measuring, running, done, latencies, seconds);
     } finally {
       for (ManagedChannel channel : channels) {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -147,7 +135,7 @@ public final class CartEventBenchmark {
         stopped.add(stop);
         starters.add(new Thread(() -> vertx.runOnContext(v -> rawLoop(pool, sku, 0, running, measuring, done, latencies, stop))));
       }
-      Phase phase = measure("raw INSERT+UPDATE loop", starters, measuring, running, done, latencies, seconds);
+      Phase phase = Phase.measure("raw INSERT+UPDATE loop", starters, measuring, running, done, latencies, seconds);
       Future.all(stopped.stream().map(Promise::future).toList()).await(30, TimeUnit.SECONDS);
       return phase;
     } finally {
@@ -177,26 +165,5 @@ public final class CartEventBenchmark {
           }
           rawLoop(pool, sku, i + 1, running, measuring, done, latencies, stopped);
         });
-  }
-
-  // A warm-up of a third of the measured time, then the measured window.
-  private static Phase measure(String name, List<Thread> workers, AtomicBoolean measuring, AtomicBoolean running,
-      AtomicLong done, Recorder latencies, int seconds) throws InterruptedException {
-    workers.forEach(Thread::start);
-    Thread.sleep(Math.max(1000, seconds * 1000L / 3));
-    latencies.reset();
-    measuring.set(true);
-    long start = System.nanoTime();
-    Thread.sleep(seconds * 1000L);
-    measuring.set(false);
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    long operations = done.get();
-    var histogram = latencies.getIntervalHistogram();
-    running.set(false);
-    for (Thread worker : workers) {
-      worker.join(30_000);
-    }
-    return new Phase(name, operations, elapsed, histogram.getValueAtPercentile(50) / 1000.0,
-        histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);
   }
 }

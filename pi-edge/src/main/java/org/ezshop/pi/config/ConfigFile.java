@@ -1,8 +1,5 @@
 package org.ezshop.pi.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,28 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.ezshop.edgelink.YamlConfig;
+import org.ezshop.edgelink.YamlConfig.Fields;
+import org.ezshop.edgelink.YamlConfig.Invalid;
 
-/**
- * Reads and checks a shelf agent's YAML config. Every problem names its line, so that a bad file fails at
- * start-up with something a person can fix: "shelf.yaml:14: sensors[1].echo_pin: 40 is not a GPIO pin (0-27)".
- */
+/** Reads and checks a shelf agent's YAML config (see pi-edge/shelf.example.yaml); problems name line and field. */
 public final class ConfigFile {
-
-  /** A config problem, with the line it is on. */
-  public static final class Invalid extends Exception {
-    public Invalid(String message) {
-      super(message, null, false, false);
-    }
-  }
 
   private static final Map<ShelfConfig.Kind, List<String>> PINS = Map.of(
       ShelfConfig.Kind.ULTRASONIC, List.of("trigger", "echo"),
@@ -43,30 +24,15 @@ public final class ConfigFile {
       ShelfConfig.Kind.HX711, List.of("data", "clock"));
   private static final int MAX_GPIO = 27; // BCM GPIO on the 40-pin header
 
-  private final String name;
-
-  private ConfigFile(String name) {
-    this.name = name;
+  private ConfigFile() {
   }
 
   /** Reads the file; {@code env} resolves values written as ${NAME}. */
   public static ShelfConfig read(Path file, Map<String, String> env) throws Invalid {
-    ConfigFile config = new ConfigFile(file.getFileName().toString());
-    Node root;
-    try (Reader reader = Files.newBufferedReader(file)) {
-      root = new Yaml(new LoaderOptions()).compose(reader);
-    } catch (IOException e) {
-      throw new Invalid(file + ": " + e.getMessage());
-    } catch (YAMLException e) {
-      throw new Invalid(file.getFileName() + ": not valid YAML: " + e.getMessage());
-    }
-    if (!(root instanceof MappingNode)) {
-      throw new Invalid(file.getFileName() + ": expected keys such as device_id, token, gateway, sensors");
-    }
-    return config.shelf(config.new Fields((MappingNode) root, "", env));
+    return shelf(YamlConfig.read(file, env, "device_id, token, gateway, sensors"));
   }
 
-  private ShelfConfig shelf(Fields top) throws Invalid {
+  private static ShelfConfig shelf(Fields top) throws Invalid {
     top.only(Set.of("device_id", "token", "gateway", "tls_ca", "outbox", "batch", "sensors"));
     String deviceId = top.text("device_id", null);
     String token = top.text("token", null);
@@ -91,7 +57,7 @@ public final class ConfigFile {
         sensors);
   }
 
-  private List<ShelfConfig.Sensor> sensors(Fields top) throws Invalid {
+  private static List<ShelfConfig.Sensor> sensors(Fields top) throws Invalid {
     List<Fields> entries = top.sequence("sensors");
     if (entries.isEmpty()) {
       throw top.invalid("sensors", "at least one sensor");
@@ -149,130 +115,5 @@ public final class ConfigFile {
               ? s.integer("dark_above_us", null, 1, 1_000_000) : 0))));
     }
     return sensors;
-  }
-
-  /** The keys of one YAML mapping, with the path and lines for messages. */
-  private final class Fields {
-    private final MappingNode node;
-    private final String path;
-    private final Map<String, String> env;
-    private final Map<String, NodeTuple> tuples = new LinkedHashMap<>();
-
-    Fields(MappingNode node, String path, Map<String, String> env) {
-      this.node = node;
-      this.path = path;
-      this.env = env;
-      for (NodeTuple tuple : node.getValue()) {
-        if (tuple.getKeyNode() instanceof ScalarNode) {
-          tuples.put(((ScalarNode) tuple.getKeyNode()).getValue(), tuple);
-        }
-      }
-    }
-
-    int line(String key) {
-      NodeTuple tuple = tuples.get(key);
-      return (tuple == null ? node : tuple.getKeyNode()).getStartMark().getLine() + 1;
-    }
-
-    Invalid invalid(String key, String problem) {
-      return new Invalid(name + ":" + line(key) + ": " + path + key + ": " + problem);
-    }
-
-    boolean has(String key) {
-      return tuples.containsKey(key);
-    }
-
-    void only(Set<String> known) throws Invalid {
-      for (String key : tuples.keySet()) {
-        if (!known.contains(key)) {
-          throw invalid(key, "unknown setting (known: " + String.join(", ", new TreeSet<>(known)) + ")");
-        }
-      }
-    }
-
-    String text(String key, String fallback) throws Invalid {
-      NodeTuple tuple = tuples.get(key);
-      if (tuple == null) {
-        if (fallback == null) {
-          throw new Invalid(name + ":" + line(key) + ": " + path + key + ": required");
-        }
-        return fallback;
-      }
-      if (!(tuple.getValueNode() instanceof ScalarNode)) {
-        throw invalid(key, "must be a single value");
-      }
-      String value = ((ScalarNode) tuple.getValueNode()).getValue().trim();
-      if (value.startsWith("${") && value.endsWith("}")) {
-        String variable = value.substring(2, value.length() - 1);
-        value = env.get(variable);
-        if (value == null) {
-          throw invalid(key, "environment variable " + variable + " is not set");
-        }
-      }
-      if (value.isEmpty()) {
-        throw invalid(key, "must not be empty");
-      }
-      return value;
-    }
-
-    int integer(String key, Integer fallback, int min, int max) throws Invalid {
-      if (!has(key) && fallback != null) {
-        return fallback;
-      }
-      String text = text(key, null);
-      try {
-        int value = Integer.parseInt(text);
-        if (value < min || value > max) {
-          throw invalid(key, value + " is outside " + min + "-" + max);
-        }
-        return value;
-      } catch (NumberFormatException e) {
-        throw invalid(key, "'" + text + "' is not a whole number");
-      }
-    }
-
-    double decimal(String key) throws Invalid {
-      String text = text(key, null);
-      try {
-        double value = Double.parseDouble(text);
-        if (!Double.isFinite(value)) {
-          throw new NumberFormatException();
-        }
-        return value;
-      } catch (NumberFormatException e) {
-        throw invalid(key, "'" + text + "' is not a number");
-      }
-    }
-
-    Fields mapping(String key) throws Invalid {
-      NodeTuple tuple = tuples.get(key);
-      if (tuple == null) {
-        return new Fields(new MappingNode(node.getTag(), List.of(), node.getFlowStyle()), path + key + ".", env);
-      }
-      if (!(tuple.getValueNode() instanceof MappingNode)) {
-        throw invalid(key, "must be a group of settings");
-      }
-      return new Fields((MappingNode) tuple.getValueNode(), path + key + ".", env);
-    }
-
-    List<Fields> sequence(String key) throws Invalid {
-      NodeTuple tuple = tuples.get(key);
-      if (tuple == null) {
-        throw new Invalid(name + ":" + line(key) + ": " + path + key + ": required");
-      }
-      if (!(tuple.getValueNode() instanceof SequenceNode)) {
-        throw invalid(key, "must be a list");
-      }
-      List<Fields> items = new ArrayList<>();
-      List<Node> values = ((SequenceNode) tuple.getValueNode()).getValue();
-      for (int i = 0; i < values.size(); i++) {
-        if (!(values.get(i) instanceof MappingNode)) {
-          throw new Invalid(name + ":" + (values.get(i).getStartMark().getLine() + 1) + ": " + path + key + "[" + i
-              + "]: must be a group of settings");
-        }
-        items.add(new Fields((MappingNode) values.get(i), path + key + "[" + i + "].", env));
-      }
-      return items;
-    }
   }
 }

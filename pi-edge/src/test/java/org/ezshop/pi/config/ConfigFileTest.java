@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.ezshop.edgelink.YamlConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,7 +71,7 @@ class ConfigFileTest {
 
   private static void assertProblem(Path dir, String yaml, Map<String, String> env, String expected) {
     Path file = dir.resolve("shelf.yaml");
-    ConfigFile.Invalid e = assertThrows(ConfigFile.Invalid.class, () -> {
+    YamlConfig.Invalid e = assertThrows(YamlConfig.Invalid.class, () -> {
       Files.writeString(file, yaml);
       ConfigFile.read(file, env);
     });

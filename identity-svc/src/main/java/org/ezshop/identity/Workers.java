@@ -1,0 +1,55 @@
+package org.ezshop.identity;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The inference pool: a fixed number of threads and a bounded queue; beyond it, RESOURCE_EXHAUSTED at once. */
+final class Workers implements AutoCloseable {
+
+  // ONNX Runtime's native start-up overflows the JVM's default 1 MB thread stack (a SIGSEGV on JDK 17).
+  private static final long STACK_BYTES = 16 << 20;
+
+  private final ThreadPoolExecutor pool;
+  private final int queue;
+
+  Workers(int threads, int queue) {
+    this.queue = queue;
+    AtomicInteger n = new AtomicInteger();
+    this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue),
+        r -> {
+          Thread t = new Thread(null, r, "inference-" + n.incrementAndGet(), STACK_BYTES);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  <T> Future<T> submit(Callable<T> work) {
+    Promise<T> done = Promise.promise();
+    try {
+      pool.execute(() -> {
+        try {
+          done.complete(work.call());
+        } catch (Exception e) {
+          done.fail(e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      done.fail(new StatusException(GrpcStatus.RESOURCE_EXHAUSTED,
+          "identity-svc is busy (" + queue + " images already waiting); retry shortly"));
+    }
+    return done.future();
+  }
+
+  @Override
+  public void close() {
+    pool.shutdown();
+  }
+}

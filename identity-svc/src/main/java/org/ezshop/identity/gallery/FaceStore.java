@@ -1,0 +1,18 @@
+package org.ezshop.identity.gallery;
+
+import io.vertx.core.Future;
+import java.util.Optional;
+
+/** Where enrolments live: it keeps the {@link Gallery} it was started with in step, on this replica and others. */
+public interface FaceStore {
+
+  /** Stores one embedding (and the photo, when photos are kept); it is in the gallery when this completes. */
+  Future<Enrolment> enrol(String faceId, String subjectName, float[] embedding, Optional<byte[]> photo);
+
+  /** Removes a face everywhere; how many embeddings went (0 for an unknown face). */
+  Future<Integer> forget(String faceId);
+
+  Future<Boolean> reachable();
+
+  Future<Void> close();
+}

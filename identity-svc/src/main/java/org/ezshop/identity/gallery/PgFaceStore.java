@@ -1,0 +1,180 @@
+package org.ezshop.identity.gallery;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enrolments in PostgreSQL (schema {@code identity}). Every change NOTIFYs the others: "add:ID" or
+ * "forget:FACE_ID"; each replica applies them to its gallery in arrival order, and reloads everything whenever
+ * its LISTEN connection (re)connects, so nothing missed while away stays missed.
+ */
+public final class PgFaceStore implements FaceStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PgFaceStore.class);
+  private static final String CHANNEL = "ezshop_faces";
+  private static final String SELECT = "SELECT e.id, e.face_id, f.subject_name, e.embedding "
+      + "FROM identity.face_embeddings e JOIN identity.faces f USING (face_id)";
+
+  private final Pool pool;
+  private final PgSubscriber subscriber;
+  private final Gallery gallery;
+  private final boolean keepPhotos;
+  private Future<?> applied = Future.succeededFuture();
+  private int listens;
+
+  private PgFaceStore(Pool pool, PgSubscriber subscriber, Gallery gallery, boolean keepPhotos) {
+    this.pool = pool;
+    this.subscriber = subscriber;
+    this.gallery = gallery;
+    this.keepPhotos = keepPhotos;
+  }
+
+  /** Migrates (on a worker), loads every embedding into the gallery and starts listening. */
+  public static Future<PgFaceStore> start(Vertx vertx, String url, Gallery gallery, boolean keepPhotos) {
+    PgConnectOptions options = PgConnectOptions.fromUri(url);
+    return vertx.executeBlocking(() -> {
+      Flyway.configure()
+          .dataSource("jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase(),
+              options.getUser(), options.getPassword())
+          .schemas("identity")
+          .locations("classpath:db/identity")
+          .load()
+          .migrate();
+      return null;
+    }).compose(v -> {
+      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(options).using(vertx).build();
+      PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 500L);
+      PgFaceStore store = new PgFaceStore(pool, subscriber, gallery, keepPhotos);
+      subscriber.channel(CHANNEL)
+          .subscribeHandler(x -> store.reconnected())
+          .handler(store::notified);
+      return subscriber.connect()
+          .compose(x -> store.loadFirst())
+          .map(x -> store)
+          .onFailure(e -> {
+            pool.close();
+            subscriber.close();
+          });
+    });
+  }
+
+  private synchronized Future<?> inOrder(Supplier<Future<?>> step) {
+    applied = applied.transform(x -> step.get());
+    return applied;
+  }
+
+  private Future<?> loadFirst() {
+    return inOrder(this::reload);
+  }
+
+  // Whatever changed while the LISTEN connection was down is only in the tables now. The first LISTEN is the
+  // start's own, whose load loadFirst already queued.
+  private synchronized void reconnected() {
+    if (listens++ > 0) {
+      inOrder(this::reload);
+    }
+  }
+
+  private void notified(String payload) {
+    int colon = payload.indexOf(':');
+    String kind = payload.substring(0, colon);
+    String arg = payload.substring(colon + 1);
+    inOrder(() -> "add".equals(kind)
+        ? pool.preparedQuery(SELECT + " WHERE e.id = $1").execute(Tuple.of(Long.parseLong(arg)))
+            .compose(rows -> gallery.change(() -> {
+              rows.forEach(row -> gallery.put(enrolment(row)));
+              return null;
+            }))
+        : gallery.change(() -> gallery.remove(arg)))
+        .onFailure(e -> LOG.warn("event=face_sync_failed change={} error={}", payload, e.getMessage()));
+  }
+
+  private Future<?> reload() {
+    return pool.query(SELECT).execute().compose(rows -> {
+      List<Enrolment> all = new ArrayList<>(rows.size());
+      rows.forEach(row -> all.add(enrolment(row)));
+      return gallery.change(() -> {
+        gallery.replaceAll(all);
+        LOG.info("event=gallery_loaded embeddings={}", all.size());
+        return null;
+      });
+    });
+  }
+
+  @Override
+  public Future<Enrolment> enrol(String faceId, String subjectName, float[] embedding, Optional<byte[]> photo) {
+    Buffer bytes = Buffer.buffer(bytes(embedding));
+    Buffer image = keepPhotos ? photo.map(Buffer::buffer).orElse(null) : null;
+    return pool.withTransaction(conn -> conn
+            .preparedQuery("INSERT INTO identity.faces (face_id, subject_name) VALUES ($1, $2) "
+                + "ON CONFLICT (face_id) DO NOTHING")
+            .execute(Tuple.of(faceId, subjectName))
+            .compose(x -> conn.preparedQuery("INSERT INTO identity.face_embeddings (face_id, embedding, photo) "
+                    + "VALUES ($1, $2, $3) RETURNING id")
+                .execute(Tuple.of(faceId, bytes, image)))
+            .map(rows -> rows.iterator().next().getLong(0))
+            .compose(id -> conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, "add:" + id))
+                .map(id)))
+        .compose(id -> {
+          Enrolment e = new Enrolment(id, faceId, subjectName, embedding);
+          return gallery.change(() -> {
+            gallery.put(e);
+            return e;
+          });
+        });
+  }
+
+  @Override
+  public Future<Integer> forget(String faceId) {
+    return pool.withTransaction(conn -> conn
+            .preparedQuery("WITH gone AS (DELETE FROM identity.face_embeddings WHERE face_id = $1 RETURNING 1) "
+                + "SELECT count(*) FROM gone")
+            .execute(Tuple.of(faceId))
+            .map(rows -> rows.iterator().next().getInteger(0))
+            .compose(n -> conn.preparedQuery("DELETE FROM identity.faces WHERE face_id = $1").execute(Tuple.of(faceId))
+                .compose(x -> conn.preparedQuery("SELECT pg_notify($1, $2)")
+                    .execute(Tuple.of(CHANNEL, "forget:" + faceId)))
+                .map(n)))
+        .compose(n -> gallery.change(() -> Math.max(n, gallery.remove(faceId))));
+  }
+
+  @Override
+  public Future<Boolean> reachable() {
+    return pool.query("SELECT 1").execute().map(rows -> true).otherwise(false);
+  }
+
+  @Override
+  public Future<Void> close() {
+    return subscriber.close().eventually(pool::close);
+  }
+
+  private static Enrolment enrolment(Row row) {
+    ByteBuffer b = ByteBuffer.wrap(row.getBuffer(3).getBytes()).order(ByteOrder.LITTLE_ENDIAN);
+    float[] e = new float[b.remaining() / 4];
+    b.asFloatBuffer().get(e);
+    return new Enrolment(row.getLong(0), row.getString(1), row.getString(2), e);
+  }
+
+  private static byte[] bytes(float[] embedding) {
+    ByteBuffer b = ByteBuffer.allocate(embedding.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(embedding);
+    return b.array();
+  }
+}
