@@ -158,6 +158,25 @@ public final class YamlConfig {
       return new Fields(name, (MappingNode) tuple.getValueNode(), path + key + ".", env);
     }
 
+    /** A list of single values, e.g. [A1, A2]; empty when absent. */
+    public List<String> texts(String key) throws Invalid {
+      NodeTuple tuple = tuples.get(key);
+      List<String> values = new ArrayList<>();
+      if (tuple == null) {
+        return values;
+      }
+      if (!(tuple.getValueNode() instanceof SequenceNode)) {
+        throw invalid(key, "must be a list, e.g. [a, b]");
+      }
+      for (Node item : ((SequenceNode) tuple.getValueNode()).getValue()) {
+        if (!(item instanceof ScalarNode) || ((ScalarNode) item).getValue().isBlank()) {
+          throw invalid(key, "must be a list of single values");
+        }
+        values.add(((ScalarNode) item).getValue().trim());
+      }
+      return values;
+    }
+
     public List<Fields> sequence(String key) throws Invalid {
       NodeTuple tuple = tuples.get(key);
       if (tuple == null) {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.okhttp.OkHttpChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -13,76 +11,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.ezshop.edge.v1.Ack;
 import org.ezshop.edge.v1.Command;
-import org.ezshop.edge.v1.EdgeLinkServiceGrpc;
-import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.FrameTrigger;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Greet;
-import org.ezshop.edge.v1.Welcome;
 import org.ezshop.edgelink.Backoff;
 import org.junit.jupiter.api.Test;
 
 /** The camera link over grpc-okhttp against a stand-in gateway on loopback. */
 class CameraLinkTest {
 
-  /** Applies each frame once by seq, acks it, remembers the gateway's state across restarts like a real one. */
-  static final class Gateway {
-    final List<Long> frames = new CopyOnWriteArrayList<>(); // capture times, in the order applied
-    final List<Long> notices = new CopyOnWriteArrayList<>();
-    final AtomicLong applied = new AtomicLong();
-    final List<StreamObserver<GatewayMessage>> open = new CopyOnWriteArrayList<>();
-    Server server;
-
-    void start(int port) throws Exception {
-      server = NettyServerBuilder.forPort(port).directExecutor().addService(new EdgeLinkServiceGrpc.EdgeLinkServiceImplBase() {
-        @Override
-        public StreamObserver<EdgeMessage> connect(StreamObserver<GatewayMessage> out) {
-          open.add(out);
-          return new StreamObserver<>() {
-            @Override
-            public void onNext(EdgeMessage m) {
-              synchronized (Gateway.this) {
-                if (m.hasHello()) {
-                  out.onNext(GatewayMessage.newBuilder().setWelcome(Welcome.newBuilder().setAckedSeq(applied.get())).build());
-                } else if (m.getSeq() > applied.get()) {
-                  if (m.hasFrame()) {
-                    frames.add(m.getFrame().getCapturedAt().getSeconds() * 1000 + m.getFrame().getCapturedAt().getNanos() / 1_000_000);
-                  } else if (m.hasNotice()) {
-                    notices.add(m.getNotice().getCount());
-                  }
-                  applied.set(m.getSeq());
-                  out.onNext(GatewayMessage.newBuilder().setAck(Ack.newBuilder().setUpToSeq(m.getSeq())).build());
-                }
-              }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              open.remove(out);
-            }
-
-            @Override
-            public void onCompleted() {
-              open.remove(out);
-              out.onCompleted();
-            }
-          };
-        }
-      }).build().start();
-    }
-
-    void stop() throws InterruptedException {
-      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      open.clear();
-    }
-  }
-
   @Test
-  void aFiveSecondCutLosesOnlyWhatTheBufferCannotHoldAndSaysHowMany() throws Exception {
-    Gateway gateway = new Gateway();
+  void aShelfCameraCutOffForFiveSecondsLosesOnlyWhatTheBufferCannotHoldAndSaysHowMany() throws Exception {
+    TestGateway gateway = new TestGateway();
     gateway.start(0);
     int port = gateway.server.getPort();
     ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor();
@@ -90,17 +31,18 @@ class CameraLinkTest {
     List<String> spoken = new CopyOnWriteArrayList<>();
     CameraLink link = new CameraLink(channel, "camera-token-0123456789", "cam-shelf-1", "cam-1", "test",
         new FrameBuffer(20, 10 << 20, 1), new Backoff(50, 500), agent, spoken::add, m -> { });
+    ShelfCamera shelf = new ShelfCamera(100, link);
     link.start();
     try {
       long t = 1_000_000;
       int sent = 0;
       for (; sent < 20; sent++) { // 2 s at 10 frames a second, link up
-        link.send(new CapturedFrame(new byte[2000], t + sent, List.of()), FrameTrigger.FRAME_TRIGGER_PERIODIC);
+        shelf.accept(new CapturedFrame(new byte[2000], t + 100L * sent, List.of()));
         Thread.sleep(100);
       }
       gateway.stop();
       for (; sent < 70; sent++) { // 5 s with no gateway: 50 frames into a buffer of 20
-        link.send(new CapturedFrame(new byte[2000], t + sent, List.of()), FrameTrigger.FRAME_TRIGGER_PERIODIC);
+        shelf.accept(new CapturedFrame(new byte[2000], t + 100L * sent, List.of()));
         Thread.sleep(100);
       }
       gateway.start(port);
@@ -115,7 +57,8 @@ class CameraLinkTest {
       for (int i = 1; i < gateway.frames.size(); i++) {
         assertTrue(gateway.frames.get(i) > gateway.frames.get(i - 1), "in order");
       }
-      assertEquals(t + 69, (long) gateway.frames.get(gateway.frames.size() - 1), "the newest arrived");
+      assertEquals(t + 6900, (long) gateway.frames.get(gateway.frames.size() - 1), "the newest arrived");
+      assertTrue(gateway.frameMessages.stream().allMatch(f -> f.getTrigger() == FrameTrigger.FRAME_TRIGGER_PERIODIC));
 
       for (StreamObserver<GatewayMessage> out : gateway.open) {
         out.onNext(GatewayMessage.newBuilder().setCommand(Command.newBuilder().setCommandId("c1")

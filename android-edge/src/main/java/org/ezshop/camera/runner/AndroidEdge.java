@@ -1,0 +1,112 @@
+package org.ezshop.camera.runner;
+
+import io.grpc.ManagedChannel;
+import io.grpc.okhttp.OkHttpChannelBuilder;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.ezshop.camera.core.CameraLink;
+import org.ezshop.camera.core.CapturedFrame;
+import org.ezshop.camera.core.DoorCamera;
+import org.ezshop.camera.core.FrameBuffer;
+import org.ezshop.camera.core.ShelfCamera;
+import org.ezshop.camera.core.Speaker;
+import org.ezshop.edge.v1.GatewayMessage;
+import org.ezshop.edgelink.Backoff;
+import org.ezshop.edgelink.YamlConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The camera agent on a desktop, for tests and demos: `android-edge --config camera.yaml`. Images replayed as
+ * the camera, the hint gate, a log (or espeak-ng) speaker; the same core and grpc-okhttp transport as on
+ * Android.
+ */
+public final class AndroidEdge implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AndroidEdge.class);
+  static final String VERSION = "android-edge/0.1.0";
+
+  private final ManagedChannel channel;
+  private final ScheduledExecutorService agent;
+  private final CameraLink link;
+  private final ImageReplay source;
+
+  private AndroidEdge(CameraConfig config, Speaker speaker) {
+    int colon = config.gateway.lastIndexOf(':');
+    this.channel = OkHttpChannelBuilder.forAddress(config.gateway.substring(0, colon),
+            Integer.parseInt(config.gateway.substring(colon + 1)))
+        .usePlaintext()
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .build();
+    this.agent = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "camera-agent"));
+    ShelfCamera[] shelf = new ShelfCamera[1];
+    Consumer<GatewayMessage> commands = message -> {
+      if (message.hasCommand() && message.getCommand().hasCaptureBurst() && shelf[0] != null) {
+        shelf[0].burst(message.getCommand().getCaptureBurst());
+      }
+    };
+    this.link = new CameraLink(channel, config.token, config.deviceId, config.cameraId, VERSION,
+        new FrameBuffer(config.bufferFrames, config.bufferBytes, 1), new Backoff(500, 30_000), agent, speaker,
+        commands);
+    Consumer<CapturedFrame> role;
+    if (config.role == CameraConfig.Role.SHELF) {
+      shelf[0] = new ShelfCamera(config.shelfPeriodMillis, link);
+      role = shelf[0];
+    } else {
+      role = new DoorCamera(new HintGate(config.minFaceWidth), config.cooldownMillis, link);
+    }
+    this.source = new ImageReplay(config.shots, config.fps, config.loop);
+    link.start();
+    source.start(role);
+    LOG.info("event=started camera={} role={} gateway={} images={}", config.cameraId, config.role, config.gateway,
+        config.shots.size());
+  }
+
+  public static AndroidEdge start(CameraConfig config, Speaker speaker) {
+    return new AndroidEdge(config, speaker);
+  }
+
+  /** Highest frame sequence number the gateway acked. */
+  public long acked() throws Exception {
+    return agent.submit(link::acked).get(5, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    source.close();
+    link.close();
+    agent.shutdown();
+    agent.awaitTermination(5, TimeUnit.SECONDS);
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 2 || !args[0].equals("--config")) {
+      System.err.println("usage: android-edge --config camera.yaml   (see android-edge/camera.example.yaml)");
+      System.exit(2);
+    }
+    CameraConfig config;
+    try {
+      config = CameraConfigFile.read(Path.of(args[1]), System.getenv());
+    } catch (YamlConfig.Invalid e) {
+      System.err.println("android-edge: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    AndroidEdge edge = start(config, Speakers.of(config.speaker));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        edge.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      stopped.countDown();
+    }));
+    stopped.await();
+  }
+}

@@ -1,0 +1,63 @@
+package org.ezshop.camera.runner;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.ezshop.camera.core.CapturedFrame;
+
+/** Everything the desktop camera runner is told by its config file (see android-edge/camera.example.yaml). */
+public final class CameraConfig {
+
+  /** What the camera watches. */
+  public enum Role { ENTRANCE, EXIT, SHELF }
+
+  /** How the runner speaks greetings. */
+  public enum SpeakerKind { AUTO, LOG, ESPEAK }
+
+  /** One image to replay, with the faces a detector would have reported on it (may be none). */
+  public static final class Shot {
+    public final Path image;
+    public final List<CapturedFrame.FaceBox> faces;
+
+    public Shot(Path image, List<CapturedFrame.FaceBox> faces) {
+      this.image = image;
+      this.faces = List.copyOf(faces);
+    }
+  }
+
+  public final String deviceId;
+  public final String token;
+  public final String gateway;
+  public final String cameraId;
+  public final Role role;
+  /** Shelf rows a SHELF camera covers. */
+  public final List<String> rows;
+  public final long cooldownMillis;
+  public final float minFaceWidth;
+  public final long shelfPeriodMillis;
+  public final int bufferFrames;
+  public final long bufferBytes;
+  public final List<Shot> shots;
+  public final double fps;
+  public final boolean loop;
+  public final SpeakerKind speaker;
+
+  CameraConfig(String deviceId, String token, String gateway, String cameraId, Role role, List<String> rows,
+      long cooldownMillis, float minFaceWidth, long shelfPeriodMillis, int bufferFrames, long bufferBytes,
+      List<Shot> shots, double fps, boolean loop, SpeakerKind speaker) {
+    this.deviceId = deviceId;
+    this.token = token;
+    this.gateway = gateway;
+    this.cameraId = cameraId;
+    this.role = role;
+    this.rows = List.copyOf(rows);
+    this.cooldownMillis = cooldownMillis;
+    this.minFaceWidth = minFaceWidth;
+    this.shelfPeriodMillis = shelfPeriodMillis;
+    this.bufferFrames = bufferFrames;
+    this.bufferBytes = bufferBytes;
+    this.shots = List.copyOf(shots);
+    this.fps = fps;
+    this.loop = loop;
+    this.speaker = speaker;
+  }
+}

@@ -1,0 +1,73 @@
+package org.ezshop.camera.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.protobuf.Duration;
+import io.grpc.ManagedChannel;
+import io.grpc.okhttp.OkHttpChannelBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.ezshop.edge.v1.CaptureBurst;
+import org.ezshop.edge.v1.Command;
+import org.ezshop.edge.v1.FrameTrigger;
+import org.ezshop.edge.v1.GatewayMessage;
+import org.ezshop.edgelink.Backoff;
+import org.junit.jupiter.api.Test;
+
+class ShelfCameraTest {
+
+  @Test
+  void streamsAtTheLowRateAndBurstsWhenTheGatewayAsks() throws Exception {
+    TestGateway gateway = new TestGateway();
+    gateway.start(0);
+    ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor();
+    ManagedChannel channel = OkHttpChannelBuilder.forAddress("127.0.0.1", gateway.server.getPort()).usePlaintext().build();
+    ShelfCamera[] shelf = new ShelfCamera[1];
+    CameraLink link = new CameraLink(channel, "camera-token-0123456789", "cam-shelf-2", "cam-2", "test",
+        new FrameBuffer(100, 10 << 20, 1), new Backoff(50, 500), agent, text -> { }, message -> {
+          if (message.getCommand().hasCaptureBurst()) {
+            shelf[0].burst(message.getCommand().getCaptureBurst());
+          }
+        });
+    shelf[0] = new ShelfCamera(1000, link);
+    // The gateway asks for a burst of 4 frames, 100 ms apart, when it sees the frame captured at 2 s.
+    GatewayMessage burst = GatewayMessage.newBuilder().setCommand(Command.newBuilder().setCommandId("b1")
+        .setCaptureBurst(CaptureBurst.newBuilder().setFrames(4).setInterval(Duration.newBuilder().setNanos(100_000_000))))
+        .build();
+    gateway.onFrame = frame -> frame.getCapturedAt().getSeconds() == 2 && frame.getCapturedAt().getNanos() == 0
+        ? burst : null;
+    link.start();
+    try {
+      for (long at = 0; at <= 6000; at += 50) { // a camera at 20 frames a second, for 6 s of capture time
+        shelf[0].accept(new CapturedFrame(new byte[100], at, List.of()));
+        if (at == 2000) {
+          waitFor(gateway, 3); // the burst command's round trip, before the next frame is captured
+          Thread.sleep(200);
+        }
+      }
+      waitFor(gateway, 10);
+      List<String> sent = new ArrayList<>();
+      gateway.frameMessages.forEach(f -> sent.add(
+          (f.getTrigger() == FrameTrigger.FRAME_TRIGGER_BURST ? "B" : "P") + (f.getCapturedAt().getSeconds() * 1000
+              + f.getCapturedAt().getNanos() / 1_000_000)));
+      assertEquals(List.of("P0", "P1000", "P2000", "B2050", "B2150", "B2250", "B2350", "P3350", "P4350", "P5350"),
+          sent);
+    } finally {
+      link.close();
+      agent.submit(() -> null).get(5, TimeUnit.SECONDS);
+      agent.shutdownNow();
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      gateway.stop();
+    }
+  }
+
+  private static void waitFor(TestGateway gateway, int frames) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (gateway.frameMessages.size() < frames && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+}
