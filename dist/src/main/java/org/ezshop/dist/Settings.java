@@ -134,7 +134,7 @@ final class Settings {
   GatewayConfig gateway(int localStorePort, int localIdentityPort) {
     return new GatewayConfig(host(), port(Option.GATEWAY_PORT),
         target(Option.STORE_TARGET, localStorePort), target(Option.IDENTITY_TARGET, localIdentityPort),
-        positive(Option.MAX_FRAME_BYTES));
+        positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS);
   }
 
   int benchClients() {

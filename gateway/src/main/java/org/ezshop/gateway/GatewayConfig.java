@@ -5,15 +5,22 @@ import io.vertx.core.net.SocketAddress;
 /**
  * Settings of the gateway.
  *
- * @param host           address to bind
- * @param port           gRPC port for edges and apps (0 picks a free one)
- * @param storeTarget    where store-svc listens
- * @param identityTarget where identity-svc listens
- * @param maxFrameBytes  largest edge message (camera frame) accepted, in bytes
+ * @param host            address to bind
+ * @param port            gRPC port for edges and apps (0 picks a free one)
+ * @param storeTarget     where store-svc listens
+ * @param identityTarget  where identity-svc listens
+ * @param maxFrameBytes   largest edge message (camera frame) accepted, in bytes
+ * @param managerToken    the token the gateway calls the services with
+ * @param heartbeatMillis how often a device must be heard from (and is probed); three misses close its link
  */
 public record GatewayConfig(String host, int port, SocketAddress storeTarget, SocketAddress identityTarget,
-    int maxFrameBytes) {
+    int maxFrameBytes, String managerToken, long heartbeatMillis) {
 
   public static final int DEFAULT_PORT = 7000;
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 << 20;
+  public static final long DEFAULT_HEARTBEAT_MILLIS = 10_000;
+  /** How long a shelf row's new count must hold before it counts. */
+  public static final long STABLE_MILLIS = 600;
+  /** How often the shelf layout is read again from store-svc. */
+  public static final long LAYOUT_REFRESH_MILLIS = 5_000;
 }

@@ -7,7 +7,11 @@ import io.vertx.grpc.client.GrpcClient;
 import java.time.Duration;
 import java.util.List;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
-import org.ezshop.edge.v1.EdgeLinkServiceService;
+import org.ezshop.gateway.link.EdgeLinkApi;
+import org.ezshop.gateway.link.EdgeLinks;
+import org.ezshop.gateway.shelf.LayoutLoader;
+import org.ezshop.gateway.shelf.RecentShelfChanges;
+import org.ezshop.gateway.shelf.Shelves;
 import org.ezshop.identity.v1.IdentityServiceGrpcService;
 import org.ezshop.rpc.GrpcEndpoint;
 import org.ezshop.shop.v1.ShopServiceGrpcService;
@@ -25,10 +29,17 @@ public final class GatewayServer {
 
   private final GrpcEndpoint endpoint;
   private final GrpcClient client;
+  private final LayoutLoader layout;
+  private final EdgeLinks links;
+  private final RecentShelfChanges changes;
 
-  private GatewayServer(GrpcEndpoint endpoint, GrpcClient client) {
+  private GatewayServer(GrpcEndpoint endpoint, GrpcClient client, LayoutLoader layout, EdgeLinks links,
+      RecentShelfChanges changes) {
     this.endpoint = endpoint;
     this.client = client;
+    this.layout = layout;
+    this.links = links;
+    this.changes = changes;
   }
 
   public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config) {
@@ -39,10 +50,17 @@ public final class GatewayServer {
     DownstreamHealth store = new DownstreamHealth(client, config.storeTarget(), StoreServiceGrpcService.SERVICE_NAME);
     DownstreamHealth identity = new DownstreamHealth(client, config.identityTarget(),
         IdentityServiceGrpcService.SERVICE_NAME);
-    // No EdgeLink or Shop method is bound yet: calls answer UNIMPLEMENTED while reflection lists the whole API.
-    return GrpcEndpoint.start(vertx, config.host(), config.port(), (long) config.maxFrameBytes() + ENVELOPE_BYTES,
-            List.of(EdgeLinkServiceGrpcService.builder(new EdgeLinkServiceService()).build(),
-                ShopServiceGrpcService.builder(new ShopServiceService()).build()))
+    StoreClient storeCalls = new StoreClient(client, config.storeTarget(), config.managerToken());
+    Shelves shelves = new Shelves(GatewayConfig.STABLE_MILLIS);
+    LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves);
+    EdgeLinks links = new EdgeLinks();
+    RecentShelfChanges changes = new RecentShelfChanges(1000);
+    // No Shop method is bound yet: its calls answer UNIMPLEMENTED while reflection lists the whole API.
+    return layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS)
+        .compose(loaded -> GrpcEndpoint.start(vertx, config.host(), config.port(),
+            (long) config.maxFrameBytes() + ENVELOPE_BYTES,
+            List.of(new EdgeLinkApi(vertx, storeCalls, links, shelves, changes, config.heartbeatMillis()),
+                ShopServiceGrpcService.builder(new ShopServiceService()).build())))
         .map(endpoint -> {
           endpoint.health()
               .register(EdgeLinkServiceGrpcService.SERVICE_NAME, store::serving)
@@ -51,7 +69,7 @@ public final class GatewayServer {
                       && all.<Boolean>resultAt(1)));
           LOG.info("event=started service=gateway port={} store={} identity={}", endpoint.port(),
               config.storeTarget(), config.identityTarget());
-          return new GatewayServer(endpoint, client);
+          return new GatewayServer(endpoint, client, layout, links, changes);
         });
   }
 
@@ -59,7 +77,23 @@ public final class GatewayServer {
     return endpoint.port();
   }
 
+  /** Every device heard from since start, with its link state. */
+  public EdgeLinks links() {
+    return links;
+  }
+
+  /** Shelf changes measured so far (the newest 1,000), and a way to follow them. */
+  public RecentShelfChanges shelfChanges() {
+    return changes;
+  }
+
+  /** Reads the shelf layout from store-svc now, rather than at the next refresh. */
+  public Future<Void> reloadLayout() {
+    return layout.load();
+  }
+
   public Future<Void> close(Duration grace) {
+    layout.stop();
     return endpoint.close(grace).compose(v -> client.close());
   }
 }

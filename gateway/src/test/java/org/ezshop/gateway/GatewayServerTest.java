@@ -39,7 +39,8 @@ class GatewayServerTest {
         List.of(IdentityServiceGrpcService.builder(new IdentityServiceService()).build())).await(10, TimeUnit.SECONDS);
     gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0,
             SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
-            SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES))
+            SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES,
+            "test-manager-token", GatewayConfig.DEFAULT_HEARTBEAT_MILLIS))
         .await(10, TimeUnit.SECONDS);
   }
 

@@ -1,0 +1,362 @@
+package org.ezshop.gateway.link;
+
+import com.google.protobuf.Timestamp;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ezshop.edge.v1.*;
+import org.ezshop.gateway.shelf.ShelfChange;
+import org.ezshop.gateway.shelf.ShelfChangeSink;
+import org.ezshop.gateway.shelf.ShelfLayout;
+import org.ezshop.gateway.shelf.Shelves;
+import org.ezshop.store.v1.Device;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device's EdgeLink stream, on the event loop of its connection: hello first, then data messages in seq
+ * order, each acked once its effect is accepted downstream; clock probes; a dead-link timer. At most
+ * {@link #MAX_IN_FLIGHT} messages are in processing: beyond that the stream is paused (HTTP/2 flow control
+ * then holds the device back).
+ */
+final class EdgeSession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeSession.class);
+  private static final int MAX_IN_FLIGHT = 32;
+  private static final int MAX_NOTICES = 10;
+  private static final int MAX_PROBES = 16;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final GrpcServerRequest<EdgeMessage, GatewayMessage> call;
+  private final GrpcServerResponse<EdgeMessage, GatewayMessage> out;
+  private final Device device;
+  private final EdgeLinks links;
+  private final Shelves shelves;
+  private final ShelfChangeSink sink;
+  private final long heartbeatMillis;
+  private final Map<Long, Long> probes = new LinkedHashMap<>();
+  private DeviceLink link;
+  private Set<String> sources = Set.of();
+  private boolean helloed;
+  private boolean closed;
+  private long lastMessage;
+  private long timer;
+  private long probeIds;
+  private long accepted;
+  private int inFlight;
+  private Future<Void> pending = Future.succeededFuture();
+
+  EdgeSession(Vertx vertx, GrpcServerRequest<EdgeMessage, GatewayMessage> call, Device device, EdgeLinks links,
+      Shelves shelves, ShelfChangeSink sink, long heartbeatMillis) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.call = call;
+    this.out = call.response();
+    this.device = device;
+    this.links = links;
+    this.shelves = shelves;
+    this.sink = sink;
+    this.heartbeatMillis = heartbeatMillis;
+  }
+
+  void start() {
+    lastMessage = System.currentTimeMillis();
+    timer = vertx.setPeriodic(heartbeatMillis, t -> tick());
+    call.handler(this::onMessage);
+    call.exceptionHandler(e -> cleanup());
+    call.endHandler(v -> {
+      if (!closed) {
+        closed = true;
+        out.end();
+      }
+      cleanup();
+    });
+    call.resume();
+  }
+
+  private void tick() {
+    if (System.currentTimeMillis() - lastMessage > 3 * heartbeatMillis) {
+      fail(GrpcStatus.UNAVAILABLE, "no message for " + 3 * heartbeatMillis + " ms: the link is taken for dead");
+    } else if (helloed) {
+      probe();
+    }
+  }
+
+  private void onMessage(EdgeMessage m) {
+    lastMessage = System.currentTimeMillis();
+    if (!helloed) {
+      if (!m.hasHello()) {
+        fail(GrpcStatus.FAILED_PRECONDITION, "hello must be the first message on the stream, not " + m.getBodyCase());
+      } else {
+        hello(m.getHello());
+      }
+      return;
+    }
+    switch (m.getBodyCase()) {
+      case TIME_SYNC_REPLY -> synced(m.getTimeSyncReply());
+      case HEARTBEAT -> { }
+      case READINGS, FRAME, NOTICE -> data(m);
+      case HELLO -> notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, 0, "hello", "already said hello");
+      default -> notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, m.getSeq(), "body", "empty message");
+    }
+  }
+
+  private void hello(Hello hello) {
+    if (!hello.getDeviceId().equals(device.getDeviceId())) {
+      fail(GrpcStatus.PERMISSION_DENIED, "hello.device_id '" + hello.getDeviceId() + "' is not the token's device '"
+          + device.getDeviceId() + "'");
+      return;
+    }
+    link = links.link(device.getDeviceId());
+    EdgeSession replaced = links.attach(device.getDeviceId(), this);
+    if (replaced != null) {
+      replaced.context.runOnContext(v -> replaced.replaced());
+    }
+    long now = System.currentTimeMillis();
+    synchronized (link) {
+      link.acked = Math.max(link.acked, hello.getLastAckedSeq());
+      link.lastSeenMillis = now;
+      if (hello.hasDeviceTime()) {
+        link.clock.rough(millis(hello.getDeviceTime()), now);
+      }
+      accepted = link.acked;
+    }
+    sources = Set.copyOf(hello.getSourceIdsList());
+    helloed = true;
+    LOG.info("event=device_linked device={} kind={} acked={} software={}", device.getDeviceId(), device.getKind(),
+        accepted, hello.getSoftwareVersion());
+    out.write(GatewayMessage.newBuilder().setWelcome(Welcome.newBuilder()
+        .setAckedSeq(accepted)
+        .setGatewayTime(stamp(now))
+        .setHeartbeatInterval(com.google.protobuf.Duration.newBuilder().setSeconds(heartbeatMillis / 1000)
+            .setNanos((int) (heartbeatMillis % 1000) * 1_000_000))).build());
+    pushConfig();
+    probe();
+    vertx.setTimer(100, t -> probe()); // a few quick probes, so the offset is good within the first second
+    vertx.setTimer(250, t -> probe());
+  }
+
+  private void pushConfig() {
+    List<ShelfLayout.Placement> mine = shelves.layout().sensorsOf(device.getDeviceId());
+    if (mine.isEmpty()) {
+      return;
+    }
+    DeviceConfig.Builder config = DeviceConfig.newBuilder();
+    mine.forEach(p -> config.addSensorsBuilder().setSensorId(p.sensor().getSensorId()).setRowId(p.row().getRowId())
+        .setType(p.sensor().getType()).setCalibration(p.row().getCalibration()));
+    out.write(GatewayMessage.newBuilder().setConfig(config).build());
+  }
+
+  private void probe() {
+    if (closed) {
+      return;
+    }
+    long id = ++probeIds;
+    long now = System.currentTimeMillis();
+    probes.put(id, now);
+    if (probes.size() > MAX_PROBES) {
+      probes.remove(probes.keySet().iterator().next());
+    }
+    out.write(GatewayMessage.newBuilder().setTimeSyncRequest(TimeSyncRequest.newBuilder().setId(id)
+        .setGatewaySentAt(stamp(now))).build());
+  }
+
+  private void synced(TimeSyncReply reply) {
+    Long sent = probes.remove(reply.getId());
+    if (sent != null) {
+      synchronized (link) {
+        link.clock.sample(sent, millis(reply.getDeviceReceivedAt()), millis(reply.getDeviceSentAt()),
+            System.currentTimeMillis());
+      }
+    }
+  }
+
+  private void data(EdgeMessage m) {
+    long seq = m.getSeq();
+    if (seq == 0) {
+      notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, 0, "seq", "data messages carry a seq from 1 up");
+      return;
+    }
+    synchronized (link) {
+      link.lastSeenMillis = lastMessage;
+    }
+    if (seq <= accepted) { // a resend of something already taken: no second effect
+      pending.onComplete(x -> context.runOnContext(v -> ack(link.acked())));
+      return;
+    }
+    if (seq > accepted + 1) {
+      LOG.warn("event=seq_gap device={} expected={} got={}", device.getDeviceId(), accepted + 1, seq);
+      notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_SEQ_GAP, seq, "seq", (seq - accepted - 1)
+          + " messages after seq " + accepted + " never arrived");
+    }
+    accepted = seq;
+    Future<Void> effect = effect(m);
+    if (++inFlight >= MAX_IN_FLIGHT) {
+      call.pause();
+    }
+    pending = pending.transform(x -> effect).andThen(done -> context.runOnContext(v -> {
+      inFlight--;
+      if (done.failed()) {
+        fail(GrpcStatus.UNAVAILABLE, "could not pass on seq " + seq + " (" + done.cause().getMessage()
+            + "); resend after reconnecting");
+        return;
+      }
+      synchronized (link) {
+        link.acked = Math.max(link.acked, seq);
+      }
+      ack(seq);
+      if (inFlight == MAX_IN_FLIGHT / 2) {
+        call.resume();
+      }
+    }));
+  }
+
+  private Future<Void> effect(EdgeMessage m) {
+    switch (m.getBodyCase()) {
+      case READINGS:
+        return readings(m.getSeq(), m.getReadings());
+      case FRAME:
+        frame(m.getSeq(), m.getFrame());
+        return Future.succeededFuture();
+      default:
+        EdgeNotice n = m.getNotice();
+        LOG.warn("event=device_notice device={} kind={} count={} source={} message=\"{}\"", device.getDeviceId(),
+            n.getKind(), n.getCount(), n.getSourceId(), n.getMessage());
+        synchronized (link) {
+          link.deviceDropped += n.getKind() == EdgeNoticeKind.EDGE_NOTICE_KIND_READINGS_DROPPED
+              || n.getKind() == EdgeNoticeKind.EDGE_NOTICE_KIND_FRAMES_DROPPED ? n.getCount() : 0;
+        }
+        return Future.succeededFuture();
+    }
+  }
+
+  private Future<Void> readings(long seq, ReadingBatch batch) {
+    List<Future<Void>> accepted = new ArrayList<>();
+    Notices notices = new Notices(seq);
+    long offset = link.clockOffsetMillis();
+    for (int i = 0; i < batch.getReadingsCount(); i++) {
+      Reading r = batch.getReadings(i);
+      String field = "readings[" + i + "]";
+      ShelfLayout.Placement placement = shelves.placement(r.getSensorId());
+      if (placement == null || !placement.sensor().getDeviceId().equals(device.getDeviceId())) {
+        notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_UNKNOWN_SOURCE, field + ".sensor_id", "sensor '"
+            + r.getSensorId() + "' is not in this device's shelf layout");
+        continue;
+      }
+      if (!r.hasCapturedAt()) {
+        notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, field + ".captured_at", "required");
+        continue;
+      }
+      double value = Values.of(r, placement.sensor().getType(), field, notices);
+      if (Double.isNaN(value)) {
+        continue; // a dropout, or refused (the notice says which)
+      }
+      ShelfChange change = shelves.offer(r.getSensorId(), millis(r.getCapturedAt()) - offset, value);
+      if (change != null) {
+        accepted.add(sink.accept(change));
+      }
+    }
+    synchronized (link) {
+      link.readings += batch.getReadingsCount();
+    }
+    notices.send();
+    return Future.all(accepted).mapEmpty();
+  }
+
+  private void frame(long seq, Frame frame) {
+    Notices notices = new Notices(seq);
+    if (!sources.contains(frame.getCameraId())) {
+      notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_UNKNOWN_SOURCE, "frame.camera_id", "camera '"
+          + frame.getCameraId() + "' was not named in hello.source_ids");
+    } else if (!Values.isJpeg(frame.getJpeg())) {
+      notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, "frame.jpeg", "not a JPEG image");
+    } else {
+      synchronized (link) {
+        link.frames++;
+      }
+    }
+    notices.send();
+  }
+
+  private void ack(long seq) {
+    if (!closed) {
+      out.write(GatewayMessage.newBuilder().setAck(Ack.newBuilder().setUpToSeq(seq)).build());
+    }
+  }
+
+  private void notice(GatewayNoticeKind kind, long seq, String field, String message) {
+    if (!closed) {
+      out.write(GatewayMessage.newBuilder().setNotice(GatewayNotice.newBuilder().setKind(kind).setSeq(seq)
+          .setField(field).setMessage(message)).build());
+    }
+  }
+
+  /** Per-message notices, a few in full and then a count, so a bad batch cannot flood the stream. */
+  final class Notices {
+    private final long seq;
+    private int count;
+
+    Notices(long seq) {
+      this.seq = seq;
+    }
+
+    void add(GatewayNoticeKind kind, String field, String message) {
+      if (++count <= MAX_NOTICES) {
+        notice(kind, seq, field, message);
+      }
+    }
+
+    void send() {
+      if (count > MAX_NOTICES) {
+        notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, seq, "readings",
+            (count - MAX_NOTICES) + " more problems in this message");
+      }
+    }
+  }
+
+  /** A newer stream of the same device took over: say so and end this one cleanly. */
+  private void replaced() {
+    if (closed) {
+      return;
+    }
+    notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_REPLACED, 0, "", "a newer stream of this device replaced this one");
+    closed = true;
+    out.end();
+    vertx.cancelTimer(timer);
+  }
+
+  private void fail(GrpcStatus status, String message) {
+    if (closed) {
+      return;
+    }
+    LOG.warn("event=link_closed device={} status={} reason=\"{}\"", device.getDeviceId(), status, message);
+    cleanup(); // before the status goes out: whoever sees the stream end sees the link down
+    out.status(status).statusMessage(message).end();
+  }
+
+  private void cleanup() {
+    closed = true;
+    vertx.cancelTimer(timer);
+    if (link != null) {
+      links.detach(link, this);
+    }
+  }
+
+  static long millis(Timestamp t) {
+    return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
+  }
+
+  static Timestamp stamp(long millis) {
+    return Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000))
+        .setNanos((int) Math.floorMod(millis, 1000) * 1_000_000).build();
+  }
+}

@@ -1,0 +1,55 @@
+package org.ezshop.gateway.link;
+
+import com.google.protobuf.ByteString;
+import org.ezshop.common.v1.SensorType;
+import org.ezshop.edge.v1.GatewayNoticeKind;
+import org.ezshop.edge.v1.Reading;
+
+/** A reading's value as shelf processing takes it, checked against the sensor's type. */
+final class Values {
+
+  private Values() {
+  }
+
+  /** The value; NaN for a dropout or a refused value (with a notice added for the latter). */
+  static double of(Reading r, SensorType type, String field, EdgeSession.Notices notices) {
+    switch (r.getValueCase()) {
+      case DROPOUT:
+        return Double.NaN;
+      case DISTANCE_MM:
+        if (type != SensorType.SENSOR_TYPE_ULTRASONIC) {
+          return wrong(notices, field + ".distance_mm", type);
+        }
+        if (!Float.isFinite(r.getDistanceMm()) || r.getDistanceMm() < 0) {
+          notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, field + ".distance_mm",
+              "must be finite and >= 0, not " + r.getDistanceMm());
+          return Double.NaN;
+        }
+        return r.getDistanceMm();
+      case WEIGHT_G:
+        if (type != SensorType.SENSOR_TYPE_WEIGHT) {
+          return wrong(notices, field + ".weight_g", type);
+        }
+        if (!Float.isFinite(r.getWeightG())) {
+          notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, field + ".weight_g",
+              "must be finite, not " + r.getWeightG());
+          return Double.NaN;
+        }
+        return r.getWeightG();
+      case DARK:
+        return type == SensorType.SENSOR_TYPE_LIGHT ? (r.getDark() ? 1 : 0) : wrong(notices, field + ".dark", type);
+      default:
+        notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, field, "no value");
+        return Double.NaN;
+    }
+  }
+
+  private static double wrong(EdgeSession.Notices notices, String field, SensorType type) {
+    notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, field, "not a value a " + type + " sensor reports");
+    return Double.NaN;
+  }
+
+  static boolean isJpeg(ByteString b) {
+    return b.size() >= 3 && (b.byteAt(0) & 0xFF) == 0xFF && (b.byteAt(1) & 0xFF) == 0xD8 && (b.byteAt(2) & 0xFF) == 0xFF;
+  }
+}

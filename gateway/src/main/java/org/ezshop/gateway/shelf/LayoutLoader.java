@@ -1,0 +1,48 @@
+package org.ezshop.gateway.shelf;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.ezshop.gateway.StoreClient;
+import org.ezshop.store.v1.ListItemsRequest;
+import org.ezshop.store.v1.ListShelfRowsRequest;
+import org.ezshop.store.v1.StoreServiceGrpcClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Keeps the shelves' layout in step with store-svc's: read at start, then again every few seconds. */
+public final class LayoutLoader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LayoutLoader.class);
+
+  private final StoreClient store;
+  private final Shelves shelves;
+  private final Vertx vertx;
+  private long timer = -1;
+
+  public LayoutLoader(Vertx vertx, StoreClient store, Shelves shelves) {
+    this.vertx = vertx;
+    this.store = store;
+    this.shelves = shelves;
+  }
+
+  /** Loads now (a failure is logged and retried at the next refresh), then every {@code everyMillis}. */
+  public Future<Void> start(long everyMillis) {
+    timer = vertx.setPeriodic(everyMillis, t -> load());
+    return load().otherwiseEmpty();
+  }
+
+  public Future<Void> load() {
+    return Future.all(store.call(StoreServiceGrpcClient.ListShelfRows, ListShelfRowsRequest.getDefaultInstance()),
+            store.call(StoreServiceGrpcClient.ListItems, ListItemsRequest.getDefaultInstance()))
+        .<Void>map(all -> {
+          shelves.layout(new ShelfLayout(all.<org.ezshop.store.v1.ListShelfRowsResponse>resultAt(0).getRowsList(),
+              all.<org.ezshop.store.v1.ListItemsResponse>resultAt(1).getItemsList()));
+          return null;
+        })
+        .onFailure(e -> LOG.warn("event=layout_load_failed error={}", e.getMessage()));
+  }
+
+  public void stop() {
+    vertx.cancelTimer(timer);
+  }
+}

@@ -1,0 +1,136 @@
+package org.ezshop.gateway.shelf;
+
+import org.ezshop.common.v1.Calibration;
+import org.ezshop.common.v1.SensorType;
+
+/** One sensor's samples to an estimated item count, by the sensor's physics and the row's calibration. */
+abstract class RowSignal {
+
+  final LevelTracker tracker;
+
+  RowSignal(LevelTracker tracker) {
+    this.tracker = tracker;
+  }
+
+  /** The estimate after this sample, NaN while it cannot be trusted. Dropouts never reach here. */
+  abstract double estimate(long at, double value);
+
+  /** When what the last estimate shows happened: filters look back, so a change is dated where it began. */
+  long origin(long at) {
+    return at;
+  }
+
+  static RowSignal of(SensorType type, Calibration c, long stableMillis) {
+    LevelTracker tracker = new LevelTracker(stableMillis, 0.2, type == SensorType.SENSOR_TYPE_LIGHT ? 1 : c.getCapacity());
+    switch (type) {
+      case SENSOR_TYPE_ULTRASONIC:
+        return new Ultrasonic(tracker, c.getEmptyDistanceMm(), c.getItemDepthMm());
+      case SENSOR_TYPE_WEIGHT:
+        return new Weight(tracker, c.getTareG(), c.getUnitWeightG());
+      case SENSOR_TYPE_LIGHT:
+        return new Light(tracker);
+      default:
+        throw new IllegalArgumentException("no signal processing for sensor type " + type);
+    }
+  }
+
+  /** The rear rangefinder sees the nearest item: count = (empty − distance) / depth, median of the last 5. */
+  static final class Ultrasonic extends RowSignal {
+    private final float empty;
+    private final float depth;
+    private final double[] window = new double[5];
+    private final long[] times = new long[5];
+    private int filled;
+    private int next;
+
+    Ultrasonic(LevelTracker tracker, float empty, float depth) {
+      super(tracker);
+      this.empty = empty;
+      this.depth = depth;
+    }
+
+    @Override
+    double estimate(long at, double distance) {
+      window[next] = distance;
+      times[next] = at;
+      next = (next + 1) % window.length;
+      filled = Math.min(filled + 1, window.length);
+      double[] sorted = java.util.Arrays.copyOf(window, filled);
+      java.util.Arrays.sort(sorted);
+      return (empty - sorted[filled / 2]) / depth;
+    }
+
+    // A median of five follows a step two samples late.
+    @Override
+    long origin(long at) {
+      return times[Math.floorMod(next - 1 - filled / 2, window.length)];
+    }
+  }
+
+  /** Dark while the item covers the slot: present (1) or not (0). */
+  static final class Light extends RowSignal {
+    Light(LevelTracker tracker) {
+      super(tracker);
+    }
+
+    @Override
+    double estimate(long at, double dark) {
+      return dark;
+    }
+  }
+
+  /**
+   * A load cell: count = (weight − tare) / unit, but only while the last samples are still (a pick is a burst
+   * of variance between two still spells). While still at an unchanged count, the tare follows slow drift.
+   */
+  static final class Weight extends RowSignal {
+    private static final int WINDOW = 8;
+    private final float unit;
+    private double tare;
+    private long burstStart = -1;
+    private final double[] window = new double[WINDOW];
+    private int filled;
+    private int next;
+
+    Weight(LevelTracker tracker, float tare, float unit) {
+      super(tracker);
+      this.tare = tare;
+      this.unit = unit;
+    }
+
+    @Override
+    double estimate(long at, double grams) {
+      window[next] = grams;
+      next = (next + 1) % WINDOW;
+      filled = Math.min(filled + 1, WINDOW);
+      double mean = 0;
+      for (int i = 0; i < filled; i++) {
+        mean += window[i];
+      }
+      mean /= filled;
+      double var = 0;
+      for (int i = 0; i < filled; i++) {
+        var += (window[i] - mean) * (window[i] - mean);
+      }
+      double sd = Math.sqrt(var / filled);
+      if (filled < WINDOW || sd > Math.max(2, 0.1 * unit)) {
+        if (burstStart < 0) {
+          burstStart = at; // a hand on the row: the change, if any, began here
+        }
+        return Double.NaN;
+      }
+      double estimate = (mean - tare) / unit;
+      int level = tracker.level();
+      if (level >= 0 && Math.round(estimate) == level) {
+        burstStart = -1;
+        tare += 0.05 * (mean - (tare + level * unit)); // re-tare while still
+      }
+      return estimate;
+    }
+
+    @Override
+    long origin(long at) {
+      return burstStart < 0 ? at : burstStart;
+    }
+  }
+}

@@ -1,0 +1,9 @@
+package org.ezshop.gateway.shelf;
+
+import io.vertx.core.Future;
+
+/** Where shelf changes go (fusion, in part 2); the future completes once the change is safely accepted. */
+public interface ShelfChangeSink {
+
+  Future<Void> accept(ShelfChange change);
+}

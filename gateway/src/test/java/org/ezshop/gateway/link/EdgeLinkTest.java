@@ -1,0 +1,249 @@
+package org.ezshop.gateway.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.ezshop.common.v1.Calibration;
+import org.ezshop.common.v1.CameraRole;
+import org.ezshop.common.v1.DeviceKind;
+import org.ezshop.common.v1.Money;
+import org.ezshop.common.v1.SensorType;
+import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.edge.v1.Frame;
+import org.ezshop.edge.v1.GatewayMessage;
+import org.ezshop.edge.v1.GatewayNoticeKind;
+import org.ezshop.edge.v1.Reading;
+import org.ezshop.edge.v1.ReadingBatch;
+import org.ezshop.gateway.GatewayConfig;
+import org.ezshop.gateway.GatewayServer;
+import org.ezshop.gateway.shelf.ShelfChange;
+import org.ezshop.rpc.EventLoops;
+import org.ezshop.store.StoreConfig;
+import org.ezshop.store.StoreServer;
+import org.ezshop.store.v1.CreateItemRequest;
+import org.ezshop.store.v1.Item;
+import org.ezshop.store.v1.PutShelfRowRequest;
+import org.ezshop.store.v1.RegisterDeviceRequest;
+import org.ezshop.store.v1.ShelfRow;
+import org.ezshop.store.v1.ShelfSensor;
+import org.ezshop.store.v1.StoreServiceGrpc;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** EdgeLink over real gRPC on loopback: a real store-svc (in memory) holds the devices and the shelf layout. */
+class EdgeLinkTest {
+
+  private static final String MANAGER = "edge-test-manager-token";
+  private static final String PI_TOKEN = "pi-1-token-0123456789";
+  private static final String CAM_TOKEN = "cam-1-token-0123456789";
+  private Vertx vertx;
+  private StoreServer store;
+  private GatewayServer gateway;
+  private ManagedChannel channel;
+  private final List<ShelfChange> changes = new CopyOnWriteArrayList<>();
+  private final Random noise = new Random(7);
+
+  @BeforeEach
+  void start() throws Exception {
+    startWith(GatewayConfig.DEFAULT_HEARTBEAT_MILLIS);
+  }
+
+  private void startWith(long heartbeatMillis) throws Exception {
+    vertx = EventLoops.vertx();
+    store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, Optional.empty(), MANAGER,
+        "edge-test-session-secret-0123456789".getBytes())).await(10, TimeUnit.SECONDS);
+    ManagedChannel storeChannel = ManagedChannelBuilder.forAddress("127.0.0.1", store.port()).usePlaintext().build();
+    Metadata auth = new Metadata();
+    auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + MANAGER);
+    StoreServiceGrpc.StoreServiceBlockingStub manager = StoreServiceGrpc.newBlockingStub(storeChannel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+    manager.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku("soda").setName("Soda")
+        .setStock(5).setPrice(Money.newBuilder().setMinorUnits(125).setCurrency("USD"))).build());
+    manager.putShelfRow(PutShelfRowRequest.newBuilder().setRow(ShelfRow.newBuilder().setRowId("soda-row")
+        .setSku("soda").addSensors(ShelfSensor.newBuilder().setSensorId("us-1").setDeviceId("pi-1")
+            .setType(SensorType.SENSOR_TYPE_ULTRASONIC))
+        .setCalibration(Calibration.newBuilder().setEmptyDistanceMm(600).setItemDepthMm(60).setCapacity(8))).build());
+    manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("pi-1").setKind(DeviceKind.DEVICE_KIND_SHELF)
+        .setToken(PI_TOKEN).build());
+    manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("cam-1")
+        .setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_ENTRANCE).setToken(CAM_TOKEN).build());
+    storeChannel.shutdownNow();
+    SocketAddress storeAt = SocketAddress.inetSocketAddress(store.port(), "127.0.0.1");
+    gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0, storeAt, storeAt,
+        GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER, heartbeatMillis)).await(10, TimeUnit.SECONDS);
+    gateway.shelfChanges().listen(changes::add);
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    gateway.close(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
+    store.close(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** {@code count} ultrasonic samples 50 ms apart from device time {@code from}, {@code items} on the row. */
+  private EdgeMessage batch(long seq, long from, int count, int items) {
+    ReadingBatch.Builder batch = ReadingBatch.newBuilder();
+    for (int i = 0; i < count; i++) {
+      batch.addReadings(Reading.newBuilder().setSensorId("us-1").setCapturedAt(TestDevice.stamp(from + 50L * i))
+          .setDistanceMm(600 - 60 * items + (float) (noise.nextDouble() * 20 - 10)));
+    }
+    return EdgeMessage.newBuilder().setSeq(seq).setReadings(batch).build();
+  }
+
+  private static boolean ackOf(GatewayMessage m, long seq) {
+    return m.hasAck() && m.getAck().getUpToSeq() >= seq;
+  }
+
+  private void awaitChanges(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (changes.size() < n && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void noTokenOrAWrongTokenIsRefusedBeforeAnythingIsRead() throws Exception {
+    Status none = new TestDevice(channel, null, 0).hello("pi-1", 0).awaitEnd();
+    assertEquals(Status.Code.UNAUTHENTICATED, none.getCode());
+    assertTrue(none.getDescription().contains("missing bearer token"), none.toString());
+    Status wrong = new TestDevice(channel, "not-a-device-token-at-all", 0).hello("pi-1", 0).awaitEnd();
+    assertEquals(Status.Code.UNAUTHENTICATED, wrong.getCode(), wrong.toString());
+    Status other = new TestDevice(channel, PI_TOKEN, 0).hello("cam-1", 0).awaitEnd();
+    assertEquals(Status.Code.PERMISSION_DENIED, other.getCode(), other.toString());
+  }
+
+  @Test
+  void dataBeforeHelloIsAFailedPrecondition() throws Exception {
+    TestDevice device = new TestDevice(channel, PI_TOKEN, 0);
+    device.send(batch(1, device.clock(), 5, 5));
+    Status status = device.awaitEnd();
+    assertEquals(Status.Code.FAILED_PRECONDITION, status.getCode());
+    assertTrue(status.getDescription().contains("hello must be the first message"), status.toString());
+  }
+
+  @Test
+  void badReadingsGetNoticesNamingTheFieldAndTheGoodOnesStillCount() throws Exception {
+    TestDevice device = new TestDevice(channel, PI_TOKEN, 0).hello("pi-1", 0);
+    device.await(GatewayMessage::hasWelcome);
+    long t = device.clock();
+    device.send(batch(1, t, 40, 5));
+    EdgeMessage good = batch(2, t + 2000, 40, 4);
+    ReadingBatch.Builder mixed = good.getReadings().toBuilder()
+        .addReadings(Reading.newBuilder().setSensorId("us-1").setCapturedAt(TestDevice.stamp(t + 2000)).setDistanceMm(Float.NaN))
+        .addReadings(Reading.newBuilder().setSensorId("us-1").setCapturedAt(TestDevice.stamp(t + 2000)).setDistanceMm(-5))
+        .addReadings(Reading.newBuilder().setSensorId("us-9").setCapturedAt(TestDevice.stamp(t + 2000)).setDistanceMm(5))
+        .addReadings(Reading.newBuilder().setSensorId("us-1").setCapturedAt(TestDevice.stamp(t + 2000)).setWeightG(5));
+    device.send(good.toBuilder().setReadings(mixed).build());
+    device.await(m -> ackOf(m, 2));
+    List<String> fields = device.received.stream().filter(GatewayMessage::hasNotice)
+        .map(m -> m.getNotice().getKind() + " " + m.getNotice().getField()).toList();
+    assertEquals(List.of("GATEWAY_NOTICE_KIND_INVALID_DATA readings[40].distance_mm",
+        "GATEWAY_NOTICE_KIND_INVALID_DATA readings[41].distance_mm",
+        "GATEWAY_NOTICE_KIND_UNKNOWN_SOURCE readings[42].sensor_id",
+        "GATEWAY_NOTICE_KIND_INVALID_DATA readings[43].weight_g"), fields);
+    awaitChanges(1);
+    assertEquals(List.of(-1), changes.stream().map(ShelfChange::delta).toList(), "the pick in the good readings");
+    assertTrue(!device.ended.isDone(), "the stream lives on");
+  }
+
+  @Test
+  void framesThatAreNotJpegGetANoticeAndAnOversizedOneEndsTheStreamWithResourceExhausted() throws Exception {
+    TestDevice camera = new TestDevice(channel, CAM_TOKEN, 0).hello("cam-1", 0, "cam-1");
+    camera.await(GatewayMessage::hasWelcome);
+    camera.send(EdgeMessage.newBuilder().setSeq(1).setFrame(Frame.newBuilder().setCameraId("cam-1")
+        .setCapturedAt(TestDevice.stamp(camera.clock())).setJpeg(ByteString.copyFromUtf8("GIF89a..."))).build());
+    GatewayMessage notice = camera.await(GatewayMessage::hasNotice);
+    assertEquals("frame.jpeg", notice.getNotice().getField());
+    camera.await(m -> ackOf(m, 1));
+    camera.send(EdgeMessage.newBuilder().setSeq(2).setFrame(Frame.newBuilder().setCameraId("cam-1")
+        .setCapturedAt(TestDevice.stamp(camera.clock())).setJpeg(ByteString.copyFrom(new byte[20 << 20]))).build());
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, camera.awaitEnd().getCode());
+  }
+
+  @Test
+  void aCutMidBatchAndAResendTakeEffectExactlyOnce() throws Exception {
+    TestDevice first = new TestDevice(channel, PI_TOKEN, 0).hello("pi-1", 0);
+    first.await(GatewayMessage::hasWelcome);
+    long t = first.clock();
+    List<EdgeMessage> script = List.of(batch(1, t, 40, 5), batch(2, t + 2000, 20, 5), batch(3, t + 3000, 40, 4),
+        batch(4, t + 5000, 40, 4));
+    first.send(script.get(0));
+    first.send(script.get(1));
+    first.await(m -> ackOf(m, 2));
+    first.send(script.get(2)); // cut before its ack can arrive: unacked, it will be sent again
+    first.cut();
+    TestDevice second = new TestDevice(channel, PI_TOKEN, 0).hello("pi-1", first.acked());
+    long welcomeAcked = second.await(GatewayMessage::hasWelcome).getWelcome().getAckedSeq();
+    for (EdgeMessage m : script) {
+      if (m.getSeq() > Math.min(welcomeAcked, first.acked())) {
+        second.send(m);
+      }
+    }
+    second.await(m -> ackOf(m, 4));
+    awaitChanges(1);
+    Thread.sleep(200);
+    assertEquals(List.of(-1), changes.stream().map(ShelfChange::delta).toList());
+    assertEquals(140, gateway.links().get("pi-1").readings(), "each reading counted once");
+  }
+
+  @Test
+  void readingsOfAClockNinetySecondsAheadAreCorrectedToWithinFiftyMilliseconds() throws Exception {
+    TestDevice device = new TestDevice(channel, PI_TOKEN, 90_000).hello("pi-1", 0);
+    device.await(GatewayMessage::hasWelcome);
+    Thread.sleep(600); // the first clock probes
+    long offset = gateway.links().get("pi-1").clockOffsetMillis();
+    assertTrue(Math.abs(offset - 90_000) <= 50, "offset " + offset);
+    long pickAt = System.currentTimeMillis() + 2000; // gateway time of the first sample with one item fewer
+    device.send(batch(1, pickAt + 90_000 - 2000, 40, 5));
+    device.send(batch(2, pickAt + 90_000, 40, 4));
+    device.await(m -> ackOf(m, 2));
+    awaitChanges(1);
+    assertTrue(Math.abs(changes.get(0).atMillis() - pickAt) <= 50,
+        "the pick at " + changes.get(0).atMillis() + ", truly at " + pickAt);
+  }
+
+  @Test
+  void aSecondStreamOfTheSameDeviceReplacesTheFirstCleanly() throws Exception {
+    TestDevice first = new TestDevice(channel, PI_TOKEN, 0).hello("pi-1", 0);
+    first.await(GatewayMessage::hasWelcome);
+    TestDevice second = new TestDevice(channel, PI_TOKEN, 0).hello("pi-1", 0);
+    second.await(GatewayMessage::hasWelcome);
+    assertEquals(GatewayNoticeKind.GATEWAY_NOTICE_KIND_REPLACED,
+        first.await(GatewayMessage::hasNotice).getNotice().getKind());
+    assertEquals(Status.Code.OK, first.awaitEnd().getCode());
+    second.send(batch(1, second.clock(), 5, 5));
+    second.await(m -> ackOf(m, 1));
+    assertTrue(gateway.links().get("pi-1").connected());
+  }
+
+  @Test
+  void aDeviceThatGoesSilentIsDisconnected() throws Exception {
+    stop();
+    startWith(300);
+    TestDevice device = new TestDevice(channel, PI_TOKEN, 0);
+    device.answerProbes = false;
+    device.hello("pi-1", 0).await(GatewayMessage::hasWelcome);
+    Status status = device.awaitEnd();
+    assertEquals(Status.Code.UNAVAILABLE, status.getCode());
+    assertTrue(status.getDescription().contains("taken for dead"), status.toString());
+    assertTrue(!gateway.links().get("pi-1").connected());
+  }
+}

@@ -1,0 +1,106 @@
+package org.ezshop.gateway.link;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.ezshop.edge.v1.EdgeLinkServiceGrpc;
+import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.edge.v1.GatewayMessage;
+import org.ezshop.edge.v1.Hello;
+import org.ezshop.edge.v1.TimeSyncReply;
+
+/** A device's stream over grpc-java, with its own clock (skewed by {@code skewMillis}); answers clock probes. */
+final class TestDevice implements StreamObserver<GatewayMessage> {
+
+  final List<GatewayMessage> received = new CopyOnWriteArrayList<>();
+  final CompletableFuture<Status> ended = new CompletableFuture<>();
+  private final long skewMillis;
+  volatile boolean answerProbes = true;
+  private StreamObserver<EdgeMessage> stream;
+
+  TestDevice(ManagedChannel channel, String token, long skewMillis) {
+    this.skewMillis = skewMillis;
+    EdgeLinkServiceGrpc.EdgeLinkServiceStub stub = EdgeLinkServiceGrpc.newStub(channel);
+    if (token != null) {
+      Metadata metadata = new Metadata();
+      metadata.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
+    }
+    stream = stub.connect(this);
+  }
+
+  long clock() {
+    return System.currentTimeMillis() + skewMillis;
+  }
+
+  static Timestamp stamp(long millis) {
+    return EdgeSession.stamp(millis);
+  }
+
+  TestDevice hello(String deviceId, long lastAcked, String... sources) {
+    send(EdgeMessage.newBuilder().setHello(Hello.newBuilder().setDeviceId(deviceId).setLastAckedSeq(lastAcked)
+        .setDeviceTime(stamp(clock())).addAllSourceIds(List.of(sources))).build());
+    return this;
+  }
+
+  synchronized void send(EdgeMessage message) {
+    stream.onNext(message);
+  }
+
+  void cut() {
+    stream.onError(Status.CANCELLED.withDescription("link cut").asRuntimeException());
+  }
+
+  @Override
+  public void onNext(GatewayMessage m) {
+    received.add(m);
+    if (m.hasTimeSyncRequest() && answerProbes) {
+      Timestamp now = stamp(clock());
+      send(EdgeMessage.newBuilder().setTimeSyncReply(TimeSyncReply.newBuilder().setId(m.getTimeSyncRequest().getId())
+          .setDeviceReceivedAt(now).setDeviceSentAt(stamp(clock()))).build());
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    ended.complete(Status.fromThrowable(t));
+  }
+
+  @Override
+  public void onCompleted() {
+    ended.complete(Status.OK);
+  }
+
+  /** Waits until a received message matches. */
+  GatewayMessage await(Predicate<GatewayMessage> what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      for (GatewayMessage m : received) {
+        if (what.test(m)) {
+          return m;
+        }
+      }
+      if (ended.isDone()) {
+        throw new AssertionError("the stream ended (" + ended.join() + ") before the message came");
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("no such message within 10 s; got " + received);
+  }
+
+  Status awaitEnd() throws Exception {
+    return ended.get(15, TimeUnit.SECONDS);
+  }
+
+  long acked() {
+    return received.stream().filter(GatewayMessage::hasAck).mapToLong(m -> m.getAck().getUpToSeq()).max().orElse(0);
+  }
+}

@@ -1,0 +1,153 @@
+package org.ezshop.gateway.shelf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.ezshop.common.v1.Calibration;
+import org.ezshop.common.v1.SensorType;
+import org.ezshop.store.v1.Item;
+import org.ezshop.store.v1.ShelfRow;
+import org.ezshop.store.v1.ShelfSensor;
+import org.junit.jupiter.api.Test;
+
+/** Scripted sensor streams with realistic noise, through the shelf processing the gateway runs. */
+class ShelfScenarioTest {
+
+  private static final long STABLE_MS = 600;
+  // Ultrasonic row: empty at 600 mm, 60 mm per item, 8 at most. 20 samples a second, ±10 mm jitter.
+  private static final ShelfRow SODA = row("soda-row", "soda", "us-1", SensorType.SENSOR_TYPE_ULTRASONIC,
+      Calibration.newBuilder().setEmptyDistanceMm(600).setItemDepthMm(60).setCapacity(8).build());
+  // Load-cell row: 50 g tare, 60 g per item. 10 samples a second, ±1.5 g noise.
+  private static final ShelfRow NUTS = row("nuts-row", "nuts", "lc-1", SensorType.SENSOR_TYPE_WEIGHT,
+      Calibration.newBuilder().setTareG(50).setUnitWeightG(60).setCapacity(10).build());
+
+  private final Random noise = new Random(42);
+  private final Shelves shelves = new Shelves(STABLE_MS);
+  private final List<ShelfChange> changes = new ArrayList<>();
+  private long now = 1_700_000_000_000L;
+
+  ShelfScenarioTest() {
+    shelves.layout(new ShelfLayout(List.of(SODA, NUTS), List.of()));
+  }
+
+  private static ShelfRow row(String id, String sku, String sensor, SensorType type, Calibration calibration) {
+    return ShelfRow.newBuilder().setRowId(id).setSku(sku).setCalibration(calibration)
+        .addSensors(ShelfSensor.newBuilder().setSensorId(sensor).setType(type).setDeviceId("pi-1")).build();
+  }
+
+  /** {@code ms} of ultrasonic samples with {@code items} on the row. */
+  private void ultrasonic(int items, long ms) {
+    for (long end = now + ms; now < end; now += 50) {
+      feed("us-1", 600 - 60 * items + (noise.nextDouble() * 20 - 10));
+    }
+  }
+
+  /** A hand in front of the sensor: readings far nearer than any item, scattered. */
+  private void hand(long ms) {
+    for (long end = now + ms; now < end; now += 50) {
+      feed("us-1", 80 + noise.nextDouble() * 120);
+    }
+  }
+
+  /** {@code ms} of weight samples with {@code items} on the row, plus {@code drift} grams. */
+  private void weight(int items, long ms, double drift) {
+    for (long end = now + ms; now < end; now += 100) {
+      feed("lc-1", 50 + 60 * items + drift + (noise.nextDouble() * 3 - 1.5));
+    }
+  }
+
+  /** Lifting or placing: the load swings while a hand is on the row. */
+  private void handling(int from, int to, long ms) {
+    for (long end = now + ms; now < end; now += 100) {
+      feed("lc-1", 50 + 60 * (noise.nextBoolean() ? from : to) + noise.nextGaussian() * 40);
+    }
+  }
+
+  private void feed(String sensor, double value) {
+    ShelfChange change = shelves.offer(sensor, now, value);
+    if (change != null) {
+      changes.add(change);
+    }
+  }
+
+  private List<Integer> deltas() {
+    List<Integer> deltas = new ArrayList<>();
+    changes.forEach(c -> deltas.add(c.delta()));
+    return deltas;
+  }
+
+  @Test
+  void onePickGivesExactlyMinusOne() {
+    ultrasonic(5, 3000);
+    hand(400);
+    ultrasonic(4, 3000);
+    assertEquals(List.of(-1), deltas());
+    assertEquals("soda", changes.get(0).sku());
+    assertEquals(4, changes.get(0).level());
+  }
+
+  @Test
+  void twoItemsLiftedTogetherGiveMinusTwo() {
+    ultrasonic(5, 3000);
+    hand(300);
+    ultrasonic(3, 3000);
+    weight(6, 3000, 0);
+    handling(6, 4, 500);
+    weight(4, 3000, 0);
+    assertEquals(List.of(-2, -2), deltas());
+  }
+
+  @Test
+  void aPutBackGivesPlusOne() {
+    ultrasonic(4, 3000);
+    hand(400);
+    ultrasonic(5, 3000);
+    weight(3, 3000, 0);
+    handling(3, 4, 600);
+    weight(4, 3000, 0);
+    assertEquals(List.of(1, 1), deltas());
+  }
+
+  @Test
+  void aHoveringHandGivesNothing() {
+    ultrasonic(5, 3000);
+    hand(150); // a brief spike
+    ultrasonic(5, 2000);
+    hand(450); // a longer look at the row
+    ultrasonic(5, 3000);
+    assertEquals(List.of(), deltas());
+  }
+
+  @Test
+  void halfASecondOfDroppedSamplesGivesNothing() {
+    ultrasonic(5, 3000);
+    now += 500; // the sensor reported only dropouts, which never reach signal processing
+    ultrasonic(5, 3000);
+    assertEquals(List.of(), deltas());
+  }
+
+  @Test
+  void aWeightDriftOfFiveGramsAMinuteForTenMinutesGivesNothing() {
+    long start = now;
+    for (int second = 0; second < 600; second++) {
+      weight(7, 1000, 5.0 * (now - start) / 60_000); // 50 g by the end: most of one 60 g item
+    }
+    assertEquals(List.of(), deltas());
+    handling(7, 6, 500);
+    weight(6, 3000, 50); // and a real pick after the drift still counts once
+    assertEquals(List.of(-1), deltas());
+  }
+
+  @Test
+  void theFirstLevelIsComparedWithTheRecordedStock() {
+    Shelves restarted = new Shelves(STABLE_MS);
+    restarted.layout(new ShelfLayout(List.of(SODA), List.of(Item.newBuilder().setSku("soda").setStock(6).build())));
+    ShelfChange change = null;
+    for (int i = 0; i < 40 && change == null; i++, now += 50) {
+      change = restarted.offer("us-1", now, 600 - 60 * 5 + noise.nextDouble() * 20 - 10);
+    }
+    assertEquals(-1, change.delta(), "a pick made while the gateway was down");
+  }
+}
