@@ -134,7 +134,8 @@ final class Settings {
   GatewayConfig gateway(int localStorePort, int localIdentityPort) {
     return new GatewayConfig(host(), port(Option.GATEWAY_PORT),
         target(Option.STORE_TARGET, localStorePort), target(Option.IDENTITY_TARGET, localIdentityPort),
-        positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS);
+        positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
+        GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY);
   }
 
   int benchClients() {

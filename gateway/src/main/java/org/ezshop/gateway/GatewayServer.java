@@ -12,6 +12,8 @@ import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.gateway.shelf.LayoutLoader;
 import org.ezshop.gateway.shelf.RecentShelfChanges;
 import org.ezshop.gateway.shelf.Shelves;
+import org.ezshop.gateway.sight.SightingWindow;
+import org.ezshop.gateway.sight.Sightings;
 import org.ezshop.identity.v1.IdentityServiceGrpcService;
 import org.ezshop.rpc.GrpcEndpoint;
 import org.ezshop.shop.v1.ShopServiceGrpcService;
@@ -32,14 +34,16 @@ public final class GatewayServer {
   private final LayoutLoader layout;
   private final EdgeLinks links;
   private final RecentShelfChanges changes;
+  private final Sightings sightings;
 
   private GatewayServer(GrpcEndpoint endpoint, GrpcClient client, LayoutLoader layout, EdgeLinks links,
-      RecentShelfChanges changes) {
+      RecentShelfChanges changes, Sightings sightings) {
     this.endpoint = endpoint;
     this.client = client;
     this.layout = layout;
     this.links = links;
     this.changes = changes;
+    this.sightings = sightings;
   }
 
   public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config) {
@@ -50,16 +54,18 @@ public final class GatewayServer {
     DownstreamHealth store = new DownstreamHealth(client, config.storeTarget(), StoreServiceGrpcService.SERVICE_NAME);
     DownstreamHealth identity = new DownstreamHealth(client, config.identityTarget(),
         IdentityServiceGrpcService.SERVICE_NAME);
-    StoreClient storeCalls = new StoreClient(client, config.storeTarget(), config.managerToken());
+    ServiceClient storeCalls = new ServiceClient(client, config.storeTarget(), config.managerToken());
     Shelves shelves = new Shelves(GatewayConfig.STABLE_MILLIS);
     LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves);
     EdgeLinks links = new EdgeLinks();
     RecentShelfChanges changes = new RecentShelfChanges(1000);
+    Sightings sightings = new Sightings(new ServiceClient(client, config.identityTarget(), config.managerToken()),
+        new SightingWindow(GatewayConfig.SIGHTING_WINDOW_MILLIS), config.identifyConcurrency());
     // No Shop method is bound yet: its calls answer UNIMPLEMENTED while reflection lists the whole API.
     return layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS)
         .compose(loaded -> GrpcEndpoint.start(vertx, config.host(), config.port(),
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,
-            List.of(new EdgeLinkApi(vertx, storeCalls, links, shelves, changes, config.heartbeatMillis()),
+            List.of(new EdgeLinkApi(vertx, storeCalls, links, shelves, changes, sightings, config.heartbeatMillis()),
                 ShopServiceGrpcService.builder(new ShopServiceService()).build())))
         .map(endpoint -> {
           endpoint.health()
@@ -69,7 +75,7 @@ public final class GatewayServer {
                       && all.<Boolean>resultAt(1)));
           LOG.info("event=started service=gateway port={} store={} identity={}", endpoint.port(),
               config.storeTarget(), config.identityTarget());
-          return new GatewayServer(endpoint, client, layout, links, changes);
+          return new GatewayServer(endpoint, client, layout, links, changes, sightings);
         });
   }
 
@@ -85,6 +91,11 @@ public final class GatewayServer {
   /** Shelf changes measured so far (the newest 1,000), and a way to follow them. */
   public RecentShelfChanges shelfChanges() {
     return changes;
+  }
+
+  /** Who the cameras saw: the last 30 s per camera, and a way to follow them. */
+  public Sightings sightings() {
+    return sightings;
   }
 
   /** Reads the shelf layout from store-svc now, rather than at the next refresh. */

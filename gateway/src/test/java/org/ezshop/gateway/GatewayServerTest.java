@@ -40,7 +40,8 @@ class GatewayServerTest {
     gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0,
             SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
             SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES,
-            "test-manager-token", GatewayConfig.DEFAULT_HEARTBEAT_MILLIS))
+            "test-manager-token", GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
+            GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY))
         .await(10, TimeUnit.SECONDS);
   }
 

@@ -9,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ezshop.gateway.StoreClient;
+import org.ezshop.gateway.ServiceClient;
 import org.ezshop.store.v1.AuthenticateDeviceRequest;
 import org.ezshop.store.v1.Device;
 import org.ezshop.store.v1.StoreServiceGrpcClient;
@@ -19,7 +19,7 @@ final class DeviceAuth {
 
   private static final int MAX_CACHED = 10_000;
 
-  private final StoreClient store;
+  private final ServiceClient store;
   private final long ttlMillis;
   private final Map<String, Cached> cache = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -31,7 +31,7 @@ final class DeviceAuth {
   private record Cached(Device device, long until) {
   }
 
-  DeviceAuth(StoreClient store, long ttlMillis) {
+  DeviceAuth(ServiceClient store, long ttlMillis) {
     this.store = store;
     this.ttlMillis = ttlMillis;
   }

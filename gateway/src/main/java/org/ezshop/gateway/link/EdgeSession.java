@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
+import io.vertx.grpc.server.StatusException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.ezshop.gateway.shelf.ShelfChange;
 import org.ezshop.gateway.shelf.ShelfChangeSink;
 import org.ezshop.gateway.shelf.ShelfLayout;
 import org.ezshop.gateway.shelf.Shelves;
+import org.ezshop.gateway.sight.Sightings;
 import org.ezshop.store.v1.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ final class EdgeSession {
   private final EdgeLinks links;
   private final Shelves shelves;
   private final ShelfChangeSink sink;
+  private final Sightings sightings;
   private final long heartbeatMillis;
   private final Map<Long, Long> probes = new LinkedHashMap<>();
   private DeviceLink link;
@@ -56,7 +59,7 @@ final class EdgeSession {
   private Future<Void> pending = Future.succeededFuture();
 
   EdgeSession(Vertx vertx, GrpcServerRequest<EdgeMessage, GatewayMessage> call, Device device, EdgeLinks links,
-      Shelves shelves, ShelfChangeSink sink, long heartbeatMillis) {
+      Shelves shelves, ShelfChangeSink sink, Sightings sightings, long heartbeatMillis) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.call = call;
@@ -65,6 +68,7 @@ final class EdgeSession {
     this.links = links;
     this.shelves = shelves;
     this.sink = sink;
+    this.sightings = sightings;
     this.heartbeatMillis = heartbeatMillis;
   }
 
@@ -225,8 +229,7 @@ final class EdgeSession {
       case READINGS:
         return readings(m.getSeq(), m.getReadings());
       case FRAME:
-        frame(m.getSeq(), m.getFrame());
-        return Future.succeededFuture();
+        return frame(m.getSeq(), m.getFrame());
       default:
         EdgeNotice n = m.getNotice();
         LOG.warn("event=device_notice device={} kind={} count={} source={} message=\"{}\"", device.getDeviceId(),
@@ -272,19 +275,40 @@ final class EdgeSession {
     return Future.all(accepted).mapEmpty();
   }
 
-  private void frame(long seq, Frame frame) {
+  private Future<Void> frame(long seq, Frame frame) {
     Notices notices = new Notices(seq);
     if (!sources.contains(frame.getCameraId())) {
       notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_UNKNOWN_SOURCE, "frame.camera_id", "camera '"
           + frame.getCameraId() + "' was not named in hello.source_ids");
     } else if (!Values.isJpeg(frame.getJpeg())) {
       notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, "frame.jpeg", "not a JPEG image");
+    } else if (!frame.hasCapturedAt()) {
+      notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, "frame.captured_at", "required");
     } else {
       synchronized (link) {
         link.frames++;
       }
+      return sightings.submit(frame.getCameraId(), device.getCameraRole(), frame.getJpeg(),
+              millis(frame.getCapturedAt()) - link.clockOffsetMillis())
+          .<Void>map(outcome -> {
+            if (outcome.coalesced()) {
+              context.runOnContext(v -> notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_FRAMES_COALESCED, seq, "frame",
+                  "identification is busy: a newer frame of camera '" + frame.getCameraId() + "' replaced this one"));
+            }
+            return null;
+          })
+          .recover(failure -> {
+            if (failure instanceof StatusException
+                && ((StatusException) failure).status() == GrpcStatus.INVALID_ARGUMENT) {
+              context.runOnContext(v -> notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, seq, "frame.jpeg",
+                  ((StatusException) failure).message()));
+              return Future.succeededFuture(); // a bad image is answered, not retried
+            }
+            return Future.failedFuture(failure);
+          });
     }
     notices.send();
+    return Future.succeededFuture();
   }
 
   private void ack(long seq) {

@@ -2,7 +2,7 @@ package org.ezshop.gateway.shelf;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.ezshop.gateway.StoreClient;
+import org.ezshop.gateway.ServiceClient;
 import org.ezshop.store.v1.ListItemsRequest;
 import org.ezshop.store.v1.ListShelfRowsRequest;
 import org.ezshop.store.v1.StoreServiceGrpcClient;
@@ -14,12 +14,12 @@ public final class LayoutLoader {
 
   private static final Logger LOG = LoggerFactory.getLogger(LayoutLoader.class);
 
-  private final StoreClient store;
+  private final ServiceClient store;
   private final Shelves shelves;
   private final Vertx vertx;
   private long timer = -1;
 
-  public LayoutLoader(Vertx vertx, StoreClient store, Shelves shelves) {
+  public LayoutLoader(Vertx vertx, ServiceClient store, Shelves shelves) {
     this.vertx = vertx;
     this.store = store;
     this.shelves = shelves;

@@ -5,23 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.stub.MetadataUtils;
-import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.ezshop.common.v1.Calibration;
-import org.ezshop.common.v1.CameraRole;
-import org.ezshop.common.v1.DeviceKind;
-import org.ezshop.common.v1.Money;
-import org.ezshop.common.v1.SensorType;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.GatewayMessage;
@@ -30,17 +18,8 @@ import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
 import org.ezshop.gateway.GatewayConfig;
 import org.ezshop.gateway.GatewayServer;
+import org.ezshop.gateway.TestPlatform;
 import org.ezshop.gateway.shelf.ShelfChange;
-import org.ezshop.rpc.EventLoops;
-import org.ezshop.store.StoreConfig;
-import org.ezshop.store.StoreServer;
-import org.ezshop.store.v1.CreateItemRequest;
-import org.ezshop.store.v1.Item;
-import org.ezshop.store.v1.PutShelfRowRequest;
-import org.ezshop.store.v1.RegisterDeviceRequest;
-import org.ezshop.store.v1.ShelfRow;
-import org.ezshop.store.v1.ShelfSensor;
-import org.ezshop.store.v1.StoreServiceGrpc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,11 +27,7 @@ import org.junit.jupiter.api.Test;
 /** EdgeLink over real gRPC on loopback: a real store-svc (in memory) holds the devices and the shelf layout. */
 class EdgeLinkTest {
 
-  private static final String MANAGER = "edge-test-manager-token";
-  private static final String PI_TOKEN = "pi-1-token-0123456789";
-  private static final String CAM_TOKEN = "cam-1-token-0123456789";
-  private Vertx vertx;
-  private StoreServer store;
+  private TestPlatform platform;
   private GatewayServer gateway;
   private ManagedChannel channel;
   private final List<ShelfChange> changes = new CopyOnWriteArrayList<>();
@@ -64,38 +39,15 @@ class EdgeLinkTest {
   }
 
   private void startWith(long heartbeatMillis) throws Exception {
-    vertx = EventLoops.vertx();
-    store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, Optional.empty(), MANAGER,
-        "edge-test-session-secret-0123456789".getBytes())).await(10, TimeUnit.SECONDS);
-    ManagedChannel storeChannel = ManagedChannelBuilder.forAddress("127.0.0.1", store.port()).usePlaintext().build();
-    Metadata auth = new Metadata();
-    auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + MANAGER);
-    StoreServiceGrpc.StoreServiceBlockingStub manager = StoreServiceGrpc.newBlockingStub(storeChannel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
-    manager.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku("soda").setName("Soda")
-        .setStock(5).setPrice(Money.newBuilder().setMinorUnits(125).setCurrency("USD"))).build());
-    manager.putShelfRow(PutShelfRowRequest.newBuilder().setRow(ShelfRow.newBuilder().setRowId("soda-row")
-        .setSku("soda").addSensors(ShelfSensor.newBuilder().setSensorId("us-1").setDeviceId("pi-1")
-            .setType(SensorType.SENSOR_TYPE_ULTRASONIC))
-        .setCalibration(Calibration.newBuilder().setEmptyDistanceMm(600).setItemDepthMm(60).setCapacity(8))).build());
-    manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("pi-1").setKind(DeviceKind.DEVICE_KIND_SHELF)
-        .setToken(PI_TOKEN).build());
-    manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("cam-1")
-        .setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_ENTRANCE).setToken(CAM_TOKEN).build());
-    storeChannel.shutdownNow();
-    SocketAddress storeAt = SocketAddress.inetSocketAddress(store.port(), "127.0.0.1");
-    gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0, storeAt, storeAt,
-        GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER, heartbeatMillis)).await(10, TimeUnit.SECONDS);
+    platform = new TestPlatform(heartbeatMillis, GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY);
+    gateway = platform.gateway;
+    channel = platform.channel;
     gateway.shelfChanges().listen(changes::add);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
   }
 
   @AfterEach
   void stop() throws Exception {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    gateway.close(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
-    store.close(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
-    vertx.close().await(10, TimeUnit.SECONDS);
+    platform.close();
   }
 
   /** {@code count} ultrasonic samples 50 ms apart from device time {@code from}, {@code items} on the row. */
@@ -126,13 +78,13 @@ class EdgeLinkTest {
     assertTrue(none.getDescription().contains("missing bearer token"), none.toString());
     Status wrong = new TestDevice(channel, "not-a-device-token-at-all", 0).hello("pi-1", 0).awaitEnd();
     assertEquals(Status.Code.UNAUTHENTICATED, wrong.getCode(), wrong.toString());
-    Status other = new TestDevice(channel, PI_TOKEN, 0).hello("cam-1", 0).awaitEnd();
+    Status other = new TestDevice(channel, TestPlatform.PI_TOKEN, 0).hello("cam-1", 0).awaitEnd();
     assertEquals(Status.Code.PERMISSION_DENIED, other.getCode(), other.toString());
   }
 
   @Test
   void dataBeforeHelloIsAFailedPrecondition() throws Exception {
-    TestDevice device = new TestDevice(channel, PI_TOKEN, 0);
+    TestDevice device = new TestDevice(channel, TestPlatform.PI_TOKEN, 0);
     device.send(batch(1, device.clock(), 5, 5));
     Status status = device.awaitEnd();
     assertEquals(Status.Code.FAILED_PRECONDITION, status.getCode());
@@ -141,7 +93,7 @@ class EdgeLinkTest {
 
   @Test
   void badReadingsGetNoticesNamingTheFieldAndTheGoodOnesStillCount() throws Exception {
-    TestDevice device = new TestDevice(channel, PI_TOKEN, 0).hello("pi-1", 0);
+    TestDevice device = new TestDevice(channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
     device.await(GatewayMessage::hasWelcome);
     long t = device.clock();
     device.send(batch(1, t, 40, 5));
@@ -166,7 +118,7 @@ class EdgeLinkTest {
 
   @Test
   void framesThatAreNotJpegGetANoticeAndAnOversizedOneEndsTheStreamWithResourceExhausted() throws Exception {
-    TestDevice camera = new TestDevice(channel, CAM_TOKEN, 0).hello("cam-1", 0, "cam-1");
+    TestDevice camera = new TestDevice(channel, TestPlatform.CAM_TOKEN, 0).hello("cam-1", 0, "cam-1");
     camera.await(GatewayMessage::hasWelcome);
     camera.send(EdgeMessage.newBuilder().setSeq(1).setFrame(Frame.newBuilder().setCameraId("cam-1")
         .setCapturedAt(TestDevice.stamp(camera.clock())).setJpeg(ByteString.copyFromUtf8("GIF89a..."))).build());
@@ -180,7 +132,7 @@ class EdgeLinkTest {
 
   @Test
   void aCutMidBatchAndAResendTakeEffectExactlyOnce() throws Exception {
-    TestDevice first = new TestDevice(channel, PI_TOKEN, 0).hello("pi-1", 0);
+    TestDevice first = new TestDevice(channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
     first.await(GatewayMessage::hasWelcome);
     long t = first.clock();
     List<EdgeMessage> script = List.of(batch(1, t, 40, 5), batch(2, t + 2000, 20, 5), batch(3, t + 3000, 40, 4),
@@ -190,7 +142,7 @@ class EdgeLinkTest {
     first.await(m -> ackOf(m, 2));
     first.send(script.get(2)); // cut before its ack can arrive: unacked, it will be sent again
     first.cut();
-    TestDevice second = new TestDevice(channel, PI_TOKEN, 0).hello("pi-1", first.acked());
+    TestDevice second = new TestDevice(channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", first.acked());
     long welcomeAcked = second.await(GatewayMessage::hasWelcome).getWelcome().getAckedSeq();
     for (EdgeMessage m : script) {
       if (m.getSeq() > Math.min(welcomeAcked, first.acked())) {
@@ -206,7 +158,7 @@ class EdgeLinkTest {
 
   @Test
   void readingsOfAClockNinetySecondsAheadAreCorrectedToWithinFiftyMilliseconds() throws Exception {
-    TestDevice device = new TestDevice(channel, PI_TOKEN, 90_000).hello("pi-1", 0);
+    TestDevice device = new TestDevice(channel, TestPlatform.PI_TOKEN, 90_000).hello("pi-1", 0);
     device.await(GatewayMessage::hasWelcome);
     Thread.sleep(600); // the first clock probes
     long offset = gateway.links().get("pi-1").clockOffsetMillis();
@@ -222,9 +174,9 @@ class EdgeLinkTest {
 
   @Test
   void aSecondStreamOfTheSameDeviceReplacesTheFirstCleanly() throws Exception {
-    TestDevice first = new TestDevice(channel, PI_TOKEN, 0).hello("pi-1", 0);
+    TestDevice first = new TestDevice(channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
     first.await(GatewayMessage::hasWelcome);
-    TestDevice second = new TestDevice(channel, PI_TOKEN, 0).hello("pi-1", 0);
+    TestDevice second = new TestDevice(channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
     second.await(GatewayMessage::hasWelcome);
     assertEquals(GatewayNoticeKind.GATEWAY_NOTICE_KIND_REPLACED,
         first.await(GatewayMessage::hasNotice).getNotice().getKind());
@@ -238,7 +190,7 @@ class EdgeLinkTest {
   void aDeviceThatGoesSilentIsDisconnected() throws Exception {
     stop();
     startWith(300);
-    TestDevice device = new TestDevice(channel, PI_TOKEN, 0);
+    TestDevice device = new TestDevice(channel, TestPlatform.PI_TOKEN, 0);
     device.answerProbes = false;
     device.hello("pi-1", 0).await(GatewayMessage::hasWelcome);
     Status status = device.awaitEnd();

@@ -18,15 +18,15 @@ import org.ezshop.edge.v1.Hello;
 import org.ezshop.edge.v1.TimeSyncReply;
 
 /** A device's stream over grpc-java, with its own clock (skewed by {@code skewMillis}); answers clock probes. */
-final class TestDevice implements StreamObserver<GatewayMessage> {
+public final class TestDevice implements StreamObserver<GatewayMessage> {
 
-  final List<GatewayMessage> received = new CopyOnWriteArrayList<>();
+  public final List<GatewayMessage> received = new CopyOnWriteArrayList<>();
   final CompletableFuture<Status> ended = new CompletableFuture<>();
   private final long skewMillis;
   volatile boolean answerProbes = true;
   private StreamObserver<EdgeMessage> stream;
 
-  TestDevice(ManagedChannel channel, String token, long skewMillis) {
+  public TestDevice(ManagedChannel channel, String token, long skewMillis) {
     this.skewMillis = skewMillis;
     EdgeLinkServiceGrpc.EdgeLinkServiceStub stub = EdgeLinkServiceGrpc.newStub(channel);
     if (token != null) {
@@ -37,7 +37,7 @@ final class TestDevice implements StreamObserver<GatewayMessage> {
     stream = stub.connect(this);
   }
 
-  long clock() {
+  public long clock() {
     return System.currentTimeMillis() + skewMillis;
   }
 
@@ -45,13 +45,13 @@ final class TestDevice implements StreamObserver<GatewayMessage> {
     return EdgeSession.stamp(millis);
   }
 
-  TestDevice hello(String deviceId, long lastAcked, String... sources) {
+  public TestDevice hello(String deviceId, long lastAcked, String... sources) {
     send(EdgeMessage.newBuilder().setHello(Hello.newBuilder().setDeviceId(deviceId).setLastAckedSeq(lastAcked)
         .setDeviceTime(stamp(clock())).addAllSourceIds(List.of(sources))).build());
     return this;
   }
 
-  synchronized void send(EdgeMessage message) {
+  public synchronized void send(EdgeMessage message) {
     stream.onNext(message);
   }
 
@@ -80,7 +80,7 @@ final class TestDevice implements StreamObserver<GatewayMessage> {
   }
 
   /** Waits until a received message matches. */
-  GatewayMessage await(Predicate<GatewayMessage> what) throws InterruptedException {
+  public GatewayMessage await(Predicate<GatewayMessage> what) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       for (GatewayMessage m : received) {

@@ -9,8 +9,8 @@ import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.StatusException;
 import java.util.concurrent.TimeUnit;
 
-/** Unary calls to store-svc with the gateway's manager token; failures come back as gRPC statuses. */
-public final class StoreClient {
+/** Unary calls to one of the services with the gateway's manager token; failures come back as gRPC statuses. */
+public final class ServiceClient {
 
   private static final long TIMEOUT_MS = 5000;
 
@@ -18,7 +18,7 @@ public final class StoreClient {
   private final SocketAddress target;
   private final String token;
 
-  public StoreClient(GrpcClient client, SocketAddress target, String token) {
+  public ServiceClient(GrpcClient client, SocketAddress target, String token) {
     this.client = client;
     this.target = target;
     this.token = token;
@@ -29,10 +29,11 @@ public final class StoreClient {
         .compose(call -> {
           call.headers().set("authorization", "Bearer " + token);
           call.timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-          return call.send(request).compose(response -> response.last());
+          return call.send(request).compose(response -> response.last().recover(failure ->
+              Future.failedFuture(failure instanceof InvalidStatusException
+                  ? new StatusException(response.status(), response.statusMessage()) : failure)));
         })
-        .recover(failure -> Future.failedFuture(failure instanceof InvalidStatusException
-            ? new StatusException(((InvalidStatusException) failure).actualStatus(), failure.getMessage())
-            : new StatusException(GrpcStatus.UNAVAILABLE, "store-svc is unreachable: " + failure.getMessage())));
+        .recover(failure -> Future.failedFuture(failure instanceof StatusException ? failure
+            : new StatusException(GrpcStatus.UNAVAILABLE, target + " is unreachable: " + failure.getMessage())));
   }
 }

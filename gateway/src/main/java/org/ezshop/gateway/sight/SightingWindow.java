@@ -1,0 +1,54 @@
+package org.ezshop.gateway.sight;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** The last {@code keepMillis} of sightings per camera, in time order, for fusion to look up. Thread-safe. */
+public final class SightingWindow {
+
+  private final long keepMillis;
+  private final Map<String, ArrayDeque<Sighting>> byCamera = new HashMap<>();
+
+  public SightingWindow(long keepMillis) {
+    this.keepMillis = keepMillis;
+  }
+
+  synchronized void add(Sighting s) {
+    ArrayDeque<Sighting> seen = byCamera.computeIfAbsent(s.cameraId(), c -> new ArrayDeque<>());
+    if (seen.isEmpty() || seen.peekLast().atMillis() <= s.atMillis()) {
+      seen.addLast(s);
+    } else { // a late frame: keep the order by time
+      List<Sighting> all = new ArrayList<>(seen);
+      int at = all.size();
+      while (at > 0 && all.get(at - 1).atMillis() > s.atMillis()) {
+        at--;
+      }
+      all.add(at, s);
+      seen.clear();
+      seen.addAll(all);
+    }
+    long cutoff = seen.peekLast().atMillis() - keepMillis;
+    while (seen.peekFirst().atMillis() < cutoff) {
+      seen.removeFirst();
+    }
+  }
+
+  /** Sightings at the camera from {@code from} to {@code to} (gateway millis, inclusive), oldest first. */
+  public synchronized List<Sighting> between(String cameraId, long from, long to) {
+    List<Sighting> found = new ArrayList<>();
+    ArrayDeque<Sighting> seen = byCamera.get(cameraId);
+    if (seen != null) {
+      for (Iterator<Sighting> it = seen.iterator(); it.hasNext(); ) {
+        Sighting s = it.next();
+        if (s.atMillis() >= from && s.atMillis() <= to) {
+          found.add(s);
+        }
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,111 @@
+package org.ezshop.gateway.sight;
+
+import com.google.protobuf.ByteString;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.ezshop.common.v1.CameraRole;
+import org.ezshop.gateway.ServiceClient;
+import org.ezshop.identity.v1.IdentifiedFace;
+import org.ezshop.identity.v1.IdentifyRequest;
+import org.ezshop.identity.v1.IdentityServiceGrpcClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Frames to sightings through identity-svc's Identify, at most {@code maxInFlight} at a time. A camera has at
+ * most one frame waiting: a newer one replaces it (the older is coalesced, reported, and done), so an
+ * overloaded identity-svc never makes a queue grow. Every face becomes a sighting, unknown ones included.
+ */
+public final class Sightings {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Sightings.class);
+
+  /** A frame's fate: identified (with its sightings), or coalesced away by a newer one from its camera. */
+  public record Outcome(List<Sighting> sightings, boolean coalesced) {
+  }
+
+  private record Job(String cameraId, CameraRole role, ByteString jpeg, long atMillis, Promise<Outcome> done) {
+  }
+
+  private final ServiceClient identity;
+  private final SightingWindow window;
+  private final int maxInFlight;
+  private final Map<String, Job> waiting = new HashMap<>();
+  private final ArrayDeque<String> turn = new ArrayDeque<>();
+  private final List<Consumer<Sighting>> listeners = new CopyOnWriteArrayList<>();
+  private int inFlight;
+
+  public Sightings(ServiceClient identity, SightingWindow window, int maxInFlight) {
+    this.identity = identity;
+    this.window = window;
+    this.maxInFlight = maxInFlight;
+  }
+
+  public SightingWindow window() {
+    return window;
+  }
+
+  public void listen(Consumer<Sighting> listener) {
+    listeners.add(listener);
+  }
+
+  /** Identifies the frame (gateway time {@code atMillis}) when its turn comes. */
+  public Future<Outcome> submit(String cameraId, CameraRole role, ByteString jpeg, long atMillis) {
+    Promise<Outcome> done = Promise.promise();
+    Job replaced;
+    synchronized (this) {
+      replaced = waiting.put(cameraId, new Job(cameraId, role, jpeg, atMillis, done));
+      if (replaced == null) {
+        turn.addLast(cameraId);
+      }
+    }
+    if (replaced != null) {
+      replaced.done.complete(new Outcome(List.of(), true));
+    }
+    next();
+    return done.future();
+  }
+
+  private void next() {
+    Job job;
+    synchronized (this) {
+      if (inFlight >= maxInFlight || turn.isEmpty()) {
+        return;
+      }
+      job = waiting.remove(turn.removeFirst());
+      inFlight++;
+    }
+    identity.call(IdentityServiceGrpcClient.Identify, IdentifyRequest.newBuilder().setImage(job.jpeg).build())
+        .onComplete(result -> {
+          synchronized (this) {
+            inFlight--;
+          }
+          if (result.succeeded()) {
+            List<Sighting> seen = result.result().getFacesList().stream().map(face -> sighting(job, face)).toList();
+            seen.forEach(s -> {
+              window.add(s);
+              listeners.forEach(l -> l.accept(s));
+            });
+            job.done.complete(new Outcome(seen, false));
+          } else {
+            LOG.warn("event=identify_failed camera={} error={}", job.cameraId, result.cause().getMessage());
+            job.done.fail(result.cause());
+          }
+          next();
+        });
+  }
+
+  private static Sighting sighting(Job job, IdentifiedFace face) {
+    boolean known = face.getMatch() && face.getCandidatesCount() > 0;
+    float score = face.getCandidatesCount() > 0 ? face.getCandidates(0).getScore() : 0;
+    return new Sighting(job.cameraId, job.role, known ? face.getCandidates(0).getFaceId() : "",
+        known ? face.getCandidates(0).getSubjectName() : "", score, face.getBox().getWidth(),
+        face.getBox().getHeight(), job.atMillis);
+  }
+}

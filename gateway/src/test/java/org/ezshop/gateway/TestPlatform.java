@@ -1,0 +1,99 @@
+package org.ezshop.gateway;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.ezshop.common.v1.Calibration;
+import org.ezshop.common.v1.CameraRole;
+import org.ezshop.common.v1.DeviceKind;
+import org.ezshop.common.v1.Money;
+import org.ezshop.common.v1.SensorType;
+import org.ezshop.identity.IdentityConfig;
+import org.ezshop.identity.IdentityServer;
+import org.ezshop.identity.v1.IdentityServiceGrpc;
+import org.ezshop.rpc.EventLoops;
+import org.ezshop.store.StoreConfig;
+import org.ezshop.store.StoreServer;
+import org.ezshop.store.v1.CreateItemRequest;
+import org.ezshop.store.v1.Item;
+import org.ezshop.store.v1.PutShelfRowRequest;
+import org.ezshop.store.v1.RegisterDeviceRequest;
+import org.ezshop.store.v1.ShelfRow;
+import org.ezshop.store.v1.ShelfSensor;
+import org.ezshop.store.v1.StoreServiceGrpc;
+
+/**
+ * A real store-svc and identity-svc (in memory) and a gateway on loopback, with one shelf device "pi-1"
+ * (ultrasonic sensor us-1 on row soda-row: empty at 600 mm, 60 mm per item) and one entrance camera "cam-1".
+ */
+public final class TestPlatform implements AutoCloseable {
+
+  public static final String MANAGER = "gateway-test-manager-token";
+  public static final String PI_TOKEN = "pi-1-token-0123456789";
+  public static final String CAM_TOKEN = "cam-1-token-0123456789";
+
+  public final Vertx vertx = EventLoops.vertx();
+  public final StoreServer store;
+  public final IdentityServer identity;
+  public final GatewayServer gateway;
+  public final ManagedChannel channel;
+  private final ManagedChannel services;
+
+  public TestPlatform(long heartbeatMillis, int identifyConcurrency) throws Exception {
+    store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, Optional.empty(), MANAGER,
+        "gateway-test-session-secret-0123456789".getBytes())).await(10, TimeUnit.SECONDS);
+    identity = IdentityServer.start(vertx, IdentityConfig.of("127.0.0.1", 0, MANAGER, Optional.empty()))
+        .await(60, TimeUnit.SECONDS);
+    services = ManagedChannelBuilder.forAddress("127.0.0.1", store.port()).usePlaintext().build();
+    StoreServiceGrpc.StoreServiceBlockingStub manager = storeStub();
+    manager.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku("soda").setName("Soda")
+        .setStock(5).setPrice(Money.newBuilder().setMinorUnits(125).setCurrency("USD"))).build());
+    manager.putShelfRow(PutShelfRowRequest.newBuilder().setRow(ShelfRow.newBuilder().setRowId("soda-row")
+        .setSku("soda").addSensors(ShelfSensor.newBuilder().setSensorId("us-1").setDeviceId("pi-1")
+            .setType(SensorType.SENSOR_TYPE_ULTRASONIC))
+        .setCalibration(Calibration.newBuilder().setEmptyDistanceMm(600).setItemDepthMm(60).setCapacity(8))).build());
+    manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("pi-1").setKind(DeviceKind.DEVICE_KIND_SHELF)
+        .setToken(PI_TOKEN).build());
+    manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("cam-1")
+        .setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_ENTRANCE).setToken(CAM_TOKEN)
+        .build());
+    gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0,
+        SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
+        SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
+        heartbeatMillis, identifyConcurrency)).await(10, TimeUnit.SECONDS);
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+  }
+
+  private static Metadata managerMetadata() {
+    Metadata auth = new Metadata();
+    auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + MANAGER);
+    return auth;
+  }
+
+  public StoreServiceGrpc.StoreServiceBlockingStub storeStub() {
+    return StoreServiceGrpc.newBlockingStub(services).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(managerMetadata()));
+  }
+
+  /** identity-svc's own API, to enrol faces; a channel per call keeps it simple. */
+  public IdentityServiceGrpc.IdentityServiceBlockingStub identityStub(ManagedChannel identityChannel) {
+    return IdentityServiceGrpc.newBlockingStub(identityChannel).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(managerMetadata()));
+  }
+
+  @Override
+  public void close() throws Exception {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    services.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    gateway.close(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
+    identity.close(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
+    store.close(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,24 @@
+package org.ezshop.gateway.link;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.ManagedChannel;
+import org.ezshop.edge.v1.GatewayMessage;
+import org.ezshop.gateway.TestPlatform;
+
+/** Ready-linked test devices of the {@link TestPlatform}. */
+public final class TestDevices {
+
+  private TestDevices() {
+  }
+
+  /** The platform's entrance camera, linked (welcomed) and answering clock probes. */
+  public static TestDevice camera(ManagedChannel channel, String cameraId) throws InterruptedException {
+    TestDevice camera = new TestDevice(channel, TestPlatform.CAM_TOKEN, 0).hello("cam-1", 0, cameraId);
+    camera.await(GatewayMessage::hasWelcome);
+    return camera;
+  }
+
+  public static Timestamp stamp(long millis) {
+    return EdgeSession.stamp(millis);
+  }
+}
