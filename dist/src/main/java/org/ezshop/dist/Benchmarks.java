@@ -9,6 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.identity.IdentityServer;
+import io.vertx.core.net.SocketAddress;
+import java.util.List;
+import org.ezshop.gateway.GatewayConfig;
+import org.ezshop.gateway.GatewayServer;
+import org.ezshop.load.CountingEdgeLinkServer;
+import org.ezshop.load.gateway.EdgeLinkLoad;
+import org.ezshop.load.gateway.GatewayBenchmark;
 import org.ezshop.load.identity.IdentityBenchmark;
 import org.ezshop.load.store.CartEventBenchmark;
 import org.ezshop.rpc.EventLoops;
@@ -69,6 +76,39 @@ final class Benchmarks {
         return result;
       } finally {
         identity.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** `ezshop bench-gateway`: readings through EdgeLink with shelf processing, against the bare counting server. */
+  static List<GatewayBenchmark.Result> gateway(Settings settings, PrintStream out) throws Exception {
+    String token = settings.managerToken();
+    Vertx vertx = EventLoops.vertx();
+    try {
+      StoreServer store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, Optional.empty(), token,
+          settings.sessionSecret())).await(60, TimeUnit.SECONDS);
+      SocketAddress storeAt = SocketAddress.inetSocketAddress(store.port(), "127.0.0.1");
+      GatewayServer gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0, storeAt, storeAt,
+          GatewayConfig.DEFAULT_MAX_FRAME_BYTES, token, GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
+          GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY)).await(60, TimeUnit.SECONDS);
+      CountingEdgeLinkServer bare = CountingEdgeLinkServer.start(vertx, "127.0.0.1", 0).await(60, TimeUnit.SECONDS);
+      try {
+        List<Integer> counts = settings.benchStreams();
+        out.printf("bench-gateway: %s streams, batches of %d readings, %d s per phase%n", counts,
+            GatewayBenchmark.BATCH, settings.benchSeconds());
+        List<EdgeLinkLoad.Device> devices = GatewayBenchmark.registerDevices("127.0.0.1", store.port(), token,
+            counts.stream().mapToInt(Integer::intValue).max().orElse(1));
+        gateway.reloadLayout().await(60, TimeUnit.SECONDS);
+        List<GatewayBenchmark.Result> results = GatewayBenchmark.run("127.0.0.1", gateway.port(), bare.port(),
+            devices, counts, settings.benchSeconds());
+        results.forEach(out::println);
+        return results;
+      } finally {
+        bare.close().await(10, TimeUnit.SECONDS);
+        gateway.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
+        store.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
       }
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);

@@ -41,6 +41,7 @@ public final class Ezshop {
         switch (settings.command) {
           case "bench-store" -> Benchmarks.store(settings, System.out);
           case "bench-identity" -> Benchmarks.identity(settings, System.out);
+          case "bench-gateway" -> Benchmarks.gateway(settings, System.out);
           default -> throw new IllegalArgumentException("unknown command '" + settings.command + "' (see ezshop --help)");
         }
         System.exit(0);

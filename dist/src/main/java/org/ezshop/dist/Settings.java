@@ -142,6 +142,23 @@ final class Settings {
     return positive(Option.BENCH_CLIENTS);
   }
 
+  List<Integer> benchStreams() {
+    List<Integer> counts = new java.util.ArrayList<>();
+    for (String part : values.get(Option.BENCH_STREAMS).split(",")) {
+      try {
+        int n = Integer.parseInt(part.trim());
+        if (n <= 0) {
+          throw new NumberFormatException();
+        }
+        counts.add(n);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--" + Option.BENCH_STREAMS.flag + " must be positive whole numbers "
+            + "separated by commas, not '" + values.get(Option.BENCH_STREAMS) + "'");
+      }
+    }
+    return counts;
+  }
+
   int benchGallery() {
     return positive(Option.BENCH_GALLERY);
   }
@@ -179,6 +196,8 @@ final class Settings {
                      and a peer for trying edge agents)
           bench-store  ApplyCartEvent throughput and p99 through store-svc on PostgreSQL (needs --pg-url),
                      beside a raw INSERT ... ON CONFLICT + UPDATE loop on the same database
+          bench-gateway  readings per second through EdgeLink with shelf processing, at --bench-streams
+                     device streams, beside a bare counting EdgeLink server on the same transport
           bench-identity  Identify latency over gRPC (1 and 4 clients) beside the in-process pipeline, and
                      1:N search over --bench-gallery synthetic faces beside a plain read of the same floats
           help       this text

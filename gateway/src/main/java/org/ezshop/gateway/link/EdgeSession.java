@@ -204,6 +204,10 @@ final class EdgeSession {
     }
     accepted = seq;
     Future<Void> effect = effect(m);
+    if (inFlight == 0 && effect.succeeded()) { // the common case: done at once, nothing ahead of it
+      acked(seq);
+      return;
+    }
     if (++inFlight >= MAX_IN_FLIGHT) {
       call.pause();
     }
@@ -214,14 +218,18 @@ final class EdgeSession {
             + "); resend after reconnecting");
         return;
       }
-      synchronized (link) {
-        link.acked = Math.max(link.acked, seq);
-      }
-      ack(seq);
+      acked(seq);
       if (inFlight == MAX_IN_FLIGHT / 2) {
         call.resume();
       }
     }));
+  }
+
+  private void acked(long seq) {
+    synchronized (link) {
+      link.acked = Math.max(link.acked, seq);
+    }
+    ack(seq);
   }
 
   private Future<Void> effect(EdgeMessage m) {
@@ -243,36 +251,42 @@ final class EdgeSession {
   }
 
   private Future<Void> readings(long seq, ReadingBatch batch) {
-    List<Future<Void>> accepted = new ArrayList<>();
+    List<Future<Void>> passed = null;
     Notices notices = new Notices(seq);
     long offset = link.clockOffsetMillis();
+    Shelves.Slot slot = null;
     for (int i = 0; i < batch.getReadingsCount(); i++) {
       Reading r = batch.getReadings(i);
-      String field = "readings[" + i + "]";
-      ShelfLayout.Placement placement = shelves.placement(r.getSensorId());
-      if (placement == null || !placement.sensor().getDeviceId().equals(device.getDeviceId())) {
-        notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_UNKNOWN_SOURCE, field + ".sensor_id", "sensor '"
-            + r.getSensorId() + "' is not in this device's shelf layout");
+      if (slot == null || !slot.placement().sensor().getSensorId().equals(r.getSensorId())) {
+        slot = shelves.slot(r.getSensorId()); // a batch mostly repeats a few sensors
+      }
+      if (slot == null || !slot.placement().sensor().getDeviceId().equals(device.getDeviceId())) {
+        slot = null;
+        notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_UNKNOWN_SOURCE, "readings[" + i + "].sensor_id",
+            "sensor '" + r.getSensorId() + "' is not in this device's shelf layout");
         continue;
       }
       if (!r.hasCapturedAt()) {
-        notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, field + ".captured_at", "required");
+        notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, "readings[" + i + "].captured_at", "required");
         continue;
       }
-      double value = Values.of(r, placement.sensor().getType(), field, notices);
+      double value = Values.of(r, slot.placement().sensor().getType(), i, notices);
       if (Double.isNaN(value)) {
         continue; // a dropout, or refused (the notice says which)
       }
-      ShelfChange change = shelves.offer(r.getSensorId(), millis(r.getCapturedAt()) - offset, value);
+      ShelfChange change = slot.offer(millis(r.getCapturedAt()) - offset, value);
       if (change != null) {
-        accepted.add(sink.accept(change));
+        if (passed == null) {
+          passed = new ArrayList<>();
+        }
+        passed.add(sink.accept(change));
       }
     }
     synchronized (link) {
       link.readings += batch.getReadingsCount();
     }
     notices.send();
-    return Future.all(accepted).mapEmpty();
+    return passed == null ? Future.succeededFuture() : Future.all(passed).mapEmpty();
   }
 
   private Future<Void> frame(long seq, Frame frame) {

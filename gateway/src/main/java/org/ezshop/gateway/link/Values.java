@@ -12,36 +12,41 @@ final class Values {
   }
 
   /** The value; NaN for a dropout or a refused value (with a notice added for the latter). */
-  static double of(Reading r, SensorType type, String field, EdgeSession.Notices notices) {
+  static double of(Reading r, SensorType type, int index, EdgeSession.Notices notices) {
     switch (r.getValueCase()) {
       case DROPOUT:
         return Double.NaN;
       case DISTANCE_MM:
         if (type != SensorType.SENSOR_TYPE_ULTRASONIC) {
-          return wrong(notices, field + ".distance_mm", type);
+          return wrong(notices, field(index, "distance_mm"), type);
         }
         if (!Float.isFinite(r.getDistanceMm()) || r.getDistanceMm() < 0) {
-          notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, field + ".distance_mm",
+          notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, field(index, "distance_mm"),
               "must be finite and >= 0, not " + r.getDistanceMm());
           return Double.NaN;
         }
         return r.getDistanceMm();
       case WEIGHT_G:
         if (type != SensorType.SENSOR_TYPE_WEIGHT) {
-          return wrong(notices, field + ".weight_g", type);
+          return wrong(notices, field(index, "weight_g"), type);
         }
         if (!Float.isFinite(r.getWeightG())) {
-          notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, field + ".weight_g",
+          notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, field(index, "weight_g"),
               "must be finite, not " + r.getWeightG());
           return Double.NaN;
         }
         return r.getWeightG();
       case DARK:
-        return type == SensorType.SENSOR_TYPE_LIGHT ? (r.getDark() ? 1 : 0) : wrong(notices, field + ".dark", type);
+        return type == SensorType.SENSOR_TYPE_LIGHT ? (r.getDark() ? 1 : 0) : wrong(notices, field(index, "dark"), type);
       default:
-        notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, field, "no value");
+        notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, "readings[" + index + "]", "no value");
         return Double.NaN;
     }
+  }
+
+  // Built only for a notice: the good path allocates nothing per reading.
+  private static String field(int index, String name) {
+    return "readings[" + index + "]." + name;
   }
 
   private static double wrong(EdgeSession.Notices notices, String field, SensorType type) {

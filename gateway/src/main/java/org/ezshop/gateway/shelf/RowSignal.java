@@ -39,6 +39,7 @@ abstract class RowSignal {
     private final float empty;
     private final float depth;
     private final double[] window = new double[5];
+    private final double[] sorted = new double[5];
     private final long[] times = new long[5];
     private int filled;
     private int next;
@@ -55,8 +56,15 @@ abstract class RowSignal {
       times[next] = at;
       next = (next + 1) % window.length;
       filled = Math.min(filled + 1, window.length);
-      double[] sorted = java.util.Arrays.copyOf(window, filled);
-      java.util.Arrays.sort(sorted);
+      for (int i = 0; i < filled; i++) { // insertion sort of at most five: no allocation per reading
+        double v = window[i];
+        int j = i;
+        while (j > 0 && sorted[j - 1] > v) {
+          sorted[j] = sorted[j - 1];
+          j--;
+        }
+        sorted[j] = v;
+      }
       return (empty - sorted[filled / 2]) / depth;
     }
 

@@ -48,6 +48,10 @@ public final class ShelfLayout {
     return mine;
   }
 
+  public java.util.Collection<Placement> placements() {
+    return bySensor.values();
+  }
+
   public Placement placement(String sensorId) {
     return bySensor.get(sensorId);
   }

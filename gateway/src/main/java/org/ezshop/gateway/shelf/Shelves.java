@@ -8,13 +8,49 @@ import org.ezshop.store.v1.ShelfRow;
  * Every row's state: readings in, {@link ShelfChange}s out. Rows outlive device links, so a change made while
  * a device was away shows up when its first stable level after the reconnect differs ("level, not edge"); at
  * the first level after a gateway start, the row is compared with the stock store-svc recorded. Thread-safe:
- * links on every event loop feed it.
+ * each sensor has its own lock (one device feeds it), and a new layout swaps the whole table at once.
  */
 public final class Shelves {
 
+  /** One sensor's place and signal state. */
+  public final class Slot {
+    private final ShelfLayout.Placement placement;
+    private final RowSignal signal;
+    private final long recorded;
+
+    private Slot(ShelfLayout.Placement placement, long recorded) {
+      this.placement = placement;
+      this.signal = RowSignal.of(placement.sensor().getType(), placement.row().getCalibration(), stableMillis);
+      this.recorded = recorded;
+    }
+
+    public ShelfLayout.Placement placement() {
+      return placement;
+    }
+
+    /** One valid sample, in gateway time; the change it completes, or null. */
+    public synchronized ShelfChange offer(long at, double value) {
+      int before = signal.tracker.level();
+      double estimate = signal.estimate(at, value);
+      int level = signal.tracker.offer(at, signal.origin(at), estimate);
+      if (level < 0) {
+        return null;
+      }
+      if (before < 0) {
+        before = (int) recorded;
+        if (before < 0 || before == level) {
+          return null; // the first level is the baseline
+        }
+      }
+      ShelfRow row = placement.row();
+      return new ShelfChange(row.getRowId(), row.getSku(), placement.sensor().getSensorId(), level - before, level,
+          signal.tracker.changedAt(), signal.tracker.confidence());
+    }
+  }
+
   private final long stableMillis;
-  private final Map<String, RowSignal> signals = new HashMap<>();
-  private ShelfLayout layout = ShelfLayout.empty();
+  private volatile ShelfLayout layout = ShelfLayout.empty();
+  private volatile Map<String, Slot> slots = Map.of();
 
   public Shelves(long stableMillis) {
     this.stableMillis = stableMillis;
@@ -22,41 +58,29 @@ public final class Shelves {
 
   /** A new layout: sensors whose row or calibration changed start afresh; the others keep their state. */
   public synchronized void layout(ShelfLayout next) {
-    signals.keySet().removeIf(sensor -> {
-      ShelfLayout.Placement before = layout.placement(sensor);
-      ShelfLayout.Placement after = next.placement(sensor);
-      return after == null || !after.equals(before);
-    });
+    Map<String, Slot> table = new HashMap<>();
+    for (ShelfLayout.Placement placement : next.placements()) {
+      String id = placement.sensor().getSensorId();
+      Slot before = slots.get(id);
+      table.put(id, before != null && before.placement.equals(placement) ? before
+          : new Slot(placement, next.recordedLevel(placement.row())));
+    }
+    slots = table;
     layout = next;
   }
 
-  public synchronized ShelfLayout layout() {
+  public ShelfLayout layout() {
     return layout;
   }
 
-  public synchronized ShelfLayout.Placement placement(String sensorId) {
-    return layout.placement(sensorId);
+  /** The sensor's slot; null for a sensor not in the layout. */
+  public Slot slot(String sensorId) {
+    return slots.get(sensorId);
   }
 
-  /** One valid sample of a known sensor, in gateway time; the change it completes, or null. */
-  public synchronized ShelfChange offer(String sensorId, long at, double value) {
-    ShelfLayout.Placement placement = layout.placement(sensorId);
-    RowSignal signal = signals.computeIfAbsent(sensorId, id -> RowSignal.of(placement.sensor().getType(),
-        placement.row().getCalibration(), stableMillis));
-    int before = signal.tracker.level();
-    double estimate = signal.estimate(at, value);
-    int level = signal.tracker.offer(at, signal.origin(at), estimate);
-    if (level < 0) {
-      return null;
-    }
-    ShelfRow row = placement.row();
-    if (before < 0) {
-      before = (int) layout.recordedLevel(row);
-      if (before < 0 || before == level) {
-        return null; // the first level is the baseline
-      }
-    }
-    return new ShelfChange(row.getRowId(), row.getSku(), sensorId, level - before, level, signal.tracker.changedAt(),
-        signal.tracker.confidence());
+  /** {@link Slot#offer} by sensor id; null for an unknown sensor too. */
+  public ShelfChange offer(String sensorId, long at, double value) {
+    Slot slot = slot(sensorId);
+    return slot == null ? null : slot.offer(at, value);
   }
 }
