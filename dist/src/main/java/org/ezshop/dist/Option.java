@@ -30,6 +30,10 @@ enum Option {
   FACE_QUEUE("face-queue", String.valueOf(IdentityConfig.DEFAULT_QUEUE), "images waiting for an inference thread before "
       + "identity-svc answers RESOURCE_EXHAUSTED"),
   KEEP_FACE_PHOTOS("keep-face-photos", "false", "store enrolled photos in PostgreSQL too (default: embeddings only)"),
+  METRICS_PORT("metrics-port", String.valueOf(GatewayConfig.DEFAULT_METRICS_PORT), "gateway: HTTP port of GET /metrics "
+      + "(Prometheus text format; 0 = any free)"),
+  IDENTIFY_CONCURRENCY("identify-concurrency", String.valueOf(GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY), "gateway: "
+      + "camera frames being identified at once (beyond it, the newest frame per camera waits)"),
   MAX_FRAME_BYTES("max-frame-bytes", String.valueOf(GatewayConfig.DEFAULT_MAX_FRAME_BYTES), "largest camera frame the gateway accepts"),
   FACES("faces", "", "directory of the faces.md photos the build fetched (default: faces/ beside ezshop.jar)"),
   BENCH_GALLERY("bench-gallery", "100000", "bench-identity: synthetic embeddings in the searched gallery"),

@@ -55,7 +55,8 @@ final class Platform {
       int identityPort) {
     return named("gateway", settings.gateway(storePort, identityPort).port(),
             GatewayServer.start(vertx, settings.gateway(storePort, identityPort)))
-        .map(gateway -> platform.add("gateway", gateway.port(), gateway::close));
+        .map(gateway -> platform.add("gateway", gateway.port(), gateway::close)
+            .add("gateway-metrics", gateway.metricsPort(), grace -> Future.succeededFuture()));
   }
 
   // "Address already in use" alone does not say whose address.

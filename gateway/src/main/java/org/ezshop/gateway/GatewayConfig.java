@@ -13,14 +13,16 @@ import io.vertx.core.net.SocketAddress;
  * @param managerToken    the token the gateway calls the services with
  * @param heartbeatMillis how often a device must be heard from (and is probed); three misses close its link
  * @param identifyConcurrency frames being identified at once; further frames wait, newest per camera
+ * @param metricsPort     HTTP port of GET /metrics (Prometheus text format; 0 picks a free one)
  */
 public record GatewayConfig(String host, int port, SocketAddress storeTarget, SocketAddress identityTarget,
-    int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency) {
+    int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort) {
 
   public static final int DEFAULT_PORT = 7000;
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 << 20;
   public static final long DEFAULT_HEARTBEAT_MILLIS = 10_000;
   public static final int DEFAULT_IDENTIFY_CONCURRENCY = 4;
+  public static final int DEFAULT_METRICS_PORT = 9464;
   /** How long sightings are kept for fusion. */
   public static final long SIGHTING_WINDOW_MILLIS = 30_000;
   /** How long a shelf row's new count must hold before it counts. */

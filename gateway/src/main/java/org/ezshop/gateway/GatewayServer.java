@@ -35,15 +35,19 @@ public final class GatewayServer {
   private final EdgeLinks links;
   private final RecentShelfChanges changes;
   private final Sightings sightings;
+  private final Metrics metrics;
+  private final int metricsPort;
 
   private GatewayServer(GrpcEndpoint endpoint, GrpcClient client, LayoutLoader layout, EdgeLinks links,
-      RecentShelfChanges changes, Sightings sightings) {
+      RecentShelfChanges changes, Sightings sightings, Metrics metrics, int metricsPort) {
     this.endpoint = endpoint;
     this.client = client;
     this.layout = layout;
     this.links = links;
     this.changes = changes;
     this.sightings = sightings;
+    this.metrics = metrics;
+    this.metricsPort = metricsPort;
   }
 
   public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config) {
@@ -61,26 +65,32 @@ public final class GatewayServer {
     RecentShelfChanges changes = new RecentShelfChanges(1000);
     Sightings sightings = new Sightings(new ServiceClient(client, config.identityTarget(), config.managerToken()),
         new SightingWindow(GatewayConfig.SIGHTING_WINDOW_MILLIS), config.identifyConcurrency());
+    Metrics metrics = new Metrics(links, changes, sightings);
     // No Shop method is bound yet: its calls answer UNIMPLEMENTED while reflection lists the whole API.
     return layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS)
         .compose(loaded -> GrpcEndpoint.start(vertx, config.host(), config.port(),
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,
             List.of(new EdgeLinkApi(vertx, storeCalls, links, shelves, changes, sightings, config.heartbeatMillis()),
                 ShopServiceGrpcService.builder(new ShopServiceService()).build())))
-        .map(endpoint -> {
+        .compose(endpoint -> metrics.start(vertx, config.host(), config.metricsPort()).map(metricsPort -> {
           endpoint.health()
               .register(EdgeLinkServiceGrpcService.SERVICE_NAME, store::serving)
               .register(ShopServiceGrpcService.SERVICE_NAME,
                   () -> Future.all(store.serving(), identity.serving()).map(all -> all.<Boolean>resultAt(0)
                       && all.<Boolean>resultAt(1)));
-          LOG.info("event=started service=gateway port={} store={} identity={}", endpoint.port(),
-              config.storeTarget(), config.identityTarget());
-          return new GatewayServer(endpoint, client, layout, links, changes, sightings);
-        });
+          LOG.info("event=started service=gateway port={} metrics_port={} store={} identity={}", endpoint.port(),
+              metricsPort, config.storeTarget(), config.identityTarget());
+          return new GatewayServer(endpoint, client, layout, links, changes, sightings, metrics, metricsPort);
+        }).onFailure(e -> endpoint.close(Duration.ZERO)));
   }
 
   public int port() {
     return endpoint.port();
+  }
+
+  /** Where GET /metrics answers (Prometheus text format). */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   /** Every device heard from since start, with its link state. */
@@ -105,6 +115,6 @@ public final class GatewayServer {
 
   public Future<Void> close(Duration grace) {
     layout.stop();
-    return endpoint.close(grace).compose(v -> client.close());
+    return endpoint.close(grace).compose(v -> metrics.close()).compose(v -> client.close());
   }
 }

@@ -66,7 +66,7 @@ public final class TestPlatform implements AutoCloseable {
     gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0,
         SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
         SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
-        heartbeatMillis, identifyConcurrency)).await(10, TimeUnit.SECONDS);
+        heartbeatMillis, identifyConcurrency, 0)).await(10, TimeUnit.SECONDS);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
   }
 

@@ -40,6 +40,7 @@ public final class Sightings {
   private final ArrayDeque<String> turn = new ArrayDeque<>();
   private final List<Consumer<Sighting>> listeners = new CopyOnWriteArrayList<>();
   private int inFlight;
+  private final java.util.concurrent.atomic.AtomicLong coalesced = new java.util.concurrent.atomic.AtomicLong();
 
   public Sightings(ServiceClient identity, SightingWindow window, int maxInFlight) {
     this.identity = identity;
@@ -49,6 +50,11 @@ public final class Sightings {
 
   public SightingWindow window() {
     return window;
+  }
+
+  /** Frames dropped for a newer one of their camera while identification was busy. */
+  public long coalesced() {
+    return coalesced.get();
   }
 
   public void listen(Consumer<Sighting> listener) {
@@ -66,6 +72,7 @@ public final class Sightings {
       }
     }
     if (replaced != null) {
+      coalesced.incrementAndGet();
       replaced.done.complete(new Outcome(List.of(), true));
     }
     next();

@@ -173,6 +173,23 @@ class EdgeLinkTest {
   }
 
   @Test
+  void linkStateAndCountsAreInThePrometheusMetrics() throws Exception {
+    TestDevice device = new TestDevice(channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
+    device.await(GatewayMessage::hasWelcome);
+    device.send(batch(1, device.clock(), 40, 5));
+    device.await(m -> ackOf(m, 1));
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + gateway.metricsPort()
+            + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode());
+    String text = response.body();
+    assertTrue(text.contains("ezshop_edge_links_connected 1.0"), text);
+    assertTrue(text.contains("ezshop_edge_readings_total 40.0"), text);
+    assertTrue(text.contains("ezshop_edge_clock_offset_seconds{device=\"pi-1\"}"), text);
+    assertTrue(text.contains("jvm_memory_used_bytes"), text);
+  }
+
+  @Test
   void aSecondStreamOfTheSameDeviceReplacesTheFirstCleanly() throws Exception {
     TestDevice first = new TestDevice(channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
     first.await(GatewayMessage::hasWelcome);

@@ -11,10 +11,11 @@ public final class TestDevices {
   private TestDevices() {
   }
 
-  /** The platform's entrance camera, linked (welcomed) and answering clock probes. */
+  /** The platform's entrance camera, linked (welcomed), its clock offset measured, answering probes. */
   public static TestDevice camera(ManagedChannel channel, String cameraId) throws InterruptedException {
     TestDevice camera = new TestDevice(channel, TestPlatform.CAM_TOKEN, 0).hello("cam-1", 0, cameraId);
     camera.await(GatewayMessage::hasWelcome);
+    Thread.sleep(400); // the first clock probes (at 0, 100 and 250 ms) have been answered
     return camera;
   }
 

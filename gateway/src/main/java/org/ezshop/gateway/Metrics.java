@@ -1,0 +1,98 @@
+package org.ezshop.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.ezshop.gateway.link.DeviceLink;
+import org.ezshop.gateway.link.EdgeLinks;
+import org.ezshop.gateway.shelf.RecentShelfChanges;
+import org.ezshop.gateway.sight.Sightings;
+
+/** The gateway's metrics in the Prometheus text format at GET /metrics on their own port. */
+final class Metrics {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final EdgeLinks links;
+  private final MultiGauge offsets;
+  private final MultiGauge lastSeen;
+  private HttpServer server;
+
+  Metrics(EdgeLinks links, RecentShelfChanges changes, Sightings sightings) {
+    this.links = links;
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    Gauge.builder("ezshop.edge.links.connected", links, l -> l.all().stream().filter(DeviceLink::connected).count())
+        .description("devices with an open EdgeLink stream").register(registry);
+    total("ezshop.edge.readings", "sensor readings received", DeviceLink::readings);
+    total("ezshop.edge.frames", "camera frames received", DeviceLink::frames);
+    total("ezshop.edge.device.dropped", "readings or frames devices reported lost", DeviceLink::deviceDropped);
+    Counter shelf = Counter.builder("ezshop.shelf.changes").description("shelf changes measured").register(registry);
+    changes.listen(c -> shelf.increment());
+    Counter known = Counter.builder("ezshop.sightings").tag("known", "true").register(registry);
+    Counter unknown = Counter.builder("ezshop.sightings").tag("known", "false").register(registry);
+    sightings.listen(s -> (s.known() ? known : unknown).increment());
+    FunctionCounter.builder("ezshop.frames.coalesced", sightings, Sightings::coalesced)
+        .description("frames replaced by a newer one of their camera while identification was busy")
+        .register(registry);
+    offsets = MultiGauge.builder("ezshop.edge.clock.offset").baseUnit("seconds")
+        .description("device clock minus gateway clock").register(registry);
+    lastSeen = MultiGauge.builder("ezshop.edge.last.seen").baseUnit("seconds")
+        .description("when the device was last heard from, epoch seconds").register(registry);
+  }
+
+  private void total(String name, String description, ToDoubleFunction<DeviceLink> each) {
+    FunctionCounter.builder(name, links, l -> l.all().stream().mapToDouble(each).sum()).description(description)
+        .register(registry);
+  }
+
+  /** The current exposition; per-device rows are refreshed first. */
+  String scrape() {
+    List<MultiGauge.Row<?>> offsetRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> seenRows = new ArrayList<>();
+    for (DeviceLink link : links.all()) {
+      Tags device = Tags.of("device", link.deviceId());
+      offsetRows.add(MultiGauge.Row.of(device, link.clockOffsetMillis() / 1000.0));
+      seenRows.add(MultiGauge.Row.of(device, link.lastSeenMillis() / 1000.0));
+    }
+    offsets.register(offsetRows, true);
+    lastSeen.register(seenRows, true);
+    return registry.scrape();
+  }
+
+  /** Serves /metrics on the port (0 = any free one). */
+  Future<Integer> start(Vertx vertx, String host, int port) {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(ctx -> vertx.executeBlocking(this::scrape)
+        .onSuccess(text -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(text))
+        .onFailure(ctx::fail));
+    return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {
+      server = s;
+      return s.actualPort();
+    });
+  }
+
+  Future<Void> close() {
+    gc.close();
+    registry.close();
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}
