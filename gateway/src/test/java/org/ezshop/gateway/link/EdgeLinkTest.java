@@ -83,6 +83,18 @@ class EdgeLinkTest {
   }
 
   @Test
+  void aShelfDeviceIsWelcomedAndGetsItsSensorsCalibrationFromTheLayout() throws Exception {
+    TestDevice device = new TestDevice(channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
+    device.await(GatewayMessage::hasWelcome);
+    var config = device.await(GatewayMessage::hasConfig).getConfig();
+    assertEquals(1, config.getSensorsCount());
+    assertEquals("us-1", config.getSensors(0).getSensorId());
+    assertEquals("soda-row", config.getSensors(0).getRowId());
+    assertEquals(60, config.getSensors(0).getCalibration().getItemDepthMm());
+    assertTrue(gateway.links().get("pi-1").connected());
+  }
+
+  @Test
   void dataBeforeHelloIsAFailedPrecondition() throws Exception {
     TestDevice device = new TestDevice(channel, TestPlatform.PI_TOKEN, 0);
     device.send(batch(1, device.clock(), 5, 5));

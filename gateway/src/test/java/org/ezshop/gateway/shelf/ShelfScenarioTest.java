@@ -141,6 +141,24 @@ class ShelfScenarioTest {
   }
 
   @Test
+  void aLightSlotIsDebouncedIntoOneChangePerPresenceChange() {
+    Shelves slot = new Shelves(STABLE_MS);
+    slot.layout(new ShelfLayout(List.of(row("gum-slot", "gum", "ldr-1", SensorType.SENSOR_TYPE_LIGHT,
+        Calibration.getDefaultInstance())), List.of()));
+    int[] script = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    List<Integer> deltas = new ArrayList<>();
+    for (int dark : script) { // 20 samples a second: a flicker of 150 ms, then the item taken for good
+      ShelfChange change = slot.offer("ldr-1", now, dark);
+      if (change != null) {
+        deltas.add(change.delta());
+      }
+      now += 50;
+    }
+    assertEquals(List.of(-1), deltas);
+  }
+
+  @Test
   void theFirstLevelIsComparedWithTheRecordedStock() {
     Shelves restarted = new Shelves(STABLE_MS);
     restarted.layout(new ShelfLayout(List.of(SODA), List.of(Item.newBuilder().setSku("soda").setStock(6).build())));
