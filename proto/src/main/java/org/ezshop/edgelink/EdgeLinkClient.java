@@ -15,6 +15,7 @@ import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Hello;
 import org.ezshop.edge.v1.TimeSyncReply;
+import org.ezshop.rpc.EpochMillis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,11 +179,6 @@ public final class EdgeLinkClient {
 
   /** Wall-clock time as a Timestamp. */
   public static Timestamp now() {
-    return millis(System.currentTimeMillis());
-  }
-
-  public static Timestamp millis(long epochMillis) {
-    return Timestamp.newBuilder().setSeconds(Math.floorDiv(epochMillis, 1000L))
-        .setNanos((int) Math.floorMod(epochMillis, 1000L) * 1_000_000).build();
+    return EpochMillis.timestamp(System.currentTimeMillis());
   }
 }

@@ -118,6 +118,24 @@ public final class YamlConfig {
       return value;
     }
 
+    /** A device token: required, at least 16 characters. */
+    public String token(String key) throws Invalid {
+      String token = text(key, null);
+      if (token.length() < 16) {
+        throw invalid(key, "must be at least 16 characters");
+      }
+      return token;
+    }
+
+    /** A required host:port. */
+    public String hostPort(String key) throws Invalid {
+      String value = text(key, null);
+      if (!value.matches(".+:\\d{1,5}")) {
+        throw invalid(key, "must be host:port, not '" + value + "'");
+      }
+      return value;
+    }
+
     public int integer(String key, Integer fallback, int min, int max) throws Invalid {
       if (!has(key) && fallback != null) {
         return fallback;

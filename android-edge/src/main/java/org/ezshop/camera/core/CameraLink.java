@@ -21,6 +21,7 @@ import org.ezshop.edge.v1.Hello;
 import org.ezshop.edgelink.Backoff;
 import org.ezshop.edgelink.EdgeLinkClient;
 import org.ezshop.edgelink.Unacked;
+import org.ezshop.rpc.EpochMillis;
 
 /**
  * A camera's EdgeLink, for Android (over grpc-okhttp) and the desktop runner alike: frames go into the bounded
@@ -90,7 +91,7 @@ public final class CameraLink {
           .setMessage("frame buffer full: " + entry.droppedFrames + " older frames were dropped")).build();
     }
     Frame.Builder frame = Frame.newBuilder().setCameraId(cameraId)
-        .setCapturedAt(EdgeLinkClient.millis(entry.frame.capturedAtMillis()))
+        .setCapturedAt(EpochMillis.timestamp(entry.frame.capturedAtMillis()))
         .setJpeg(ByteString.copyFrom(entry.frame.jpeg()))
         .setTrigger(triggers.getOrDefault(entry.seq, FrameTrigger.FRAME_TRIGGER_UNSPECIFIED));
     for (CapturedFrame.FaceBox face : entry.frame.faces()) {

@@ -26,14 +26,8 @@ public final class CameraConfigFile {
     top.only(Set.of("device_id", "token", "gateway", "camera_id", "role", "rows", "door", "shelf", "buffer", "source",
         "speaker"));
     String deviceId = top.text("device_id", null);
-    String token = top.text("token", null);
-    if (token.length() < 16) {
-      throw top.invalid("token", "must be at least 16 characters");
-    }
-    String gateway = top.text("gateway", null);
-    if (!gateway.matches(".+:\\d{1,5}")) {
-      throw top.invalid("gateway", "must be host:port, not '" + gateway + "'");
-    }
+    String token = top.token("token");
+    String gateway = top.hostPort("gateway");
     CameraConfig.Role role = choice(top, "role", CameraConfig.Role.class, null);
     List<String> rows = top.texts("rows");
     if (role == CameraConfig.Role.SHELF && rows.isEmpty()) {

@@ -1,6 +1,5 @@
 package org.ezshop.gateway.link;
 
-import com.google.protobuf.Timestamp;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,6 +18,7 @@ import org.ezshop.gateway.shelf.ShelfChangeSink;
 import org.ezshop.gateway.shelf.ShelfLayout;
 import org.ezshop.gateway.shelf.Shelves;
 import org.ezshop.gateway.sight.Sightings;
+import org.ezshop.rpc.EpochMillis;
 import org.ezshop.store.v1.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,7 +130,7 @@ final class EdgeSession {
       link.acked = Math.max(link.acked, hello.getLastAckedSeq());
       link.lastSeenMillis = now;
       if (hello.hasDeviceTime()) {
-        link.clock.rough(millis(hello.getDeviceTime()), now);
+        link.clock.rough(EpochMillis.of(hello.getDeviceTime()), now);
       }
       accepted = link.acked;
     }
@@ -140,7 +140,7 @@ final class EdgeSession {
         accepted, hello.getSoftwareVersion());
     out.write(GatewayMessage.newBuilder().setWelcome(Welcome.newBuilder()
         .setAckedSeq(accepted)
-        .setGatewayTime(stamp(now))
+        .setGatewayTime(EpochMillis.timestamp(now))
         .setHeartbeatInterval(com.google.protobuf.Duration.newBuilder().setSeconds(heartbeatMillis / 1000)
             .setNanos((int) (heartbeatMillis % 1000) * 1_000_000))).build());
     pushConfig();
@@ -171,14 +171,14 @@ final class EdgeSession {
       probes.remove(probes.keySet().iterator().next());
     }
     out.write(GatewayMessage.newBuilder().setTimeSyncRequest(TimeSyncRequest.newBuilder().setId(id)
-        .setGatewaySentAt(stamp(now))).build());
+        .setGatewaySentAt(EpochMillis.timestamp(now))).build());
   }
 
   private void synced(TimeSyncReply reply) {
     Long sent = probes.remove(reply.getId());
     if (sent != null) {
       synchronized (link) {
-        link.clock.sample(sent, millis(reply.getDeviceReceivedAt()), millis(reply.getDeviceSentAt()),
+        link.clock.sample(sent, EpochMillis.of(reply.getDeviceReceivedAt()), EpochMillis.of(reply.getDeviceSentAt()),
             System.currentTimeMillis());
       }
     }
@@ -274,7 +274,7 @@ final class EdgeSession {
       if (Double.isNaN(value)) {
         continue; // a dropout, or refused (the notice says which)
       }
-      ShelfChange change = slot.offer(millis(r.getCapturedAt()) - offset, value);
+      ShelfChange change = slot.offer(EpochMillis.of(r.getCapturedAt()) - offset, value);
       if (change != null) {
         if (passed == null) {
           passed = new ArrayList<>();
@@ -303,7 +303,7 @@ final class EdgeSession {
         link.frames++;
       }
       return sightings.submit(frame.getCameraId(), device.getCameraRole(), frame.getJpeg(),
-              millis(frame.getCapturedAt()) - link.clockOffsetMillis())
+              EpochMillis.of(frame.getCapturedAt()) - link.clockOffsetMillis())
           .<Void>map(outcome -> {
             if (outcome.coalesced()) {
               context.runOnContext(v -> notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_FRAMES_COALESCED, seq, "frame",
@@ -387,14 +387,5 @@ final class EdgeSession {
     if (link != null) {
       links.detach(link, this);
     }
-  }
-
-  static long millis(Timestamp t) {
-    return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
-  }
-
-  static Timestamp stamp(long millis) {
-    return Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000))
-        .setNanos((int) Math.floorMod(millis, 1000) * 1_000_000).build();
   }
 }

@@ -38,11 +38,8 @@ abstract class RowSignal {
   static final class Ultrasonic extends RowSignal {
     private final float empty;
     private final float depth;
-    private final double[] window = new double[5];
+    private final SampleWindow window = new SampleWindow(5);
     private final double[] sorted = new double[5];
-    private final long[] times = new long[5];
-    private int filled;
-    private int next;
 
     Ultrasonic(LevelTracker tracker, float empty, float depth) {
       super(tracker);
@@ -52,12 +49,10 @@ abstract class RowSignal {
 
     @Override
     double estimate(long at, double distance) {
-      window[next] = distance;
-      times[next] = at;
-      next = (next + 1) % window.length;
-      filled = Math.min(filled + 1, window.length);
+      window.add(at, distance);
+      int filled = window.filled();
       for (int i = 0; i < filled; i++) { // insertion sort of at most five: no allocation per reading
-        double v = window[i];
+        double v = window.values[i];
         int j = i;
         while (j > 0 && sorted[j - 1] > v) {
           sorted[j] = sorted[j - 1];
@@ -71,7 +66,7 @@ abstract class RowSignal {
     // A median of five follows a step two samples late.
     @Override
     long origin(long at) {
-      return times[Math.floorMod(next - 1 - filled / 2, window.length)];
+      return window.timeBack(window.filled() / 2);
     }
   }
 
@@ -92,13 +87,10 @@ abstract class RowSignal {
    * of variance between two still spells). While still at an unchanged count, the tare follows slow drift.
    */
   static final class Weight extends RowSignal {
-    private static final int WINDOW = 8;
     private final float unit;
     private double tare;
     private long burstStart = -1;
-    private final double[] window = new double[WINDOW];
-    private int filled;
-    private int next;
+    private final SampleWindow window = new SampleWindow(8);
 
     Weight(LevelTracker tracker, float tare, float unit) {
       super(tracker);
@@ -108,20 +100,19 @@ abstract class RowSignal {
 
     @Override
     double estimate(long at, double grams) {
-      window[next] = grams;
-      next = (next + 1) % WINDOW;
-      filled = Math.min(filled + 1, WINDOW);
+      window.add(at, grams);
+      int filled = window.filled();
       double mean = 0;
       for (int i = 0; i < filled; i++) {
-        mean += window[i];
+        mean += window.values[i];
       }
       mean /= filled;
       double var = 0;
       for (int i = 0; i < filled; i++) {
-        var += (window[i] - mean) * (window[i] - mean);
+        var += (window.values[i] - mean) * (window.values[i] - mean);
       }
       double sd = Math.sqrt(var / filled);
-      if (filled < WINDOW || sd > Math.max(2, 0.1 * unit)) {
+      if (!window.full() || sd > Math.max(2, 0.1 * unit)) {
         if (burstStart < 0) {
           burstStart = at; // a hand on the row: the change, if any, began here
         }

@@ -42,7 +42,7 @@ public final class TestDevice implements StreamObserver<GatewayMessage> {
   }
 
   static Timestamp stamp(long millis) {
-    return EdgeSession.stamp(millis);
+    return org.ezshop.rpc.EpochMillis.timestamp(millis);
   }
 
   public TestDevice hello(String deviceId, long lastAcked, String... sources) {

@@ -20,6 +20,6 @@ public final class TestDevices {
   }
 
   public static Timestamp stamp(long millis) {
-    return EdgeSession.stamp(millis);
+    return org.ezshop.rpc.EpochMillis.timestamp(millis);
   }
 }

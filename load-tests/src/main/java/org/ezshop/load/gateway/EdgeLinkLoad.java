@@ -19,6 +19,7 @@ import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
 import org.ezshop.edge.v1.TimeSyncReply;
 import org.ezshop.load.Phase;
+import org.ezshop.rpc.EpochMillis;
 
 /**
  * Shelf devices streaming readings over EdgeLink as fast as the server acks them: each stream keeps up to
@@ -128,8 +129,7 @@ public final class EdgeLinkLoad {
         for (int i = 0; i < batchSize; i++) {
           clock += 50;
           batch.addReadings(Reading.newBuilder().setSensorId(device.sensorId())
-              .setCapturedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(clock / 1000)
-                  .setNanos((int) (clock % 1000) * 1_000_000))
+              .setCapturedAt(EpochMillis.timestamp(clock))
               .setDistanceMm(300 + (i % 7) - 3));
         }
         out.onNext(EdgeMessage.newBuilder().setSeq(++sent).setReadings(batch).build());
@@ -155,9 +155,7 @@ public final class EdgeLinkLoad {
         }
         pump();
       } else if (m.hasTimeSyncRequest()) {
-        long now = System.currentTimeMillis();
-        com.google.protobuf.Timestamp t = com.google.protobuf.Timestamp.newBuilder().setSeconds(now / 1000)
-            .setNanos((int) (now % 1000) * 1_000_000).build();
+        com.google.protobuf.Timestamp t = EpochMillis.timestamp(System.currentTimeMillis());
         synchronized (this) {
           out.onNext(EdgeMessage.newBuilder().setTimeSyncReply(TimeSyncReply.newBuilder()
               .setId(m.getTimeSyncRequest().getId()).setDeviceReceivedAt(t).setDeviceSentAt(t)).build());

@@ -35,14 +35,8 @@ public final class ConfigFile {
   private static ShelfConfig shelf(Fields top) throws Invalid {
     top.only(Set.of("device_id", "token", "gateway", "tls_ca", "outbox", "batch", "sensors"));
     String deviceId = top.text("device_id", null);
-    String token = top.text("token", null);
-    if (token.length() < 16) {
-      throw top.invalid("token", "must be at least 16 characters");
-    }
-    String gateway = top.text("gateway", null);
-    if (!gateway.matches(".+:\\d{1,5}")) {
-      throw top.invalid("gateway", "must be host:port, not '" + gateway + "'");
-    }
+    String token = top.token("token");
+    String gateway = top.hostPort("gateway");
     Optional<Path> tls = top.has("tls_ca") ? Optional.of(Path.of(top.text("tls_ca", null))) : Optional.empty();
     Fields outbox = top.mapping("outbox");
     outbox.only(Set.of("dir", "max_mb", "sync_every"));
