@@ -6,14 +6,20 @@ import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
-import io.vertx.grpc.server.StatusException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.ezshop.edge.v1.*;
-import org.ezshop.gateway.shelf.ShelfChange;
+import org.ezshop.edge.v1.Ack;
+import org.ezshop.edge.v1.DeviceConfig;
+import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.edge.v1.GatewayMessage;
+import org.ezshop.edge.v1.GatewayNotice;
+import org.ezshop.edge.v1.GatewayNoticeKind;
+import org.ezshop.edge.v1.Hello;
+import org.ezshop.edge.v1.TimeSyncReply;
+import org.ezshop.edge.v1.TimeSyncRequest;
+import org.ezshop.edge.v1.Welcome;
 import org.ezshop.gateway.shelf.ShelfChangeSink;
 import org.ezshop.gateway.shelf.ShelfLayout;
 import org.ezshop.gateway.shelf.Shelves;
@@ -33,7 +39,6 @@ final class EdgeSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeSession.class);
   private static final int MAX_IN_FLIGHT = 32;
-  private static final int MAX_NOTICES = 10;
   private static final int MAX_PROBES = 16;
 
   private final Vertx vertx;
@@ -48,7 +53,7 @@ final class EdgeSession {
   private final long heartbeatMillis;
   private final Map<Long, Long> probes = new LinkedHashMap<>();
   private DeviceLink link;
-  private Set<String> sources = Set.of();
+  private Effects effects;
   private boolean helloed;
   private boolean closed;
   private long lastMessage;
@@ -134,7 +139,14 @@ final class EdgeSession {
       }
       accepted = link.acked;
     }
-    sources = Set.copyOf(hello.getSourceIdsList());
+    effects = new Effects(device, link, Set.copyOf(hello.getSourceIdsList()), shelves, sink, sightings,
+        (kind, seq, field, message) -> {
+          if (Vertx.currentContext() == context) {
+            notice(kind, seq, field, message); // in line: before the message's ack
+          } else {
+            context.runOnContext(v -> notice(kind, seq, field, message));
+          }
+        });
     helloed = true;
     LOG.info("event=device_linked device={} kind={} acked={} software={}", device.getDeviceId(), device.getKind(),
         accepted, hello.getSoftwareVersion());
@@ -203,7 +215,7 @@ final class EdgeSession {
           + " messages after seq " + accepted + " never arrived");
     }
     accepted = seq;
-    Future<Void> effect = effect(m);
+    Future<Void> effect = effects.of(m);
     if (inFlight == 0 && effect.succeeded()) { // the common case: done at once, nothing ahead of it
       acked(seq);
       return;
@@ -232,99 +244,6 @@ final class EdgeSession {
     ack(seq);
   }
 
-  private Future<Void> effect(EdgeMessage m) {
-    switch (m.getBodyCase()) {
-      case READINGS:
-        return readings(m.getSeq(), m.getReadings());
-      case FRAME:
-        return frame(m.getSeq(), m.getFrame());
-      default:
-        EdgeNotice n = m.getNotice();
-        LOG.warn("event=device_notice device={} kind={} count={} source={} message=\"{}\"", device.getDeviceId(),
-            n.getKind(), n.getCount(), n.getSourceId(), n.getMessage());
-        synchronized (link) {
-          link.deviceDropped += n.getKind() == EdgeNoticeKind.EDGE_NOTICE_KIND_READINGS_DROPPED
-              || n.getKind() == EdgeNoticeKind.EDGE_NOTICE_KIND_FRAMES_DROPPED ? n.getCount() : 0;
-        }
-        return Future.succeededFuture();
-    }
-  }
-
-  private Future<Void> readings(long seq, ReadingBatch batch) {
-    List<Future<Void>> passed = null;
-    Notices notices = new Notices(seq);
-    long offset = link.clockOffsetMillis();
-    Shelves.Slot slot = null;
-    for (int i = 0; i < batch.getReadingsCount(); i++) {
-      Reading r = batch.getReadings(i);
-      if (slot == null || !slot.placement().sensor().getSensorId().equals(r.getSensorId())) {
-        slot = shelves.slot(r.getSensorId()); // a batch mostly repeats a few sensors
-      }
-      if (slot == null || !slot.placement().sensor().getDeviceId().equals(device.getDeviceId())) {
-        slot = null;
-        notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_UNKNOWN_SOURCE, "readings[" + i + "].sensor_id",
-            "sensor '" + r.getSensorId() + "' is not in this device's shelf layout");
-        continue;
-      }
-      if (!r.hasCapturedAt()) {
-        notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, "readings[" + i + "].captured_at", "required");
-        continue;
-      }
-      double value = Values.of(r, slot.placement().sensor().getType(), i, notices);
-      if (Double.isNaN(value)) {
-        continue; // a dropout, or refused (the notice says which)
-      }
-      ShelfChange change = slot.offer(EpochMillis.of(r.getCapturedAt()) - offset, value);
-      if (change != null) {
-        if (passed == null) {
-          passed = new ArrayList<>();
-        }
-        passed.add(sink.accept(change));
-      }
-    }
-    synchronized (link) {
-      link.readings += batch.getReadingsCount();
-    }
-    notices.send();
-    return passed == null ? Future.succeededFuture() : Future.all(passed).mapEmpty();
-  }
-
-  private Future<Void> frame(long seq, Frame frame) {
-    Notices notices = new Notices(seq);
-    if (!sources.contains(frame.getCameraId())) {
-      notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_UNKNOWN_SOURCE, "frame.camera_id", "camera '"
-          + frame.getCameraId() + "' was not named in hello.source_ids");
-    } else if (!Values.isJpeg(frame.getJpeg())) {
-      notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, "frame.jpeg", "not a JPEG image");
-    } else if (!frame.hasCapturedAt()) {
-      notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, "frame.captured_at", "required");
-    } else {
-      synchronized (link) {
-        link.frames++;
-      }
-      return sightings.submit(frame.getCameraId(), device.getCameraRole(), frame.getJpeg(),
-              EpochMillis.of(frame.getCapturedAt()) - link.clockOffsetMillis())
-          .<Void>map(outcome -> {
-            if (outcome.coalesced()) {
-              context.runOnContext(v -> notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_FRAMES_COALESCED, seq, "frame",
-                  "identification is busy: a newer frame of camera '" + frame.getCameraId() + "' replaced this one"));
-            }
-            return null;
-          })
-          .recover(failure -> {
-            if (failure instanceof StatusException
-                && ((StatusException) failure).status() == GrpcStatus.INVALID_ARGUMENT) {
-              context.runOnContext(v -> notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, seq, "frame.jpeg",
-                  ((StatusException) failure).message()));
-              return Future.succeededFuture(); // a bad image is answered, not retried
-            }
-            return Future.failedFuture(failure);
-          });
-    }
-    notices.send();
-    return Future.succeededFuture();
-  }
-
   private void ack(long seq) {
     if (!closed) {
       out.write(GatewayMessage.newBuilder().setAck(Ack.newBuilder().setUpToSeq(seq)).build());
@@ -335,29 +254,6 @@ final class EdgeSession {
     if (!closed) {
       out.write(GatewayMessage.newBuilder().setNotice(GatewayNotice.newBuilder().setKind(kind).setSeq(seq)
           .setField(field).setMessage(message)).build());
-    }
-  }
-
-  /** Per-message notices, a few in full and then a count, so a bad batch cannot flood the stream. */
-  final class Notices {
-    private final long seq;
-    private int count;
-
-    Notices(long seq) {
-      this.seq = seq;
-    }
-
-    void add(GatewayNoticeKind kind, String field, String message) {
-      if (++count <= MAX_NOTICES) {
-        notice(kind, seq, field, message);
-      }
-    }
-
-    void send() {
-      if (count > MAX_NOTICES) {
-        notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, seq, "readings",
-            (count - MAX_NOTICES) + " more problems in this message");
-      }
     }
   }
 

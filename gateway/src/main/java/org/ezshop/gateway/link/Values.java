@@ -12,7 +12,7 @@ final class Values {
   }
 
   /** The value; NaN for a dropout or a refused value (with a notice added for the latter). */
-  static double of(Reading r, SensorType type, int index, EdgeSession.Notices notices) {
+  static double of(Reading r, SensorType type, int index, Effects.Notices notices) {
     switch (r.getValueCase()) {
       case DROPOUT:
         return Double.NaN;
@@ -49,7 +49,7 @@ final class Values {
     return "readings[" + index + "]." + name;
   }
 
-  private static double wrong(EdgeSession.Notices notices, String field, SensorType type) {
+  private static double wrong(Effects.Notices notices, String field, SensorType type) {
     notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, field, "not a value a " + type + " sensor reports");
     return Double.NaN;
   }
