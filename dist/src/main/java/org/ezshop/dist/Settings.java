@@ -135,7 +135,7 @@ final class Settings {
     return new GatewayConfig(host(), port(Option.GATEWAY_PORT),
         target(Option.STORE_TARGET, localStorePort), target(Option.IDENTITY_TARGET, localIdentityPort),
         positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
-        positive(Option.IDENTIFY_CONCURRENCY), port(Option.METRICS_PORT));
+        positive(Option.IDENTIFY_CONCURRENCY), port(Option.METRICS_PORT), sessionSecret());
   }
 
   int benchClients() {

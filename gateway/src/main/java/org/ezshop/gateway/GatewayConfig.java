@@ -14,9 +14,11 @@ import io.vertx.core.net.SocketAddress;
  * @param heartbeatMillis how often a device must be heard from (and is probed); three misses close its link
  * @param identifyConcurrency frames being identified at once; further frames wait, newest per camera
  * @param metricsPort     HTTP port of GET /metrics (Prometheus text format; 0 picks a free one)
+ * @param sessionSecret   key signing shopper session tokens (32+ bytes), shared with store-svc
  */
 public record GatewayConfig(String host, int port, SocketAddress storeTarget, SocketAddress identityTarget,
-    int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort) {
+    int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort,
+    byte[] sessionSecret) {
 
   public static final int DEFAULT_PORT = 7000;
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 << 20;

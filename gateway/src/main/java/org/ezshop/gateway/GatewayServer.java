@@ -12,12 +12,12 @@ import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.gateway.shelf.LayoutLoader;
 import org.ezshop.gateway.shelf.RecentShelfChanges;
 import org.ezshop.gateway.shelf.Shelves;
+import org.ezshop.gateway.shop.ShopApi;
 import org.ezshop.gateway.sight.SightingWindow;
 import org.ezshop.gateway.sight.Sightings;
 import org.ezshop.identity.v1.IdentityServiceGrpcService;
 import org.ezshop.rpc.GrpcEndpoint;
 import org.ezshop.shop.v1.ShopServiceGrpcService;
-import org.ezshop.shop.v1.ShopServiceService;
 import org.ezshop.store.v1.StoreServiceGrpcService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,15 +63,15 @@ public final class GatewayServer {
     LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves);
     EdgeLinks links = new EdgeLinks();
     RecentShelfChanges changes = new RecentShelfChanges(1000);
-    Sightings sightings = new Sightings(new ServiceClient(client, config.identityTarget(), config.managerToken()),
+    ServiceClient identityCalls = new ServiceClient(client, config.identityTarget(), config.managerToken());
+    Sightings sightings = new Sightings(identityCalls,
         new SightingWindow(GatewayConfig.SIGHTING_WINDOW_MILLIS), config.identifyConcurrency());
     Metrics metrics = new Metrics(links, changes, sightings);
-    // No Shop method is bound yet: its calls answer UNIMPLEMENTED while reflection lists the whole API.
     return layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS)
         .compose(loaded -> GrpcEndpoint.start(vertx, config.host(), config.port(),
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,
             List.of(new EdgeLinkApi(vertx, storeCalls, links, shelves, changes, sightings, config.heartbeatMillis()),
-                ShopServiceGrpcService.builder(new ShopServiceService()).build())))
+                new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links))))
         .compose(endpoint -> metrics.start(vertx, config.host(), config.metricsPort()).map(metricsPort -> {
           endpoint.health()
               .register(EdgeLinkServiceGrpcService.SERVICE_NAME, store::serving)

@@ -37,6 +37,7 @@ public final class TestPlatform implements AutoCloseable {
   public static final String MANAGER = "gateway-test-manager-token";
   public static final String PI_TOKEN = "pi-1-token-0123456789";
   public static final String CAM_TOKEN = "cam-1-token-0123456789";
+  public static final byte[] SECRET = "gateway-test-session-secret-0123456789".getBytes();
 
   public final Vertx vertx = EventLoops.vertx();
   public final StoreServer store;
@@ -47,7 +48,7 @@ public final class TestPlatform implements AutoCloseable {
 
   public TestPlatform(long heartbeatMillis, int identifyConcurrency) throws Exception {
     store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, Optional.empty(), MANAGER,
-        "gateway-test-session-secret-0123456789".getBytes())).await(10, TimeUnit.SECONDS);
+        SECRET)).await(10, TimeUnit.SECONDS);
     identity = IdentityServer.start(vertx, IdentityConfig.of("127.0.0.1", 0, MANAGER, Optional.empty()))
         .await(60, TimeUnit.SECONDS);
     services = ManagedChannelBuilder.forAddress("127.0.0.1", store.port()).usePlaintext().build();
@@ -66,7 +67,7 @@ public final class TestPlatform implements AutoCloseable {
     gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0,
         SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
         SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
-        heartbeatMillis, identifyConcurrency, 0)).await(10, TimeUnit.SECONDS);
+        heartbeatMillis, identifyConcurrency, 0, SECRET)).await(10, TimeUnit.SECONDS);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
   }
 

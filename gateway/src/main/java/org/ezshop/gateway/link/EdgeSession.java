@@ -134,6 +134,8 @@ final class EdgeSession {
     synchronized (link) {
       link.acked = Math.max(link.acked, hello.getLastAckedSeq());
       link.lastSeenMillis = now;
+      link.kind = device.getKind();
+      link.softwareVersion = hello.getSoftwareVersion();
       if (hello.hasDeviceTime()) {
         link.clock.rough(EpochMillis.of(hello.getDeviceTime()), now);
       }
@@ -204,6 +206,7 @@ final class EdgeSession {
     }
     synchronized (link) {
       link.lastSeenMillis = lastMessage;
+      link.counted(lastMessage);
     }
     if (seq <= accepted) { // a resend of something already taken: no second effect
       pending.onComplete(x -> context.runOnContext(v -> ack(link.acked())));

