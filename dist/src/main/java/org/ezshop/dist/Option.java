@@ -34,6 +34,8 @@ enum Option {
       + "(Prometheus text format; 0 = any free)"),
   IDENTIFY_CONCURRENCY("identify-concurrency", String.valueOf(GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY), "gateway: "
       + "camera frames being identified at once (beyond it, the newest frame per camera waits)"),
+  DOOR_COOLDOWN_MS("door-cooldown-ms", String.valueOf(GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS), "gateway: after a door "
+      + "acts for a shopper, how long that camera ignores them"),
   MAX_FRAME_BYTES("max-frame-bytes", String.valueOf(GatewayConfig.DEFAULT_MAX_FRAME_BYTES), "largest camera frame the gateway accepts"),
   FACES("faces", "", "directory of the faces.md photos the build fetched (default: faces/ beside ezshop.jar)"),
   BENCH_GALLERY("bench-gallery", "100000", "bench-identity: synthetic embeddings in the searched gallery"),

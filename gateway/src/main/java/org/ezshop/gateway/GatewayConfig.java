@@ -15,16 +15,18 @@ import io.vertx.core.net.SocketAddress;
  * @param identifyConcurrency frames being identified at once; further frames wait, newest per camera
  * @param metricsPort     HTTP port of GET /metrics (Prometheus text format; 0 picks a free one)
  * @param sessionSecret   key signing shopper session tokens (32+ bytes), shared with store-svc
+ * @param doorCooldownMillis after a door acts for a shopper, how long that camera ignores them
  */
 public record GatewayConfig(String host, int port, SocketAddress storeTarget, SocketAddress identityTarget,
     int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort,
-    byte[] sessionSecret) {
+    byte[] sessionSecret, long doorCooldownMillis) {
 
   public static final int DEFAULT_PORT = 7000;
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 << 20;
   public static final long DEFAULT_HEARTBEAT_MILLIS = 10_000;
   public static final int DEFAULT_IDENTIFY_CONCURRENCY = 4;
   public static final int DEFAULT_METRICS_PORT = 9464;
+  public static final long DEFAULT_DOOR_COOLDOWN_MILLIS = 30_000;
   /** How long sightings are kept for fusion. */
   public static final long SIGHTING_WINDOW_MILLIS = 30_000;
   /** How long a shelf row's new count must hold before it counts. */

@@ -7,6 +7,7 @@ import io.vertx.grpc.client.GrpcClient;
 import java.time.Duration;
 import java.util.List;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
+import org.ezshop.gateway.door.Doors;
 import org.ezshop.gateway.link.EdgeLinkApi;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.gateway.shelf.LayoutLoader;
@@ -67,6 +68,8 @@ public final class GatewayServer {
     Sightings sightings = new Sightings(identityCalls,
         new SightingWindow(GatewayConfig.SIGHTING_WINDOW_MILLIS), config.identifyConcurrency());
     Metrics metrics = new Metrics(links, changes, sightings);
+    Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis());
+    sightings.listen(doors::seen);
     return layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS)
         .compose(loaded -> GrpcEndpoint.start(vertx, config.host(), config.port(),
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,

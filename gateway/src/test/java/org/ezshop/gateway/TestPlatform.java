@@ -30,13 +30,15 @@ import org.ezshop.store.v1.StoreServiceGrpc;
 
 /**
  * A real store-svc and identity-svc (in memory) and a gateway on loopback, with one shelf device "pi-1"
- * (ultrasonic sensor us-1 on row soda-row: empty at 600 mm, 60 mm per item) and one entrance camera "cam-1".
+ * (ultrasonic sensor us-1 on row soda-row: empty at 600 mm, 60 mm per item), an entrance camera "cam-1" and
+ * an exit camera "cam-exit". Door cooldown: 2 s.
  */
 public final class TestPlatform implements AutoCloseable {
 
   public static final String MANAGER = "gateway-test-manager-token";
   public static final String PI_TOKEN = "pi-1-token-0123456789";
   public static final String CAM_TOKEN = "cam-1-token-0123456789";
+  public static final String EXIT_TOKEN = "cam-exit-token-0123456789";
   public static final byte[] SECRET = "gateway-test-session-secret-0123456789".getBytes();
 
   public final Vertx vertx = EventLoops.vertx();
@@ -64,10 +66,13 @@ public final class TestPlatform implements AutoCloseable {
     manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("cam-1")
         .setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_ENTRANCE).setToken(CAM_TOKEN)
         .build());
+    manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("cam-exit")
+        .setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_EXIT).setToken(EXIT_TOKEN)
+        .build());
     gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0,
         SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
         SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
-        heartbeatMillis, identifyConcurrency, 0, SECRET)).await(10, TimeUnit.SECONDS);
+        heartbeatMillis, identifyConcurrency, 0, SECRET, 2000)).await(10, TimeUnit.SECONDS);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
   }
 

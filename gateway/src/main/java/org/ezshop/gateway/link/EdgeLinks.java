@@ -32,6 +32,23 @@ public final class EdgeLinks {
     return links.computeIfAbsent(deviceId, DeviceLink::new);
   }
 
+  /** Sends a command down the device's open stream; false when it has none. */
+  public boolean command(String deviceId, org.ezshop.edge.v1.Command command) {
+    DeviceLink link = links.get(deviceId);
+    EdgeSession session;
+    if (link == null) {
+      return false;
+    }
+    synchronized (link) {
+      session = link.session;
+    }
+    if (session == null) {
+      return false;
+    }
+    session.command(command);
+    return true;
+  }
+
   void detach(DeviceLink link, EdgeSession session) {
     synchronized (link) {
       if (link.session == session) {

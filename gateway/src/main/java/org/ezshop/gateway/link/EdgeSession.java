@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ezshop.edge.v1.Ack;
+import org.ezshop.edge.v1.Command;
 import org.ezshop.edge.v1.DeviceConfig;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.GatewayMessage;
@@ -258,6 +259,15 @@ final class EdgeSession {
       out.write(GatewayMessage.newBuilder().setNotice(GatewayNotice.newBuilder().setKind(kind).setSeq(seq)
           .setField(field).setMessage(message)).build());
     }
+  }
+
+  /** Sends a command to the device (from any thread). */
+  void command(Command command) {
+    context.runOnContext(v -> {
+      if (!closed) {
+        out.write(GatewayMessage.newBuilder().setCommand(command).build());
+      }
+    });
   }
 
   /** A newer stream of the same device took over: say so and end this one cleanly. */

@@ -126,7 +126,7 @@ final class Effects {
       synchronized (link) {
         link.frames++;
       }
-      return sightings.submit(frame.getCameraId(), device.getCameraRole(), frame.getJpeg(),
+      return sightings.submit(device.getDeviceId(), frame.getCameraId(), device.getCameraRole(), frame.getJpeg(),
               EpochMillis.of(frame.getCapturedAt()) - link.clockOffsetMillis())
           .<Void>map(outcome -> {
             if (outcome.coalesced()) {

@@ -9,7 +9,7 @@ import org.ezshop.common.v1.CameraRole;
  * @param score    the best candidate's cosine similarity (0 when the gallery is empty)
  * @param boxWidth the face box's width in pixels: larger is closer to the camera
  */
-public record Sighting(String cameraId, CameraRole role, String faceId, String subjectName, float score,
+public record Sighting(String deviceId, String cameraId, CameraRole role, String faceId, String subjectName, float score,
     float boxWidth, float boxHeight, long atMillis) {
 
   public boolean known() {

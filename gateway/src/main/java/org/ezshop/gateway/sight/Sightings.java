@@ -30,7 +30,8 @@ public final class Sightings {
   public record Outcome(List<Sighting> sightings, boolean coalesced) {
   }
 
-  private record Job(String cameraId, CameraRole role, ByteString jpeg, long atMillis, Promise<Outcome> done) {
+  private record Job(String deviceId, String cameraId, CameraRole role, ByteString jpeg, long atMillis,
+      Promise<Outcome> done) {
   }
 
   private final ServiceClient identity;
@@ -61,12 +62,12 @@ public final class Sightings {
     listeners.add(listener);
   }
 
-  /** Identifies the frame (gateway time {@code atMillis}) when its turn comes. */
-  public Future<Outcome> submit(String cameraId, CameraRole role, ByteString jpeg, long atMillis) {
+  /** Identifies the frame (gateway time {@code atMillis}) of a device's camera when its turn comes. */
+  public Future<Outcome> submit(String deviceId, String cameraId, CameraRole role, ByteString jpeg, long atMillis) {
     Promise<Outcome> done = Promise.promise();
     Job replaced;
     synchronized (this) {
-      replaced = waiting.put(cameraId, new Job(cameraId, role, jpeg, atMillis, done));
+      replaced = waiting.put(cameraId, new Job(deviceId, cameraId, role, jpeg, atMillis, done));
       if (replaced == null) {
         turn.addLast(cameraId);
       }
@@ -111,7 +112,7 @@ public final class Sightings {
   private static Sighting sighting(Job job, IdentifiedFace face) {
     boolean known = face.getMatch() && face.getCandidatesCount() > 0;
     float score = face.getCandidatesCount() > 0 ? face.getCandidates(0).getScore() : 0;
-    return new Sighting(job.cameraId, job.role, known ? face.getCandidates(0).getFaceId() : "",
+    return new Sighting(job.deviceId, job.cameraId, job.role, known ? face.getCandidates(0).getFaceId() : "",
         known ? face.getCandidates(0).getSubjectName() : "", score, face.getBox().getWidth(),
         face.getBox().getHeight(), job.atMillis);
   }

@@ -13,7 +13,13 @@ public final class TestDevices {
 
   /** The platform's entrance camera, linked (welcomed), its clock offset measured, answering probes. */
   public static TestDevice camera(ManagedChannel channel, String cameraId) throws InterruptedException {
-    TestDevice camera = new TestDevice(channel, TestPlatform.CAM_TOKEN, 0).hello("cam-1", 0, cameraId);
+    return camera(channel, TestPlatform.CAM_TOKEN, "cam-1", cameraId);
+  }
+
+  /** A registered camera device of the platform, linked and with its clock offset measured. */
+  public static TestDevice camera(ManagedChannel channel, String token, String deviceId, String cameraId)
+      throws InterruptedException {
+    TestDevice camera = new TestDevice(channel, token, 0).hello(deviceId, 0, cameraId);
     camera.await(GatewayMessage::hasWelcome);
     Thread.sleep(400); // the first clock probes (at 0, 100 and 250 ms) have been answered
     return camera;

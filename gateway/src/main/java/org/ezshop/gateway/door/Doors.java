@@ -1,0 +1,131 @@
+package org.ezshop.gateway.door;
+
+import io.vertx.core.Future;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.ezshop.common.v1.CameraRole;
+import org.ezshop.edge.v1.Command;
+import org.ezshop.edge.v1.Greet;
+import org.ezshop.gateway.ServiceClient;
+import org.ezshop.gateway.link.EdgeLinks;
+import org.ezshop.gateway.sight.Sighting;
+import org.ezshop.rpc.EpochMillis;
+import org.ezshop.store.v1.Alert;
+import org.ezshop.store.v1.AlertKind;
+import org.ezshop.store.v1.EnterStoreRequest;
+import org.ezshop.store.v1.ExitStoreRequest;
+import org.ezshop.store.v1.ListShoppersRequest;
+import org.ezshop.store.v1.RaiseAlertRequest;
+import org.ezshop.store.v1.Receipt;
+import org.ezshop.store.v1.Shopper;
+import org.ezshop.store.v1.StoreServiceGrpcClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The doors: an enrolled shopper seen by an ENTRANCE camera starts a visit and is greeted through that camera's
+ * device; seen by an EXIT camera while in store, the visit ends and the receipt is issued. One walk past a
+ * camera acts once: each shopper has a cooldown per door camera. An unknown face at the entrance raises an
+ * alert (at most one per camera per cooldown).
+ */
+public final class Doors {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Doors.class);
+
+  private final ServiceClient store;
+  private final EdgeLinks links;
+  private final long cooldownMillis;
+  private final Map<String, Long> lastActed = new HashMap<>();
+  private final java.util.List<Consumer<Receipt>> receipts = new CopyOnWriteArrayList<>();
+
+  public Doors(ServiceClient store, EdgeLinks links, long cooldownMillis) {
+    this.store = store;
+    this.links = links;
+    this.cooldownMillis = cooldownMillis;
+  }
+
+  /** Receipts issued at an exit. */
+  public void onReceipt(Consumer<Receipt> listener) {
+    receipts.add(listener);
+  }
+
+  /** Handles a sighting (any camera; only door cameras act). */
+  public void seen(Sighting s) {
+    if (s.role() != CameraRole.CAMERA_ROLE_ENTRANCE && s.role() != CameraRole.CAMERA_ROLE_EXIT) {
+      return;
+    }
+    String who = s.known() ? s.faceId() : "unknown";
+    if (!s.known() && s.role() == CameraRole.CAMERA_ROLE_EXIT) {
+      return; // nobody to check out
+    }
+    if (!firstInCooldown(who + "@" + s.cameraId(), s.atMillis())) {
+      return;
+    }
+    Future<Void> acted = !s.known() ? unknownAtEntrance(s)
+        : shopperOf(s.faceId()).compose(shopper -> s.role() == CameraRole.CAMERA_ROLE_ENTRANCE
+            ? enter(shopper, s) : exit(shopper, s));
+    acted.onFailure(e -> LOG.warn("event=door_failed camera={} face={} error={}", s.cameraId(), s.faceId(),
+        e.getMessage()));
+  }
+
+  private synchronized boolean firstInCooldown(String key, long at) {
+    for (Iterator<Long> it = lastActed.values().iterator(); it.hasNext(); ) {
+      if (it.next() < at - cooldownMillis) {
+        it.remove();
+      }
+    }
+    Long last = lastActed.get(key);
+    if (last != null && Math.abs(at - last) < cooldownMillis) {
+      return false;
+    }
+    lastActed.put(key, at);
+    return true;
+  }
+
+  private Future<Shopper> shopperOf(String faceId) {
+    return store.call(StoreServiceGrpcClient.ListShoppers, ListShoppersRequest.newBuilder().setFaceId(faceId).build())
+        .compose(list -> list.getShoppersCount() > 0 ? Future.succeededFuture(list.getShoppers(0))
+            : Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no shopper has face " + faceId)));
+  }
+
+  private Future<Void> enter(Shopper shopper, Sighting s) {
+    return store.call(StoreServiceGrpcClient.EnterStore, EnterStoreRequest.newBuilder()
+            .setShopperId(shopper.getShopperId()).setAt(EpochMillis.timestamp(s.atMillis())).build())
+        .onSuccess(entered -> {
+          LOG.info("event=entered shopper={} camera={} already_in_store={}", shopper.getShopperId(), s.cameraId(),
+              entered.getAlreadyInStore());
+          links.command(s.deviceId(), Command.newBuilder().setCommandId(UUID.randomUUID().toString())
+              .setGreet(Greet.newBuilder().setText("Welcome back, " + shopper.getName())
+                  .setShopperId(shopper.getShopperId())).build());
+        }).mapEmpty();
+  }
+
+  private Future<Void> exit(Shopper shopper, Sighting s) {
+    if (!shopper.getInStore()) {
+      return Future.succeededFuture(); // seen at the exit without a visit: nothing to close
+    }
+    return store.call(StoreServiceGrpcClient.ExitStore, ExitStoreRequest.newBuilder()
+            .setShopperId(shopper.getShopperId()).setAt(EpochMillis.timestamp(s.atMillis()))
+            .setCameraId(s.cameraId()).build())
+        .onSuccess(exited -> {
+          LOG.info("event=exited shopper={} receipt={} already_exited={}", shopper.getShopperId(),
+              exited.getReceipt().getReceiptId(), exited.getAlreadyExited());
+          if (!exited.getAlreadyExited()) {
+            receipts.forEach(listener -> listener.accept(exited.getReceipt()));
+          }
+        }).mapEmpty();
+  }
+
+  private Future<Void> unknownAtEntrance(Sighting s) {
+    return store.call(StoreServiceGrpcClient.RaiseAlert, RaiseAlertRequest.newBuilder().setAlert(Alert.newBuilder()
+        .setKind(AlertKind.ALERT_KIND_UNKNOWN_FACE).setDeviceId(s.deviceId())
+        .setMessage("an unknown face at entrance camera " + s.cameraId() + " (best score "
+            + String.format("%.2f", s.score()) + ")")).build()).mapEmpty();
+  }
+}
