@@ -2,6 +2,7 @@ package org.ezshop.dist;
 
 import java.util.Locale;
 import org.ezshop.gateway.GatewayConfig;
+import org.ezshop.gateway.fusion.FusionSettings;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.store.StoreConfig;
 
@@ -36,6 +37,12 @@ enum Option {
       + "camera frames being identified at once (beyond it, the newest frame per camera waits)"),
   DOOR_COOLDOWN_MS("door-cooldown-ms", String.valueOf(GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS), "gateway: after a door "
       + "acts for a shopper, how long that camera ignores them"),
+  FUSION_WINDOW_MS("fusion-window-ms", String.valueOf(FusionSettings.DEFAULT_WINDOW_MILLIS), "gateway: sightings "
+      + "this close in time to a shelf change are candidates"),
+  AMBIGUITY_MARGIN_MS("ambiguity-margin-ms", String.valueOf(FusionSettings.DEFAULT_MARGIN_MILLIS), "gateway: a "
+      + "runner-up this close in time to the winner sends the decision to review as ambiguous"),
+  GATEWAY_DATA_DIR("gateway-data-dir", "", "gateway: where shelf changes wait for their decision, so they survive a "
+      + "restart (default: memory only)"),
   MAX_FRAME_BYTES("max-frame-bytes", String.valueOf(GatewayConfig.DEFAULT_MAX_FRAME_BYTES), "largest camera frame the gateway accepts"),
   FACES("faces", "", "directory of the faces.md photos the build fetched (default: faces/ beside ezshop.jar)"),
   BENCH_GALLERY("bench-gallery", "100000", "bench-identity: synthetic embeddings in the searched gallery"),

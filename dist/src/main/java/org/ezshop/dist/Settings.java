@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.ezshop.gateway.GatewayConfig;
+import org.ezshop.gateway.fusion.FusionSettings;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.store.StoreConfig;
 
@@ -136,11 +137,17 @@ final class Settings {
         target(Option.STORE_TARGET, localStorePort), target(Option.IDENTITY_TARGET, localIdentityPort),
         positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
         positive(Option.IDENTIFY_CONCURRENCY), port(Option.METRICS_PORT), sessionSecret(),
-        positive(Option.DOOR_COOLDOWN_MS));
+        positive(Option.DOOR_COOLDOWN_MS), fusion());
   }
 
   int benchClients() {
     return positive(Option.BENCH_CLIENTS);
+  }
+
+  FusionSettings fusion() {
+    String dir = values.get(Option.GATEWAY_DATA_DIR);
+    return new FusionSettings(positive(Option.FUSION_WINDOW_MS), integer(Option.AMBIGUITY_MARGIN_MS),
+        FusionSettings.DEFAULT_EPSILON_MILLIS, dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)));
   }
 
   List<Integer> benchStreams() {

@@ -1,6 +1,7 @@
 package org.ezshop.gateway;
 
 import io.vertx.core.net.SocketAddress;
+import org.ezshop.gateway.fusion.FusionSettings;
 
 /**
  * Settings of the gateway.
@@ -16,10 +17,11 @@ import io.vertx.core.net.SocketAddress;
  * @param metricsPort     HTTP port of GET /metrics (Prometheus text format; 0 picks a free one)
  * @param sessionSecret   key signing shopper session tokens (32+ bytes), shared with store-svc
  * @param doorCooldownMillis after a door acts for a shopper, how long that camera ignores them
+ * @param fusion          how shelf changes are attributed to shoppers
  */
 public record GatewayConfig(String host, int port, SocketAddress storeTarget, SocketAddress identityTarget,
     int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort,
-    byte[] sessionSecret, long doorCooldownMillis) {
+    byte[] sessionSecret, long doorCooldownMillis, FusionSettings fusion) {
 
   public static final int DEFAULT_PORT = 7000;
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 << 20;

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
 import org.ezshop.gateway.door.Doors;
+import org.ezshop.gateway.fusion.Fusion;
+import org.ezshop.gateway.shelf.ShelfChangeSink;
 import org.ezshop.gateway.link.EdgeLinkApi;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.gateway.shelf.LayoutLoader;
@@ -38,9 +40,10 @@ public final class GatewayServer {
   private final Sightings sightings;
   private final Metrics metrics;
   private final int metricsPort;
+  private final Fusion fusion;
 
   private GatewayServer(GrpcEndpoint endpoint, GrpcClient client, LayoutLoader layout, EdgeLinks links,
-      RecentShelfChanges changes, Sightings sightings, Metrics metrics, int metricsPort) {
+      RecentShelfChanges changes, Sightings sightings, Metrics metrics, int metricsPort, Fusion fusion) {
     this.endpoint = endpoint;
     this.client = client;
     this.layout = layout;
@@ -49,6 +52,7 @@ public final class GatewayServer {
     this.sightings = sightings;
     this.metrics = metrics;
     this.metricsPort = metricsPort;
+    this.fusion = fusion;
   }
 
   public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config) {
@@ -70,10 +74,14 @@ public final class GatewayServer {
     Metrics metrics = new Metrics(links, changes, sightings);
     Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis());
     sightings.listen(doors::seen);
+    Fusion fusion = new Fusion(vertx, storeCalls, shelves, sightings.window(), config.fusion());
+    sightings.listen(fusion::seen);
+    ShelfChangeSink sink = change -> changes.accept(change).compose(v -> fusion.accept(change));
     return layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS)
-        .compose(loaded -> GrpcEndpoint.start(vertx, config.host(), config.port(),
+        .compose(loaded -> fusion.start())
+        .compose(started -> GrpcEndpoint.start(vertx, config.host(), config.port(),
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,
-            List.of(new EdgeLinkApi(vertx, storeCalls, links, shelves, changes, sightings, config.heartbeatMillis()),
+            List.of(new EdgeLinkApi(vertx, storeCalls, links, shelves, sink, sightings, config.heartbeatMillis()),
                 new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links))))
         .compose(endpoint -> metrics.start(vertx, config.host(), config.metricsPort()).map(metricsPort -> {
           endpoint.health()
@@ -83,7 +91,7 @@ public final class GatewayServer {
                       && all.<Boolean>resultAt(1)));
           LOG.info("event=started service=gateway port={} metrics_port={} store={} identity={}", endpoint.port(),
               metricsPort, config.storeTarget(), config.identityTarget());
-          return new GatewayServer(endpoint, client, layout, links, changes, sightings, metrics, metricsPort);
+          return new GatewayServer(endpoint, client, layout, links, changes, sightings, metrics, metricsPort, fusion);
         }).onFailure(e -> endpoint.close(Duration.ZERO)));
   }
 
@@ -111,6 +119,11 @@ public final class GatewayServer {
     return sightings;
   }
 
+  /** Shelf changes waiting for their decision. */
+  public Fusion fusion() {
+    return fusion;
+  }
+
   /** Reads the shelf layout from store-svc now, rather than at the next refresh. */
   public Future<Void> reloadLayout() {
     return layout.load();
@@ -118,6 +131,7 @@ public final class GatewayServer {
 
   public Future<Void> close(Duration grace) {
     layout.stop();
+    fusion.close();
     return endpoint.close(grace).compose(v -> metrics.close()).compose(v -> client.close());
   }
 }

@@ -14,6 +14,7 @@ import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.common.v1.Money;
 import org.ezshop.common.v1.SensorType;
+import org.ezshop.gateway.fusion.FusionSettings;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.identity.IdentityServer;
 import org.ezshop.identity.v1.IdentityServiceGrpc;
@@ -31,24 +32,31 @@ import org.ezshop.store.v1.StoreServiceGrpc;
 /**
  * A real store-svc and identity-svc (in memory) and a gateway on loopback, with one shelf device "pi-1"
  * (ultrasonic sensor us-1 on row soda-row: empty at 600 mm, 60 mm per item), an entrance camera "cam-1" and
- * an exit camera "cam-exit". Door cooldown: 2 s.
+ * an exit camera "cam-exit", and a shelf camera device "cam-shelf" whose camera "shelf-cam" covers soda-row.
+ * Door cooldown: 2 s.
  */
 public final class TestPlatform implements AutoCloseable {
 
   public static final String MANAGER = "gateway-test-manager-token";
   public static final String PI_TOKEN = "pi-1-token-0123456789";
   public static final String CAM_TOKEN = "cam-1-token-0123456789";
+  public static final String SHELF_CAM_TOKEN = "cam-shelf-token-0123456789";
   public static final String EXIT_TOKEN = "cam-exit-token-0123456789";
   public static final byte[] SECRET = "gateway-test-session-secret-0123456789".getBytes();
 
   public final Vertx vertx = EventLoops.vertx();
   public final StoreServer store;
   public final IdentityServer identity;
-  public final GatewayServer gateway;
-  public final ManagedChannel channel;
+  public GatewayServer gateway;
+  public ManagedChannel channel;
+  private final GatewayConfig config;
   private final ManagedChannel services;
 
   public TestPlatform(long heartbeatMillis, int identifyConcurrency) throws Exception {
+    this(heartbeatMillis, identifyConcurrency, FusionSettings.defaults(Optional.empty()));
+  }
+
+  public TestPlatform(long heartbeatMillis, int identifyConcurrency, FusionSettings fusion) throws Exception {
     store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, Optional.empty(), MANAGER,
         SECRET)).await(10, TimeUnit.SECONDS);
     identity = IdentityServer.start(vertx, IdentityConfig.of("127.0.0.1", 0, MANAGER, Optional.empty()))
@@ -59,21 +67,36 @@ public final class TestPlatform implements AutoCloseable {
         .setStock(5).setPrice(Money.newBuilder().setMinorUnits(125).setCurrency("USD"))).build());
     manager.putShelfRow(PutShelfRowRequest.newBuilder().setRow(ShelfRow.newBuilder().setRowId("soda-row")
         .setSku("soda").addSensors(ShelfSensor.newBuilder().setSensorId("us-1").setDeviceId("pi-1")
-            .setType(SensorType.SENSOR_TYPE_ULTRASONIC))
+            .setType(SensorType.SENSOR_TYPE_ULTRASONIC)).addCameraIds("shelf-cam")
         .setCalibration(Calibration.newBuilder().setEmptyDistanceMm(600).setItemDepthMm(60).setCapacity(8))).build());
     manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("pi-1").setKind(DeviceKind.DEVICE_KIND_SHELF)
         .setToken(PI_TOKEN).build());
     manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("cam-1")
         .setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_ENTRANCE).setToken(CAM_TOKEN)
         .build());
+    manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("cam-shelf")
+        .setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_SHELF).setToken(SHELF_CAM_TOKEN)
+        .build());
     manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("cam-exit")
         .setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_EXIT).setToken(EXIT_TOKEN)
         .build());
-    gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0,
+    config = new GatewayConfig("127.0.0.1", 0,
         SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
         SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
-        heartbeatMillis, identifyConcurrency, 0, SECRET, 2000)).await(10, TimeUnit.SECONDS);
+        heartbeatMillis, identifyConcurrency, 0, SECRET, 2000, fusion);
+    startGateway();
+  }
+
+  private void startGateway() throws Exception {
+    gateway = GatewayServer.start(vertx, config).await(10, TimeUnit.SECONDS);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+  }
+
+  /** Stops the gateway at once (streams cut, nothing drained) and starts a new one on the same settings. */
+  public void restartGateway() throws Exception {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    gateway.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
+    startGateway();
   }
 
   private static Metadata managerMetadata() {

