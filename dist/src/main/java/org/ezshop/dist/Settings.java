@@ -79,6 +79,9 @@ final class Settings {
       }
       values.put(option, value.trim());
     }
+    if (values.get(Option.PUSH_CREDENTIALS).isEmpty()) { // the variable Google's own tools read
+      values.put(Option.PUSH_CREDENTIALS, env.getOrDefault("GOOGLE_APPLICATION_CREDENTIALS", "").trim());
+    }
     // Secrets left unset get random values: safe defaults for one process, printed where the user needs them.
     boolean generated = values.get(Option.MANAGER_TOKEN).isEmpty();
     if (generated) {
@@ -137,11 +140,16 @@ final class Settings {
         target(Option.STORE_TARGET, localStorePort), target(Option.IDENTITY_TARGET, localIdentityPort),
         positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
         positive(Option.IDENTIFY_CONCURRENCY), port(Option.METRICS_PORT), sessionSecret(),
-        positive(Option.DOOR_COOLDOWN_MS), fusion());
+        positive(Option.DOOR_COOLDOWN_MS), fusion(), path(Option.PUSH_CREDENTIALS));
   }
 
   int benchClients() {
     return positive(Option.BENCH_CLIENTS);
+  }
+
+  private Optional<Path> path(Option option) {
+    String value = values.get(option);
+    return value.isEmpty() ? Optional.empty() : Optional.of(Path.of(value));
   }
 
   FusionSettings fusion() {

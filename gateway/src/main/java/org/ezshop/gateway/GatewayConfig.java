@@ -1,6 +1,8 @@
 package org.ezshop.gateway;
 
 import io.vertx.core.net.SocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.ezshop.gateway.fusion.FusionSettings;
 
 /**
@@ -18,10 +20,11 @@ import org.ezshop.gateway.fusion.FusionSettings;
  * @param sessionSecret   key signing shopper session tokens (32+ bytes), shared with store-svc
  * @param doorCooldownMillis after a door acts for a shopper, how long that camera ignores them
  * @param fusion          how shelf changes are attributed to shoppers
+ * @param pushCredentials Firebase service-account JSON for receipt notifications; empty logs them instead
  */
 public record GatewayConfig(String host, int port, SocketAddress storeTarget, SocketAddress identityTarget,
     int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort,
-    byte[] sessionSecret, long doorCooldownMillis, FusionSettings fusion) {
+    byte[] sessionSecret, long doorCooldownMillis, FusionSettings fusion, Optional<Path> pushCredentials) {
 
   public static final int DEFAULT_PORT = 7000;
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 << 20;

@@ -7,7 +7,10 @@ import io.vertx.grpc.client.GrpcClient;
 import java.time.Duration;
 import java.util.List;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
+import com.google.firebase.messaging.FirebaseMessaging;
+import java.util.Optional;
 import org.ezshop.gateway.door.Doors;
+import org.ezshop.gateway.notify.ReceiptNotifier;
 import org.ezshop.gateway.fusion.Fusion;
 import org.ezshop.gateway.shelf.ShelfChangeSink;
 import org.ezshop.gateway.link.EdgeLinkApi;
@@ -56,6 +59,12 @@ public final class GatewayServer {
   }
 
   public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config) {
+    return vertx.executeBlocking(() -> ReceiptNotifier.fromCredentials(config.pushCredentials()))
+        .compose(fcm -> start(vertx, config, fcm));
+  }
+
+  /** With the given FCM client (tests pass one over a test HTTP transport). */
+  public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config, Optional<FirebaseMessaging> fcm) {
     GrpcClient client = GrpcClient.client(vertx, new HttpClientOptions()
         .setHttp2ClearTextUpgrade(false) // prior knowledge, as every gRPC server here speaks h2c
         .setConnectTimeout(CONNECT_TIMEOUT_MS));
@@ -73,6 +82,8 @@ public final class GatewayServer {
         new SightingWindow(GatewayConfig.SIGHTING_WINDOW_MILLIS), config.identifyConcurrency());
     Metrics metrics = new Metrics(links, changes, sightings);
     Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis());
+    ReceiptNotifier notifier = new ReceiptNotifier(vertx, storeCalls, fcm);
+    doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt));
     sightings.listen(doors::seen);
     Fusion fusion = new Fusion(vertx, storeCalls, shelves, sightings.window(), config.fusion());
     sightings.listen(fusion::seen);

@@ -43,7 +43,7 @@ class GatewayServerTest {
             "test-manager-token", GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
             GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY, 0,
             "gateway-test-session-secret-0123456789".getBytes(), GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS,
-            org.ezshop.gateway.fusion.FusionSettings.defaults(java.util.Optional.empty())))
+            org.ezshop.gateway.fusion.FusionSettings.defaults(java.util.Optional.empty()), java.util.Optional.empty()))
         .await(10, TimeUnit.SECONDS);
   }
 

@@ -1,5 +1,6 @@
 package org.ezshop.gateway;
 
+import com.google.firebase.messaging.FirebaseMessaging;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -28,10 +29,12 @@ import org.ezshop.store.v1.RegisterDeviceRequest;
 import org.ezshop.store.v1.ShelfRow;
 import org.ezshop.store.v1.ShelfSensor;
 import org.ezshop.store.v1.StoreServiceGrpc;
+import org.ezshop.testing.TestPostgres;
 
 /**
- * A real store-svc and identity-svc (in memory) and a gateway on loopback, with one shelf device "pi-1"
- * (ultrasonic sensor us-1 on row soda-row: empty at 600 mm, 60 mm per item), an entrance camera "cam-1" and
+ * A real store-svc and identity-svc (in memory or on PostgreSQL) and a gateway on loopback, with one shelf device
+ * "pi-1" (ultrasonic sensors us-1 on row soda-row and us-2 on chips-row: empty at 600 mm, 60 mm per item, five
+ * of each in stock), an entrance camera "cam-1" and
  * an exit camera "cam-exit", and a shelf camera device "cam-shelf" whose camera "shelf-cam" covers soda-row.
  * Door cooldown: 2 s.
  */
@@ -50,6 +53,7 @@ public final class TestPlatform implements AutoCloseable {
   public GatewayServer gateway;
   public ManagedChannel channel;
   private final GatewayConfig config;
+  private final Optional<FirebaseMessaging> fcm;
   private final ManagedChannel services;
 
   public TestPlatform(long heartbeatMillis, int identifyConcurrency) throws Exception {
@@ -57,9 +61,20 @@ public final class TestPlatform implements AutoCloseable {
   }
 
   public TestPlatform(long heartbeatMillis, int identifyConcurrency, FusionSettings fusion) throws Exception {
-    store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, Optional.empty(), MANAGER,
-        SECRET)).await(10, TimeUnit.SECONDS);
-    identity = IdentityServer.start(vertx, IdentityConfig.of("127.0.0.1", 0, MANAGER, Optional.empty()))
+    this(heartbeatMillis, identifyConcurrency, fusion, false, Optional.empty());
+  }
+
+  /**
+   * @param postgres store-svc and identity-svc on a fresh PostgreSQL database (else in memory)
+   * @param fcm      push notifications through this client (else logged)
+   */
+  public TestPlatform(long heartbeatMillis, int identifyConcurrency, FusionSettings fusion, boolean postgres,
+      Optional<FirebaseMessaging> fcm) throws Exception {
+    this.fcm = fcm;
+    Optional<String> db = postgres ? Optional.of(TestPostgres.freshDatabase(vertx)) : Optional.empty();
+    store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, db, MANAGER,
+        SECRET)).await(30, TimeUnit.SECONDS);
+    identity = IdentityServer.start(vertx, IdentityConfig.of("127.0.0.1", 0, MANAGER, db))
         .await(60, TimeUnit.SECONDS);
     services = ManagedChannelBuilder.forAddress("127.0.0.1", store.port()).usePlaintext().build();
     StoreServiceGrpc.StoreServiceBlockingStub manager = storeStub();
@@ -67,6 +82,12 @@ public final class TestPlatform implements AutoCloseable {
         .setStock(5).setPrice(Money.newBuilder().setMinorUnits(125).setCurrency("USD"))).build());
     manager.putShelfRow(PutShelfRowRequest.newBuilder().setRow(ShelfRow.newBuilder().setRowId("soda-row")
         .setSku("soda").addSensors(ShelfSensor.newBuilder().setSensorId("us-1").setDeviceId("pi-1")
+            .setType(SensorType.SENSOR_TYPE_ULTRASONIC)).addCameraIds("shelf-cam")
+        .setCalibration(Calibration.newBuilder().setEmptyDistanceMm(600).setItemDepthMm(60).setCapacity(8))).build());
+    manager.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku("chips").setName("Chips")
+        .setStock(5).setPrice(Money.newBuilder().setMinorUnits(199).setCurrency("USD"))).build());
+    manager.putShelfRow(PutShelfRowRequest.newBuilder().setRow(ShelfRow.newBuilder().setRowId("chips-row")
+        .setSku("chips").addSensors(ShelfSensor.newBuilder().setSensorId("us-2").setDeviceId("pi-1")
             .setType(SensorType.SENSOR_TYPE_ULTRASONIC)).addCameraIds("shelf-cam")
         .setCalibration(Calibration.newBuilder().setEmptyDistanceMm(600).setItemDepthMm(60).setCapacity(8))).build());
     manager.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("pi-1").setKind(DeviceKind.DEVICE_KIND_SHELF)
@@ -83,12 +104,12 @@ public final class TestPlatform implements AutoCloseable {
     config = new GatewayConfig("127.0.0.1", 0,
         SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
         SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
-        heartbeatMillis, identifyConcurrency, 0, SECRET, 2000, fusion);
+        heartbeatMillis, identifyConcurrency, 0, SECRET, 2000, fusion, Optional.empty());
     startGateway();
   }
 
   private void startGateway() throws Exception {
-    gateway = GatewayServer.start(vertx, config).await(10, TimeUnit.SECONDS);
+    gateway = GatewayServer.start(vertx, config, fcm).await(10, TimeUnit.SECONDS);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
   }
 

@@ -20,6 +20,20 @@ public final class TestPostgres {
     return url;
   }
 
+  /** Creates an empty database next to EZSHOP_PG_URL's (the test role may CREATEDB) and returns its URL. */
+  public static String freshDatabase(io.vertx.core.Vertx vertx) throws Exception {
+    String name = "ezshop_t_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    io.vertx.pgclient.PgConnectOptions base = io.vertx.pgclient.PgConnectOptions.fromUri(url());
+    io.vertx.sqlclient.Pool admin = io.vertx.pgclient.PgBuilder.pool().connectingTo(base).using(vertx).build();
+    try {
+      admin.query("CREATE DATABASE " + name).execute().await(30, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      admin.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    return "postgresql://" + base.getUser() + ":" + base.getPassword() + "@" + base.getHost() + ":" + base.getPort()
+        + "/" + name;
+  }
+
   /**
    * Stops or starts the local cluster scripts/test set up (EZSHOP_PG_CLUSTER, e.g. "15 main"), for tests of
    * what happens while the database is away. Fails when the database is not a local cluster.

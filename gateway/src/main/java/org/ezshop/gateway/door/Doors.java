@@ -8,7 +8,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.edge.v1.Command;
 import org.ezshop.edge.v1.Greet;
@@ -42,7 +42,7 @@ public final class Doors {
   private final EdgeLinks links;
   private final long cooldownMillis;
   private final Map<String, Long> lastActed = new HashMap<>();
-  private final java.util.List<Consumer<Receipt>> receipts = new CopyOnWriteArrayList<>();
+  private final java.util.List<BiConsumer<Shopper, Receipt>> receipts = new CopyOnWriteArrayList<>();
 
   public Doors(ServiceClient store, EdgeLinks links, long cooldownMillis) {
     this.store = store;
@@ -51,7 +51,7 @@ public final class Doors {
   }
 
   /** Receipts issued at an exit. */
-  public void onReceipt(Consumer<Receipt> listener) {
+  public void onReceipt(BiConsumer<Shopper, Receipt> listener) {
     receipts.add(listener);
   }
 
@@ -117,7 +117,7 @@ public final class Doors {
           LOG.info("event=exited shopper={} receipt={} already_exited={}", shopper.getShopperId(),
               exited.getReceipt().getReceiptId(), exited.getAlreadyExited());
           if (!exited.getAlreadyExited()) {
-            receipts.forEach(listener -> listener.accept(exited.getReceipt()));
+            receipts.forEach(listener -> listener.accept(shopper, exited.getReceipt()));
           }
         }).mapEmpty();
   }

@@ -87,10 +87,10 @@ class EdgeLinkTest {
     TestDevice device = new TestDevice(channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
     device.await(GatewayMessage::hasWelcome);
     var config = device.await(GatewayMessage::hasConfig).getConfig();
-    assertEquals(1, config.getSensorsCount());
-    assertEquals("us-1", config.getSensors(0).getSensorId());
-    assertEquals("soda-row", config.getSensors(0).getRowId());
-    assertEquals(60, config.getSensors(0).getCalibration().getItemDepthMm());
+    assertEquals(2, config.getSensorsCount(), "us-1 and us-2 are wired to pi-1");
+    var us1 = config.getSensorsList().stream().filter(c -> c.getSensorId().equals("us-1")).findFirst().orElseThrow();
+    assertEquals("soda-row", us1.getRowId());
+    assertEquals(60, us1.getCalibration().getItemDepthMm());
     assertTrue(gateway.links().get("pi-1").connected());
   }
 

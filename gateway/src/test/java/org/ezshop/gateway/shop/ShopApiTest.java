@@ -121,8 +121,9 @@ class ShopApiTest {
     TestDevice pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
     pi.await(GatewayMessage::hasWelcome);
 
-    InventoryLine soda = shop(TestPlatform.MANAGER).getInventory(GetInventoryRequest.getDefaultInstance()).getLines(0);
-    assertEquals("soda", soda.getItem().getSku());
+    InventoryLine soda = shop(TestPlatform.MANAGER).getInventory(GetInventoryRequest.getDefaultInstance())
+        .getLinesList().stream().filter(l -> l.getItem().getSku().equals("soda")).findFirst().orElseThrow();
+    assertTrue(!soda.getLow());
     assertEquals(java.util.List.of("soda-row"), soda.getRowIdsList());
     var inStore = shop(TestPlatform.MANAGER).listShoppersInStore(ListShoppersInStoreRequest.getDefaultInstance());
     assertEquals(cy.getShopperId(), inStore.getShoppers(0).getShopper().getShopperId());
