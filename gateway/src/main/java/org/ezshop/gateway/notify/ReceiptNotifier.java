@@ -4,7 +4,9 @@ import com.google.auth.oauth2.GoogleCredentials;
 import com.google.firebase.FirebaseApp;
 import com.google.firebase.FirebaseOptions;
 import com.google.firebase.messaging.FirebaseMessaging;
+import com.google.firebase.messaging.FirebaseMessagingException;
 import com.google.firebase.messaging.Message;
+import com.google.firebase.messaging.MessagingErrorCode;
 import com.google.firebase.messaging.Notification;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A receipt to the shopper's phone through Firebase Cloud Messaging (HTTP v1): "You spent $12.50 at EZShop",
  * with the receipt id in the data. Failed sends are retried with backoff, then recorded as failed on the
- * receipt (and alerted). Without credentials the notification is logged and recorded as such, never dropped.
+ * receipt (and alerted); FCM's client itself retries 500 and 503 answers first. A token FCM no longer knows
+ * fails at once. Without credentials the notification is logged and recorded as such, never dropped.
  */
 public final class ReceiptNotifier {
 
@@ -78,7 +81,8 @@ public final class ReceiptNotifier {
 
   /** Sends the receipt's notification; the future completes once the outcome is recorded on the receipt. */
   public Future<Void> send(Shopper shopper, Receipt receipt) {
-    String text = "You spent " + format(receipt.getTotal()) + " at EZShop";
+    String text = receipt.getTotal().getMinorUnits() == 0 ? "Thanks for visiting EZShop: nothing was charged"
+        : "You spent " + format(receipt.getTotal()) + " at EZShop";
     if (shopper.getPushToken().isEmpty()) {
       unsent.incrementAndGet();
       return record(receipt, NotificationState.NOTIFICATION_STATE_NO_TOKEN, "the shopper has no push token");
@@ -107,20 +111,31 @@ public final class ReceiptNotifier {
           return record(receipt, NotificationState.NOTIFICATION_STATE_SENT, name);
         },
         failure -> {
-          if (attempt < ATTEMPTS) {
+          if (attempt < ATTEMPTS && !permanent(failure)) {
             long delay = FIRST_RETRY_MILLIS << (attempt - 1);
             LOG.warn("event=notification_retry receipt={} attempt={} in_ms={} error={}", receipt.getReceiptId(),
                 attempt, delay, failure.getMessage());
             return vertx.timer(delay).compose(t -> attempt(message, receipt, attempt + 1));
           }
           unsent.incrementAndGet();
-          String detail = "failed after " + ATTEMPTS + " attempts: " + failure.getMessage();
+          String detail = "failed after " + attempt + " attempt" + (attempt > 1 ? "s" : "") + ": "
+              + failure.getMessage();
           return record(receipt, NotificationState.NOTIFICATION_STATE_FAILED, detail)
               .compose(v -> store.call(StoreServiceGrpcClient.RaiseAlert, RaiseAlertRequest.newBuilder()
                   .setAlert(Alert.newBuilder().setKind(AlertKind.ALERT_KIND_NOTIFICATION)
                       .setShopperId(receipt.getShopperId()).setMessage("receipt " + receipt.getReceiptId()
                           + " could not be pushed: " + detail)).build()).mapEmpty());
         });
+  }
+
+  // A token FCM no longer knows, or a message it will never take: another try cannot help.
+  private static boolean permanent(Throwable failure) {
+    if (failure instanceof FirebaseMessagingException) {
+      MessagingErrorCode code = ((FirebaseMessagingException) failure).getMessagingErrorCode();
+      return code == MessagingErrorCode.UNREGISTERED || code == MessagingErrorCode.INVALID_ARGUMENT
+          || code == MessagingErrorCode.SENDER_ID_MISMATCH;
+    }
+    return false;
   }
 
   private Future<Void> record(Receipt receipt, NotificationState state, String detail) {
@@ -133,6 +148,8 @@ public final class ReceiptNotifier {
     Currency currency = Currency.getInstance(money.getCurrency());
     NumberFormat format = NumberFormat.getCurrencyInstance(Locale.US);
     format.setCurrency(currency);
+    format.setMinimumFractionDigits(currency.getDefaultFractionDigits());
+    format.setMaximumFractionDigits(currency.getDefaultFractionDigits());
     return format.format(BigDecimal.valueOf(money.getMinorUnits(), currency.getDefaultFractionDigits()));
   }
 }
