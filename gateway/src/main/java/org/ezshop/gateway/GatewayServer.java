@@ -83,7 +83,8 @@ public final class GatewayServer {
     Metrics metrics = new Metrics(links, changes, sightings);
     Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis());
     ReceiptNotifier notifier = new ReceiptNotifier(vertx, storeCalls, fcm);
-    doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt));
+    doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
+        "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
     sightings.listen(doors::seen);
     Fusion fusion = new Fusion(vertx, storeCalls, shelves, sightings.window(), config.fusion());
     sightings.listen(fusion::seen);

@@ -123,9 +123,14 @@ public final class ReceiptNotifier {
           return record(receipt, NotificationState.NOTIFICATION_STATE_FAILED, detail)
               .compose(v -> store.call(StoreServiceGrpcClient.RaiseAlert, RaiseAlertRequest.newBuilder()
                   .setAlert(Alert.newBuilder().setKind(AlertKind.ALERT_KIND_NOTIFICATION)
-                      .setShopperId(receipt.getShopperId()).setMessage("receipt " + receipt.getReceiptId()
-                          + " could not be pushed: " + detail)).build()).mapEmpty());
+                      .setShopperId(receipt.getShopperId()).setMessage(shorter("receipt " + receipt.getReceiptId()
+                          + " could not be pushed: " + detail))).build()).mapEmpty());
         });
+  }
+
+  // Alert messages are short (store-svc takes 256 characters); the full detail is on the receipt.
+  private static String shorter(String text) {
+    return text.length() <= 256 ? text : text.substring(0, 253) + "...";
   }
 
   // A token FCM no longer knows, or a message it will never take: another try cannot help.
