@@ -11,6 +11,8 @@ public final class DeviceLink {
   org.ezshop.common.v1.DeviceKind kind = org.ezshop.common.v1.DeviceKind.DEVICE_KIND_UNSPECIFIED;
   String softwareVersion = "";
   long acked;
+  /** Highest seq taken into processing by any of the device's streams (acked or not yet). */
+  long accepted;
   boolean connected;
   long lastSeenMillis;
   long readings;

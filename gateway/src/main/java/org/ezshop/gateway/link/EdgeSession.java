@@ -60,7 +60,7 @@ final class EdgeSession {
   private long lastMessage;
   private long timer;
   private long probeIds;
-  private long accepted;
+  private long welcomeAcked;
   private int inFlight;
   private Future<Void> pending = Future.succeededFuture();
 
@@ -102,6 +102,9 @@ final class EdgeSession {
   }
 
   private void onMessage(EdgeMessage m) {
+    if (closed) {
+      return; // replaced or failed: whatever still arrives is the new stream's to take
+    }
     lastMessage = System.currentTimeMillis();
     if (!helloed) {
       if (!m.hasHello()) {
@@ -140,7 +143,8 @@ final class EdgeSession {
       if (hello.hasDeviceTime()) {
         link.clock.rough(EpochMillis.of(hello.getDeviceTime()), now);
       }
-      accepted = link.acked;
+      link.accepted = Math.max(link.accepted, link.acked);
+      welcomeAcked = link.acked;
     }
     effects = new Effects(device, link, Set.copyOf(hello.getSourceIdsList()), shelves, sink, sightings,
         (kind, seq, field, message) -> {
@@ -152,9 +156,9 @@ final class EdgeSession {
         });
     helloed = true;
     LOG.info("event=device_linked device={} kind={} acked={} software={}", device.getDeviceId(), device.getKind(),
-        accepted, hello.getSoftwareVersion());
+        welcomeAcked, hello.getSoftwareVersion());
     out.write(GatewayMessage.newBuilder().setWelcome(Welcome.newBuilder()
-        .setAckedSeq(accepted)
+        .setAckedSeq(welcomeAcked)
         .setGatewayTime(EpochMillis.timestamp(now))
         .setHeartbeatInterval(com.google.protobuf.Duration.newBuilder().setSeconds(heartbeatMillis / 1000)
             .setNanos((int) (heartbeatMillis % 1000) * 1_000_000))).build());
@@ -205,20 +209,24 @@ final class EdgeSession {
       notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, 0, "seq", "data messages carry a seq from 1 up");
       return;
     }
-    synchronized (link) {
+    long before;
+    synchronized (link) { // per device, not per stream: a replaced stream may still be finishing a message
       link.lastSeenMillis = lastMessage;
       link.counted(lastMessage);
+      before = link.accepted;
+      if (seq > before) {
+        link.accepted = seq;
+      }
     }
-    if (seq <= accepted) { // a resend of something already taken: no second effect
+    if (seq <= before) { // a resend of something already taken: no second effect
       pending.onComplete(x -> context.runOnContext(v -> ack(link.acked())));
       return;
     }
-    if (seq > accepted + 1) {
-      LOG.warn("event=seq_gap device={} expected={} got={}", device.getDeviceId(), accepted + 1, seq);
-      notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_SEQ_GAP, seq, "seq", (seq - accepted - 1)
-          + " messages after seq " + accepted + " never arrived");
+    if (seq > before + 1) {
+      LOG.warn("event=seq_gap device={} expected={} got={}", device.getDeviceId(), before + 1, seq);
+      notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_SEQ_GAP, seq, "seq", (seq - before - 1)
+          + " messages after seq " + before + " never arrived");
     }
-    accepted = seq;
     Future<Void> effect = effects.of(m);
     if (inFlight == 0 && effect.succeeded()) { // the common case: done at once, nothing ahead of it
       acked(seq);
