@@ -22,8 +22,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.GatewayMessage;
@@ -118,13 +116,6 @@ class DemoTest {
     return receipts.isEmpty() ? null : receipts.get(0);
   }
 
-  private static void eventually(BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(25);
-    }
-    assertTrue(done.getAsBoolean(), "not within 20 s");
-  }
 
   @Test
   void twoShoppersTakeWhatTheyTakeAndGetTheRightReceiptsOnTheirPhones() throws Exception {
@@ -145,7 +136,7 @@ class DemoTest {
     long now = System.currentTimeMillis();
     frame(entrance, 1, "cam-1", "women/2", now);
     frame(entrance, 2, "cam-1", "men/17", now);
-    eventually(() -> entrance.received.stream().filter(m -> m.hasCommand() && m.getCommand().hasGreet()).count() == 2);
+    TestPlatform.eventually(() -> entrance.received.stream().filter(m -> m.hasCommand() && m.getCommand().hasGreet()).count() == 2);
     assertEquals(List.of("Welcome back, Ana", "Welcome back, Ben"), entrance.received.stream()
         .filter(m -> m.hasCommand()).map(m -> m.getCommand().getGreet().getText()).sorted().toList());
 
@@ -158,19 +149,19 @@ class DemoTest {
     row("us-1", t, 3000, 3);
     row("us-2", t, 3000, 5);
     row("us-2", t + 3000, 1500, 4);
-    eventually(() -> held(ana, "soda") == 2 && held(ben, "chips") == 1);
+    TestPlatform.eventually(() -> held(ana, "soda") == 2 && held(ben, "chips") == 1);
 
     // 5. Ana puts one soda back.
     frame(shelf, 3, "shelf-cam", "women/2", t + 6000 + 100);
     row("us-1", t + 3000, 3000, 3);
     row("us-1", t + 6000, 1500, 4);
-    eventually(() -> held(ana, "soda") == 1);
+    TestPlatform.eventually(() -> held(ana, "soda") == 1);
     assertEquals(0, held(ben, "soda"));
 
     // 6. Both walk out.
     frame(exit, 1, "cam-exit", "women/19", System.currentTimeMillis());
     frame(exit, 2, "cam-exit", "men/17", System.currentTimeMillis());
-    eventually(() -> receipt(ana) != null && receipt(ben) != null);
+    TestPlatform.eventually(() -> receipt(ana) != null && receipt(ben) != null);
 
     // 7. The receipts, and one push each with the right token and total.
     Receipt anas = receipt(ana);
@@ -181,7 +172,7 @@ class DemoTest {
     Receipt bens = receipt(ben);
     assertEquals("chips", bens.getLines(0).getSku());
     assertEquals(199, bens.getTotal().getMinorUnits());
-    eventually(() -> pushes.size() == 2 && receipt(ana).getNotification() == NotificationState.NOTIFICATION_STATE_SENT
+    TestPlatform.eventually(() -> pushes.size() == 2 && receipt(ana).getNotification() == NotificationState.NOTIFICATION_STATE_SENT
         && receipt(ben).getNotification() == NotificationState.NOTIFICATION_STATE_SENT);
     String toAna = pushes.stream().filter(p -> p.contains("fcm-token-ana")).findFirst().orElseThrow();
     assertTrue(toAna.startsWith("POST https://fcm.googleapis.com/v1/projects/ezshop-test/messages:send"), toAna);

@@ -120,6 +120,15 @@ public final class TestPlatform implements AutoCloseable {
     startGateway();
   }
 
+  /** Waits up to 20 s for the condition; fails the test if it never holds. */
+  public static void eventually(java.util.function.BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(25);
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(done.getAsBoolean(), "not within 20 s");
+  }
+
   private static Metadata managerMetadata() {
     Metadata auth = new Metadata();
     auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + MANAGER);

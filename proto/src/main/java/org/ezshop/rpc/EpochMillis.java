@@ -2,7 +2,7 @@ package org.ezshop.rpc;
 
 import com.google.protobuf.Timestamp;
 
-/** Epoch milliseconds to and from protobuf Timestamps (Java 11: the edge agents use it too). */
+/** Milliseconds to and from protobuf Timestamps and Durations (Java 11: the edge agents use it too). */
 public final class EpochMillis {
 
   private EpochMillis() {
@@ -11,6 +11,12 @@ public final class EpochMillis {
   public static Timestamp timestamp(long epochMillis) {
     return Timestamp.newBuilder().setSeconds(Math.floorDiv(epochMillis, 1000L))
         .setNanos((int) Math.floorMod(epochMillis, 1000L) * 1_000_000).build();
+  }
+
+  /** A span of milliseconds (negative too) as a protobuf Duration. */
+  public static com.google.protobuf.Duration duration(long millis) {
+    return com.google.protobuf.Duration.newBuilder().setSeconds(millis / 1000)
+        .setNanos((int) (millis % 1000) * 1_000_000).build();
   }
 
   public static long of(Timestamp t) {

@@ -1,6 +1,5 @@
 package org.ezshop.gateway.fusion;
 
-import com.google.protobuf.Duration;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -203,12 +202,10 @@ public final class Fusion implements ShelfChangeSink {
   private org.ezshop.store.v1.Attribution explain(Decision decision) {
     org.ezshop.store.v1.Attribution.Builder why = org.ezshop.store.v1.Attribution.newBuilder()
         .setRule(decision.rule()).setAmbiguous(decision.ambiguous())
-        .setWindow(Duration.newBuilder().setSeconds(settings.windowMillis() / 1000)
-            .setNanos((int) (settings.windowMillis() % 1000) * 1_000_000));
+        .setWindow(EpochMillis.duration(settings.windowMillis()));
     decision.candidates().forEach(c -> why.addCandidatesBuilder().setShopperId(c.shopperId())
         .setShopperName(c.name()).setFaceSize(c.faceSize()).setScore(c.score()).setCameraId(c.cameraId())
-        .setDelta(Duration.newBuilder().setSeconds(c.deltaMillis() / 1000)
-            .setNanos((int) (c.deltaMillis() % 1000) * 1_000_000)));
+        .setDelta(EpochMillis.duration(c.deltaMillis())));
     return why.build();
   }
 

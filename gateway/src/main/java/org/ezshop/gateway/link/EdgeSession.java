@@ -160,8 +160,7 @@ final class EdgeSession {
     out.write(GatewayMessage.newBuilder().setWelcome(Welcome.newBuilder()
         .setAckedSeq(welcomeAcked)
         .setGatewayTime(EpochMillis.timestamp(now))
-        .setHeartbeatInterval(com.google.protobuf.Duration.newBuilder().setSeconds(heartbeatMillis / 1000)
-            .setNanos((int) (heartbeatMillis % 1000) * 1_000_000))).build());
+        .setHeartbeatInterval(EpochMillis.duration(heartbeatMillis))).build());
     pushConfig();
     probe();
     vertx.setTimer(100, t -> probe()); // a few quick probes, so the offset is good within the first second

@@ -64,14 +64,12 @@ final class ManagerViews {
     long now = System.currentTimeMillis();
     ListDeviceLinksResponse.Builder out = ListDeviceLinksResponse.newBuilder();
     for (DeviceLink link : links.all()) {
-      long offset = link.clockOffsetMillis();
       out.addLinksBuilder()
           .setDeviceId(link.deviceId())
           .setKind(link.kind())
           .setConnected(link.connected())
           .setLastSeen(EpochMillis.timestamp(link.lastSeenMillis()))
-          .setClockOffset(com.google.protobuf.Duration.newBuilder().setSeconds(offset / 1000)
-              .setNanos((int) (offset % 1000) * 1_000_000))
+          .setClockOffset(EpochMillis.duration(link.clockOffsetMillis()))
           .setAckedSeq(link.acked())
           .setMessagesPerSecond(link.messagesPerSecond(now))
           .setSoftwareVersion(link.softwareVersion());

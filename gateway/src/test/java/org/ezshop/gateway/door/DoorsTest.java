@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.GatewayMessage;
@@ -63,13 +62,6 @@ class DoorsTest {
         .filter(s -> s.getShopperId().equals(shopperId)).findFirst().orElseThrow();
   }
 
-  private static void eventually(java.util.function.BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertTrue(done.getAsBoolean(), "not within 15 s");
-  }
 
   @Test
   void aShopperIsGreetedOnceOnTheWayInAndGetsAReceiptOnTheWayOut() throws Exception {
@@ -86,7 +78,7 @@ class DoorsTest {
 
     TestDevice exit = TestDevices.camera(platform.channel, TestPlatform.EXIT_TOKEN, "cam-exit", "cam-exit");
     frame(exit, 1, "cam-exit", portrait("women/19"));
-    eventually(() -> !inStore(ana.getShopperId()).getInStore());
+    TestPlatform.eventually(() -> !inStore(ana.getShopperId()).getInStore());
     List<Receipt> receipts = platform.storeStub().listReceipts(ListReceiptsRequest.newBuilder()
         .setShopperId(ana.getShopperId()).build()).getReceiptsList();
     assertEquals(1, receipts.size());
@@ -100,7 +92,7 @@ class DoorsTest {
     frame(entrance, 2, "cam-1", portrait("men/0"));
     entrance.await(m -> m.hasAck() && m.getAck().getUpToSeq() == 2);
     List<AlertKind> alerts = new CopyOnWriteArrayList<>();
-    eventually(() -> {
+    TestPlatform.eventually(() -> {
       alerts.clear();
       platform.storeStub().listAlerts(ListAlertsRequest.getDefaultInstance()).getAlertsList()
           .forEach(a -> alerts.add(a.getKind()));

@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.GatewayMessage;
@@ -118,13 +116,6 @@ class FusionTest {
         .map(a -> a.getKind()).toList();
   }
 
-  private static void eventually(BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(25);
-    }
-    assertTrue(done.getAsBoolean(), "not within 15 s");
-  }
 
   @Test
   void aPickGoesToTheShopperSeenAtTheShelf() throws Exception {
@@ -133,7 +124,7 @@ class FusionTest {
     long pickAt = System.currentTimeMillis();
     seen("women/2", pickAt - 150);
     pick(pickAt);
-    eventually(() -> sodas(ana) == 1);
+    TestPlatform.eventually(() -> sodas(ana) == 1);
     assertTrue(reviews().isEmpty(), reviews().toString());
   }
 
@@ -146,7 +137,7 @@ class FusionTest {
     seen("women/2", pickAt - 50);
     seen("men/17", pickAt + 150); // 0.2 s after Ana: Ana is nearer the pick in time
     pick(pickAt);
-    eventually(() -> !reviews().isEmpty());
+    TestPlatform.eventually(() -> !reviews().isEmpty());
     Review review = reviews().get(0);
     assertEquals(ReviewReason.REVIEW_REASON_AMBIGUOUS, review.getReason());
     assertEquals(ana.getShopperId(), review.getEvent().getShopperId());
@@ -169,7 +160,7 @@ class FusionTest {
     long pickAt = System.currentTimeMillis();
     seen("women/28", pickAt); // Cy is at the shelf, but not in store: never charged
     pick(pickAt);
-    eventually(() -> !reviews().isEmpty() && !alerts().isEmpty());
+    TestPlatform.eventually(() -> !reviews().isEmpty() && !alerts().isEmpty());
     assertEquals(ReviewReason.REVIEW_REASON_UNATTRIBUTED, reviews().get(0).getReason());
     assertEquals(List.of(AlertKind.ALERT_KIND_UNATTRIBUTED), alerts());
     assertEquals(0, sodas(ana));
@@ -184,7 +175,7 @@ class FusionTest {
     seen("women/2", backAt);
     shelf(backAt - 2000, 2000, 5); // the row as recorded
     shelf(backAt, 1000, 6); // one soda more than anyone took
-    eventually(() -> alerts().contains(AlertKind.ALERT_KIND_MISPLACED_ITEM));
+    TestPlatform.eventually(() -> alerts().contains(AlertKind.ALERT_KIND_MISPLACED_ITEM));
     assertEquals(0, sodas(ana));
   }
 
@@ -198,7 +189,7 @@ class FusionTest {
     assertEquals(1, platform.gateway.fusion().waiting());
     platform.restartGateway();
     link();
-    eventually(() -> !reviews().isEmpty());
+    TestPlatform.eventually(() -> !reviews().isEmpty());
     Thread.sleep(500);
     platform.restartGateway(); // and once more: nothing is left to decide twice
     Thread.sleep(1000);
