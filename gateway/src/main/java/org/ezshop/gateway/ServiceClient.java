@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.client.InvalidStatusException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
@@ -38,16 +40,44 @@ public final class ServiceClient {
         .compose(call -> {
           call.headers().set("authorization", "Bearer " + token);
           caller.exceptionHandler(gone -> call.cancel());
-          return call.send(request);
-        })
-        .compose(upstream -> {
-          upstream.pipe().endOnFailure(false).to(out).onFailure(failure -> out
-              .status(upstream.status() == null || upstream.status() == GrpcStatus.OK ? GrpcStatus.UNAVAILABLE
-                  : upstream.status())
-              .statusMessage(upstream.statusMessage() != null ? upstream.statusMessage() : failure.getMessage())
-              .end());
-          return Future.succeededFuture();
+          return call.send(request).map(upstream -> {
+            wire(call, upstream, out);
+            return null;
+          });
         });
+  }
+
+  // By hand, not pipeTo: a pipe writing on after the caller has gone away throws on the event loop.
+  private static <Req, Resp> void wire(GrpcClientRequest<Req, Resp> call, GrpcClientResponse<Req, Resp> upstream,
+      GrpcServerResponse<?, Resp> out) {
+    upstream.handler(message -> {
+      try {
+        out.write(message);
+      } catch (IllegalStateException gone) {
+        call.cancel();
+        return;
+      }
+      if (out.writeQueueFull()) {
+        upstream.pause();
+        out.drainHandler(v -> upstream.resume());
+      }
+    });
+    upstream.endHandler(v -> finish(out, upstream.status(), upstream.statusMessage(), null));
+    upstream.exceptionHandler(failure -> finish(out, upstream.status(), upstream.statusMessage(), failure));
+  }
+
+  private static void finish(GrpcServerResponse<?, ?> out, GrpcStatus status, String message, Throwable failure) {
+    try {
+      if (status == GrpcStatus.OK && failure == null) {
+        out.end();
+      } else {
+        out.status(status == null || status == GrpcStatus.OK ? GrpcStatus.UNAVAILABLE : status)
+            .statusMessage(message != null ? message : failure == null ? "stream ended" : failure.getMessage())
+            .end();
+      }
+    } catch (IllegalStateException gone) {
+      // the caller left first: nobody to tell
+    }
   }
 
   public <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request) {

@@ -23,9 +23,12 @@ import org.ezshop.shop.v1.ShopServiceGrpc;
 import org.ezshop.store.v1.AlertKind;
 import org.ezshop.store.v1.Cart;
 import org.ezshop.store.v1.EnterStoreRequest;
+import org.ezshop.store.v1.ExitStoreRequest;
 import org.ezshop.store.v1.GetCartRequest;
 import org.ezshop.store.v1.ListAlertsRequest;
+import org.ezshop.store.v1.ListReceiptsRequest;
 import org.ezshop.store.v1.ListReviewsRequest;
+import org.ezshop.store.v1.Receipt;
 import org.ezshop.store.v1.Review;
 import org.ezshop.store.v1.ReviewReason;
 import org.ezshop.store.v1.Shopper;
@@ -107,6 +110,11 @@ class FusionTest {
         .sum();
   }
 
+  private Receipt receipt(Shopper s) {
+    return platform.storeStub().listReceipts(ListReceiptsRequest.newBuilder().setShopperId(s.getShopperId()).build())
+        .getReceipts(0);
+  }
+
   private List<Review> reviews() {
     return platform.storeStub().listReviews(ListReviewsRequest.getDefaultInstance()).getReviewsList();
   }
@@ -144,12 +152,20 @@ class FusionTest {
     assertEquals(2, review.getEvent().getAttribution().getCandidatesCount(), "both candidates are on record");
     assertEquals(1, sodas(ana));
 
+    // Both leave before anyone looks at the review: the receipts are issued with the soda on Ana's.
+    platform.storeStub().exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
+    platform.storeStub().exitStore(ExitStoreRequest.newBuilder().setShopperId(ben.getShopperId()).build());
     ShopServiceGrpc.ShopServiceBlockingStub manager = ShopServiceGrpc.newBlockingStub(platform.channel)
         .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(managerMetadata()));
     manager.resolveReview(ResolveReviewRequest.newBuilder().setReviewId(review.getReviewId())
         .setAssignToShopperId(ben.getShopperId()).build());
-    assertEquals(0, sodas(ana));
-    assertEquals(1, sodas(ben));
+    Receipt anas = receipt(ana);
+    Receipt bens = receipt(ben);
+    assertEquals(0, anas.getTotal().getMinorUnits(), "Ana's receipt is corrected: " + anas);
+    assertTrue(anas.getLinesList().stream().anyMatch(l -> l.getCorrection() && l.getQuantity() == -1));
+    assertEquals(125, bens.getTotal().getMinorUnits(), "the soda moves to Ben's receipt: " + bens);
+    assertTrue(bens.getLinesList().stream().anyMatch(l -> l.getCorrection() && l.getQuantity() == 1
+        && l.getReviewId().equals(review.getReviewId())));
   }
 
   @Test
