@@ -16,7 +16,7 @@ import org.ezshop.gateway.shelf.ShelfChangeSink;
 import org.ezshop.gateway.link.EdgeLinkApi;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.gateway.shelf.LayoutLoader;
-import org.ezshop.gateway.shelf.RecentShelfChanges;
+import org.ezshop.gateway.shelf.ShelfChangeFeed;
 import org.ezshop.gateway.shelf.Shelves;
 import org.ezshop.gateway.shop.ShopApi;
 import org.ezshop.gateway.sight.SightingWindow;
@@ -39,14 +39,14 @@ public final class GatewayServer {
   private final GrpcClient client;
   private final LayoutLoader layout;
   private final EdgeLinks links;
-  private final RecentShelfChanges changes;
+  private final ShelfChangeFeed changes;
   private final Sightings sightings;
   private final Metrics metrics;
   private final int metricsPort;
   private final Fusion fusion;
 
   private GatewayServer(GrpcEndpoint endpoint, GrpcClient client, LayoutLoader layout, EdgeLinks links,
-      RecentShelfChanges changes, Sightings sightings, Metrics metrics, int metricsPort, Fusion fusion) {
+      ShelfChangeFeed changes, Sightings sightings, Metrics metrics, int metricsPort, Fusion fusion) {
     this.endpoint = endpoint;
     this.client = client;
     this.layout = layout;
@@ -76,13 +76,13 @@ public final class GatewayServer {
     Shelves shelves = new Shelves(GatewayConfig.STABLE_MILLIS);
     LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves);
     EdgeLinks links = new EdgeLinks();
-    RecentShelfChanges changes = new RecentShelfChanges(1000);
+    ShelfChangeFeed changes = new ShelfChangeFeed();
     ServiceClient identityCalls = new ServiceClient(client, config.identityTarget(), config.managerToken());
     Sightings sightings = new Sightings(identityCalls,
         new SightingWindow(GatewayConfig.SIGHTING_WINDOW_MILLIS), config.identifyConcurrency());
-    Metrics metrics = new Metrics(links, changes, sightings);
     Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis());
     ReceiptNotifier notifier = new ReceiptNotifier(vertx, storeCalls, fcm);
+    Metrics metrics = new Metrics(links, changes, sightings, notifier);
     doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
         "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
     sightings.listen(doors::seen);
@@ -121,8 +121,8 @@ public final class GatewayServer {
     return links;
   }
 
-  /** Shelf changes measured so far (the newest 1,000), and a way to follow them. */
-  public RecentShelfChanges shelfChanges() {
+  /** Every shelf change as it is measured, to follow. */
+  public ShelfChangeFeed shelfChanges() {
     return changes;
   }
 

@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.ezshop.gateway.link.DeviceLink;
 import org.ezshop.gateway.link.EdgeLinks;
-import org.ezshop.gateway.shelf.RecentShelfChanges;
+import org.ezshop.gateway.notify.ReceiptNotifier;
+import org.ezshop.gateway.shelf.ShelfChangeFeed;
 import org.ezshop.gateway.sight.Sightings;
 
 /** The gateway's metrics in the Prometheus text format at GET /metrics on their own port. */
@@ -33,7 +34,7 @@ final class Metrics {
   private final MultiGauge lastSeen;
   private HttpServer server;
 
-  Metrics(EdgeLinks links, RecentShelfChanges changes, Sightings sightings) {
+  Metrics(EdgeLinks links, ShelfChangeFeed changes, Sightings sightings, ReceiptNotifier receipts) {
     this.links = links;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -51,6 +52,11 @@ final class Metrics {
     sightings.listen(s -> (s.known() ? known : unknown).increment());
     FunctionCounter.builder("ezshop.frames.coalesced", sightings, Sightings::coalesced)
         .description("frames replaced by a newer one of their camera while identification was busy")
+        .register(registry);
+    FunctionCounter.builder("ezshop.receipts.pushed", receipts, ReceiptNotifier::sent)
+        .description("receipt notifications FCM accepted").register(registry);
+    FunctionCounter.builder("ezshop.receipts.unpushed", receipts, ReceiptNotifier::unsent)
+        .description("receipt notifications logged (no credentials or no token) or failed after retries")
         .register(registry);
     offsets = MultiGauge.builder("ezshop.edge.clock.offset").baseUnit("seconds")
         .description("device clock minus gateway clock").register(registry);

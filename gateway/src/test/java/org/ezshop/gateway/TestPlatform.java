@@ -129,7 +129,8 @@ public final class TestPlatform implements AutoCloseable {
     org.junit.jupiter.api.Assertions.assertTrue(done.getAsBoolean(), "not within 20 s");
   }
 
-  private static Metadata managerMetadata() {
+  /** `authorization: Bearer <manager token>`, to attach to any stub. */
+  public static Metadata managerMetadata() {
     Metadata auth = new Metadata();
     auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + MANAGER);
     return auth;

@@ -60,8 +60,10 @@ final class IdentityApi implements Service {
     Calls.unary(s, IdentityServiceGrpcService.Enroll, (h, r) -> {
       authorize(h);
       String faceId = r.getFaceId().isEmpty() ? UUID.randomUUID().toString() : r.getFaceId();
-      String name = r.getFaceId().isEmpty() ? subjectName(r.getSubjectName()) : known(r.getFaceId());
+      String newName = r.getFaceId().isEmpty() ? subjectName(r.getSubjectName()) : null;
       return workers.submit(() -> {
+        // The gallery's lock is taken here, off the event loop: a search may hold it for milliseconds.
+        String name = newName != null ? newName : known(r.getFaceId());
         Picture picture = decode(r.getImage());
         List<org.ezshop.identity.face.Box> faces = engine.detect(picture);
         require(!faces.isEmpty(), "image", "no face found");
@@ -69,8 +71,8 @@ final class IdentityApi implements Service {
         org.ezshop.identity.face.Box face = faces.get(0);
         require(face.width() >= config.minFacePixels(), "image", "the face is " + Math.round(face.width())
             + " px wide; at least " + config.minFacePixels() + " px are needed");
-        return new Probe(face, engine.embed(picture, face));
-      }).compose(probe -> store.enrol(faceId, name, probe.embedding, Optional.of(r.getImage().toByteArray()))
+        return new Probe(face, engine.embed(picture, face), name);
+      }).compose(probe -> store.enrol(faceId, probe.name, probe.embedding, Optional.of(r.getImage().toByteArray()))
           .map(e -> EnrollResponse.newBuilder()
               .setFaceId(faceId)
               .setBox(box(probe.face))
@@ -80,9 +82,9 @@ final class IdentityApi implements Service {
     });
     Calls.unary(s, IdentityServiceGrpcService.Verify, (h, r) -> {
       authorize(h);
-      known(r.getFaceId());
       float threshold = threshold(r.getThreshold());
       return workers.submit(() -> {
+        known(r.getFaceId());
         Picture picture = decode(r.getImage());
         List<org.ezshop.identity.face.Box> faces = engine.detect(picture);
         require(!faces.isEmpty(), "image", "no face found");
@@ -131,7 +133,7 @@ final class IdentityApi implements Service {
     });
   }
 
-  private record Probe(org.ezshop.identity.face.Box face, float[] embedding) {
+  private record Probe(org.ezshop.identity.face.Box face, float[] embedding, String name) {
   }
 
   private void authorize(MultiMap headers) {

@@ -5,6 +5,7 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,7 +43,7 @@ public final class Doors {
   private final EdgeLinks links;
   private final long cooldownMillis;
   private final Map<String, Long> lastActed = new HashMap<>();
-  private final java.util.List<BiConsumer<Shopper, Receipt>> receipts = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<Shopper, Receipt>> receipts = new CopyOnWriteArrayList<>();
 
   public Doors(ServiceClient store, EdgeLinks links, long cooldownMillis) {
     this.store = store;

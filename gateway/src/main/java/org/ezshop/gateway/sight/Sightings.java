@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.gateway.ServiceClient;
@@ -41,7 +42,7 @@ public final class Sightings {
   private final ArrayDeque<String> turn = new ArrayDeque<>();
   private final List<Consumer<Sighting>> listeners = new CopyOnWriteArrayList<>();
   private int inFlight;
-  private final java.util.concurrent.atomic.AtomicLong coalesced = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong coalesced = new AtomicLong();
 
   public Sightings(ServiceClient identity, SightingWindow window, int maxInFlight) {
     this.identity = identity;

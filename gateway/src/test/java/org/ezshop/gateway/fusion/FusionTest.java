@@ -156,7 +156,7 @@ class FusionTest {
     platform.storeStub().exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
     platform.storeStub().exitStore(ExitStoreRequest.newBuilder().setShopperId(ben.getShopperId()).build());
     ShopServiceGrpc.ShopServiceBlockingStub manager = ShopServiceGrpc.newBlockingStub(platform.channel)
-        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(managerMetadata()));
+        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(TestPlatform.managerMetadata()));
     manager.resolveReview(ResolveReviewRequest.newBuilder().setReviewId(review.getReviewId())
         .setAssignToShopperId(ben.getShopperId()).build());
     Receipt anas = receipt(ana);
@@ -216,10 +216,4 @@ class FusionTest {
     }
   }
 
-  private static io.grpc.Metadata managerMetadata() {
-    io.grpc.Metadata metadata = new io.grpc.Metadata();
-    metadata.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
-        "Bearer " + TestPlatform.MANAGER);
-    return metadata;
-  }
 }

@@ -199,6 +199,7 @@ class EdgeLinkTest {
     assertTrue(text.contains("ezshop_edge_readings_total 40.0"), text);
     assertTrue(text.contains("ezshop_edge_clock_offset_seconds{device=\"pi-1\"}"), text);
     assertTrue(text.contains("jvm_memory_used_bytes"), text);
+    assertTrue(text.contains("ezshop_receipts_unpushed_total 0.0"), text);
   }
 
   @Test
