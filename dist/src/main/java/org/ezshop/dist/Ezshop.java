@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.load.sim.StoreSimulator;
 import org.ezshop.rpc.EventLoops;
 import sun.misc.Signal;
 
@@ -36,6 +37,21 @@ public final class Ezshop {
       System.out.print(Settings.usage());
       return;
     }
+    if (settings.command.equals("simulate")) {
+      if (settings.managerTokenGenerated) {
+        System.err.println("ezshop: simulate needs the platform's manager token (--manager-token or EZSHOP_MANAGER_TOKEN)");
+        System.exit(2);
+      }
+      try {
+        StoreSimulator.run(settings.simulation(false), settings.gatewayTarget(), settings.storeTarget(),
+            settings.managerToken(), System.out);
+        System.exit(0);
+      } catch (Exception e) {
+        System.err.println("ezshop: simulate failed: " + e.getMessage());
+        System.exit(1);
+      }
+      return;
+    }
     if (settings.command.startsWith("bench-")) {
       try {
         switch (settings.command) {
@@ -55,6 +71,9 @@ public final class Ezshop {
     Ezshop running;
     try {
       running = start(settings, System.out);
+      if (settings.command.equals("demo")) {
+        running.demo(settings, System.out);
+      }
     } catch (Exception e) {
       System.err.println("ezshop: could not start: " + e.getMessage());
       System.exit(1);
@@ -80,7 +99,8 @@ public final class Ezshop {
   static Ezshop start(Settings settings, PrintStream out) throws Exception {
     Vertx vertx = EventLoops.vertx();
     try {
-      Platform platform = Platform.start(vertx, settings).await(60, TimeUnit.SECONDS);
+      Platform platform = Platform.start(vertx, settings, settings.command.equals("demo") ? "all" : settings.command)
+          .await(60, TimeUnit.SECONDS);
       for (Map.Entry<String, Integer> service : platform.ports().entrySet()) {
         out.printf("ezshop: %s listening on port %d%n", service.getKey(), service.getValue());
       }
@@ -93,6 +113,23 @@ public final class Ezshop {
       vertx.close();
       throw e;
     }
+  }
+
+  /** Runs the simulated store against this platform in the background, printing what happens. */
+  void demo(Settings settings, PrintStream out) {
+    out.printf("ezshop: demo: a simulated store walks in; ShopService and EdgeLink on 127.0.0.1:%d%n",
+        ports().get("gateway"));
+    Thread simulation = new Thread(() -> {
+      try {
+        StoreSimulator.run(settings.simulation(true), "127.0.0.1:" + ports().get("gateway"),
+            "127.0.0.1:" + ports().get("store-svc"), settings.managerToken(), out);
+        out.println("ezshop: demo: the simulated store has closed; the platform keeps running (Ctrl-C stops)");
+      } catch (Exception e) {
+        out.println("ezshop: demo: the simulation failed: " + e.getMessage());
+      }
+    }, "ezshop-demo");
+    simulation.setDaemon(true);
+    simulation.start();
   }
 
   Map<String, Integer> ports() {

@@ -19,10 +19,6 @@ final class Platform {
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private final List<Function<Duration, Future<Void>>> closers = new ArrayList<>();
 
-  static Future<Platform> start(Vertx vertx, Settings settings) {
-    return start(vertx, settings, settings.command);
-  }
-
   /** Starts what {@code command} names ("all", "store", ...) with the settings. */
   static Future<Platform> start(Vertx vertx, Settings settings, String command) {
     Platform platform = new Platform();

