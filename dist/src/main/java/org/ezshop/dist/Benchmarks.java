@@ -15,6 +15,8 @@ import org.ezshop.gateway.GatewayConfig;
 import org.ezshop.gateway.GatewayServer;
 import org.ezshop.load.CountingEdgeLinkServer;
 import org.ezshop.load.fusion.FusionBenchmark;
+import org.ezshop.load.gen.LoadGenerator;
+import org.ezshop.load.gen.LoadReport;
 import org.ezshop.load.gateway.EdgeLinkLoad;
 import org.ezshop.load.gateway.GatewayBenchmark;
 import org.ezshop.load.identity.IdentityBenchmark;
@@ -107,6 +109,48 @@ final class Benchmarks {
             devices, counts, settings.benchSeconds());
         results.forEach(out::println);
         return results;
+      } finally {
+        bare.close().await(10, TimeUnit.SECONDS);
+        gateway.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
+        store.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** `ezshop load`: the open-loop load generator against the gateway (and the bare server with --baseline). */
+  static String load(Settings settings, PrintStream out) throws Exception {
+    Settings.LoadSettings load = settings.load();
+    String token = settings.managerToken();
+    Vertx vertx = EventLoops.vertx();
+    try {
+      StoreServer store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, Optional.empty(), token,
+          settings.sessionSecret())).await(60, TimeUnit.SECONDS);
+      SocketAddress storeAt = SocketAddress.inetSocketAddress(store.port(), "127.0.0.1");
+      GatewayServer gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0, storeAt, storeAt,
+          GatewayConfig.DEFAULT_MAX_FRAME_BYTES, token, GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
+          GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY, 0, settings.sessionSecret(),
+          GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS, settings.fusion(), Optional.empty())).await(60, TimeUnit.SECONDS);
+      CountingEdgeLinkServer bare = CountingEdgeLinkServer.start(vertx, "127.0.0.1", 0).await(60, TimeUnit.SECONDS);
+      try {
+        out.printf("load: %d devices x %.1f Hz x %d readings for %d s (target %,.0f readings/s)%s%n", load.devices(),
+            load.hz(), load.batch(), load.seconds(), load.devices() * load.hz() * load.batch(),
+            load.baseline() ? ", then the same against the bare server" : "");
+        List<EdgeLinkLoad.Device> devices = GatewayBenchmark.registerDevices("127.0.0.1", store.port(), token,
+            load.devices());
+        gateway.reloadLayout().await(60, TimeUnit.SECONDS);
+        List<LoadGenerator.Phase> phases = new java.util.ArrayList<>();
+        phases.add(LoadGenerator.run("gateway", "127.0.0.1", gateway.port(), devices, load.hz(), load.batch(),
+            load.seconds(), out));
+        if (load.baseline()) {
+          phases.add(LoadGenerator.run("bare", "127.0.0.1", bare.port(), devices, load.hz(), load.batch(),
+              load.seconds(), out));
+        }
+        String summary = LoadReport.write(load.out(), phases);
+        out.print(summary);
+        out.println("load: report in " + load.out().resolve("load.html") + " (and load.json, load.txt)");
+        return summary;
       } finally {
         bare.close().await(10, TimeUnit.SECONDS);
         gateway.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);

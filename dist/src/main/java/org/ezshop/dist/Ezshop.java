@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.load.replay.Recording;
+import org.ezshop.load.replay.RecordingProxy;
+import org.ezshop.load.replay.Replayer;
 import org.ezshop.load.sim.StoreSimulator;
 import org.ezshop.rpc.EventLoops;
 import sun.misc.Signal;
@@ -37,28 +40,35 @@ public final class Ezshop {
       System.out.print(Settings.usage());
       return;
     }
-    if (settings.command.equals("simulate")) {
+    if (settings.command.equals("simulate") || settings.command.equals("replay")) {
       if (settings.managerTokenGenerated) {
-        System.err.println("ezshop: simulate needs the platform's manager token (--manager-token or EZSHOP_MANAGER_TOKEN)");
+        System.err.println("ezshop: " + settings.command + " needs the platform's manager token (--manager-token or "
+            + "EZSHOP_MANAGER_TOKEN)");
         System.exit(2);
       }
       try {
-        StoreSimulator.run(settings.simulation(false), settings.gatewayTarget(), settings.storeTarget(),
-            settings.managerToken(), System.out);
+        if (settings.command.equals("simulate")) {
+          StoreSimulator.run(settings.simulation(false), settings.gatewayTarget(), settings.storeTarget(),
+              settings.managerToken(), System.out);
+        } else {
+          Replayer.run(settings.recordingFile(), settings.speed(), settings.gatewayTarget(), settings.storeTarget(),
+              settings.managerToken(), settings.receiptsFile(), System.out);
+        }
         System.exit(0);
       } catch (Exception e) {
-        System.err.println("ezshop: simulate failed: " + e.getMessage());
+        System.err.println("ezshop: " + settings.command + " failed: " + e.getMessage());
         System.exit(1);
       }
       return;
     }
-    if (settings.command.startsWith("bench-")) {
+    if (settings.command.startsWith("bench-") || settings.command.equals("load")) {
       try {
         switch (settings.command) {
           case "bench-store" -> Benchmarks.store(settings, System.out);
           case "bench-identity" -> Benchmarks.identity(settings, System.out);
           case "bench-gateway" -> Benchmarks.gateway(settings, System.out);
           case "bench-fusion" -> Benchmarks.fusion(settings, System.out);
+          case "load" -> Benchmarks.load(settings, System.out);
           default -> throw new IllegalArgumentException("unknown command '" + settings.command + "' (see ezshop --help)");
         }
         System.exit(0);
@@ -68,11 +78,26 @@ public final class Ezshop {
       }
       return;
     }
-    Ezshop running;
+    Runnable stopping;
     try {
-      running = start(settings, System.out);
-      if (settings.command.equals("demo")) {
-        running.demo(settings, System.out);
+      if (settings.command.equals("record")) {
+        RecordingProxy proxy = RecordingProxy.start(settings.recorderPort(), settings.gatewayTarget(),
+            settings.storeTarget(), Recording.create(settings.recordingFile()));
+        System.out.printf("ezshop: record: listening on port %d; StoreService to %s, the rest to %s; writing %s "
+            + "(Ctrl-C stops)%n", proxy.port(), settings.storeTarget(), settings.gatewayTarget(), settings.recordingFile());
+        stopping = () -> {
+          try {
+            proxy.close();
+          } catch (Exception e) {
+            System.err.println("ezshop: the recording did not close cleanly: " + e.getMessage());
+          }
+        };
+      } else {
+        Ezshop running = start(settings, System.out);
+        if (settings.command.equals("demo")) {
+          running.demo(settings, System.out);
+        }
+        stopping = running::stop;
       }
     } catch (Exception e) {
       System.err.println("ezshop: could not start: " + e.getMessage());
@@ -81,7 +106,7 @@ public final class Ezshop {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable stop = () -> {
-      running.stop();
+      stopping.run();
       stopped.countDown();
     };
     Signal.handle(new Signal("INT"), signal -> new Thread(stop, "ezshop-stop").start());

@@ -49,6 +49,16 @@ enum Option {
   FACES("faces", "", "directory of the faces.md photos the build fetched (default: faces/ beside ezshop.jar)"),
   GATEWAY_TARGET("gateway-target", "", "simulate, replay, load: host:port of the gateway (default: 127.0.0.1 and the "
       + "gateway port)"),
+  FILE("file", "", "record, replay: the recording (JSON Lines; see load-tests/README.md)"),
+  SPEED("speed", "1", "replay: how much faster than recorded to play (capture times shrink with it)"),
+  RECEIPTS("receipts", "receipts.json", "replay: where to write each shopper's receipt lines and total"),
+  LOAD_DEVICES("load-devices", "1000", "load: shelf devices, one EdgeLink stream each"),
+  LOAD_HZ("load-hz", "20", "load: batches each device sends per second, on schedule whether acked or not"),
+  LOAD_BATCH("load-batch", "10", "load: readings per batch"),
+  LOAD_SECONDS("load-seconds", "60", "load: measured seconds (after a warm-up of a sixth of it, at least 2 s)"),
+  BASELINE("baseline", "false", "load: also run the same traffic against a bare counting EdgeLink server and print "
+      + "the ratio (--baseline alone means true)"),
+  LOAD_OUT("load-out", "load-out", "load: directory for load.json, load.txt and load.html"),
   SIM_SEED("sim-seed", "1", "simulate: seed of everything random, so a run can be repeated"),
   SIM_SHOPPERS("sim-shoppers", "20", "simulate: shoppers, each a real face from faces.md"),
   SIM_ROWS("sim-rows", "40", "simulate: shelf rows (ultrasonic, weight and light sensors; a camera per two rows)"),

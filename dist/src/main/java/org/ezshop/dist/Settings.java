@@ -56,6 +56,8 @@ final class Settings {
         if (eq >= 0) {
           value = name.substring(eq + 1);
           name = name.substring(0, eq);
+        } else if (name.equals(Option.BASELINE.flag) && (i + 1 == args.size() || args.get(i + 1).startsWith("--"))) {
+          value = "true";
         } else if (i + 1 < args.size()) {
           value = args.get(++i);
         } else {
@@ -184,6 +186,48 @@ final class Settings {
     return values.get(hostPort);
   }
 
+  /** `ezshop load`: devices, rate, batch, seconds, baseline, output directory. */
+  LoadSettings load() {
+    float hz = number(Option.LOAD_HZ);
+    if (!(hz > 0)) {
+      throw new IllegalArgumentException("--" + Option.LOAD_HZ.flag + " must be above 0");
+    }
+    return new LoadSettings(positive(Option.LOAD_DEVICES), hz, positive(Option.LOAD_BATCH),
+        positive(Option.LOAD_SECONDS), bool(Option.BASELINE), Path.of(values.get(Option.LOAD_OUT)));
+  }
+
+  record LoadSettings(int devices, double hz, int batch, int seconds, boolean baseline, Path out) {
+  }
+
+  Path recordingFile() {
+    String file = values.get(Option.FILE);
+    if (file.isEmpty()) {
+      throw new IllegalArgumentException(command + " needs --file (the recording)");
+    }
+    return Path.of(file);
+  }
+
+  double speed() {
+    double speed = number(Option.SPEED);
+    if (!(speed > 0)) {
+      throw new IllegalArgumentException("--speed must be above 0, not " + values.get(Option.SPEED));
+    }
+    return speed;
+  }
+
+  Path receiptsFile() {
+    return Path.of(values.get(Option.RECEIPTS));
+  }
+
+  /** The recorder's own port; it must not forward to itself, so both targets are required. */
+  int recorderPort() {
+    if (values.get(Option.GATEWAY_TARGET).isEmpty() || values.get(Option.STORE_TARGET).isEmpty()) {
+      throw new IllegalArgumentException("record listens on --gateway-port and forwards: set --gateway-target and "
+          + "--store-target to the platform's gateway and store-svc");
+    }
+    return port(Option.GATEWAY_PORT);
+  }
+
   int benchClients() {
     return positive(Option.BENCH_CLIENTS);
   }
@@ -250,6 +294,12 @@ final class Settings {
           simulate   a simulated store against a running platform (--gateway-target, --store-target,
                      --manager-token, --sim-*): real faces, noisy sensors, skewed clocks, all over EdgeLink;
                      prints the receipts' score against the truth and writes truth.json to --sim-out
+          record     a proxy on --gateway-port in front of a platform (--gateway-target, --store-target) that
+                     writes its setup calls and every EdgeLink message to --file, until Ctrl-C
+          replay     plays --file into a running platform at --speed, then writes --receipts
+          load       --load-devices shelf devices at --load-hz batches of --load-batch readings each, open
+                     loop, for --load-seconds, through store-svc and the gateway started here; reading -> ack
+                     latency (HdrHistogram) and rate into --load-out; --baseline adds a bare EdgeLink server
           store      store-svc only
           identity   identity-svc only
           gateway    the gateway only (set --store-target and --identity-target)

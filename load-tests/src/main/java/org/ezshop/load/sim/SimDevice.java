@@ -56,9 +56,9 @@ public final class SimDevice {
     });
   }
 
-  /** Messages sent and not yet acked. Agent thread. */
-  int unacked() {
-    return unacked.messages.size();
+  /** True once the gateway has acked everything sent. Any thread but the agent's. */
+  public boolean drained() throws Exception {
+    return agent.submit(() -> unacked.messages.isEmpty()).get();
   }
 
   public void close() {

@@ -266,7 +266,7 @@ public final class StoreSimulator {
     out.println("simulate: ground truth and receipts in " + file);
   }
 
-  static <S extends AbstractStub<S>> S as(S stub, String token) {
+  public static <S extends AbstractStub<S>> S as(S stub, String token) {
     Metadata metadata = new Metadata();
     metadata.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));

@@ -1,0 +1,83 @@
+package org.ezshop.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.ezshop.load.replay.Receipts;
+import org.ezshop.load.replay.Recording;
+import org.ezshop.load.replay.RecordingProxy;
+import org.ezshop.load.replay.Replayer;
+import org.ezshop.load.sim.StoreSimulator;
+import org.ezshop.store.v1.StoreServiceGrpc;
+import org.junit.jupiter.api.Test;
+
+/** A simulated store recorded through `ezshop record`, replayed by `ezshop replay` into a fresh platform. */
+class RecordReplayTest {
+
+  private static final String TOKEN = "record-replay-manager-token";
+
+  @Test
+  void aRecordingReplayedIntoAFreshPlatformGivesIdenticalReceipts() throws Exception {
+    Path dir = Files.createDirectories(Path.of("target/record-replay"));
+    Path file = dir.resolve("store.jsonl");
+    Settings settings = settings("--sim-seed", "7", "--sim-shoppers", "4", "--sim-rows", "6", "--sim-minutes", "2",
+        "--sim-speed", "10", "--sim-out", dir.toString());
+
+    Ezshop recorded = Ezshop.start(settings, System.out);
+    JsonObject original;
+    try {
+      try (RecordingProxy proxy = RecordingProxy.start(0, "127.0.0.1:" + recorded.ports().get("gateway"),
+          "127.0.0.1:" + recorded.ports().get("store-svc"), Recording.create(file))) {
+        StoreSimulator.run(settings.simulation(false), "127.0.0.1:" + proxy.port(), "127.0.0.1:" + proxy.port(), TOKEN,
+            System.out);
+      }
+      Map<String, String> shoppers = new LinkedHashMap<>();
+      new JsonObject(Files.readString(dir.resolve("truth.json"))).getJsonArray("shoppers").forEach(s ->
+          shoppers.put(((JsonObject) s).getString("shopper_id"), ((JsonObject) s).getString("name")));
+      original = receipts(recorded.ports().get("store-svc"), shoppers);
+    } finally {
+      recorded.stop();
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertTrue(lines.get(0).startsWith("{\"rpc\":\"ezshop.store.v1.StoreService/CreateItem\""), lines.get(0));
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"rpc\":\"ezshop.shop.v1.ShopService/RegisterShopper\"")));
+    assertTrue(lines.stream().anyMatch(l -> l.contains("\"frame\":{\"cameraId\":\"sim-entrance\"")));
+    assertTrue(original.stream().anyMatch(e -> !((JsonObject) e.getValue()).getJsonArray("lines").isEmpty()),
+        original.encode());
+
+    Ezshop fresh = Ezshop.start(settings(), System.out);
+    try {
+      JsonObject replayed = Replayer.run(file, 1, "127.0.0.1:" + fresh.ports().get("gateway"),
+          "127.0.0.1:" + fresh.ports().get("store-svc"), TOKEN, dir.resolve("receipts.json"), System.out);
+      assertEquals(original.encodePrettily(), replayed.encodePrettily());
+      assertEquals(replayed, new JsonObject(Files.readString(dir.resolve("receipts.json"))));
+    } finally {
+      fresh.stop();
+    }
+  }
+
+  private static JsonObject receipts(int storePort, Map<String, String> shoppers) throws Exception {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", storePort).usePlaintext().build();
+    try {
+      return Receipts.of(StoreSimulator.as(StoreServiceGrpc.newBlockingStub(channel), TOKEN), shoppers);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Settings settings(String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of("all", "--host", "127.0.0.1", "--gateway-port", "0",
+        "--store-port", "0", "--identity-port", "0", "--metrics-port", "0", "--manager-token", TOKEN));
+    args.addAll(List.of(more));
+    return Settings.parse(args, Map.of());
+  }
+}
