@@ -95,7 +95,7 @@ final class Benchmarks {
       SocketAddress storeAt = SocketAddress.inetSocketAddress(store.port(), "127.0.0.1");
       GatewayServer gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0, storeAt, storeAt,
           GatewayConfig.DEFAULT_MAX_FRAME_BYTES, token, GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
-          GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY, 0, settings.sessionSecret(),
+          GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY, 0, 0, settings.sessionSecret(),
           GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS, settings.fusion(), Optional.empty())).await(60, TimeUnit.SECONDS);
       CountingEdgeLinkServer bare = CountingEdgeLinkServer.start(vertx, "127.0.0.1", 0).await(60, TimeUnit.SECONDS);
       try {
@@ -130,7 +130,7 @@ final class Benchmarks {
       SocketAddress storeAt = SocketAddress.inetSocketAddress(store.port(), "127.0.0.1");
       GatewayServer gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0, storeAt, storeAt,
           GatewayConfig.DEFAULT_MAX_FRAME_BYTES, token, GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
-          GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY, 0, settings.sessionSecret(),
+          GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY, 0, 0, settings.sessionSecret(),
           GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS, settings.fusion(), Optional.empty())).await(60, TimeUnit.SECONDS);
       CountingEdgeLinkServer bare = CountingEdgeLinkServer.start(vertx, "127.0.0.1", 0).await(60, TimeUnit.SECONDS);
       try {

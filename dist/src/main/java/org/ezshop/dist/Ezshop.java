@@ -132,6 +132,11 @@ public final class Ezshop {
       if (settings.managerTokenGenerated) {
         out.println("ezshop: manager token " + settings.managerToken() + " (random; set EZSHOP_MANAGER_TOKEN to choose)");
       }
+      Integer web = platform.ports().get("gateway-web");
+      if (web != null) {
+        out.printf("ezshop: manager dashboard http://127.0.0.1:%d/dashboard.html, shopper page "
+            + "http://127.0.0.1:%d/shop.html%n", web, web);
+      }
       out.println("ezshop: ready (Ctrl-C stops)");
       return new Ezshop(vertx, platform, settings.shutdownGrace());
     } catch (Exception e) {

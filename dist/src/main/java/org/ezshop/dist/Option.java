@@ -33,6 +33,8 @@ enum Option {
   KEEP_FACE_PHOTOS("keep-face-photos", "false", "store enrolled photos in PostgreSQL too (default: embeddings only)"),
   METRICS_PORT("metrics-port", String.valueOf(GatewayConfig.DEFAULT_METRICS_PORT), "gateway: HTTP port of GET /metrics "
       + "(Prometheus text format; 0 = any free)"),
+  WEB_PORT("web-port", String.valueOf(GatewayConfig.DEFAULT_WEB_PORT), "gateway: HTTP port of the manager dashboard "
+      + "(/dashboard.html) and the shopper page (/shop.html); 0 = any free"),
   IDENTIFY_CONCURRENCY("identify-concurrency", String.valueOf(GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY), "gateway: "
       + "camera frames being identified at once (beyond it, the newest frame per camera waits)"),
   DOOR_COOLDOWN_MS("door-cooldown-ms", String.valueOf(GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS), "gateway: after a door "

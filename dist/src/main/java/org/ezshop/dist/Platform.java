@@ -57,7 +57,8 @@ final class Platform {
     return named("gateway", settings.gateway(storePort, identityPort).port(),
             GatewayServer.start(vertx, settings.gateway(storePort, identityPort)))
         .map(gateway -> platform.add("gateway", gateway.port(), gateway::close)
-            .add("gateway-metrics", gateway.metricsPort(), grace -> Future.succeededFuture()));
+            .add("gateway-metrics", gateway.metricsPort(), grace -> Future.succeededFuture())
+            .add("gateway-web", gateway.webPort(), grace -> Future.succeededFuture()));
   }
 
   // "Address already in use" alone does not say whose address.

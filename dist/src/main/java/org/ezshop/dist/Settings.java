@@ -152,7 +152,7 @@ final class Settings {
     return new GatewayConfig(host(), port(Option.GATEWAY_PORT),
         target(Option.STORE_TARGET, localStorePort), target(Option.IDENTITY_TARGET, localIdentityPort),
         positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
-        positive(Option.IDENTIFY_CONCURRENCY), port(Option.METRICS_PORT), sessionSecret(),
+        positive(Option.IDENTIFY_CONCURRENCY), port(Option.METRICS_PORT), port(Option.WEB_PORT), sessionSecret(),
         positive(Option.DOOR_COOLDOWN_MS), fusion(), path(Option.PUSH_CREDENTIALS));
   }
 

@@ -30,7 +30,7 @@ class EzshopAllTest {
   static void start() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ezshop = Ezshop.start(Settings.parse(List.of("all", "--host", "127.0.0.1", "--gateway-port", "0",
-        "--store-port", "0", "--identity-port", "0", "--metrics-port", "0"), Map.of()),
+        "--store-port", "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0"), Map.of()),
         new PrintStream(out, true, StandardCharsets.UTF_8));
     startOutput = out.toString(StandardCharsets.UTF_8);
   }

@@ -76,7 +76,7 @@ class RecordReplayTest {
 
   private static Settings settings(String... more) {
     List<String> args = new java.util.ArrayList<>(List.of("all", "--host", "127.0.0.1", "--gateway-port", "0",
-        "--store-port", "0", "--identity-port", "0", "--metrics-port", "0", "--manager-token", TOKEN));
+        "--store-port", "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--manager-token", TOKEN));
     args.addAll(List.of(more));
     return Settings.parse(args, Map.of());
   }

@@ -29,7 +29,7 @@ class ShutdownTest {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
         Ezshop.class.getName(), "all", "--host", "127.0.0.1", "--gateway-port", "0", "--store-port", "0",
-        "--identity-port", "0", "--metrics-port", "0", "--shutdown-grace-ms", "500")
+        "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--shutdown-grace-ms", "500")
         .redirectErrorStream(true)
         .start();
     try {

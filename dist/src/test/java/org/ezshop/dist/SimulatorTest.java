@@ -25,7 +25,7 @@ class SimulatorTest {
   void twentyShoppersFortyRowsTenMinutesScoreAtLeastTheAgreedThresholds() throws Exception {
     Path out = Path.of("target/sim-acceptance");
     Settings settings = Settings.parse(List.of("all", "--host", "127.0.0.1", "--gateway-port", "0", "--store-port",
-        "0", "--identity-port", "0", "--metrics-port", "0", "--manager-token", "sim-test-manager-token",
+        "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--manager-token", "sim-test-manager-token",
         "--sim-seed", "42", "--sim-shoppers", "20", "--sim-rows", "40", "--sim-minutes", "10", "--sim-speed", "10",
         "--sim-out", out.toString()), Map.of());
     Ezshop ezshop = Ezshop.start(settings, System.out);

@@ -17,13 +17,14 @@ import org.ezshop.gateway.fusion.FusionSettings;
  * @param heartbeatMillis how often a device must be heard from (and is probed); three misses close its link
  * @param identifyConcurrency frames being identified at once; further frames wait, newest per camera
  * @param metricsPort     HTTP port of GET /metrics (Prometheus text format; 0 picks a free one)
+ * @param webPort         HTTP port of the manager dashboard and the shopper page (0 picks a free one)
  * @param sessionSecret   key signing shopper session tokens (32+ bytes), shared with store-svc
  * @param doorCooldownMillis after a door acts for a shopper, how long that camera ignores them
  * @param fusion          how shelf changes are attributed to shoppers
  * @param pushCredentials Firebase service-account JSON for receipt notifications; empty logs them instead
  */
 public record GatewayConfig(String host, int port, SocketAddress storeTarget, SocketAddress identityTarget,
-    int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort,
+    int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort, int webPort,
     byte[] sessionSecret, long doorCooldownMillis, FusionSettings fusion, Optional<Path> pushCredentials) {
 
   public static final int DEFAULT_PORT = 7000;
@@ -31,6 +32,7 @@ public record GatewayConfig(String host, int port, SocketAddress storeTarget, So
   public static final long DEFAULT_HEARTBEAT_MILLIS = 10_000;
   public static final int DEFAULT_IDENTIFY_CONCURRENCY = 4;
   public static final int DEFAULT_METRICS_PORT = 9464;
+  public static final int DEFAULT_WEB_PORT = 8080;
   public static final long DEFAULT_DOOR_COOLDOWN_MILLIS = 30_000;
   /** How long sightings are kept for fusion. */
   public static final long SIGHTING_WINDOW_MILLIS = 30_000;

@@ -2,6 +2,7 @@ package org.ezshop.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.grpc.client.GrpcClient;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import org.ezshop.gateway.shelf.Shelves;
 import org.ezshop.gateway.shop.ShopApi;
 import org.ezshop.gateway.sight.SightingWindow;
 import org.ezshop.gateway.sight.Sightings;
+import org.ezshop.gateway.web.WebApp;
 import org.ezshop.identity.v1.IdentityServiceGrpcService;
 import org.ezshop.rpc.GrpcEndpoint;
 import org.ezshop.shop.v1.ShopServiceGrpcService;
@@ -44,9 +46,10 @@ public final class GatewayServer {
   private final Metrics metrics;
   private final int metricsPort;
   private final Fusion fusion;
+  private final WebApp web;
 
   private GatewayServer(GrpcEndpoint endpoint, GrpcClient client, LayoutLoader layout, EdgeLinks links,
-      ShelfChangeFeed changes, Sightings sightings, Metrics metrics, int metricsPort, Fusion fusion) {
+      ShelfChangeFeed changes, Sightings sightings, Metrics metrics, int metricsPort, Fusion fusion, WebApp web) {
     this.endpoint = endpoint;
     this.client = client;
     this.layout = layout;
@@ -56,6 +59,7 @@ public final class GatewayServer {
     this.metrics = metrics;
     this.metricsPort = metricsPort;
     this.fusion = fusion;
+    this.web = web;
   }
 
   public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config) {
@@ -95,20 +99,28 @@ public final class GatewayServer {
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,
             List.of(new EdgeLinkApi(vertx, storeCalls, links, shelves, sink, sightings, config.heartbeatMillis()),
                 new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links))))
-        .compose(endpoint -> metrics.start(vertx, config.host(), config.metricsPort()).map(metricsPort -> {
+        .compose(endpoint -> metrics.start(vertx, config.host(), config.metricsPort()).compose(metricsPort ->
+            WebApp.start(vertx, client, SocketAddress.inetSocketAddress(endpoint.port(), "127.0.0.1"), config.host(),
+                config.webPort(), config.maxFrameBytes() * 2).map(web -> {
           endpoint.health()
               .register(EdgeLinkServiceGrpcService.SERVICE_NAME, store::serving)
               .register(ShopServiceGrpcService.SERVICE_NAME,
                   () -> Future.all(store.serving(), identity.serving()).map(all -> all.<Boolean>resultAt(0)
                       && all.<Boolean>resultAt(1)));
-          LOG.info("event=started service=gateway port={} metrics_port={} store={} identity={}", endpoint.port(),
-              metricsPort, config.storeTarget(), config.identityTarget());
-          return new GatewayServer(endpoint, client, layout, links, changes, sightings, metrics, metricsPort, fusion);
-        }).onFailure(e -> endpoint.close(Duration.ZERO)));
+          LOG.info("event=started service=gateway port={} metrics_port={} web_port={} store={} identity={}",
+              endpoint.port(), metricsPort, web.port(), config.storeTarget(), config.identityTarget());
+          return new GatewayServer(endpoint, client, layout, links, changes, sightings, metrics, metricsPort, fusion,
+              web);
+        })).onFailure(e -> endpoint.close(Duration.ZERO)));
   }
 
   public int port() {
     return endpoint.port();
+  }
+
+  /** Where the dashboard and the shopper page are served. */
+  public int webPort() {
+    return web.port();
   }
 
   /** Where GET /metrics answers (Prometheus text format). */
@@ -144,6 +156,6 @@ public final class GatewayServer {
   public Future<Void> close(Duration grace) {
     layout.stop();
     fusion.close();
-    return endpoint.close(grace).compose(v -> metrics.close()).compose(v -> client.close());
+    return endpoint.close(grace).compose(v -> web.close()).compose(v -> metrics.close()).compose(v -> client.close());
   }
 }

@@ -41,7 +41,7 @@ class GatewayServerTest {
             SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
             SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES,
             "test-manager-token", GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
-            GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY, 0,
+            GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY, 0, 0,
             "gateway-test-session-secret-0123456789".getBytes(), GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS,
             org.ezshop.gateway.fusion.FusionSettings.defaults(java.util.Optional.empty()), java.util.Optional.empty()))
         .await(10, TimeUnit.SECONDS);

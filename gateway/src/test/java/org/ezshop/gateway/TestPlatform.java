@@ -104,7 +104,7 @@ public final class TestPlatform implements AutoCloseable {
     config = new GatewayConfig("127.0.0.1", 0,
         SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
         SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
-        heartbeatMillis, identifyConcurrency, 0, SECRET, 2000, fusion, Optional.empty());
+        heartbeatMillis, identifyConcurrency, 0, 0, SECRET, 2000, fusion, Optional.empty());
     startGateway();
   }
 

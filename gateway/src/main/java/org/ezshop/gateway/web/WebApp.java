@@ -1,0 +1,180 @@
+package org.ezshop.gateway.web;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.server.StatusException;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.ezshop.shop.v1.*;
+
+/**
+ * The browser pages (/dashboard.html for managers, /shop.html for shoppers) and the thin bridge they use: each
+ * ShopService call as JSON over HTTP ({@code POST /api/shop/METHOD}), the two streams as Server-Sent Events
+ * ({@code GET /api/shop/METHOD/events}). The bridge calls the gateway's own public ShopService, so every rule
+ * of access is ShopService's; it only carries the caller's token, kept in an HttpOnly, SameSite=Strict cookie.
+ */
+public final class WebApp {
+
+  private static final String MANAGER = "ezshop_manager";
+  private static final String SESSION = "ezshop_session";
+  private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
+
+  private record Method(ServiceMethod<?, ?> method, Supplier<Message.Builder> request, String cookie) {
+  }
+
+  private static final Map<String, Method> METHODS = Map.ofEntries(
+      Map.entry("RegisterShopper", new Method(ShopServiceGrpcClient.RegisterShopper, RegisterShopperRequest::newBuilder, MANAGER)),
+      Map.entry("LoginWithFace", new Method(ShopServiceGrpcClient.LoginWithFace, LoginWithFaceRequest::newBuilder, null)),
+      Map.entry("GetMyReceipts", new Method(ShopServiceGrpcClient.GetMyReceipts, GetMyReceiptsRequest::newBuilder, SESSION)),
+      Map.entry("ListShoppersInStore", new Method(ShopServiceGrpcClient.ListShoppersInStore, ListShoppersInStoreRequest::newBuilder, MANAGER)),
+      Map.entry("ListReviews", new Method(ShopServiceGrpcClient.ListReviews, ListReviewsRequest::newBuilder, MANAGER)),
+      Map.entry("ResolveReview", new Method(ShopServiceGrpcClient.ResolveReview, ResolveReviewRequest::newBuilder, MANAGER)),
+      Map.entry("GetInventory", new Method(ShopServiceGrpcClient.GetInventory, GetInventoryRequest::newBuilder, MANAGER)),
+      Map.entry("ListDeviceLinks", new Method(ShopServiceGrpcClient.ListDeviceLinks, ListDeviceLinksRequest::newBuilder, MANAGER)),
+      Map.entry("WatchStore", new Method(ShopServiceGrpcClient.WatchStore, WatchStoreRequest::newBuilder, MANAGER)),
+      Map.entry("WatchMyCart", new Method(ShopServiceGrpcClient.WatchMyCart, WatchMyCartRequest::newBuilder, SESSION)));
+
+  private final ShopCalls shop;
+  private HttpServer server;
+
+  private WebApp(GrpcClient client, SocketAddress gateway) {
+    this.shop = new ShopCalls(client, gateway);
+  }
+
+  /** Serves the pages and the bridge on {@code port}, calling ShopService at {@code gateway}. */
+  public static Future<WebApp> start(Vertx vertx, GrpcClient client, SocketAddress gateway, String host, int port,
+      int maxBodyBytes) {
+    WebApp app = new WebApp(client, gateway);
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("content-security-policy", "default-src 'self'; img-src 'self' data: blob:; "
+          + "media-src 'self' blob:").putHeader("x-content-type-options", "nosniff");
+      ctx.next();
+    });
+    router.get("/").handler(ctx -> ctx.redirect("/dashboard.html"));
+    router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    router.post("/api/login").handler(app::login);
+    router.post("/api/logout").handler(ctx -> ctx.response().addCookie(cookie(MANAGER, "", 0))
+        .addCookie(cookie(SESSION, "", 0)).setStatusCode(204).end());
+    router.post("/api/shop/:method").handler(app::unary);
+    router.get("/api/shop/:method/events").handler(app::events);
+    router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {
+      app.server = s;
+      return app;
+    });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server.close();
+  }
+
+  // A manager signs in with the token: it is checked by a call that needs it, then kept in a cookie.
+  private void login(RoutingContext ctx) {
+    String token = ctx.body().asJsonObject() == null ? "" : ctx.body().asJsonObject().getString("token", "");
+    shop.unary(ShopServiceGrpcClient.ListDeviceLinks, ListDeviceLinksRequest.getDefaultInstance(), token)
+        .onSuccess(ok -> ctx.response().addCookie(cookie(MANAGER, token, -1)).setStatusCode(204).end())
+        .onFailure(e -> fail(ctx.response(), e));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void unary(RoutingContext ctx) {
+    Method m = METHODS.get(ctx.pathParam("method"));
+    if (m == null || m.method() == ShopServiceGrpcClient.WatchStore || m.method() == ShopServiceGrpcClient.WatchMyCart) {
+      fail(ctx.response(), new StatusException(GrpcStatus.NOT_FOUND, "no unary ShopService method " + ctx.pathParam("method")));
+      return;
+    }
+    Message.Builder request = m.request().get();
+    try {
+      String body = ctx.body().asString();
+      JsonFormat.parser().merge(body == null || body.isBlank() ? "{}" : body, request);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      fail(ctx.response(), new StatusException(GrpcStatus.INVALID_ARGUMENT, "the body is not a "
+          + request.getDescriptorForType().getName() + " in JSON: " + e.getMessage()));
+      return;
+    }
+    shop.unary((ServiceMethod) m.method(), request.build(), token(ctx, m.cookie())).onSuccess(response -> {
+      Message reply = (Message) response;
+      if (reply instanceof LoginWithFaceResponse login) { // the token goes into the cookie, not to page scripts
+        ctx.response().addCookie(cookie(SESSION, login.getSessionToken(),
+            Math.max(0, login.getExpiresAt().getSeconds() - System.currentTimeMillis() / 1000)));
+        reply = login.toBuilder().clearSessionToken().build();
+      }
+      send(ctx.response(), 200, print(reply));
+    }).onFailure(e -> fail(ctx.response(), (Throwable) e));
+  }
+
+  private void events(RoutingContext ctx) {
+    Method m = METHODS.get(ctx.pathParam("method"));
+    if (m == null || (m.method() != ShopServiceGrpcClient.WatchStore && m.method() != ShopServiceGrpcClient.WatchMyCart)) {
+      fail(ctx.response(), new StatusException(GrpcStatus.NOT_FOUND, "no ShopService stream " + ctx.pathParam("method")));
+      return;
+    }
+    shop.stream(m.method(), m.request().get().build(), token(ctx, m.cookie()), ctx.request(), ctx.response(),
+        WebApp::print, WebApp::fail);
+  }
+
+  private static String token(RoutingContext ctx, String cookie) {
+    Cookie c = cookie == null ? null : ctx.request().getCookie(cookie);
+    return c == null ? "" : c.getValue();
+  }
+
+  private static Cookie cookie(String name, String value, long maxAgeSeconds) {
+    Cookie c = Cookie.cookie(name, value).setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.STRICT);
+    if (maxAgeSeconds >= 0) {
+      c.setMaxAge(maxAgeSeconds);
+    }
+    return c;
+  }
+
+  static String print(Message message) {
+    try {
+      return JSON.print(message);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void fail(HttpServerResponse response, Throwable e) {
+    GrpcStatus status = e instanceof StatusException s ? s.status() : GrpcStatus.UNAVAILABLE;
+    String message = e instanceof StatusException s ? s.message() : e.getMessage();
+    int http = switch (status) {
+      case UNAUTHENTICATED -> 401;
+      case PERMISSION_DENIED -> 403;
+      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
+      case NOT_FOUND -> 404;
+      case ALREADY_EXISTS, ABORTED -> 409;
+      case RESOURCE_EXHAUSTED -> 429;
+      case UNAVAILABLE, DEADLINE_EXCEEDED -> 503;
+      default -> 500;
+    };
+    send(response, http, new JsonObject().put("code", status.name()).put("message", message).encode());
+  }
+
+  private static void send(HttpServerResponse response, int status, String json) {
+    if (!response.ended() && !response.closed()) {
+      response.setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
+          .putHeader("cache-control", "no-store").end(json);
+    }
+  }
+}

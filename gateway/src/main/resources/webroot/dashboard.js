@@ -1,0 +1,176 @@
+import {ApiError, call, el, fileAsBase64, millis, money, snapshot, startCamera, time, watch} from '/api.js';
+
+const $ = (id) => document.getElementById(id);
+let names = {};
+let inStoreIds = new Set();
+const receiptsSeen = new Set();
+let cameraPhoto = null;
+let refreshTimer = null;
+
+async function start() {
+  try {
+    await call('ListDeviceLinks');
+  } catch (e) {
+    return signIn(e);
+  }
+  $('signin').hidden = true;
+  $('app').hidden = false;
+  $('sign-out').hidden = false;
+  await refresh();
+  watch('WatchStore', onEvent, () => setTimeout(start, 2000));
+  setInterval(devices, 5000);
+}
+
+function signIn(error) {
+  $('app').hidden = true;
+  $('signin').hidden = false;
+  $('signin-error').textContent = error instanceof ApiError && error.status !== 401 ? error.message : '';
+  $('token').focus();
+}
+
+$('signin-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const response = await fetch('/api/login', {method: 'POST', headers: {'content-type': 'application/json'},
+    body: JSON.stringify({token: $('token').value})});
+  if (response.ok) {
+    $('token').value = '';
+    start();
+  } else {
+    $('signin-error').textContent = 'That token was refused.';
+  }
+});
+
+$('sign-out').addEventListener('click', async () => {
+  await fetch('/api/logout', {method: 'POST'});
+  location.reload();
+});
+
+$('camera').addEventListener('click', async () => {
+  try {
+    await startCamera($('video'));
+    $('snap').hidden = false;
+  } catch (e) {
+    result(e.message, false);
+  }
+});
+
+$('snap').addEventListener('click', () => {
+  cameraPhoto = snapshot($('video'));
+  $('snap').hidden = true;
+  result('Photo taken.', true);
+});
+
+$('register').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const file = $('shopper-photo').files[0];
+  const photo = file ? await fileAsBase64(file) : cameraPhoto;
+  if (!photo) return result('Choose a photo or take one with the camera.', false);
+  try {
+    const r = await call('RegisterShopper', {name: $('shopper-name').value, photo, pushToken: $('push-token').value});
+    result(`Registered ${r.shopper.name}.`, true);
+    e.target.reset();
+    cameraPhoto = null;
+  } catch (err) {
+    result(`Not registered: ${err.message}`, false);
+  }
+});
+
+function result(text, ok) {
+  $('register-result').textContent = text;
+  $('register-result').className = ok ? 'ok' : 'error';
+}
+
+function onEvent(event) {
+  const line = describe(event);
+  if (line) {
+    $('events').prepend(el('li', {}, `${time(event.at)} ${line}`));
+    while ($('events').children.length > 100) $('events').lastChild.remove();
+  }
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refresh, 150);
+}
+
+function who(id) {
+  return names[id] || id;
+}
+
+function describe(e) {
+  if (e.shopper) names[e.shopper.shopperId] = e.shopper.name;
+  if (e.visit) return `${who(e.visit.shopperId)} ${e.visit.exitedAt ? 'left' : 'entered'}`;
+  if (e.cart && e.cart.event) {
+    const c = e.cart.event;
+    const q = c.quantityDelta || 0;
+    const a = c.attribution || {};
+    const why = (a.candidates || []).map((k) => `${k.shopperName} Δt ${millis(k.delta)} ms`).join(', ');
+    return `${who(c.shopperId)} ${q > 0 ? 'picked' : 'put back'} ${Math.abs(q)} × ${c.sku}` +
+      (c.rowId ? ` at ${c.rowId}` : '') + (a.rule ? ` (${a.rule}${a.ambiguous ? ', ambiguous' : ''}` +
+      (why ? `; candidates: ${why}` : '') + ')' : '');
+  }
+  if (e.receipt && receiptsSeen.has(e.receipt.receiptId)) return null; // again, with its push recorded
+  if (e.receipt) receiptsSeen.add(e.receipt.receiptId);
+  if (e.receipt) return `Receipt for ${e.receipt.shopperName}: ${money(e.receipt.total)}`;
+  if (e.review) return `Review ${e.review.state === 'REVIEW_STATE_OPEN' ? 'opened' : 'closed'}: ` +
+    `${(e.review.reason || '').replace('REVIEW_REASON_', '').toLowerCase()} ${e.review.event ? e.review.event.sku : ''}`;
+  if (e.alert) return `Alert: ${e.alert.message}`;
+  return null;
+}
+
+async function refresh() {
+  try {
+    await Promise.all([inStore(), inventory(), devices()]);
+    await reviews(); // its buttons name the shoppers in store
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) signIn(e);
+  }
+}
+
+async function inStore() {
+  const r = await call('ListShoppersInStore');
+  inStoreIds = new Set((r.shoppers || []).map((s) => s.shopper.shopperId));
+  $('in-store').replaceChildren(...(r.shoppers || []).map((s) => {
+    names[s.shopper.shopperId] = s.shopper.name;
+    const lines = ((s.cart && s.cart.lines) || []).map((l) => el('li', {}, `${l.quantity} × ${l.name} (${l.sku})`));
+    return el('li', {'data-shopper': s.shopper.name},
+      el('strong', {}, s.shopper.name), ` since ${time(s.shopper.enteredAt)}, cart ${money(s.cart && s.cart.total) || 'empty'}`,
+      el('ul', {}, ...lines));
+  }));
+  if (!$('in-store').children.length) $('in-store').append(el('li', {class: 'muted'}, 'Nobody is in the store.'));
+}
+
+async function inventory() {
+  const r = await call('GetInventory');
+  $('inventory').tBodies[0].replaceChildren(...(r.lines || []).map((l) => el('tr', {class: l.low ? 'low' : '',
+    'data-sku': l.item.sku},
+  el('td', {}, `${l.item.name} (${l.item.sku})`),
+  el('td', {}, String(l.item.stock || 0), ...(l.low ? [' ', el('span', {class: 'badge'}, 'low')] : [])),
+  el('td', {}, money(l.item.price)), el('td', {}, (l.rowIds || []).join(', ')))));
+}
+
+async function reviews() {
+  const r = await call('ListReviews', {openOnly: true});
+  $('reviews').replaceChildren(...(r.reviews || []).map((v) => {
+    const c = v.event || {};
+    const ids = new Set([...inStoreIds, ...((c.attribution || {}).candidates || []).map((k) => k.shopperId)]);
+    const buttons = [...ids].map((id) => [id, who(id)]).map(([id, name]) => el('button', {type: 'button', 'data-assign': name,
+      onclick: () => resolve(v.reviewId, {assignToShopperId: id})}, `Assign to ${name}`));
+    return el('li', {'data-review': v.reviewId},
+      `${Math.abs(c.quantityDelta || 0)} × ${c.sku} at ${c.rowId || '?'}, ${c.shopperId ? `charged to ${who(c.shopperId)}, ` : ''}` +
+      `${(v.reason || '').replace('REVIEW_REASON_', '').toLowerCase()}: ${v.note || ''}`, el('br'), ...buttons,
+      el('button', {type: 'button', class: 'secondary', onclick: () => resolve(v.reviewId, {dismiss: true})}, 'Dismiss'));
+  }));
+  if (!$('reviews').children.length) $('reviews').append(el('li', {class: 'muted'}, 'Nothing to review.'));
+}
+
+async function resolve(reviewId, decision) {
+  await call('ResolveReview', {reviewId, ...decision});
+  refresh();
+}
+
+async function devices() {
+  const r = await call('ListDeviceLinks');
+  $('devices').tBodies[0].replaceChildren(...(r.links || []).map((d) => el('tr', {},
+    el('td', {}, d.deviceId), el('td', {}, d.connected ? 'linked' : 'down'), el('td', {}, time(d.lastSeen)),
+    el('td', {}, `${millis(d.clockOffset)} ms`))));
+}
+
+start();
