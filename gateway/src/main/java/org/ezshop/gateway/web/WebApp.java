@@ -57,9 +57,13 @@ public final class WebApp {
     this.shop = new ShopCalls(client, gateway);
   }
 
-  /** Serves the pages and the bridge on {@code port}, calling ShopService at {@code gateway}. */
+  /**
+   * Serves the pages and the bridge on {@code port}, calling ShopService at {@code gateway}, which takes messages
+   * up to {@code maxMessageBytes}.
+   */
   public static Future<WebApp> start(Vertx vertx, GrpcClient client, SocketAddress gateway, String host, int port,
-      int maxBodyBytes) {
+      int maxMessageBytes) {
+    int maxBodyBytes = maxMessageBytes / 3 * 4 + 65_536; // a photo travels as base64 inside the JSON
     WebApp app = new WebApp(client, gateway);
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
@@ -75,6 +79,9 @@ public final class WebApp {
     router.post("/api/shop/:method").handler(app::unary);
     router.get("/api/shop/:method/events").handler(app::events);
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.errorHandler(413, ctx -> send(ctx.response(), 413, new JsonObject().put("code", "RESOURCE_EXHAUSTED")
+        .put("message", String.format("the photo is too big: the gateway takes up to %.1f MB",
+            maxMessageBytes / 1048576.0)).encode()));
     return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {
       app.server = s;
       return app;

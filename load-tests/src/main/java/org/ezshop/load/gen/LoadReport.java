@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.HdrHistogram.Histogram;
 
 /** A load run written three ways: load.json, load.txt and load.html (latency by percentile, throughput by second). */
 public final class LoadReport {
@@ -16,11 +17,19 @@ public final class LoadReport {
   private LoadReport() {
   }
 
-  /** @return the text summary */
-  public static String write(Path dir, List<LoadGenerator.Phase> phases) throws IOException {
+  /**
+   * @param picks shelf change → cart update at a watcher (ms), measured during the first phase
+   * @return the text summary
+   */
+  public static String write(Path dir, List<LoadGenerator.Phase> phases, Histogram picks, int picked)
+      throws IOException {
     Files.createDirectories(dir);
     StringBuilder text = new StringBuilder();
     phases.forEach(p -> text.append(p).append('\n'));
+    text.append(String.format("picks during the %s phase: %d made, %d in the cart; shelf change -> cart update at "
+            + "WatchCart: p50 %d ms, p99 %d ms, max %d ms%n", phases.get(0).name(), picked, picks.getTotalCount(),
+        picks.getValueAtPercentile(50),
+        picks.getValueAtPercentile(99), picks.getMaxValue()));
     if (phases.size() == 2) {
       text.append(String.format("ratio %s / %s: achieved rate %.2f, p99 %.2f%n", phases.get(0).name(),
           phases.get(1).name(), phases.get(0).achievedPerSecond() / phases.get(1).achievedPerSecond(),
@@ -28,7 +37,9 @@ public final class LoadReport {
     }
     JsonArray json = new JsonArray();
     phases.forEach(p -> json.add(json(p)));
-    Files.writeString(dir.resolve("load.json"), new JsonObject().put("phases", json).encodePrettily());
+    Files.writeString(dir.resolve("load.json"), new JsonObject().put("phases", json).put("picks", new JsonObject()
+        .put("made", picked).put("in_cart", picks.getTotalCount()).put("p50_ms", picks.getValueAtPercentile(50))
+        .put("p99_ms", picks.getValueAtPercentile(99)).put("max_ms", picks.getMaxValue())).encodePrettily());
     Files.writeString(dir.resolve("load.txt"), text);
     Files.writeString(dir.resolve("load.html"), html(phases, text.toString()));
     return text.toString();
@@ -37,7 +48,8 @@ public final class LoadReport {
   private static JsonObject json(LoadGenerator.Phase p) {
     JsonObject latency = new JsonObject();
     for (double q : new double[] {50, 90, 99, 99.9}) {
-      latency.put("p" + (q == Math.floor(q) ? String.valueOf((int) q) : String.valueOf(q)), p.millisAt(q));
+      String key = q == Math.floor(q) ? String.valueOf((int) q) : String.valueOf(q).replace('.', '_');
+      latency.put("p" + key, p.millisAt(q));
     }
     latency.put("max", p.latencies().getMaxValue() / 1000.0);
     JsonArray seconds = new JsonArray();

@@ -19,6 +19,11 @@ final class LoadTimeline {
     startNanos = nanos;
   }
 
+  /** True for what was due in the measured run (not in the warm-up). */
+  boolean measures(long dueNanos) {
+    return dueNanos - startNanos >= 0;
+  }
+
   void sent(long now, int readings) {
     add(sent, now, readings);
   }

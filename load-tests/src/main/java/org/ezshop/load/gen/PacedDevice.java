@@ -82,9 +82,17 @@ final class PacedDevice implements ClientResponseObserver<EdgeMessage, GatewayMe
   /** Charges every batch still unacked as late until now. */
   synchronized void chargeUnacked(long now) {
     for (long seq = acked + 1; seq <= sent; seq++) {
-      latencies.recordValue(Math.max(0, (now - (startNanos + (seq - 1) * periodNanos)) / 1000));
+      record(now, seq);
     }
     acked = sent;
+  }
+
+  // Only batches due in the measured window count; a warm-up backlog acked later is the warm-up's.
+  private void record(long now, long seq) {
+    long due = startNanos + (seq - 1) * periodNanos;
+    if (timeline.measures(due)) {
+      latencies.recordValue(Math.max(0, (now - due) / 1000));
+    }
   }
 
   synchronized void end() {
@@ -107,7 +115,7 @@ final class PacedDevice implements ClientResponseObserver<EdgeMessage, GatewayMe
         welcomed = true;
       } else if (m.hasAck()) {
         for (long seq = acked + 1; seq <= m.getAck().getUpToSeq() && seq <= sent; seq++) {
-          latencies.recordValue(Math.max(0, (now - (startNanos + (seq - 1) * periodNanos)) / 1000));
+          record(now, seq);
           timeline.acked(now, batch);
         }
         acked = Math.max(acked, Math.min(sent, m.getAck().getUpToSeq()));

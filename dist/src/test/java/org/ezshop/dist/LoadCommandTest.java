@@ -1,0 +1,46 @@
+package org.ezshop.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** `ezshop load --baseline`, small: both phases run, the picks reach the cart, and all three reports are written. */
+class LoadCommandTest {
+
+  @Test
+  void aShortRunWritesTheReportsWithRatesLatenciesPicksAndTheRatio() throws Exception {
+    Path out = Path.of("target/load-test");
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    Benchmarks.load(Settings.parse(List.of("load", "--load-devices", "20", "--load-hz", "10", "--load-batch", "5",
+        "--load-seconds", "8", "--baseline", "--load-out", out.toString()), Map.of()),
+        new PrintStream(printed, true, StandardCharsets.UTF_8));
+    String text = printed.toString(StandardCharsets.UTF_8);
+    System.out.print(text);
+    assertTrue(text.contains("[gateway 5/8 s]"), "progress while it runs");
+    assertTrue(text.contains("ratio gateway / bare: achieved rate"), text);
+    JsonObject json = new JsonObject(Files.readString(out.resolve("load.json")));
+    assertEquals(2, json.getJsonArray("phases").size());
+    for (int i = 0; i < 2; i++) {
+      JsonObject phase = json.getJsonArray("phases").getJsonObject(i);
+      assertEquals(1000.0, phase.getDouble("target_readings_per_s"));
+      assertTrue(phase.getDouble("achieved_readings_per_s") > 900, phase.encode());
+      assertTrue(phase.getJsonObject("latency_ms").getDouble("p99_9") >= phase.getJsonObject("latency_ms")
+          .getDouble("p50"), phase.encode());
+      assertEquals(8, phase.getJsonArray("per_second").size());
+    }
+    JsonObject picks = json.getJsonObject("picks");
+    assertTrue(picks.getInteger("in_cart") >= 2, picks.encode());
+    String html = Files.readString(out.resolve("load.html"));
+    assertTrue(html.contains("<polyline") && html.contains("by percentile") && html.contains("per second"));
+    assertTrue(Files.readString(out.resolve("load.txt")).contains("p99.9"));
+  }
+}
