@@ -21,6 +21,7 @@ import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.StatusException;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.ezshop.gateway.ServiceClient;
 import org.ezshop.shop.v1.*;
 
 /**
@@ -50,11 +51,13 @@ public final class WebApp {
       Map.entry("WatchStore", new Method(ShopServiceGrpcClient.WatchStore, WatchStoreRequest::newBuilder, MANAGER)),
       Map.entry("WatchMyCart", new Method(ShopServiceGrpcClient.WatchMyCart, WatchMyCartRequest::newBuilder, SESSION)));
 
-  private final ShopCalls shop;
+  private final ServiceClient shop;
+  private final ShopEvents events;
   private HttpServer server;
 
   private WebApp(GrpcClient client, SocketAddress gateway) {
-    this.shop = new ShopCalls(client, gateway);
+    this.shop = new ServiceClient(client, gateway, "");
+    this.events = new ShopEvents(client, gateway);
   }
 
   /**
@@ -99,7 +102,7 @@ public final class WebApp {
   // A manager signs in with the token: it is checked by a call that needs it, then kept in a cookie.
   private void login(RoutingContext ctx) {
     String token = ctx.body().asJsonObject() == null ? "" : ctx.body().asJsonObject().getString("token", "");
-    shop.unary(ShopServiceGrpcClient.ListDeviceLinks, ListDeviceLinksRequest.getDefaultInstance(), token)
+    shop.call(ShopServiceGrpcClient.ListDeviceLinks, ListDeviceLinksRequest.getDefaultInstance(), token)
         .onSuccess(ok -> ctx.response().addCookie(cookie(MANAGER, token, -1)).setStatusCode(204).end())
         .onFailure(e -> fail(ctx.response(), e));
   }
@@ -120,7 +123,7 @@ public final class WebApp {
           + request.getDescriptorForType().getName() + " in JSON: " + e.getMessage()));
       return;
     }
-    shop.unary((ServiceMethod) m.method(), request.build(), token(ctx, m.cookie())).onSuccess(response -> {
+    shop.call((ServiceMethod) m.method(), request.build(), token(ctx, m.cookie())).onSuccess(response -> {
       Message reply = (Message) response;
       if (reply instanceof LoginWithFaceResponse login) { // the token goes into the cookie, not to page scripts
         ctx.response().addCookie(cookie(SESSION, login.getSessionToken(),
@@ -137,7 +140,7 @@ public final class WebApp {
       fail(ctx.response(), new StatusException(GrpcStatus.NOT_FOUND, "no ShopService stream " + ctx.pathParam("method")));
       return;
     }
-    shop.stream(m.method(), m.request().get().build(), token(ctx, m.cookie()), ctx.request(), ctx.response(),
+    events.stream(m.method(), m.request().get().build(), token(ctx, m.cookie()), ctx.request(), ctx.response(),
         WebApp::print, WebApp::fail);
   }
 

@@ -1,41 +1,26 @@
 package org.ezshop.gateway.web;
 
 import com.google.protobuf.Message;
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
-import io.vertx.grpc.client.InvalidStatusException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.StatusException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
-/** Calls to the gateway's own ShopService with a caller's token; a failure comes back as its gRPC status. */
-final class ShopCalls {
-
-  private static final long TIMEOUT_MS = 10_000;
+/** A ShopService stream, with the caller's token, relayed to a browser as Server-Sent Events. */
+final class ShopEvents {
 
   private final GrpcClient client;
   private final SocketAddress gateway;
 
-  ShopCalls(GrpcClient client, SocketAddress gateway) {
+  ShopEvents(GrpcClient client, SocketAddress gateway) {
     this.client = client;
     this.gateway = gateway;
-  }
-
-  <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req request, String token) {
-    return client.request(gateway, method).compose(call -> {
-      authorize(call, token);
-      call.timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-      return call.send(request).compose(response -> response.last().recover(failure -> Future.failedFuture(
-          failure instanceof InvalidStatusException ? new StatusException(response.status(), response.statusMessage())
-              : failure)));
-    });
   }
 
   /**
