@@ -22,8 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.Calibration;
+import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.common.v1.Money;
 import org.ezshop.common.v1.SensorType;
@@ -31,9 +31,9 @@ import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
+import org.ezshop.load.ClientAuth;
 import org.ezshop.load.sim.Faces;
 import org.ezshop.load.sim.SimDevice;
-import org.ezshop.load.sim.StoreSimulator;
 import org.ezshop.rpc.EpochMillis;
 import org.ezshop.store.v1.*;
 import org.junit.jupiter.api.Test;
@@ -68,7 +68,7 @@ class BrowserTest {
     ChromeDriver dashboard = Browser.open("1280,1300");
     ChromeDriver shop = Browser.open("412,800"); // a phone
     try {
-      StoreServiceGrpc.StoreServiceBlockingStub store = StoreSimulator.as(StoreServiceGrpc.newBlockingStub(storeChannel), TOKEN);
+      StoreServiceGrpc.StoreServiceBlockingStub store = ClientAuth.as(StoreServiceGrpc.newBlockingStub(storeChannel), TOKEN);
       setUpStore(store);
 
       // Without the token: a sign-in prompt, and the API itself refuses.

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.load.ClientAuth;
 import org.ezshop.load.replay.Receipts;
 import org.ezshop.load.replay.Recording;
 import org.ezshop.load.replay.RecordingProxy;
@@ -68,7 +69,7 @@ class RecordReplayTest {
   private static JsonObject receipts(int storePort, Map<String, String> shoppers) throws Exception {
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", storePort).usePlaintext().build();
     try {
-      return Receipts.of(StoreSimulator.as(StoreServiceGrpc.newBlockingStub(channel), TOKEN), shoppers);
+      return Receipts.of(ClientAuth.as(StoreServiceGrpc.newBlockingStub(channel), TOKEN), shoppers);
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }

@@ -1,11 +1,11 @@
 package org.ezshop.load.fusion;
 
+import static org.ezshop.load.ClientAuth.as;
+
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
@@ -26,6 +28,7 @@ import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
+import org.ezshop.load.sim.SimDevice;
 import org.ezshop.rpc.EpochMillis;
 import org.ezshop.rpc.SessionTokens;
 import org.ezshop.shop.v1.RegisterShopperRequest;
@@ -64,7 +67,8 @@ public final class FusionBenchmark {
       Path portraits, int shoppers, int rows, long windowMillis, long picksEveryMillis) throws Exception {
     ManagedChannel storeChannel = NettyChannelBuilder.forAddress(host, storePort).usePlaintext().build();
     ManagedChannel gateway = NettyChannelBuilder.forAddress(host, gatewayPort).usePlaintext().build();
-    List<BenchDevice> devices = new ArrayList<>();
+    ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "fb-devices"));
+    List<SimDevice> devices = new ArrayList<>();
     try {
       StoreServiceGrpc.StoreServiceBlockingStub store = as(StoreServiceGrpc.newBlockingStub(storeChannel),
           managerToken);
@@ -128,23 +132,25 @@ public final class FusionBenchmark {
       }
       Thread.sleep(6000); // the gateway reads the new layout within 5 s
 
-      BenchDevice pi = new BenchDevice(gateway, "fb-pi-token-0123456789", "fb-pi", List.of());
-      BenchDevice camera = new BenchDevice(gateway, "fb-cam-token-0123456789", "fb-cam", cameras);
+      SimDevice pi = new SimDevice(gateway, "fb-pi-token-0123456789", "fb-pi", DeviceKind.DEVICE_KIND_SHELF, List.of(),
+          0, agent, m -> { });
+      SimDevice camera = new SimDevice(gateway, "fb-cam-token-0123456789", "fb-cam", DeviceKind.DEVICE_KIND_CAMERA,
+          cameras, 0, agent, m -> { });
       devices.add(pi);
       devices.add(camera);
       long start = System.currentTimeMillis();
       for (int r = 0; r < rows; r++) { // every row's first level: five on it
-        pi.data(EdgeMessage.newBuilder().setReadings(readings("fb-us-" + r, start - 2000, 2000, 5)));
+        pi.send(EdgeMessage.newBuilder().setReadings(readings("fb-us-" + r, start - 2000, 2000, 5)));
       }
-      Thread.sleep(1000);
+      Thread.sleep(2000); // the links are up, the clocks probed, every row at its first level
 
       // One pick per row, a few per second, each by the shopper its row's camera sees.
       Map<String, Long> pickedAt = new ConcurrentHashMap<>();
       for (int r = 0; r < rows; r++) {
         long t = System.currentTimeMillis();
-        camera.data(EdgeMessage.newBuilder().setFrame(Frame.newBuilder().setCameraId("fb-cam-" + r)
+        camera.send(EdgeMessage.newBuilder().setFrame(Frame.newBuilder().setCameraId("fb-cam-" + r)
             .setCapturedAt(EpochMillis.timestamp(t)).setJpeg(ByteString.copyFrom(faces.get(r % faces.size())))));
-        pi.data(EdgeMessage.newBuilder().setReadings(readings("fb-us-" + r, t, 1000, 4)));
+        pi.send(EdgeMessage.newBuilder().setReadings(readings("fb-us-" + r, t, 1000, 4)));
         pickedAt.put("fb-row-" + r, t);
         Thread.sleep(picksEveryMillis);
       }
@@ -160,9 +166,10 @@ public final class FusionBenchmark {
       Thread.sleep(windowMillis + 2000);
       return new Result(ids.size(), rows, windowMillis, latencies(pickedAt, arrived), latencies(directAt, arrived));
     } finally {
-      devices.forEach(BenchDevice::close);
+      devices.forEach(SimDevice::close);
       gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       storeChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      agent.shutdown();
     }
   }
 
@@ -187,9 +194,4 @@ public final class FusionBenchmark {
     return batch;
   }
 
-  private static <S extends io.grpc.stub.AbstractStub<S>> S as(S stub, String token) {
-    Metadata metadata = new Metadata();
-    metadata.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
-  }
 }

@@ -1,11 +1,9 @@
 package org.ezshop.load.gateway;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +16,7 @@ import org.ezshop.edge.v1.Hello;
 import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
 import org.ezshop.edge.v1.TimeSyncReply;
+import org.ezshop.load.ClientAuth;
 import org.ezshop.load.Phase;
 import org.ezshop.rpc.EpochMillis;
 
@@ -99,10 +98,7 @@ public final class EdgeLinkLoad {
     }
 
     void start() {
-      Metadata auth = new Metadata();
-      auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + device.token());
-      EdgeLinkServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth))
-          .connect(this);
+      ClientAuth.as(EdgeLinkServiceGrpc.newStub(channel), device.token()).connect(this);
     }
 
     void stop() {

@@ -1,9 +1,7 @@
 package org.ezshop.load.gateway;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +9,7 @@ import org.ezshop.common.v1.Calibration;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.common.v1.Money;
 import org.ezshop.common.v1.SensorType;
+import org.ezshop.load.ClientAuth;
 import org.ezshop.load.Phase;
 import org.ezshop.store.v1.CreateItemRequest;
 import org.ezshop.store.v1.Item;
@@ -47,12 +46,10 @@ public final class GatewayBenchmark {
 
   /** Registers {@code max(streams)} shelf devices with one ultrasonic row each in store-svc, for the gateway. */
   public static List<EdgeLinkLoad.Device> registerDevices(String host, int storePort, String managerToken, int count) {
-    Metadata auth = new Metadata();
-    auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + managerToken);
     ManagedChannel channel = NettyChannelBuilder.forAddress(host, storePort).usePlaintext().build();
     try {
       StoreServiceGrpc.StoreServiceBlockingStub store = StoreServiceGrpc.newBlockingStub(channel)
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+          .withInterceptors(ClientAuth.bearer(managerToken));
       store.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku("bench-item").setName("Bench")
           .setStock(1_000_000).setPrice(Money.newBuilder().setMinorUnits(100).setCurrency("USD"))).build());
       List<EdgeLinkLoad.Device> devices = new ArrayList<>();

@@ -1,10 +1,8 @@
 package org.ezshop.load.gen;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.MetadataUtils;
 import org.HdrHistogram.Recorder;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpc;
 import org.ezshop.edge.v1.EdgeMessage;
@@ -13,6 +11,7 @@ import org.ezshop.edge.v1.Hello;
 import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
 import org.ezshop.edge.v1.TimeSyncReply;
+import org.ezshop.load.ClientAuth;
 import org.ezshop.load.gateway.EdgeLinkLoad;
 import org.ezshop.rpc.EpochMillis;
 
@@ -44,9 +43,7 @@ final class PacedDevice implements ClientResponseObserver<EdgeMessage, GatewayMe
   }
 
   void connect(ManagedChannel channel) {
-    Metadata auth = new Metadata();
-    auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + device.token());
-    EdgeLinkServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth)).connect(this);
+    ClientAuth.as(EdgeLinkServiceGrpc.newStub(channel), device.token()).connect(this);
   }
 
   boolean welcomed() {

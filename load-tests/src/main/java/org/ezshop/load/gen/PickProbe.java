@@ -10,8 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
-import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.Calibration;
+import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.common.v1.Money;
 import org.ezshop.common.v1.SensorType;
@@ -19,8 +19,8 @@ import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
+import org.ezshop.load.ClientAuth;
 import org.ezshop.load.sim.SimDevice;
-import org.ezshop.load.sim.StoreSimulator;
 import org.ezshop.rpc.EpochMillis;
 import org.ezshop.shop.v1.RegisterShopperRequest;
 import org.ezshop.shop.v1.ShopServiceGrpc;
@@ -58,7 +58,7 @@ public final class PickProbe implements AutoCloseable {
   /** Creates the probe's item, row, devices and shopper (in store); the gateway must read the layout after. */
   public static PickProbe setUp(ManagedChannel store, String gatewayTarget, String managerToken, byte[] face) {
     ManagedChannel gateway = NettyChannelBuilder.forTarget(gatewayTarget).usePlaintext().build();
-    StoreServiceGrpc.StoreServiceBlockingStub s = StoreSimulator.as(StoreServiceGrpc.newBlockingStub(store), managerToken);
+    StoreServiceGrpc.StoreServiceBlockingStub s = ClientAuth.as(StoreServiceGrpc.newBlockingStub(store), managerToken);
     s.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku("probe-item").setName("Probe")
         .setPrice(Money.newBuilder().setMinorUnits(100).setCurrency("USD")).setStock(STOCK)).build());
     s.putShelfRow(PutShelfRowRequest.newBuilder().setRow(ShelfRow.newBuilder().setRowId("probe-row")
@@ -70,11 +70,11 @@ public final class PickProbe implements AutoCloseable {
         .setToken("probe-pi-token-0123456789").build());
     s.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("probe-cam").setKind(DeviceKind.DEVICE_KIND_CAMERA)
         .setCameraRole(CameraRole.CAMERA_ROLE_SHELF).setToken("probe-cam-token-0123456789").build());
-    String shopper = StoreSimulator.as(ShopServiceGrpc.newBlockingStub(gateway), managerToken)
+    String shopper = ClientAuth.as(ShopServiceGrpc.newBlockingStub(gateway), managerToken)
         .registerShopper(RegisterShopperRequest.newBuilder().setName("Probe").setPhoto(ByteString.copyFrom(face))
             .build()).getShopper().getShopperId();
     s.enterStore(EnterStoreRequest.newBuilder().setShopperId(shopper).build());
-    return new PickProbe(gateway, StoreSimulator.as(StoreServiceGrpc.newStub(store), managerToken), shopper, face);
+    return new PickProbe(gateway, ClientAuth.as(StoreServiceGrpc.newStub(store), managerToken), shopper, face);
   }
 
   /** Connects the probe's devices and picks every {@code everyMillis}, after 2 s for the row's first level. */

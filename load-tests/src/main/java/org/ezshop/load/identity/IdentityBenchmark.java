@@ -2,9 +2,7 @@ package org.ezshop.load.identity;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -31,6 +29,7 @@ import org.ezshop.identity.gallery.Enrolment;
 import org.ezshop.identity.gallery.Gallery;
 import org.ezshop.identity.v1.IdentifyRequest;
 import org.ezshop.identity.v1.IdentityServiceGrpc;
+import org.ezshop.load.ClientAuth;
 import org.ezshop.load.Phase;
 
 /**
@@ -103,8 +102,6 @@ public final class IdentityBenchmark {
 
   private static Phase identify(String host, int port, String token, byte[] frame, int clients, int seconds)
       throws Exception {
-    Metadata auth = new Metadata();
-    auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     IdentifyRequest request = IdentifyRequest.newBuilder().setImage(ByteString.copyFrom(frame)).build();
     List<ManagedChannel> channels = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
@@ -116,7 +113,7 @@ public final class IdentityBenchmark {
       ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().build();
       channels.add(channel);
       IdentityServiceGrpc.IdentityServiceBlockingStub stub = IdentityServiceGrpc.newBlockingStub(channel)
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+          .withInterceptors(ClientAuth.bearer(token));
       threads.add(new Thread(() -> {
         while (running.get()) {
           long start = System.nanoTime();

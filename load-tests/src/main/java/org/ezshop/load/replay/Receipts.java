@@ -2,6 +2,7 @@ package org.ezshop.load.replay;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.ezshop.store.v1.ListReceiptsRequest;
@@ -18,23 +19,25 @@ public final class Receipts {
   public static JsonObject of(StoreServiceGrpc.StoreServiceBlockingStub store, Map<String, String> shoppers) {
     Map<String, JsonObject> byName = new TreeMap<>();
     shoppers.forEach((id, name) -> {
-      Map<String, Integer> lines = new TreeMap<>();
-      long total = 0;
-      String currency = "";
-      for (Receipt receipt : store.listReceipts(ListReceiptsRequest.newBuilder().setShopperId(id).build())
-          .getReceiptsList()) {
-        receipt.getLinesList().forEach(l -> lines.merge(l.getSku(), l.getQuantity(), Integer::sum));
-        total += receipt.getTotal().getMinorUnits();
-        currency = receipt.getTotal().getCurrency();
-      }
-      lines.values().removeIf(q -> q == 0);
+      List<Receipt> receipts = store.listReceipts(ListReceiptsRequest.newBuilder().setShopperId(id).build())
+          .getReceiptsList();
+      long total = receipts.stream().mapToLong(r -> r.getTotal().getMinorUnits()).sum();
+      String currency = receipts.isEmpty() ? "" : receipts.get(receipts.size() - 1).getTotal().getCurrency();
       JsonArray json = new JsonArray();
-      lines.forEach((sku, quantity) -> json.add(new JsonObject().put("sku", sku).put("quantity", quantity)));
+      lines(receipts).forEach((sku, quantity) -> json.add(new JsonObject().put("sku", sku).put("quantity", quantity)));
       byName.put(name, new JsonObject().put("lines", json).put("total", new JsonObject().put("minor_units", total)
           .put("currency", currency)));
     });
     JsonObject out = new JsonObject();
     byName.forEach(out::put);
     return out;
+  }
+
+  /** SKU to quantity over a shopper's receipts, corrections included; lines that net to nothing left out. */
+  public static Map<String, Integer> lines(List<Receipt> receipts) {
+    Map<String, Integer> lines = new TreeMap<>();
+    receipts.forEach(r -> r.getLinesList().forEach(l -> lines.merge(l.getSku(), l.getQuantity(), Integer::sum)));
+    lines.values().removeIf(q -> q == 0);
+    return lines;
   }
 }

@@ -4,15 +4,14 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.CallOptions;
+import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -26,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.load.ClientAuth;
 import org.ezshop.load.sim.SimDevice;
 import org.ezshop.rpc.EpochMillis;
 import org.ezshop.shop.v1.ShopServiceGrpc;
@@ -64,8 +64,7 @@ public final class Replayer {
     ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "replay-devices"));
     Map<String, SimDevice> devices = new LinkedHashMap<>();
     try {
-      Metadata auth = new Metadata();
-      auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + managerToken);
+      ClientInterceptor auth = ClientAuth.bearer(managerToken);
       Map<String, String> shoppers = new LinkedHashMap<>();
       for (Recording.Setup setup : setups) {
         Message response = call(setup, setup.rpc().startsWith("ezshop.store.") ? store : gateway, auth);
@@ -86,8 +85,8 @@ public final class Replayer {
         }
       }
       Thread.sleep(5000); // the last shelf decisions and exits
-      JsonObject receipts = Receipts.of(StoreServiceGrpc.newBlockingStub(ClientInterceptors.intercept(store,
-          MetadataUtils.newAttachHeadersInterceptor(auth))), shoppers);
+      JsonObject receipts = Receipts.of(StoreServiceGrpc.newBlockingStub(ClientInterceptors.intercept(store, auth)),
+          shoppers);
       Files.writeString(receiptsFile, receipts.encodePrettily());
       out.println("replay: receipts of " + shoppers.size() + " shoppers in " + receiptsFile);
       return receipts;
@@ -100,7 +99,7 @@ public final class Replayer {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Message call(Recording.Setup setup, ManagedChannel channel, Metadata auth) throws Exception {
+  private static Message call(Recording.Setup setup, ManagedChannel channel, ClientInterceptor auth) throws Exception {
     MethodDescriptor method = METHODS.get(setup.rpc());
     if (method == null) {
       throw new IllegalArgumentException("line " + setup.line() + ": no such setup rpc " + setup.rpc()
@@ -110,8 +109,7 @@ public final class Replayer {
         .getMessagePrototype()).toBuilder();
     JsonFormat.parser().merge(setup.requestJson(), request);
     try {
-      return (Message) ClientCalls.blockingUnaryCall(ClientInterceptors.intercept(channel,
-          MetadataUtils.newAttachHeadersInterceptor(auth)), method, CallOptions.DEFAULT
+      return (Message) ClientCalls.blockingUnaryCall(ClientInterceptors.intercept(channel, auth), method, CallOptions.DEFAULT
           .withDeadlineAfter(30, TimeUnit.SECONDS), request.build());
     } catch (StatusRuntimeException e) {
       throw new IllegalStateException("line " + setup.line() + ": " + setup.rpc() + " failed: " + e.getStatus(), e);

@@ -1,13 +1,12 @@
 package org.ezshop.load.sim;
 
+import static org.ezshop.load.ClientAuth.as;
+
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -30,6 +29,7 @@ import org.ezshop.common.v1.Money;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.FrameTrigger;
+import org.ezshop.load.replay.Receipts;
 import org.ezshop.rpc.EpochMillis;
 import org.ezshop.shop.v1.RegisterShopperRequest;
 import org.ezshop.shop.v1.ShopServiceGrpc;
@@ -230,13 +230,8 @@ public final class StoreSimulator {
   private Score score(long start) throws IOException {
     List<Map<String, Integer>> receipts = new ArrayList<>();
     for (String id : shopperIds) {
-      Map<String, Integer> lines = new LinkedHashMap<>();
-      for (Receipt receipt : store.listReceipts(ListReceiptsRequest.newBuilder().setShopperId(id).build())
-          .getReceiptsList()) {
-        receipt.getLinesList().forEach(line -> lines.merge(line.getSku(), line.getQuantity(), Integer::sum));
-      }
-      lines.values().removeIf(q -> q == 0);
-      receipts.add(lines);
+      receipts.add(Receipts.lines(store.listReceipts(ListReceiptsRequest.newBuilder().setShopperId(id).build())
+          .getReceiptsList()));
     }
     int reviews = (int) store.listReviews(ListReviewsRequest.getDefaultInstance()).getReviewsList().stream()
         .filter(r -> r.getEvent().getRowId().startsWith("sim-row-") && EpochMillis.of(r.getCreatedAt()) >= start)
@@ -264,11 +259,5 @@ public final class StoreSimulator {
     Files.writeString(file, new JsonObject().put("seed", s.seed()).put("shoppers", shoppers).put("changes", changes)
         .encodePrettily());
     out.println("simulate: ground truth and receipts in " + file);
-  }
-
-  public static <S extends AbstractStub<S>> S as(S stub, String token) {
-    Metadata metadata = new Metadata();
-    metadata.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
   }
 }

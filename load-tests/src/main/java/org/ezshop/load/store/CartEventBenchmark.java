@@ -1,9 +1,7 @@
 package org.ezshop.load.store;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -19,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
-import org.ezshop.load.Phase;
 import org.ezshop.common.v1.Money;
+import org.ezshop.load.ClientAuth;
+import org.ezshop.load.Phase;
 import org.ezshop.store.v1.ApplyCartEventRequest;
 import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.CartEventCause;
@@ -71,8 +70,6 @@ public final class CartEventBenchmark {
 
   private static Phase storePhase(String name, String host, int port, String token, int clients, int seconds)
       throws Exception {
-    Metadata auth = new Metadata();
-    auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     List<ManagedChannel> channels = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     Recorder latencies = new Recorder(3);
@@ -84,7 +81,7 @@ public final class CartEventBenchmark {
       ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().build();
       channels.add(channel);
       StoreServiceGrpc.StoreServiceBlockingStub stub = StoreServiceGrpc.newBlockingStub(channel)
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+          .withInterceptors(ClientAuth.bearer(token));
       String sku = "bench-" + run + "-" + c;
       stub.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku(sku).setName("Bench " + c)
           .setStock(100_000_000).setPrice(Money.newBuilder().setMinorUnits(100).setCurrency("USD"))).build());
