@@ -33,6 +33,8 @@ import org.ezshop.store.StoreServer;
 /** Benchmarks that need a service of ours running in this JVM. */
 final class Benchmarks {
 
+  private static final int STORE_ROUNDS = 2;
+
   private Benchmarks() {
   }
 
@@ -50,7 +52,8 @@ final class Benchmarks {
         out.printf("bench-store: %d clients, %d s per phase, store-svc on port %d%n", settings.benchClients(),
             settings.benchSeconds(), store.port());
         CartEventBenchmark.Result result = CartEventBenchmark.run(vertx, "127.0.0.1", store.port(), memory.port(),
-            config.managerToken(), url, settings.benchClients(), StoreConfig.POOL_SIZE, settings.benchSeconds());
+            config.managerToken(), url, settings.benchClients(), StoreConfig.POOL_SIZE, settings.benchSeconds(),
+            STORE_ROUNDS, out);
         out.println(result);
         return result;
       } finally {

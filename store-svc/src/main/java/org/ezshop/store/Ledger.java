@@ -99,34 +99,25 @@ public final class Ledger {
    * without a second review.
    */
   public Future<ApplyCartEventResponse> applyCartEvent(CartEvent event) {
-    // Independent reads go out together: PostgreSQL pipelines them on the transaction's connection.
-    return store.<Applied>inTx(tx -> {
-      Future<Optional<Tx.RecordedEvent>> known = tx.eventByKey(event.getIdempotencyKey());
-      Future<Optional<Visit>> open = tx.openVisit(event.getShopperId());
-      Future<Long> eventId = tx.newEventId(); // after the visit's lock, in the pipeline's order
-      Future<Optional<Item>> item = tx.item(event.getSku());
-      Future<List<CartLine>> cartLines = tx.openCartLines(event.getShopperId());
-      return Future.all(List.of(known, open, eventId, item, cartLines)).compose(x -> {
-        if (known.result().isPresent()) {
-          return duplicateOf(tx, event);
-        }
-        if (open.result().isEmpty()) {
-          return failedFuture(Failures.precondition("shopper " + event.getShopperId() + " is not in store"));
-        }
-        if (item.result().isEmpty()) {
-          return failedFuture(Failures.invalid("event.sku", "no item " + event.getSku()));
-        }
-        Visit visit = open.result().get();
-        List<CartLine> lines = cartLines.result();
-        int holding = held(lines, event.getSku()).map(CartLine::getQuantity).orElse(0);
-        if (holding + event.getQuantityDelta() < 0) {
-          return refuse(tx, visit, lines, event, holding);
-        }
-        return applyToCart(tx, visit, item.result().get(), lines, event.toBuilder().setEventId(eventId.result()).build())
-            .map(change -> new Applied(
-            ApplyCartEventResponse.newBuilder().setEvent(change.getEvent()).setCart(change.getCart()).build(), false));
-      });
-    }).recover(failure -> failure instanceof Tx.Conflict ? store.inTx(tx -> duplicateOf(tx, event)) : Future.failedFuture(failure))
+    return store.<Applied>inTx(tx -> tx.cartEventState(event).compose(state -> {
+      if (state.known().isPresent()) {
+        return duplicateOf(tx, event);
+      }
+      if (state.visit().isEmpty()) {
+        return failedFuture(Failures.precondition("shopper " + event.getShopperId() + " is not in store"));
+      }
+      if (state.item().isEmpty()) {
+        return failedFuture(Failures.invalid("event.sku", "no item " + event.getSku()));
+      }
+      Visit visit = state.visit().get();
+      int holding = held(state.lines(), event.getSku()).map(CartLine::getQuantity).orElse(0);
+      if (holding + event.getQuantityDelta() < 0) {
+        return refuse(tx, visit, state.lines(), event, holding);
+      }
+      return applyToCart(tx, visit, state.item().get(), state.lines(),
+          event.toBuilder().setEventId(state.newEventId()).build()).map(change -> new Applied(
+          ApplyCartEventResponse.newBuilder().setEvent(change.getEvent()).setCart(change.getCart()).build(), false));
+    })).recover(failure -> failure instanceof Tx.Conflict ? store.inTx(tx -> duplicateOf(tx, event)) : Future.failedFuture(failure))
         .compose(applied -> applied.refused
         ? failedFuture(Failures.precondition("put-back refused: shopper " + event.getShopperId() + " holds fewer than "
             + -event.getQuantityDelta() + " of " + event.getSku() + "; queued for review"))

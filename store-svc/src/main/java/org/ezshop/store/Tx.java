@@ -74,6 +74,21 @@ public interface Tx {
   Future<List<CartLine>> openCartLines(String shopperId);
 
   /**
+   * Everything applying the event reads: a recording of its idempotency key, the shopper's open visit and the
+   * item (both locked, in that order), a new event id taken after the visit's lock, and the cart's lines.
+   * A storage that can read them in one round trip overrides this.
+   */
+  default Future<CartEventState> cartEventState(CartEvent event) {
+    Future<Optional<RecordedEvent>> known = eventByKey(event.getIdempotencyKey());
+    Future<Optional<Visit>> open = openVisit(event.getShopperId());
+    Future<Long> eventId = newEventId();
+    Future<Optional<Item>> item = item(event.getSku());
+    Future<List<CartLine>> lines = openCartLines(event.getShopperId());
+    return Future.all(known, open, eventId, item, lines).map(x -> new CartEventState(known.result(), open.result(),
+        eventId.result(), item.result(), lines.result()));
+  }
+
+  /**
    * Records an applied cart event (with its id from {@link #newEventId}) and writes its effect at once: the cart
    * line (quantity 0 removes it) and the recorded stock. Fails with {@link Conflict} when the idempotency key
    * was taken meanwhile by a concurrent transaction.
@@ -109,6 +124,11 @@ public interface Tx {
 
   /** Publishes the event to every watcher once the transaction commits. */
   void publish(StoreEvent event);
+
+  /** What {@link #cartEventState} read. */
+  record CartEventState(Optional<RecordedEvent> known, Optional<Visit> visit, long newEventId, Optional<Item> item,
+      List<CartLine> lines) {
+  }
 
   /** A cart event as recorded, with whether it was refused. */
   record RecordedEvent(CartEvent event, boolean refused) {

@@ -330,6 +330,27 @@ abstract class StoreContract {
   }
 
   @Test
+  void eventsArriveInCommitOrderWithIncreasingIds() throws Exception {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    try (Streams<StoreEvent> events = new Streams<>()) {
+      events.context.run(() -> client.managerAsync().watch(WatchRequest.newBuilder()
+          .addKinds(StoreEventKind.STORE_EVENT_KIND_STOCK).addKinds(StoreEventKind.STORE_EVENT_KIND_CART).build(), events));
+      Thread.sleep(200);
+      apply(event(ana, soda, 1));
+      apply(event(ana, soda, 2));
+      List<StoreEvent> seen = List.of(events.next(), events.next(), events.next(), events.next());
+      // A pick commits two events in one transaction: the item's new stock, then the cart.
+      assertEquals(List.of(9L, 1L, 7L, 3L), List.of(seen.get(0).getItem().getStock(),
+          (long) seen.get(1).getCart().getCart().getLines(0).getQuantity(), seen.get(2).getItem().getStock(),
+          (long) seen.get(3).getCart().getCart().getLines(0).getQuantity()));
+      for (int i = 1; i < seen.size(); i++) {
+        assertTrue(seen.get(i).getEventId() > seen.get(i - 1).getEventId(), "event ids increase: " + seen);
+      }
+    }
+  }
+
+  @Test
   void aWatcherThatStopsReadingIsResyncedNotBuffered() throws Exception {
     Shopper ana = inStore("Ana");
     List<Item> items = new ArrayList<>();

@@ -2,6 +2,7 @@ package org.ezshop.load.store;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -10,9 +11,11 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +24,7 @@ import org.ezshop.common.v1.Money;
 import org.ezshop.load.ClientAuth;
 import org.ezshop.load.Phase;
 import org.ezshop.store.v1.ApplyCartEventRequest;
+import org.ezshop.store.v1.ApplyCartEventResponse;
 import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.CartEventCause;
 import org.ezshop.store.v1.CreateItemRequest;
@@ -38,19 +42,23 @@ import org.ezshop.store.v1.StoreServiceGrpc;
 public final class CartEventBenchmark {
 
   /**
-   * The phases and their ratios. {@code grpcOnly} is the same calls against a store-svc on the in-memory store:
-   * what the gRPC round trip alone costs on this machine, to read the main ratio against.
+   * The measured rounds (store-svc then the raw loop in each) and their ratio. {@code grpcOnly} is the same calls
+   * against a store-svc on the in-memory store: what the gRPC round trip alone costs on this machine.
    */
-  public record Result(int clients, Phase store, Phase raw, Phase grpcOnly) {
+  public record Result(int clients, List<Phase> store, List<Phase> raw, Phase grpcOnly) {
     public double ratio() {
-      return store.perSecond() / raw.perSecond();
+      return perSecond(store) / perSecond(raw);
+    }
+
+    private static double perSecond(List<Phase> phases) {
+      return phases.stream().mapToLong(Phase::operations).sum() / phases.stream().mapToDouble(Phase::seconds).sum();
     }
 
     @Override
     public String toString() {
-      return store + "\n" + raw + "\n" + grpcOnly
-          + String.format("%nratio store-svc / raw loop: %.0f%% at %d clients", 100 * ratio(), clients)
-          + String.format("%nratio in-memory store-svc / raw loop: %.0f%%", 100 * grpcOnly.perSecond() / raw.perSecond());
+      return grpcOnly + String.format("%nratio store-svc / raw loop: %.0f%% at %d clients (%.1f / %.1f ops/s over %d rounds)"
+          + "%nratio in-memory store-svc / raw loop: %.0f%%", 100 * ratio(), clients, perSecond(store), perSecond(raw),
+          store.size(), 100 * grpcOnly.perSecond() / perSecond(raw));
     }
   }
 
@@ -58,20 +66,38 @@ public final class CartEventBenchmark {
   }
 
   /**
+   * A warm-up round, then {@code rounds} measured rounds of store-svc and the raw loop in turn, then the in-memory
+   * store once. The warm-up matters: on two cores the JIT compiles store-svc's far larger code path (gRPC at both
+   * ends, protobuf, the ledger) for over a minute, so store-svc warms up for three phases' time, the raw loop for one.
+   *
    * @param poolSize connections of the raw loop; give it store-svc's pool size so both have the same database access
    */
   public static Result run(Vertx vertx, String storeHost, int storePort, int memoryStorePort, String managerToken,
-      String pgUrl, int clients, int poolSize, int seconds) throws Exception {
-    Phase store = storePhase("store-svc ApplyCartEvent", storeHost, storePort, managerToken, clients, seconds);
-    Phase raw = rawPhase(vertx, pgUrl, clients, poolSize, seconds);
+      String pgUrl, int clients, int poolSize, int seconds, int rounds, PrintStream progress) throws Exception {
+    List<Phase> store = new ArrayList<>();
+    List<Phase> raw = new ArrayList<>();
+    for (int round = 0; round <= rounds; round++) {
+      String label = round == 0 ? " (warm-up)" : " (round " + round + ")";
+      Phase s = storePhase("store-svc ApplyCartEvent" + label, storeHost, storePort, managerToken, clients,
+          round == 0 ? 3 * seconds : seconds);
+      Phase r = rawPhase("raw INSERT+UPDATE loop" + label, vertx, pgUrl, clients, poolSize, seconds);
+      progress.println(s + "\n" + r);
+      if (round > 0) {
+        store.add(s);
+        raw.add(r);
+      }
+    }
     Phase grpcOnly = storePhase("in-memory store-svc", storeHost, memoryStorePort, managerToken, clients, seconds);
     return new Result(clients, store, raw, grpcOnly);
   }
 
+  // Each client is a closed loop of async calls on its own channel: the next call goes out from the previous
+  // one's callback, so the load generator spends no thread hand-off per call on the cores it shares.
   private static Phase storePhase(String name, String host, int port, String token, int clients, int seconds)
       throws Exception {
     List<ManagedChannel> channels = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
+    List<Thread> starters = new ArrayList<>();
+    List<CompletableFuture<Void>> stopped = new ArrayList<>();
     Recorder latencies = new Recorder(3);
     AtomicLong done = new AtomicLong();
     AtomicBoolean measuring = new AtomicBoolean();
@@ -80,30 +106,55 @@ public final class CartEventBenchmark {
     for (int c = 0; c < clients; c++) {
       ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().build();
       channels.add(channel);
-      StoreServiceGrpc.StoreServiceBlockingStub stub = StoreServiceGrpc.newBlockingStub(channel)
-          .withInterceptors(ClientAuth.bearer(token));
+      StoreServiceGrpc.StoreServiceBlockingStub setup = ClientAuth.as(StoreServiceGrpc.newBlockingStub(channel), token);
       String sku = "bench-" + run + "-" + c;
-      stub.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku(sku).setName("Bench " + c)
+      setup.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku(sku).setName("Bench " + c)
           .setStock(100_000_000).setPrice(Money.newBuilder().setMinorUnits(100).setCurrency("USD"))).build());
-      String shopper = stub.registerShopper(RegisterShopperRequest.newBuilder().setName("Bench " + c)
+      String shopper = setup.registerShopper(RegisterShopperRequest.newBuilder().setName("Bench " + c)
           .setFaceId("bench-face-" + run + "-" + c).build()).getShopper().getShopperId();
-      stub.enterStore(EnterStoreRequest.newBuilder().setShopperId(shopper).build());
-      Thread thread = new Thread(() -> {
-        for (long i = 0; running.get(); i++) {
-          CartEvent event = CartEvent.newBuilder().setIdempotencyKey("bench:" + sku + ":" + i).setShopperId(shopper)
+      setup.enterStore(EnterStoreRequest.newBuilder().setShopperId(shopper).build());
+      StoreServiceGrpc.StoreServiceStub stub = ClientAuth.as(StoreServiceGrpc.newStub(channel), token);
+      CompletableFuture<Void> stop = new CompletableFuture<>();
+      stopped.add(stop);
+      starters.add(new Thread(() -> new Runnable() {
+        long i;
+
+        @Override
+        public void run() {
+          if (!running.get()) {
+            stop.complete(null);
+            return;
+          }
+          CartEvent event = CartEvent.newBuilder().setIdempotencyKey("bench:" + sku + ":" + i++).setShopperId(shopper)
               .setSku(sku).setQuantityDelta(1).setConfidence(1).setCause(CartEventCause.CART_EVENT_CAUSE_SHELF).build();
           long start = System.nanoTime();
-          stub.withDeadlineAfter(30, TimeUnit.SECONDS).applyCartEvent(ApplyCartEventRequest.newBuilder().setEvent(event).build());
-          if (measuring.get()) {
-            latencies.recordValue((System.nanoTime() - start) / 1000);
-            done.incrementAndGet();
-          }
+          stub.withDeadlineAfter(30, TimeUnit.SECONDS).applyCartEvent(
+              ApplyCartEventRequest.newBuilder().setEvent(event).build(), new StreamObserver<>() {
+                @Override
+                public void onNext(ApplyCartEventResponse response) {
+                }
+
+                @Override
+                public void onError(Throwable failure) {
+                  stop.completeExceptionally(failure);
+                }
+
+                @Override
+                public void onCompleted() {
+                  if (measuring.get()) {
+                    latencies.recordValue((System.nanoTime() - start) / 1000);
+                    done.incrementAndGet();
+                  }
+                  run();
+                }
+              });
         }
-      }, "bench-store-" + c);
-      threads.add(thread);
+      }.run(), "bench-store-" + c));
     }
     try {
-      return Phase.measure(name, threads, measuring, running, done, latencies, seconds);
+      Phase phase = Phase.measure(name, starters, measuring, running, done, latencies, seconds);
+      CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      return phase;
     } finally {
       for (ManagedChannel channel : channels) {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -111,7 +162,7 @@ public final class CartEventBenchmark {
     }
   }
 
-  private static Phase rawPhase(Vertx vertx, String pgUrl, int clients, int poolSize, int seconds) throws Exception {
+  private static Phase rawPhase(String name, Vertx vertx, String pgUrl, int clients, int poolSize, int seconds) throws Exception {
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize))
         .connectingTo(PgConnectOptions.fromUri(pgUrl).setCachePreparedStatements(true)).using(vertx).build();
     try {
@@ -132,7 +183,7 @@ public final class CartEventBenchmark {
         stopped.add(stop);
         starters.add(new Thread(() -> vertx.runOnContext(v -> rawLoop(pool, sku, 0, running, measuring, done, latencies, stop))));
       }
-      Phase phase = Phase.measure("raw INSERT+UPDATE loop", starters, measuring, running, done, latencies, seconds);
+      Phase phase = Phase.measure(name, starters, measuring, running, done, latencies, seconds);
       Future.all(stopped.stream().map(Promise::future).toList()).await(30, TimeUnit.SECONDS);
       return phase;
     } finally {

@@ -1,7 +1,9 @@
 package org.ezshop.store.pg;
 
+import com.google.protobuf.Timestamp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -12,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the store_events journal to this replica's feed in id order, one read at a time. Ids are taken
+ * Delivers the store_events journal to this replica's feed in id order, one read at a time. A row holds one
+ * transaction's events; an event's id is the row's id * {@link #EVENTS_PER_ROW} plus its position. Row ids are taken
  * when a transaction writes its events, not when it commits, so a later id can be visible before an earlier
  * one: the reader stops at such a gap and reads again shortly, until the earlier id shows up or, after
  * {@code GAP_GIVE_UP_MS}, is taken to be a rolled-back transaction's and skipped.
@@ -20,6 +23,7 @@ import org.slf4j.LoggerFactory;
 final class JournalReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(JournalReader.class);
+  static final int EVENTS_PER_ROW = 256;
   private static final int BATCH = 500;
   private static final long GAP_RETRY_MS = 5;
   private static final long GAP_GIVE_UP_MS = 5000;
@@ -62,7 +66,7 @@ final class JournalReader {
   }
 
   private void read() {
-    pool.preparedQuery("SELECT event_id, at, body FROM store_events WHERE event_id > $1 ORDER BY event_id LIMIT " + BATCH)
+    pool.preparedQuery("SELECT event_id, at, bodies FROM store_events WHERE event_id > $1 ORDER BY event_id LIMIT " + BATCH)
         .execute(Tuple.of(delivered))
         .onComplete(result -> {
           int count = 0;
@@ -79,8 +83,12 @@ final class JournalReader {
               }
               gapSince = 0;
               delivered = id;
-              feed.deliver(PgTx.parse(StoreEvent.parser(), row.getBuffer("body")).toBuilder()
-                  .setEventId(id).setAt(Stamps.of(row.getOffsetDateTime("at").toInstant())).build());
+              Timestamp at = Stamps.of(row.getOffsetDateTime("at").toInstant());
+              Buffer[] bodies = row.getArrayOfBuffers("bodies");
+              for (int i = 0; i < bodies.length; i++) {
+                feed.deliver(PgTx.parse(StoreEvent.parser(), bodies[i]).toBuilder()
+                    .setEventId(id * EVENTS_PER_ROW + i).setAt(at).build());
+              }
               count++;
             }
           } else {

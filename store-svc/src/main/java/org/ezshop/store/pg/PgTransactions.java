@@ -9,6 +9,7 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Transaction;
 import java.net.ConnectException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -74,12 +75,17 @@ public final class PgTransactions implements Transactions {
   @Override
   public <T> Future<T> inTx(Function<Tx, Future<T>> work) {
     AtomicBoolean journaled = new AtomicBoolean();
-    return pool.withTransaction(conn -> {
+    return pool.withConnection(conn -> {
+      // Unlike Pool.withTransaction, the work's first statements go out right behind BEGIN, not after its answer.
+      Future<Transaction> begun = conn.begin();
       PgTx tx = new PgTx(conn);
-      return work.apply(tx).compose(result -> tx.journal().map(wrote -> {
+      Future<T> done = Future.succeededFuture(tx).compose(work).compose(result -> tx.journal().map(wrote -> {
         journaled.set(wrote);
         return result;
       }));
+      return Future.join(begun, done).transform(x -> begun.failed() ? Future.failedFuture(begun.cause())
+          : done.succeeded() ? begun.result().commit().map(done.result())
+          : begun.result().rollback().transform(y -> Future.failedFuture(done.cause())));
     }).onSuccess(result -> {
       if (journaled.get()) {
         reader.catchUp();

@@ -235,7 +235,7 @@ final class PgTx implements Tx {
 
   @Override
   public Future<Long> newEventId() {
-    return first(sql("SELECT nextval(pg_get_serial_sequence('cart_events', 'event_id'))"), r -> r.getLong(0))
+    return first(sql("SELECT nextval('cart_events_event_id_seq')"), r -> r.getLong(0))
         .map(Optional::orElseThrow);
   }
 
@@ -245,17 +245,57 @@ final class PgTx implements Tx {
   }
 
   private static CartLine cartLine(Row r) {
-    Money unit = Money.newBuilder().setMinorUnits(r.getLong("unit_price_minor")).setCurrency(r.getString("currency"))
-        .build();
-    return CartLine.newBuilder().setSku(r.getString("sku")).setName(r.getString("name"))
-        .setQuantity(r.getInteger("quantity")).setUnitPrice(unit)
-        .setLineTotal(unit.toBuilder().setMinorUnits(unit.getMinorUnits() * r.getInteger("quantity"))).build();
+    return cartLine(r, "");
+  }
+
+  private static CartLine cartLine(Row r, String prefix) {
+    int quantity = r.getInteger(prefix + "quantity");
+    Money unit = Money.newBuilder().setMinorUnits(r.getLong(prefix + "unit_price_minor"))
+        .setCurrency(r.getString(prefix + "currency")).build();
+    return CartLine.newBuilder().setSku(r.getString(prefix + "sku")).setName(r.getString(prefix + "name"))
+        .setQuantity(quantity).setUnitPrice(unit)
+        .setLineTotal(unit.toBuilder().setMinorUnits(unit.getMinorUnits() * quantity)).build();
   }
 
   @Override
   public Future<List<CartLine>> openCartLines(String shopperId) {
     return all(sql("SELECT cl.* FROM cart_lines cl JOIN visits v ON v.visit_id = cl.visit_id "
         + "WHERE v.shopper_id = $1 AND v.exited_at IS NULL ORDER BY cl.sku", shopperId), PgTx::cartLine);
+  }
+
+  // The visit and the item locked together (visit first, like every cart change), the id taken once above the
+  // lock, then the idempotency key's recording and one row per cart line (one with empty line columns for none).
+  private static final String CART_EVENT_STATE = "SELECT y.*, e.event_id, e.body, e.refused, cl.sku AS line_sku, "
+      + "cl.name AS line_name, cl.quantity AS line_quantity, cl.unit_price_minor AS line_unit_price_minor, "
+      + "cl.currency AS line_currency "
+      + "FROM (SELECT nextval('cart_events_event_id_seq') AS new_event_id, x.* FROM ("
+      + "SELECT v.visit_id, v.shopper_id, v.entered_at, v.exited_at, v.receipt_id, i.sku, i.name, i.price_minor, "
+      + "i.currency, i.stock, i.image_url, i.low_stock_threshold, i.updated_at FROM visits v, items i "
+      + "WHERE v.shopper_id = $2 AND v.exited_at IS NULL AND i.sku = $3 FOR UPDATE OF v, i) x) y "
+      + "LEFT JOIN cart_events e ON e.idempotency_key = $1 "
+      + "LEFT JOIN cart_lines cl ON cl.visit_id = y.visit_id ORDER BY cl.sku";
+
+  /**
+   * The reads in one statement and one round trip when the shopper is in store and the item exists; otherwise
+   * (a refusal on its way) the five separate reads, which tell which is missing.
+   */
+  @Override
+  public Future<CartEventState> cartEventState(CartEvent event) {
+    return sql(CART_EVENT_STATE, event.getIdempotencyKey(), event.getShopperId(), event.getSku()).compose(rows -> {
+      if (rows.size() == 0) {
+        return Tx.super.cartEventState(event);
+      }
+      Row r = rows.iterator().next();
+      List<CartLine> lines = new ArrayList<>();
+      rows.forEach(line -> {
+        if (line.getString("line_sku") != null) {
+          lines.add(cartLine(line, "line_"));
+        }
+      });
+      return Future.succeededFuture(new CartEventState(
+          r.getLong("event_id") == null ? Optional.empty() : Optional.of(recordedEvent(r)),
+          Optional.of(visit(r)), r.getLong("new_event_id"), Optional.of(item(r)), lines));
+    });
   }
 
   // One statement, one round trip: the event, the cart line, the stock, and the journal rows published so far.
@@ -266,14 +306,12 @@ final class PgTx implements Tx {
       + "line AS (INSERT INTO cart_lines SELECT $4, $5, $8, $9, $10, $11 WHERE $8 > 0 "
       + "ON CONFLICT (visit_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity), "
       + "stock AS (UPDATE items SET stock = stock + $12, updated_at = now() WHERE sku = $5), "
-      + "journal AS (INSERT INTO store_events (body) SELECT unnest($13::bytea[])) "
+      + "journal AS (INSERT INTO store_events (bodies) SELECT $13 WHERE cardinality($13::bytea[]) > 0) "
       + "SELECT event_id FROM ev";
 
   @Override
   public Future<Void> writeCartChange(String visitId, CartEvent e, CartLine line, long stockDelta) {
-    Buffer[] journal = published.stream().map(PgTx::bytes).toArray(Buffer[]::new);
-    journaled |= !published.isEmpty();
-    published.clear();
+    Buffer[] journal = takePublished();
     return first(sql(CART_CHANGE, e.getEventId(), e.getIdempotencyKey(), e.getShopperId(), visitId, e.getSku(),
             e.getQuantityDelta(), bytes(e), line.getQuantity(), line.getUnitPrice().getMinorUnits(),
             line.getUnitPrice().getCurrency(), line.getName(), stockDelta, journal), r -> r.getLong(0))
@@ -293,8 +331,12 @@ final class PgTx implements Tx {
   @Override
   public Future<Optional<RecordedEvent>> eventByKey(String key) {
     return first(sql("SELECT event_id, body, refused FROM cart_events WHERE idempotency_key = $1", key),
-        r -> new RecordedEvent(parse(CartEvent.parser(), r.getBuffer("body")).toBuilder()
-            .setEventId(r.getLong("event_id")).build(), r.getBoolean("refused")));
+        PgTx::recordedEvent);
+  }
+
+  private static RecordedEvent recordedEvent(Row r) {
+    return new RecordedEvent(parse(CartEvent.parser(), r.getBuffer("body")).toBuilder()
+        .setEventId(r.getLong("event_id")).build(), r.getBoolean("refused"));
   }
 
   @Override
@@ -357,16 +399,24 @@ final class PgTx implements Tx {
   }
 
   /**
-   * Appends the events not yet journalled (a cart write carries those published before it), in one statement;
+   * Appends the events not yet journalled (a cart write carries those published before it) as one journal row;
    * true when this transaction journalled anything at all.
    */
   Future<Boolean> journal() {
     if (published.isEmpty()) {
       return Future.succeededFuture(journaled);
     }
+    return sql("INSERT INTO store_events (bodies) VALUES ($1)", (Object) takePublished()).map(true);
+  }
+
+  private Buffer[] takePublished() {
+    if (published.size() > JournalReader.EVENTS_PER_ROW) {
+      throw new IllegalStateException("a transaction published " + published.size() + " events; a journal row holds "
+          + JournalReader.EVENTS_PER_ROW);
+    }
     Buffer[] bodies = published.stream().map(PgTx::bytes).toArray(Buffer[]::new);
+    journaled |= bodies.length > 0;
     published.clear();
-    journaled = true;
-    return sql("INSERT INTO store_events (body) SELECT unnest($1::bytea[])", (Object) bodies).map(true);
+    return bodies;
   }
 }
