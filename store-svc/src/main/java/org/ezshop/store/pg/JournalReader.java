@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers the store_events journal to this replica's feed in id order, one read at a time. A row holds one
- * transaction's events; an event's id is the row's id * {@link #EVENTS_PER_ROW} plus its position. Row ids are taken
- * when a transaction writes its events, not when it commits, so a later id can be visible before an earlier
- * one: the reader stops at such a gap and reads again shortly, until the earlier id shows up or, after
+ * transaction's events; an event's id is the row's id * {@link #EVENTS_PER_ROW} plus its position. Row ids
+ * are taken when a transaction writes its events, not when it commits, so a later id can be visible before an
+ * earlier one: the reader stops at such a gap and reads again shortly, until the earlier id shows up or, after
  * {@code GAP_GIVE_UP_MS}, is taken to be a rolled-back transaction's and skipped.
  */
 final class JournalReader {
