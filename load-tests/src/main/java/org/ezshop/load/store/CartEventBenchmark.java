@@ -15,10 +15,11 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import org.HdrHistogram.Recorder;
 import org.ezshop.common.v1.Money;
 import org.ezshop.load.ClientAuth;
@@ -91,17 +92,54 @@ public final class CartEventBenchmark {
     return new Result(clients, store, raw, grpcOnly);
   }
 
-  // Each client is a closed loop of async calls on its own channel: the next call goes out from the previous
-  // one's callback, so the load generator spends no thread hand-off per call on the cores it shares.
+  /** Closed-loop clients: each call starts when the previous one has answered, until the phase ends. */
+  private static final class ClosedLoops {
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean measuring = new AtomicBoolean();
+    private final AtomicLong done = new AtomicLong();
+    private final Recorder latencies = new Recorder(3);
+    private final List<Thread> starters = new ArrayList<>();
+    private final List<Future<Void>> stopped = new ArrayList<>();
+
+    /** Adds a client whose call number i is {@code call.apply(i)}; {@code starter} runs the first call. */
+    void add(LongFunction<Future<?>> call, Consumer<Runnable> starter) {
+      Promise<Void> stop = Promise.promise();
+      stopped.add(stop.future());
+      starters.add(new Thread(() -> starter.accept(() -> next(call, 0, stop))));
+    }
+
+    private void next(LongFunction<Future<?>> call, long i, Promise<Void> stop) {
+      if (!running.get()) {
+        stop.complete();
+        return;
+      }
+      long start = System.nanoTime();
+      call.apply(i).onComplete(ar -> {
+        if (ar.failed()) {
+          stop.fail(ar.cause());
+          return;
+        }
+        if (measuring.get()) {
+          latencies.recordValue((System.nanoTime() - start) / 1000);
+          done.incrementAndGet();
+        }
+        next(call, i + 1, stop);
+      });
+    }
+
+    Phase measure(String name, int seconds) throws Exception {
+      Phase phase = Phase.measure(name, starters, measuring, running, done, latencies, seconds);
+      Future.all(stopped).await(30, TimeUnit.SECONDS);
+      return phase;
+    }
+  }
+
+  // Async calls, each client on its own channel: the load generator spends no thread hand-off per call on the
+  // cores it shares with the server.
   private static Phase storePhase(String name, String host, int port, String token, int clients, int seconds)
       throws Exception {
     List<ManagedChannel> channels = new ArrayList<>();
-    List<Thread> starters = new ArrayList<>();
-    List<CompletableFuture<Void>> stopped = new ArrayList<>();
-    Recorder latencies = new Recorder(3);
-    AtomicLong done = new AtomicLong();
-    AtomicBoolean measuring = new AtomicBoolean();
-    AtomicBoolean running = new AtomicBoolean(true);
+    ClosedLoops loops = new ClosedLoops();
     String run = UUID.randomUUID().toString().substring(0, 8);
     for (int c = 0; c < clients; c++) {
       ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().build();
@@ -114,47 +152,31 @@ public final class CartEventBenchmark {
           .setFaceId("bench-face-" + run + "-" + c).build()).getShopper().getShopperId();
       setup.enterStore(EnterStoreRequest.newBuilder().setShopperId(shopper).build());
       StoreServiceGrpc.StoreServiceStub stub = ClientAuth.as(StoreServiceGrpc.newStub(channel), token);
-      CompletableFuture<Void> stop = new CompletableFuture<>();
-      stopped.add(stop);
-      starters.add(new Thread(() -> new Runnable() {
-        long i;
+      loops.add(i -> {
+        CartEvent event = CartEvent.newBuilder().setIdempotencyKey("bench:" + sku + ":" + i).setShopperId(shopper)
+            .setSku(sku).setQuantityDelta(1).setConfidence(1).setCause(CartEventCause.CART_EVENT_CAUSE_SHELF).build();
+        Promise<Void> answered = Promise.promise();
+        stub.withDeadlineAfter(30, TimeUnit.SECONDS).applyCartEvent(
+            ApplyCartEventRequest.newBuilder().setEvent(event).build(), new StreamObserver<>() {
+              @Override
+              public void onNext(ApplyCartEventResponse response) {
+              }
 
-        @Override
-        public void run() {
-          if (!running.get()) {
-            stop.complete(null);
-            return;
-          }
-          CartEvent event = CartEvent.newBuilder().setIdempotencyKey("bench:" + sku + ":" + i++).setShopperId(shopper)
-              .setSku(sku).setQuantityDelta(1).setConfidence(1).setCause(CartEventCause.CART_EVENT_CAUSE_SHELF).build();
-          long start = System.nanoTime();
-          stub.withDeadlineAfter(30, TimeUnit.SECONDS).applyCartEvent(
-              ApplyCartEventRequest.newBuilder().setEvent(event).build(), new StreamObserver<>() {
-                @Override
-                public void onNext(ApplyCartEventResponse response) {
-                }
+              @Override
+              public void onError(Throwable failure) {
+                answered.fail(failure);
+              }
 
-                @Override
-                public void onError(Throwable failure) {
-                  stop.completeExceptionally(failure);
-                }
-
-                @Override
-                public void onCompleted() {
-                  if (measuring.get()) {
-                    latencies.recordValue((System.nanoTime() - start) / 1000);
-                    done.incrementAndGet();
-                  }
-                  run();
-                }
-              });
-        }
-      }.run(), "bench-store-" + c));
+              @Override
+              public void onCompleted() {
+                answered.complete();
+              }
+            });
+        return answered.future();
+      }, Runnable::run);
     }
     try {
-      Phase phase = Phase.measure(name, starters, measuring, running, done, latencies, seconds);
-      CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-      return phase;
+      return loops.measure(name, seconds);
     } finally {
       for (ManagedChannel channel : channels) {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -170,48 +192,20 @@ public final class CartEventBenchmark {
           .execute().compose(v -> pool.query("CREATE TABLE IF NOT EXISTS bench_stock (sku text PRIMARY KEY, stock bigint)")
               .execute()).await(30, TimeUnit.SECONDS);
       String run = UUID.randomUUID().toString().substring(0, 8);
-      Recorder latencies = new Recorder(3);
-      AtomicLong done = new AtomicLong();
-      AtomicBoolean measuring = new AtomicBoolean();
-      AtomicBoolean running = new AtomicBoolean(true);
-      List<Promise<Void>> stopped = new ArrayList<>();
-      List<Thread> starters = new ArrayList<>();
+      ClosedLoops loops = new ClosedLoops();
       for (int c = 0; c < clients; c++) {
         String sku = "raw-" + run + "-" + c;
         pool.preparedQuery("INSERT INTO bench_stock VALUES ($1, 100000000)").execute(Tuple.of(sku)).await(30, TimeUnit.SECONDS);
-        Promise<Void> stop = Promise.promise();
-        stopped.add(stop);
-        starters.add(new Thread(() -> vertx.runOnContext(v -> rawLoop(pool, sku, 0, running, measuring, done, latencies, stop))));
+        loops.add(i -> pool.withTransaction(conn -> conn
+                .preparedQuery("INSERT INTO bench_events VALUES ($1, $2, 1) ON CONFLICT (key) DO NOTHING")
+                .execute(Tuple.of("raw:" + sku + ":" + i, sku))
+                .compose(v -> conn.preparedQuery("UPDATE bench_stock SET stock = stock - 1 WHERE sku = $1")
+                    .execute(Tuple.of(sku)))),
+            first -> vertx.runOnContext(v -> first.run()));
       }
-      Phase phase = Phase.measure(name, starters, measuring, running, done, latencies, seconds);
-      Future.all(stopped.stream().map(Promise::future).toList()).await(30, TimeUnit.SECONDS);
-      return phase;
+      return loops.measure(name, seconds);
     } finally {
       pool.close().await(10, TimeUnit.SECONDS);
     }
-  }
-
-  private static void rawLoop(Pool pool, String sku, long i, AtomicBoolean running, AtomicBoolean measuring,
-      AtomicLong done, Recorder latencies, Promise<Void> stopped) {
-    if (!running.get()) {
-      stopped.complete();
-      return;
-    }
-    long start = System.nanoTime();
-    pool.withTransaction(conn -> conn
-            .preparedQuery("INSERT INTO bench_events VALUES ($1, $2, 1) ON CONFLICT (key) DO NOTHING")
-            .execute(Tuple.of("raw:" + sku + ":" + i, sku))
-            .compose(v -> conn.preparedQuery("UPDATE bench_stock SET stock = stock - 1 WHERE sku = $1").execute(Tuple.of(sku))))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            stopped.fail(ar.cause());
-            return;
-          }
-          if (measuring.get()) {
-            latencies.recordValue((System.nanoTime() - start) / 1000);
-            done.incrementAndGet();
-          }
-          rawLoop(pool, sku, i + 1, running, measuring, done, latencies, stopped);
-        });
   }
 }
