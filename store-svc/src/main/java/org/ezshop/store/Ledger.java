@@ -96,9 +96,25 @@ public final class Ledger {
   /**
    * Applies a cart event once per idempotency key. A put-back of more than the shopper holds is refused
    * (FAILED_PRECONDITION) and queued for review; the refusal itself is recorded, so a retry is refused again
-   * without a second review.
+   * without a second review. Plain events (most picks and put-backs) go without locks first: a read, then one
+   * write that re-checks it. The rest, and plain ones whose read went stale, run in a locking transaction.
    */
   public Future<ApplyCartEventResponse> applyCartEvent(CartEvent event) {
+    return store.unlocked(tx -> tx.cartEventState(event).compose(state -> plain(state, event)
+            ? change(tx, state, event).map(Optional::of) : succeededFuture(Optional.<ApplyCartEventResponse>empty())))
+        .recover(failure -> failure instanceof Tx.Stale || failure instanceof Tx.Conflict
+            ? succeededFuture(Optional.empty()) : failedFuture(failure))
+        .compose(applied -> applied.isPresent() ? succeededFuture(applied.get()) : applyLocked(event));
+  }
+
+  /** Not a duplicate, to a cart and an item that exist, not a refusal, raising no alert. */
+  private static boolean plain(Tx.CartEventState state, CartEvent event) {
+    return state.known().isEmpty() && state.visit().isPresent() && state.item().isPresent()
+        && holding(state.lines(), event.getSku()) + event.getQuantityDelta() >= 0
+        && stockAlert(state.item().get(), event).isEmpty();
+  }
+
+  private Future<ApplyCartEventResponse> applyLocked(CartEvent event) {
     return store.<Applied>inTx(tx -> tx.cartEventState(event).compose(state -> {
       if (state.known().isPresent()) {
         return duplicateOf(tx, event);
@@ -109,14 +125,11 @@ public final class Ledger {
       if (state.item().isEmpty()) {
         return failedFuture(Failures.invalid("event.sku", "no item " + event.getSku()));
       }
-      Visit visit = state.visit().get();
-      int holding = held(state.lines(), event.getSku()).map(CartLine::getQuantity).orElse(0);
+      int holding = holding(state.lines(), event.getSku());
       if (holding + event.getQuantityDelta() < 0) {
-        return refuse(tx, visit, state.lines(), event, holding);
+        return refuse(tx, state, event, holding);
       }
-      return applyToCart(tx, visit, state.item().get(), state.lines(),
-          event.toBuilder().setEventId(state.newEventId()).build()).map(change -> new Applied(
-          ApplyCartEventResponse.newBuilder().setEvent(change.getEvent()).setCart(change.getCart()).build(), false));
+      return change(tx, state, event).map(response -> new Applied(response, false));
     })).recover(failure -> failure instanceof Tx.Conflict ? store.inTx(tx -> duplicateOf(tx, event)) : Future.failedFuture(failure))
         .compose(applied -> applied.refused
         ? failedFuture(Failures.precondition("put-back refused: shopper " + event.getShopperId() + " holds fewer than "
@@ -127,6 +140,12 @@ public final class Ledger {
   private record Applied(ApplyCartEventResponse response, boolean refused) {
   }
 
+  private static Future<ApplyCartEventResponse> change(Tx tx, Tx.CartEventState state, CartEvent event) {
+    return applyToCart(tx, state.visit().get(), state.item().get(), state.lines(), state.cartVersion(),
+        event.toBuilder().setEventId(state.newEventId()).build()).map(change ->
+        ApplyCartEventResponse.newBuilder().setEvent(change.getEvent()).setCart(change.getCart()).build());
+  }
+
   private static Future<Applied> duplicateOf(Tx tx, CartEvent event) {
     return tx.eventByKey(event.getIdempotencyKey()).map(Optional::orElseThrow).compose(known -> tx.openVisit(
             known.event().getShopperId()).compose(visit -> cartOf(tx, known.event().getShopperId(), visit))
@@ -134,28 +153,36 @@ public final class Ledger {
             .setDuplicate(true).build(), known.refused())));
   }
 
-  private static Future<Applied> refuse(Tx tx, Visit visit, List<CartLine> lines, CartEvent event, int holding) {
-    return Future.all(tx.recordEvent(event, visit.getVisitId(), true), tx.cartVersion(visit.getVisitId()))
-        .compose(done -> {
-          CartEvent recorded = event.toBuilder().setEventId(done.<Optional<Long>>resultAt(0).orElseThrow()).build();
-          Cart cart = Carts.cart(visit.getShopperId(), visit.getVisitId(), lines, done.<Long>resultAt(1));
-          return Reviews.open(tx, ReviewReason.REVIEW_REASON_PUT_BACK_NOT_HELD, recorded, "shopper holds " + holding)
-              .map(review -> new Applied(ApplyCartEventResponse.newBuilder().setEvent(recorded).setCart(cart).build(), true));
-        });
+  private static Future<Applied> refuse(Tx tx, Tx.CartEventState state, CartEvent event, int holding) {
+    Visit visit = state.visit().get();
+    return tx.recordEvent(event, visit.getVisitId(), true).compose(id -> {
+      CartEvent recorded = event.toBuilder().setEventId(id.orElseThrow()).build();
+      Cart cart = Carts.cart(visit.getShopperId(), visit.getVisitId(), state.lines(), state.cartVersion());
+      return Reviews.open(tx, ReviewReason.REVIEW_REASON_PUT_BACK_NOT_HELD, recorded, "shopper holds " + holding)
+          .map(review -> new Applied(ApplyCartEventResponse.newBuilder().setEvent(recorded).setCart(cart).build(), true));
+    });
   }
 
   static Optional<CartLine> held(List<CartLine> lines, String sku) {
     return lines.stream().filter(l -> l.getSku().equals(sku)).findFirst();
   }
 
+  static int holding(List<CartLine> lines, String sku) {
+    return held(lines, sku).map(CartLine::getQuantity).orElse(0);
+  }
+
   /**
    * Records the event and moves items between shelf and cart: the cart line, the stock, and the alerts a
    * measured change can raise. The cart's new version is the event's id (taken here when the event has none).
    * The feed events are published before the write, which then carries them in the same statement.
+   *
+   * @param cartVersion the cart's version and {@code item} its stock as the caller read them (see Tx#writeCartChange)
    */
-  static Future<CartChange> applyToCart(Tx tx, Visit visit, Item item, List<CartLine> lines, CartEvent event) {
+  static Future<CartChange> applyToCart(Tx tx, Visit visit, Item item, List<CartLine> lines, long cartVersion,
+      CartEvent event) {
     if (event.getEventId() == 0) {
-      return tx.newEventId().compose(id -> applyToCart(tx, visit, item, lines, event.toBuilder().setEventId(id).build()));
+      return tx.newEventId().compose(id -> applyToCart(tx, visit, item, lines, cartVersion,
+          event.toBuilder().setEventId(id).build()));
     }
     CartLine held = held(lines, item.getSku()).orElse(null);
     CartLine line = Carts.line(item, held, (held == null ? 0 : held.getQuantity()) + event.getQuantityDelta());
@@ -165,29 +192,33 @@ public final class Ledger {
       after.add(line);
       after.sort(Comparator.comparing(CartLine::getSku));
     }
-    // The item row is locked: the stock after this change is exactly this.
-    Item stocked = item.toBuilder().setStock(item.getStock() - event.getQuantityDelta()).setUpdatedAt(Stamps.now()).build();
     Cart cart = Carts.cart(visit.getShopperId(), visit.getVisitId(), after, event.getEventId());
     CartChange change = CartChange.newBuilder().setEvent(event).setCart(cart).build();
-    tx.publish(StoreEvent.newBuilder().setItem(stocked).build());
+    tx.publish(StoreEvent.newBuilder().setItem(stocked(item, event)).build());
     tx.publish(StoreEvent.newBuilder().setCart(change).build());
-    return tx.writeCartChange(visit.getVisitId(), event, line, -event.getQuantityDelta())
-        .compose(v -> stockAlerts(tx, item, stocked, event))
+    return tx.writeCartChange(visit.getVisitId(), cartVersion, item, event, line)
+        .compose(v -> stockAlert(item, event).map(alert -> Alerts.raise(tx, alert).<Void>mapEmpty()).orElse(succeededFuture()))
         .map(change);
   }
 
-  private static Future<Void> stockAlerts(Tx tx, Item before, Item after, CartEvent event) {
-    if (event.getQuantityDelta() > 0 && after.getStock() < 0) {
-      return Alerts.raise(tx, AlertKind.ALERT_KIND_STOCK_DISCREPANCY, "measured pick of " + event.getQuantityDelta()
-          + " " + after.getSku() + " took recorded stock to " + after.getStock(), after.getSku(), event.getRowId(),
-          event.getShopperId());
+  // The stock the write leaves: exact, because the write checks the stock it starts from is item's.
+  private static Item stocked(Item item, CartEvent event) {
+    return item.toBuilder().setStock(item.getStock() - event.getQuantityDelta()).setUpdatedAt(Stamps.now()).build();
+  }
+
+  private static Optional<Alert> stockAlert(Item before, CartEvent event) {
+    long after = before.getStock() - event.getQuantityDelta();
+    if (event.getQuantityDelta() > 0 && after < 0) {
+      return Optional.of(alert(AlertKind.ALERT_KIND_STOCK_DISCREPANCY, "measured pick of " + event.getQuantityDelta()
+          + " " + before.getSku() + " took recorded stock to " + after, before.getSku(), event.getRowId(),
+          event.getShopperId()));
     }
-    if (after.getLowStockThreshold() > 0 && after.getStock() <= after.getLowStockThreshold()
-        && before.getStock() > after.getLowStockThreshold()) {
-      return Alerts.raise(tx, AlertKind.ALERT_KIND_LOW_STOCK, after.getSku() + " is low: " + after.getStock() + " left",
-          after.getSku(), event.getRowId(), "");
+    long threshold = before.getLowStockThreshold();
+    if (threshold > 0 && after <= threshold && before.getStock() > threshold) {
+      return Optional.of(alert(AlertKind.ALERT_KIND_LOW_STOCK, before.getSku() + " is low: " + after + " left",
+          before.getSku(), event.getRowId(), ""));
     }
-    return succeededFuture();
+    return Optional.empty();
   }
 
   public Future<Cart> cart(String shopperId) {
@@ -232,5 +263,9 @@ public final class Ledger {
 
   static Alert alert(AlertKind kind, String message) {
     return Alert.newBuilder().setAlertId(newId("a")).setKind(kind).setMessage(message).setAt(Stamps.now()).build();
+  }
+
+  static Alert alert(AlertKind kind, String message, String sku, String rowId, String shopperId) {
+    return alert(kind, message).toBuilder().setSku(sku).setRowId(rowId).setShopperId(shopperId).build();
   }
 }

@@ -88,17 +88,18 @@ public final class Reviews {
         ? failedFuture(Failures.notFound("assign_to_shopper_id: no shopper " + shopperId))
         : tx.item(event.getSku()).map(Optional::orElseThrow)).compose(item -> tx.openVisit(shopperId).compose(open -> {
           if (open.isPresent()) {
-            return tx.cartLines(open.get().getVisitId()).compose(lines -> {
-              int holding = Ledger.held(lines, item.getSku()).map(l -> l.getQuantity()).orElse(0);
+            String visitId = open.get().getVisitId();
+            return tx.cartLines(visitId).compose(lines -> tx.cartVersion(visitId).compose(version -> {
+              int holding = Ledger.holding(lines, item.getSku());
               if (holding + delta < 0) {
                 return failedFuture(Failures.precondition("shopper " + shopperId + " does not hold " + -delta + " of "
                     + item.getSku()));
               }
-              return Ledger.applyToCart(tx, open.get(), item, lines, event).map(change -> {
+              return Ledger.applyToCart(tx, open.get(), item, lines, version, event).map(change -> {
                 response.addCarts(change.getCart());
                 return null;
               });
-            });
+            }));
           }
           return tx.lastVisit(shopperId).compose(last -> {
             if (last.isEmpty()) {

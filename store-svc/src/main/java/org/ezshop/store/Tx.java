@@ -17,7 +17,8 @@ import org.ezshop.store.v1.Visit;
 
 /**
  * The reads and writes of one transaction on the store of record. The rules live in {@link Ledger}, once;
- * each storage (memory, PostgreSQL) only implements these. Reads of rows a transaction will change lock them.
+ * each storage (memory, PostgreSQL) only implements these. Reads of rows a transaction will change lock them
+ * (except in {@link Transactions#unlocked} work).
  */
 public interface Tx {
 
@@ -75,8 +76,8 @@ public interface Tx {
 
   /**
    * Everything applying the event reads: a recording of its idempotency key, the shopper's open visit and the
-   * item (both locked, in that order), a new event id taken after the visit's lock, and the cart's lines.
-   * A storage that can read them in one round trip overrides this.
+   * item (both locked in a locking transaction, in that order), a new event id taken after the visit's lock, and
+   * the cart's lines and version. A storage that can read them in one round trip overrides this.
    */
   default Future<CartEventState> cartEventState(CartEvent event) {
     Future<Optional<RecordedEvent>> known = eventByKey(event.getIdempotencyKey());
@@ -84,16 +85,19 @@ public interface Tx {
     Future<Long> eventId = newEventId();
     Future<Optional<Item>> item = item(event.getSku());
     Future<List<CartLine>> lines = openCartLines(event.getShopperId());
-    return Future.all(known, open, eventId, item, lines).map(x -> new CartEventState(known.result(), open.result(),
-        eventId.result(), item.result(), lines.result()));
+    Future<Long> version = open.compose(v -> v.isEmpty() ? Future.succeededFuture(0L) : cartVersion(v.get().getVisitId()));
+    return Future.all(List.of(known, open, eventId, item, lines, version)).map(x -> new CartEventState(known.result(),
+        open.result(), version.result(), eventId.result(), item.result(), lines.result()));
   }
 
   /**
    * Records an applied cart event (with its id from {@link #newEventId}) and writes its effect at once: the cart
-   * line (quantity 0 removes it) and the recorded stock. Fails with {@link Conflict} when the idempotency key
-   * was taken meanwhile by a concurrent transaction.
+   * line (quantity 0 removes it), the recorded stock and the cart's version (the event's id). Only when the cart
+   * is still at {@code cartVersion} and the item's stock still {@code item}'s, as the caller read them; else fails
+   * with {@link Stale} and changes nothing (rows read under a lock cannot go stale). Fails with {@link Conflict}
+   * when the idempotency key was taken meanwhile by a concurrent transaction.
    */
-  Future<Void> writeCartChange(String visitId, CartEvent event, CartLine line, long stockDelta);
+  Future<Void> writeCartChange(String visitId, long cartVersion, Item item, CartEvent event, CartLine line);
 
   /** Records the event under its idempotency key; empty when the key was recorded before. */
   Future<Optional<Long>> recordEvent(CartEvent event, String visitId, boolean refused);
@@ -126,12 +130,19 @@ public interface Tx {
   void publish(StoreEvent event);
 
   /** What {@link #cartEventState} read. */
-  record CartEventState(Optional<RecordedEvent> known, Optional<Visit> visit, long newEventId, Optional<Item> item,
-      List<CartLine> lines) {
+  record CartEventState(Optional<RecordedEvent> known, Optional<Visit> visit, long cartVersion, long newEventId,
+      Optional<Item> item, List<CartLine> lines) {
   }
 
   /** A cart event as recorded, with whether it was refused. */
   record RecordedEvent(CartEvent event, boolean refused) {
+  }
+
+  /** What a read without locks saw has changed since. */
+  final class Stale extends RuntimeException {
+    public Stale(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** A uniqueness constraint said no. */

@@ -43,6 +43,12 @@ public final class MemoryTransactions implements Transactions {
     return result;
   }
 
+  /** One at a time under the lock already: nothing can move between the read and the write. */
+  @Override
+  public <T> Future<T> unlocked(Function<Tx, Future<T>> work) {
+    return inTx(work);
+  }
+
   @Override
   public EventFeed feed() {
     return feed;

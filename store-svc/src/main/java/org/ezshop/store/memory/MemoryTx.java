@@ -204,9 +204,7 @@ final class MemoryTx implements Tx {
 
   @Override
   public Future<Long> newEventId() {
-    long id = s.nextCartEventId++;
-    undo.push(() -> s.nextCartEventId--);
-    return succeededFuture(id);
+    return succeededFuture(s.nextCartEventId++); // like a sequence: not given back on rollback
   }
 
   @Override
@@ -231,14 +229,18 @@ final class MemoryTx implements Tx {
   }
 
   @Override
-  public Future<Void> writeCartChange(String visitId, CartEvent event, CartLine line, long stockDelta) {
+  public Future<Void> writeCartChange(String visitId, long cartVersion, Item item, CartEvent event, CartLine line) {
     if (s.events.containsKey(event.getIdempotencyKey())) {
       return Future.failedFuture(new Conflict("idempotency key " + event.getIdempotencyKey() + " was taken meanwhile"));
+    }
+    if (s.visits.get(visitId).hasExitedAt() || s.cartVersions.getOrDefault(visitId, 0L) != cartVersion
+        || s.items.get(item.getSku()).getStock() != item.getStock()) {
+      return Future.failedFuture(new Stale("cart " + visitId + " or item " + item.getSku() + " changed since read"));
     }
     put(s.events, event.getIdempotencyKey(), new RecordedEvent(event, false));
     put(s.cartVersions, visitId, event.getEventId());
     putCartLine(visitId, line);
-    return addStock(event.getSku(), stockDelta).mapEmpty();
+    return addStock(event.getSku(), -event.getQuantityDelta()).mapEmpty();
   }
 
   @Override
@@ -247,7 +249,6 @@ final class MemoryTx implements Tx {
       return succeededFuture(Optional.empty());
     }
     long id = s.nextCartEventId++;
-    undo.push(() -> s.nextCartEventId--);
     put(s.events, event.getIdempotencyKey(), new RecordedEvent(event.toBuilder().setEventId(id).build(), refused));
     return succeededFuture(Optional.of(id));
   }

@@ -11,7 +11,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Transaction;
 import java.net.ConnectException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.ezshop.store.EventFeed;
 import org.ezshop.store.Failures;
@@ -74,23 +73,38 @@ public final class PgTransactions implements Transactions {
 
   @Override
   public <T> Future<T> inTx(Function<Tx, Future<T>> work) {
-    AtomicBoolean journaled = new AtomicBoolean();
-    return pool.withConnection(conn -> {
+    return published(pool.withConnection(conn -> {
       // Unlike Pool.withTransaction, the work's first statements go out right behind BEGIN, not after its answer.
       Future<Transaction> begun = conn.begin();
-      PgTx tx = new PgTx(conn);
-      Future<T> done = Future.succeededFuture(tx).compose(work).compose(result -> tx.journal().map(wrote -> {
-        journaled.set(wrote);
-        return result;
-      }));
+      PgTx tx = new PgTx(conn, true);
+      Future<Journaled<T>> done = run(tx, work);
       return Future.join(begun, done).transform(x -> begun.failed() ? Future.failedFuture(begun.cause())
           : done.succeeded() ? begun.result().commit().map(done.result())
           : begun.result().rollback().transform(y -> Future.failedFuture(done.cause())));
-    }).onSuccess(result -> {
-      if (journaled.get()) {
+    }));
+  }
+
+  @Override
+  public <T> Future<T> unlocked(Function<Tx, Future<T>> work) {
+    return published(run(new PgTx(pool, false), work));
+  }
+
+  private record Journaled<T>(T result, boolean journaled) {
+  }
+
+  private static <T> Future<Journaled<T>> run(PgTx tx, Function<Tx, Future<T>> work) {
+    return Future.succeededFuture(tx).compose(work)
+        .compose(result -> tx.journal().map(journaled -> new Journaled<>(result, journaled)));
+  }
+
+  /** After a commit that journalled events: this replica reads them on at once, the doorbell tells the others. */
+  private <T> Future<T> published(Future<Journaled<T>> committed) {
+    return committed.map(done -> {
+      if (done.journaled()) {
         reader.catchUp();
         doorbell.ring();
       }
+      return done.result();
     }).recover(failure -> Future.failedFuture(unreachable(failure)
         ? Failures.unavailable("PostgreSQL is unreachable (" + failure.getMessage() + "); retry") : failure));
   }

@@ -9,7 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,19 +24,25 @@ import org.ezshop.store.Stamps;
 import org.ezshop.store.Tx;
 import org.ezshop.store.v1.*;
 
-/** One PostgreSQL transaction: plain SQL over one connection; rows to be changed are read FOR UPDATE. */
+/**
+ * Plain SQL for one PostgreSQL transaction, over one connection, where rows to be changed are read FOR UPDATE;
+ * or, for {@link org.ezshop.store.Transactions#unlocked} work, over the pool without locks, each statement on
+ * its own.
+ */
 final class PgTx implements Tx {
 
-  private final SqlConnection conn;
+  private final SqlClient client;
+  private final boolean locking;
   private final List<StoreEvent> published = new ArrayList<>();
   private boolean journaled;
 
-  PgTx(SqlConnection conn) {
-    this.conn = conn;
+  PgTx(SqlClient client, boolean locking) {
+    this.client = client;
+    this.locking = locking;
   }
 
   private Future<RowSet<Row>> sql(String sql, Object... args) {
-    return conn.preparedQuery(sql).execute(Tuple.wrap(args));
+    return client.preparedQuery(sql).execute(Tuple.wrap(args));
   }
 
   private static <T> Future<Optional<T>> first(Future<RowSet<Row>> rows, Function<Row, T> map) {
@@ -229,8 +235,8 @@ final class PgTx implements Tx {
 
   @Override
   public Future<Long> cartVersion(String visitId) {
-    return first(sql("SELECT coalesce(max(event_id), 0) FROM cart_events WHERE visit_id = $1 AND NOT refused",
-        visitId), r -> r.getLong(0)).map(Optional::orElseThrow);
+    return first(sql("SELECT cart_version FROM visits WHERE visit_id = $1", visitId), r -> r.getLong(0))
+        .map(found -> found.orElse(0L));
   }
 
   @Override
@@ -264,58 +270,69 @@ final class PgTx implements Tx {
   }
 
   // One row per cart line (one with empty line columns for an empty cart). The id comes from n, which counts
-  // the locked visit rows first, so it is taken after the visit's lock.
+  // the visit rows first, so in a locking transaction it is taken after the visit's lock.
   private static final String CART_EVENT_STATE = "WITH "
-      + "v AS (SELECT visit_id, shopper_id, entered_at, exited_at, receipt_id FROM visits "
-      + "WHERE shopper_id = $2 AND exited_at IS NULL FOR UPDATE), "
+      + "v AS (SELECT visit_id, shopper_id, entered_at, exited_at, receipt_id, cart_version FROM visits "
+      + "WHERE shopper_id = $2 AND exited_at IS NULL %1$s), "
       + "n AS (SELECT nextval('cart_events_event_id_seq') AS new_event_id FROM (SELECT count(*) FROM v) locked), "
       + "i AS (SELECT sku, name, price_minor, currency, stock, image_url, low_stock_threshold, updated_at FROM items "
-      + "WHERE sku = $3 FOR UPDATE), "
+      + "WHERE sku = $3 %1$s), "
       + "e AS (SELECT event_id, body, refused FROM cart_events WHERE idempotency_key = $1) "
       + "SELECT n.new_event_id, v.*, i.*, e.*, cl.sku AS line_sku, cl.name AS line_name, cl.quantity AS line_quantity, "
       + "cl.unit_price_minor AS line_unit_price_minor, cl.currency AS line_currency "
       + "FROM n LEFT JOIN v ON true LEFT JOIN i ON true LEFT JOIN e ON true "
       + "LEFT JOIN cart_lines cl ON cl.visit_id = v.visit_id ORDER BY cl.sku";
+  private static final String CART_EVENT_STATE_LOCKED = String.format(CART_EVENT_STATE, "FOR UPDATE");
+  private static final String CART_EVENT_STATE_UNLOCKED = String.format(CART_EVENT_STATE, "");
 
-  /** The same reads as the five separate ones, in one statement and one round trip. */
+  /** The same reads as the separate ones, in one statement and one round trip. */
   @Override
   public Future<CartEventState> cartEventState(CartEvent event) {
-    return sql(CART_EVENT_STATE, event.getIdempotencyKey(), event.getShopperId(), event.getSku()).map(rows -> {
-      Row r = rows.iterator().next();
-      List<CartLine> lines = new ArrayList<>();
-      rows.forEach(line -> {
-        if (line.getString("line_sku") != null) {
-          lines.add(cartLine(line, "line_"));
-        }
-      });
-      return new CartEventState(
-          r.getLong("event_id") == null ? Optional.empty() : Optional.of(recordedEvent(r)),
-          r.getString("visit_id") == null ? Optional.empty() : Optional.of(visit(r)),
-          r.getLong("new_event_id"),
-          r.getString("sku") == null ? Optional.empty() : Optional.of(item(r)),
-          lines);
-    });
+    return sql(locking ? CART_EVENT_STATE_LOCKED : CART_EVENT_STATE_UNLOCKED, event.getIdempotencyKey(),
+        event.getShopperId(), event.getSku()).map(rows -> {
+          Row r = rows.iterator().next();
+          List<CartLine> lines = new ArrayList<>();
+          rows.forEach(line -> {
+            if (line.getString("line_sku") != null) {
+              lines.add(cartLine(line, "line_"));
+            }
+          });
+          boolean open = r.getString("visit_id") != null;
+          return new CartEventState(
+              r.getLong("event_id") == null ? Optional.empty() : Optional.of(recordedEvent(r)),
+              open ? Optional.of(visit(r)) : Optional.empty(),
+              open ? r.getLong("cart_version") : 0,
+              r.getLong("new_event_id"),
+              r.getString("sku") == null ? Optional.empty() : Optional.of(item(r)),
+              lines);
+        });
   }
 
-  // One statement, one round trip: the event, the cart line, the stock, and the journal rows published so far.
-  private static final String CART_CHANGE = "WITH ev AS ("
-      + "INSERT INTO cart_events (event_id, idempotency_key, shopper_id, visit_id, sku, quantity_delta, refused, body) "
-      + "VALUES ($1, $2, $3, $4, $5, $6, false, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING event_id), "
-      + "gone AS (DELETE FROM cart_lines WHERE $8 = 0 AND visit_id = $4 AND sku = $5), "
-      + "line AS (INSERT INTO cart_lines SELECT $4, $5, $8, $9, $10, $11 WHERE $8 > 0 "
+  // One statement, one round trip: the event, the cart line, the stock, the cart's version and the journal rows
+  // published so far; all only if l finds the open cart and the item as the caller read them. l locks both, and
+  // when a concurrent change got there first, re-checks its newest versions (READ COMMITTED's EvalPlanQual).
+  private static final String CART_CHANGE = "WITH "
+      + "l AS (SELECT FROM visits v, items i WHERE v.visit_id = $4 AND v.exited_at IS NULL AND v.cart_version = $13 "
+      + "AND i.sku = $5 AND i.stock = $14 FOR UPDATE OF v, i), "
+      + "version AS (UPDATE visits SET cart_version = $1 WHERE visit_id = $4 AND EXISTS (SELECT FROM l)), "
+      + "ev AS (INSERT INTO cart_events (event_id, idempotency_key, shopper_id, visit_id, sku, quantity_delta, refused, "
+      + "body) SELECT $1, $2, $3, $4, $5, $6, false, $7 FROM l), "
+      + "gone AS (DELETE FROM cart_lines WHERE $8 = 0 AND visit_id = $4 AND sku = $5 AND EXISTS (SELECT FROM l)), "
+      + "line AS (INSERT INTO cart_lines SELECT $4, $5, $8, $9, $10, $11 FROM l WHERE $8 > 0 "
       + "ON CONFLICT (visit_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity), "
-      + "stock AS (UPDATE items SET stock = stock + $12, updated_at = now() WHERE sku = $5), "
-      + "journal AS (INSERT INTO store_events (bodies) SELECT $13 WHERE cardinality($13::bytea[]) > 0) "
-      + "SELECT event_id FROM ev";
+      + "stock AS (UPDATE items SET stock = stock - $6, updated_at = now() WHERE sku = $5 AND EXISTS (SELECT FROM l)), "
+      + "journal AS (INSERT INTO store_events (bodies) SELECT $12 FROM l WHERE cardinality($12::bytea[]) > 0) "
+      + "SELECT count(*) FROM l";
 
   @Override
-  public Future<Void> writeCartChange(String visitId, CartEvent e, CartLine line, long stockDelta) {
+  public Future<Void> writeCartChange(String visitId, long cartVersion, Item item, CartEvent e, CartLine line) {
     Buffer[] journal = takePublished();
-    return first(sql(CART_CHANGE, e.getEventId(), e.getIdempotencyKey(), e.getShopperId(), visitId, e.getSku(),
-            e.getQuantityDelta(), bytes(e), line.getQuantity(), line.getUnitPrice().getMinorUnits(),
-            line.getUnitPrice().getCurrency(), line.getName(), stockDelta, journal), r -> r.getLong(0))
-        .compose(written -> written.isPresent() ? Future.<Void>succeededFuture() : Future.failedFuture(
-            new Conflict("idempotency key " + e.getIdempotencyKey() + " was taken meanwhile")));
+    Future<RowSet<Row>> written = sql(CART_CHANGE, e.getEventId(), e.getIdempotencyKey(), e.getShopperId(), visitId,
+        e.getSku(), e.getQuantityDelta(), bytes(e), line.getQuantity(), line.getUnitPrice().getMinorUnits(),
+        line.getUnitPrice().getCurrency(), line.getName(), journal, cartVersion, item.getStock());
+    return unique(written, "idempotency key " + e.getIdempotencyKey() + " was taken meanwhile")
+        .compose(v -> written.result().iterator().next().getLong(0) == 1 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new Stale("cart " + visitId + " or item " + e.getSku() + " changed since read")));
   }
 
   @Override
@@ -404,6 +421,9 @@ final class PgTx implements Tx {
   Future<Boolean> journal() {
     if (published.isEmpty()) {
       return Future.succeededFuture(journaled);
+    }
+    if (!locking) {
+      throw new IllegalStateException("unlocked work journals its events with its one write, not after it");
     }
     return sql("INSERT INTO store_events (bodies) VALUES ($1)", (Object) takePublished()).map(true);
   }
