@@ -94,8 +94,8 @@ public interface Tx {
    * Records an applied cart event (with its id from {@link #newEventId}) and writes its effect at once: the cart
    * line (quantity 0 removes it), the recorded stock and the cart's version (the event's id). Only when the cart
    * is still at {@code cartVersion} and the item's stock still {@code item}'s, as the caller read them; else fails
-   * with {@link Stale} and changes nothing (rows read under a lock cannot go stale). Fails with {@link Conflict}
-   * when the idempotency key was taken meanwhile by a concurrent transaction.
+   * with {@link Stale} and changes neither the cart nor the stock, though it may advance the cart's version (rows
+   * read under a lock cannot go stale). Fails with {@link Conflict} when the idempotency key was taken meanwhile.
    */
   Future<Void> writeCartChange(String visitId, long cartVersion, Item item, CartEvent event, CartLine line);
 

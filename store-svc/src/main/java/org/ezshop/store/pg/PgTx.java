@@ -308,21 +308,22 @@ final class PgTx implements Tx {
         });
   }
 
-  // One statement, one round trip: the event, the cart line, the stock, the cart's version and the journal rows
-  // published so far; all only if l finds the open cart and the item as the caller read them. l locks both, and
-  // when a concurrent change got there first, re-checks its newest versions (READ COMMITTED's EvalPlanQual).
+  // One statement, one round trip: the cart's version, the stock, the event, the cart line and the journal rows
+  // published so far; each only if the one before applied. The two UPDATEs carry the caller's read as conditions,
+  // which PostgreSQL re-checks on the newest row after waiting for a concurrent writer (READ COMMITTED). When the
+  // stock moved but the version matched, the version alone advances: harmless, a cart's versions only grow.
   private static final String CART_CHANGE = "WITH "
-      + "l AS (SELECT FROM visits v, items i WHERE v.visit_id = $4 AND v.exited_at IS NULL AND v.cart_version = $13 "
-      + "AND i.sku = $5 AND i.stock = $14 FOR UPDATE OF v, i), "
-      + "version AS (UPDATE visits SET cart_version = $1 WHERE visit_id = $4 AND EXISTS (SELECT FROM l)), "
+      + "version AS (UPDATE visits SET cart_version = $1 WHERE visit_id = $4 AND exited_at IS NULL "
+      + "AND cart_version = $13 RETURNING 1), "
+      + "stock AS (UPDATE items SET stock = stock - $6, updated_at = now() WHERE sku = $5 AND stock = $14 "
+      + "AND EXISTS (SELECT FROM version) RETURNING 1), "
       + "ev AS (INSERT INTO cart_events (event_id, idempotency_key, shopper_id, visit_id, sku, quantity_delta, refused, "
-      + "body) SELECT $1, $2, $3, $4, $5, $6, false, $7 FROM l), "
-      + "gone AS (DELETE FROM cart_lines WHERE $8 = 0 AND visit_id = $4 AND sku = $5 AND EXISTS (SELECT FROM l)), "
-      + "line AS (INSERT INTO cart_lines SELECT $4, $5, $8, $9, $10, $11 FROM l WHERE $8 > 0 "
+      + "body) SELECT $1, $2, $3, $4, $5, $6, false, $7 FROM stock), "
+      + "gone AS (DELETE FROM cart_lines WHERE $8 = 0 AND visit_id = $4 AND sku = $5 AND EXISTS (SELECT FROM stock)), "
+      + "line AS (INSERT INTO cart_lines SELECT $4, $5, $8, $9, $10, $11 FROM stock WHERE $8 > 0 "
       + "ON CONFLICT (visit_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity), "
-      + "stock AS (UPDATE items SET stock = stock - $6, updated_at = now() WHERE sku = $5 AND EXISTS (SELECT FROM l)), "
-      + "journal AS (INSERT INTO store_events (bodies) SELECT $12 FROM l WHERE cardinality($12::bytea[]) > 0) "
-      + "SELECT count(*) FROM l";
+      + "journal AS (INSERT INTO store_events (bodies) SELECT $12 FROM stock WHERE cardinality($12::bytea[]) > 0) "
+      + "SELECT count(*) FROM stock";
 
   @Override
   public Future<Void> writeCartChange(String visitId, long cartVersion, Item item, CartEvent e, CartLine line) {
