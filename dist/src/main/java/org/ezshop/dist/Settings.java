@@ -239,8 +239,12 @@ final class Settings {
 
   FusionSettings fusion() {
     String dir = values.get(Option.GATEWAY_DATA_DIR);
-    return new FusionSettings(positive(Option.FUSION_WINDOW_MS), integer(Option.AMBIGUITY_MARGIN_MS),
-        FusionSettings.DEFAULT_EPSILON_MILLIS, dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)));
+    double reviewBelow = number(Option.REVIEW_BELOW);
+    if (!(reviewBelow >= 0 && reviewBelow <= 1)) {
+      throw new IllegalArgumentException("--review-below must be from 0 to 1, not " + reviewBelow);
+    }
+    return FusionSettings.defaults(dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir)))
+        .withWindow(positive(Option.FUSION_WINDOW_MS)).withReviewBelow(reviewBelow);
   }
 
   List<Integer> benchStreams() {

@@ -90,8 +90,7 @@ public final class GatewayServer {
     doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
         "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
     sightings.listen(doors::seen);
-    Fusion fusion = new Fusion(vertx, storeCalls, shelves, sightings.window(), config.fusion());
-    sightings.listen(fusion::seen);
+    Fusion fusion = new Fusion(vertx, storeCalls, sightings.window(), config.fusion());
     ShelfChangeSink sink = change -> changes.accept(change).compose(v -> fusion.accept(change));
     return layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS)
         .compose(loaded -> fusion.start())

@@ -108,7 +108,8 @@ final class IdentityApi implements Service {
       int k = r.getMaxCandidates() == 0 ? 3 : r.getMaxCandidates();
       return workers.submit(() -> {
         Picture picture = decode(r.getImage());
-        IdentifyResponse.Builder out = IdentifyResponse.newBuilder().setThreshold(threshold);
+        IdentifyResponse.Builder out = IdentifyResponse.newBuilder().setThreshold(threshold)
+            .setImageWidth(picture.width()).setImageHeight(picture.height());
         for (org.ezshop.identity.face.Box face : engine.detect(picture)) {
           List<Match> top = gallery.top(engine.embed(picture, face), k);
           IdentifiedFace.Builder f = out.addFacesBuilder()

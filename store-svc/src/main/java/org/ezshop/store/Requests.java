@@ -7,6 +7,7 @@ import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.common.v1.Money;
 import org.ezshop.common.v1.SensorType;
+import org.ezshop.store.v1.CameraRegion;
 import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.Item;
 import org.ezshop.store.v1.RegisterDeviceRequest;
@@ -82,6 +83,23 @@ final class Requests {
     for (int i = 0; i < row.getCameraIdsCount(); i++) {
       text(row.getCameraIds(i), "row.camera_ids[" + i + "]");
     }
+    for (int i = 0; i < row.getCameraRegionsCount(); i++) {
+      CameraRegion r = row.getCameraRegions(i);
+      String field = "row.camera_regions[" + i + "]";
+      require(row.getCameraIdsList().contains(r.getCameraId()), field + ".camera_id", "must be one of the row's "
+          + "camera_ids, not '" + r.getCameraId() + "'");
+      span(r.getXMin(), r.getXMax(), field + ".x_min", field + ".x_max");
+      if (r.getYMax() != 0) {
+        span(r.getYMin(), r.getYMax(), field + ".y_min", field + ".y_max");
+      }
+    }
+  }
+
+  // A fraction of the frame from min to max: both within 0..1, min below max.
+  private static void span(float min, float max, String minField, String maxField) {
+    require(min >= 0 && min <= 1, minField, "must be from 0 to 1, not " + min);
+    require(max >= 0 && max <= 1, maxField, "must be from 0 to 1, not " + max);
+    require(min < max, minField, "must be below " + maxField + " (" + min + " >= " + max + ")");
   }
 
   static void device(RegisterDeviceRequest request) {

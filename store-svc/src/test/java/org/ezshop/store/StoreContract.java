@@ -163,6 +163,32 @@ abstract class StoreContract {
         .setRow(row.toBuilder().setSku("no-such-item")).build()));
   }
 
+  @Test
+  void aRowsCameraRegionsAreKeptAndTheirRangesChecked() {
+    Item soda = item(100, 5);
+    ShelfRow row = ShelfRow.newBuilder().setRowId(unique("row")).setSku(soda.getSku())
+        .addSensors(ShelfSensor.newBuilder().setSensorId(unique("us")).setType(SensorType.SENSOR_TYPE_LIGHT)
+            .setDeviceId("pi-1")).addCameraIds("cam-a").addCameraIds("cam-b")
+        .addCameraRegions(CameraRegion.newBuilder().setCameraId("cam-a").setXMin(0.5f).setXMax(1)) // full height
+        .addCameraRegions(CameraRegion.newBuilder().setCameraId("cam-b").setXMin(0).setXMax(0.4f).setYMin(0.2f)
+            .setYMax(0.9f)).build();
+    manager().putShelfRow(PutShelfRowRequest.newBuilder().setRow(row).build());
+    assertTrue(manager().listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList().contains(row));
+
+    assertStatus(Status.Code.INVALID_ARGUMENT, "row.camera_regions[0].x_min", () -> manager().putShelfRow(
+        PutShelfRowRequest.newBuilder().setRow(row.toBuilder().setCameraRegions(0, row.getCameraRegions(0).toBuilder()
+            .setXMin(0.7f).setXMax(0.6f))).build()));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "row.camera_regions[1].y_max", () -> manager().putShelfRow(
+        PutShelfRowRequest.newBuilder().setRow(row.toBuilder().setCameraRegions(1, row.getCameraRegions(1).toBuilder()
+            .setYMax(1.5f))).build()));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "row.camera_regions[0].x_max", () -> manager().putShelfRow(
+        PutShelfRowRequest.newBuilder().setRow(row.toBuilder().setCameraRegions(0, row.getCameraRegions(0).toBuilder()
+            .setXMax(Float.NaN))).build()));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "row.camera_regions[0].camera_id", () -> manager().putShelfRow(
+        PutShelfRowRequest.newBuilder().setRow(row.toBuilder().setCameraRegions(0, row.getCameraRegions(0).toBuilder()
+            .setCameraId("cam-elsewhere"))).build()));
+  }
+
   // ---- register ----
 
   @Test

@@ -5,22 +5,32 @@ import java.util.List;
 /**
  * Who a shelf change goes to, and why.
  *
- * @param candidates every shopper considered, best first, each by their sighting nearest in time
- * @param rule       what decided: "nearest-in-time", "tie:larger-face", "put-back:holder", "no-candidate"
- * @param ambiguous  the runner-up was within the margin of the winner
+ * @param candidates everyone considered, likeliest first, each by their best sighting
+ * @param rule       what decided: "scored", "put-back:holder", "split", "unrecognised-person", "no-candidate"
+ * @param charges    who is charged (or credited) how many of the change's items; empty when nobody is
+ * @param confidence 0..1: how likely the decision is right
+ * @param ambiguous  charged, but on thin evidence: sent to review as well
  */
-public record Decision(List<Candidate> candidates, String rule, boolean ambiguous) {
+public record Decision(List<Candidate> candidates, String rule, List<Charge> charges, double confidence,
+    boolean ambiguous) {
 
-  /** A shopper seen near the row: {@code deltaMillis} is sighting time minus change time. */
+  /**
+   * A person seen near the row: a shopper in store, or (shopperId empty) someone who cannot be charged: a face the
+   * gallery does not know, or a shopper who is not in store. {@code deltaMillis} is sighting time minus onset.
+   */
   public record Candidate(String shopperId, String name, long deltaMillis, float faceSize, float score,
-      String cameraId) {
+      String cameraId, float proximity, double evidence, double probability) {
+
+    public boolean recognised() {
+      return !shopperId.isEmpty();
+    }
+  }
+
+  /** {@code quantity} of the change's items (its sign: taken positive) to one candidate. */
+  public record Charge(Candidate who, int quantity) {
   }
 
   public boolean attributed() {
-    return !candidates.isEmpty();
-  }
-
-  public Candidate winner() {
-    return candidates.get(0);
+    return !charges.isEmpty();
   }
 }

@@ -4,20 +4,53 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * How shelf changes are attributed.
+ * How shelf changes are attributed. Each sighting of a person at a covering camera, inside the row's region, is
+ * weighed as {@code exp(-|Δt| / timeScale) × proximity^proximityPower × recognition}; a person's evidence is their
+ * best sighting's, and their probability is their evidence over everyone's plus {@code unseenEvidence}. The
+ * defaults were derived from measured distributions (load-tests/RESULTS.md, "Attribution: how the weights were
+ * derived").
  *
- * @param windowMillis  sightings within this of a change count (W); the decision waits until then at most
- * @param marginMillis  a runner-up this close in time to the winner makes the decision ambiguous
- * @param epsilonMillis decide at once when one shopper alone was seen this close to the change
- * @param dataDir       where pending changes are kept until decided; empty keeps them in memory only
+ * @param windowMillis       sightings within this of a change's onset count (W)
+ * @param latenessMillis     the decision waits this long past onset + W for frames still being identified
+ * @param timeScaleMillis    Δt at which a sighting's time weight falls to 1/e
+ * @param proximityPower     how sharply proximity counts: the face's area over the largest in its frame, times its
+ *                           area over the camera's near face (at most 1)
+ * @param nearQuantile       the camera's "near face" is this quantile of its frames' largest faces
+ * @param recognisedScore    a match score from which a recognition counts as sure; below, it counts for less
+ * @param unseenEvidence     the evidence for someone the cameras missed, against which every candidate is weighed
+ * @param unrecognisedRatio  an unrecognised person with this share of the winner's evidence is "as good": no charge
+ * @param reviewBelow        a charge with less confidence than this is also sent to review
+ * @param splitProbability   a second picker of a multi-item change needs at least this probability for a split
+ * @param dataDir            where pending changes are kept until decided; empty keeps them in memory only
  */
-public record FusionSettings(long windowMillis, long marginMillis, long epsilonMillis, Optional<Path> dataDir) {
+public record FusionSettings(long windowMillis, long latenessMillis, double timeScaleMillis, double proximityPower,
+    double nearQuantile, double recognisedScore, double unseenEvidence, double unrecognisedRatio, double reviewBelow,
+    double splitProbability, Optional<Path> dataDir) {
 
   public static final long DEFAULT_WINDOW_MILLIS = 2000;
-  public static final long DEFAULT_MARGIN_MILLIS = 500;
-  public static final long DEFAULT_EPSILON_MILLIS = 300;
+  public static final long DEFAULT_LATENESS_MILLIS = 1000;
+  public static final double DEFAULT_TIME_SCALE_MILLIS = 700;
+  public static final double DEFAULT_PROXIMITY_POWER = 3;
+  public static final double DEFAULT_NEAR_QUANTILE = 0.9;
+  public static final double DEFAULT_RECOGNISED_SCORE = 0.70;
+  public static final double DEFAULT_UNSEEN_EVIDENCE = 0.02;
+  public static final double DEFAULT_UNRECOGNISED_RATIO = 0.33;
+  public static final double DEFAULT_REVIEW_BELOW = 0.75;
+  public static final double DEFAULT_SPLIT_PROBABILITY = 0.25;
 
   public static FusionSettings defaults(Optional<Path> dataDir) {
-    return new FusionSettings(DEFAULT_WINDOW_MILLIS, DEFAULT_MARGIN_MILLIS, DEFAULT_EPSILON_MILLIS, dataDir);
+    return new FusionSettings(DEFAULT_WINDOW_MILLIS, DEFAULT_LATENESS_MILLIS, DEFAULT_TIME_SCALE_MILLIS,
+        DEFAULT_PROXIMITY_POWER, DEFAULT_NEAR_QUANTILE, DEFAULT_RECOGNISED_SCORE, DEFAULT_UNSEEN_EVIDENCE,
+        DEFAULT_UNRECOGNISED_RATIO, DEFAULT_REVIEW_BELOW, DEFAULT_SPLIT_PROBABILITY, dataDir);
+  }
+
+  public FusionSettings withWindow(long millis) {
+    return new FusionSettings(millis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile, recognisedScore,
+        unseenEvidence, unrecognisedRatio, reviewBelow, splitProbability, dataDir);
+  }
+
+  public FusionSettings withReviewBelow(double confidence) {
+    return new FusionSettings(windowMillis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile,
+        recognisedScore, unseenEvidence, unrecognisedRatio, confidence, splitProbability, dataDir);
   }
 }

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.ezshop.gateway.shelf.RowView;
 import org.ezshop.gateway.shelf.ShelfChange;
 
 /**
@@ -47,8 +48,17 @@ final class PendingChanges {
         out.writeUTF(c.sensorId());
         out.writeInt(c.delta());
         out.writeInt(c.level());
-        out.writeLong(c.atMillis());
+        out.writeLong(c.onsetMillis());
+        out.writeLong(c.settledMillis());
         out.writeDouble(c.confidence());
+        out.writeInt(c.views().size());
+        for (RowView v : c.views()) {
+          out.writeUTF(v.cameraId());
+          out.writeFloat(v.xMin());
+          out.writeFloat(v.xMax());
+          out.writeFloat(v.yMin());
+          out.writeFloat(v.yMax());
+        }
       }
       try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -80,14 +90,29 @@ final class PendingChanges {
     try (Stream<Path> files = Files.list(dir.get())) {
       for (Path f : files.filter(p -> p.toString().endsWith(".pending")).sorted().toList()) {
         try (DataInputStream in = new DataInputStream(Files.newInputStream(f))) {
-          all.add(new ShelfChange(in.readUTF(), in.readUTF(), in.readUTF(), in.readInt(), in.readInt(), in.readLong(),
-              in.readDouble()));
+          all.add(read(in));
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return all;
+  }
+
+  private static ShelfChange read(DataInputStream in) throws IOException {
+    String row = in.readUTF();
+    String sku = in.readUTF();
+    String sensor = in.readUTF();
+    int delta = in.readInt();
+    int level = in.readInt();
+    long onset = in.readLong();
+    long settled = in.readLong();
+    double confidence = in.readDouble();
+    List<RowView> views = new ArrayList<>();
+    for (int n = in.readInt(); n > 0; n--) {
+      views.add(new RowView(in.readUTF(), in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat()));
+    }
+    return new ShelfChange(row, sku, sensor, delta, level, onset, settled, confidence, views);
   }
 
   private Path file(ShelfChange c) {

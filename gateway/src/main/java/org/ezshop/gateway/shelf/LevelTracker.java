@@ -3,9 +3,15 @@ package org.ezshop.gateway.shelf;
 /**
  * A noisy estimate of how many items sit on a row, to a stable whole count: a new level counts only after it
  * has held for {@code stableMillis} of capture time, and only when the estimate is clearly past the rounding
- * boundary (hysteresis), so jitter, single spikes and a hovering hand change nothing.
+ * boundary (hysteresis), so jitter, single spikes and a hovering hand change nothing. It also keeps the onset:
+ * when the signal last left the level it holds (a hand reaching in), which is when a change really began.
  */
 final class LevelTracker {
+
+  /** Samples in a row back at the old level that end a departure (one alone is noise within a reach). */
+  private static final int BACK_AT_LEVEL = 2;
+  /** A departure longer than this before the new level is an obstruction, not a reach: date from the level. */
+  static final long MAX_REACH_MILLIS = 5000;
 
   private final long stableMillis;
   private final double hysteresis;
@@ -14,6 +20,8 @@ final class LevelTracker {
   private int candidate = -1;
   private long candidateSince;
   private long candidateOrigin;
+  private long leftAt = -1;
+  private int atLevelRun;
   private double lastEstimate;
 
   /** @param capacity most items the row holds; 0 for unknown */
@@ -28,18 +36,15 @@ final class LevelTracker {
     return level;
   }
 
-  /** Starts from a level known from elsewhere (the stock recorded before a restart). */
-  void assume(int known) {
-    level = known;
-  }
-
   /**
    * Takes one estimate (NaN while the signal is unsettled or obstructed) of the sample taken at {@code at};
    * {@code origin} is when the signal's filter places what the estimate shows. Returns the new stable level
    * when this sample establishes one that differs from the last, else -1.
    */
   int offer(long at, long origin, double estimate) {
-    if (Double.isNaN(estimate) || estimate < -0.5 || (capacity > 0 && estimate > capacity + 0.5)) {
+    boolean valid = !Double.isNaN(estimate) && estimate >= -0.5 && (capacity <= 0 || estimate <= capacity + 0.5);
+    trackOnset(origin, valid && level >= 0 && Math.abs(estimate - level) < 0.5 + hysteresis);
+    if (!valid) {
       candidate = -1;
       return -1;
     }
@@ -61,9 +66,29 @@ final class LevelTracker {
     return -1;
   }
 
-  /** When the current level began: the time the change happened. */
-  long changedAt() {
-    return candidateOrigin;
+  private void trackOnset(long origin, boolean atLevel) {
+    if (atLevel) {
+      if (++atLevelRun >= BACK_AT_LEVEL) {
+        leftAt = -1;
+      }
+    } else {
+      atLevelRun = 0;
+      if (leftAt < 0) {
+        leftAt = origin;
+      }
+    }
+  }
+
+  /** When the change to the current level began: the signal leaving the old level, or the new level's start. */
+  long onset() {
+    long onset = leftAt >= 0 && leftAt <= candidateOrigin ? leftAt : candidateOrigin;
+    return Math.max(onset, candidateOrigin - MAX_REACH_MILLIS);
+  }
+
+  /** After a change is taken: the new level is the one departures are measured from. */
+  void settled() {
+    leftAt = -1;
+    atLevelRun = BACK_AT_LEVEL;
   }
 
   /** 1 when the estimate sits on a whole count, down to 0.5 halfway between two. */

@@ -16,8 +16,9 @@ public final class ShelfChangeFeed implements ShelfChangeSink {
 
   @Override
   public Future<Void> accept(ShelfChange change) {
-    LOG.info("event=shelf_change row={} sku={} delta={} level={} at={} confidence={}", change.rowId(), change.sku(),
-        change.delta(), change.level(), change.atMillis(), String.format("%.2f", change.confidence()));
+    LOG.info("event=shelf_change row={} sku={} delta={} level={} onset={} settled={} confidence={}",
+        change.rowId(), change.sku(), change.delta(), change.level(), change.onsetMillis(), change.settledMillis(),
+        String.format("%.2f", change.confidence()));
     listeners.forEach(listener -> listener.accept(change));
     return Future.succeededFuture();
   }

@@ -1,6 +1,7 @@
 package org.ezshop.gateway.shelf;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.ezshop.store.v1.ShelfRow;
 
@@ -18,8 +19,11 @@ public final class Shelves {
     private final RowSignal signal;
     private final long recorded;
 
+    private final List<RowView> views;
+
     private Slot(ShelfLayout.Placement placement, long recorded) {
       this.placement = placement;
+      this.views = List.copyOf(RowView.of(placement.row()));
       this.signal = RowSignal.of(placement.sensor().getType(), placement.row().getCalibration(), stableMillis);
       this.recorded = recorded;
     }
@@ -36,6 +40,8 @@ public final class Shelves {
       if (level < 0) {
         return null;
       }
+      long onset = signal.tracker.onset();
+      signal.tracker.settled();
       if (before < 0) {
         before = (int) recorded;
         if (before < 0 || before == level) {
@@ -44,7 +50,7 @@ public final class Shelves {
       }
       ShelfRow row = placement.row();
       return new ShelfChange(row.getRowId(), row.getSku(), placement.sensor().getSensorId(), level - before, level,
-          signal.tracker.changedAt(), signal.tracker.confidence());
+          onset, at, signal.tracker.confidence(), views);
     }
   }
 

@@ -12,12 +12,16 @@ public final class SightingWindow {
 
   private final long keepMillis;
   private final Map<String, ArrayDeque<Sighting>> byCamera = new HashMap<>();
+  private final Map<String, NearFaces> near = new HashMap<>();
 
   public SightingWindow(long keepMillis) {
     this.keepMillis = keepMillis;
   }
 
   synchronized void add(Sighting s) {
+    if (s.frameShare() >= 1) {
+      near.computeIfAbsent(s.cameraId(), c -> new NearFaces()).add(s.area());
+    }
     ArrayDeque<Sighting> seen = byCamera.computeIfAbsent(s.cameraId(), c -> new ArrayDeque<>());
     if (seen.isEmpty() || seen.peekLast().atMillis() <= s.atMillis()) {
       seen.addLast(s);
@@ -34,6 +38,36 @@ public final class SightingWindow {
     long cutoff = seen.peekLast().atMillis() - keepMillis;
     while (seen.peekFirst().atMillis() < cutoff) {
       seen.removeFirst();
+    }
+  }
+
+  /** The camera's usual near face: a high quantile of its frames' largest face areas; 0 until it has seen some. */
+  public synchronized float nearArea(String cameraId, double quantile) {
+    NearFaces faces = near.get(cameraId);
+    return faces == null ? 0 : faces.quantile(quantile);
+  }
+
+  /** The largest face area of each of a camera's last frames. */
+  private static final class NearFaces {
+    private static final int FRAMES = 256;
+    private static final int ENOUGH = 8;
+    private final float[] areas = new float[FRAMES];
+    private int filled;
+    private int next;
+
+    void add(float area) {
+      areas[next] = area;
+      next = (next + 1) % FRAMES;
+      filled = Math.min(filled + 1, FRAMES);
+    }
+
+    float quantile(double q) {
+      if (filled < ENOUGH) {
+        return 0;
+      }
+      float[] sorted = java.util.Arrays.copyOf(areas, filled);
+      java.util.Arrays.sort(sorted);
+      return sorted[(int) Math.min(filled - 1, Math.floor(q * filled))];
     }
   }
 

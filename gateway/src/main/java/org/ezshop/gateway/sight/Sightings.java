@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.gateway.ServiceClient;
+import org.ezshop.common.v1.Box;
 import org.ezshop.identity.v1.IdentifiedFace;
+import org.ezshop.identity.v1.IdentifyResponse;
 import org.ezshop.identity.v1.IdentifyRequest;
 import org.ezshop.identity.v1.IdentityServiceGrpcClient;
 import org.slf4j.Logger;
@@ -96,7 +99,7 @@ public final class Sightings {
             inFlight--;
           }
           if (result.succeeded()) {
-            List<Sighting> seen = result.result().getFacesList().stream().map(face -> sighting(job, face)).toList();
+            List<Sighting> seen = sightings(job, result.result());
             seen.forEach(s -> {
               window.add(s);
               listeners.forEach(l -> l.accept(s));
@@ -110,11 +113,27 @@ public final class Sightings {
         });
   }
 
-  private static Sighting sighting(Job job, IdentifiedFace face) {
-    boolean known = face.getMatch() && face.getCandidatesCount() > 0;
-    float score = face.getCandidatesCount() > 0 ? face.getCandidates(0).getScore() : 0;
-    return new Sighting(job.deviceId, job.cameraId, job.role, known ? face.getCandidates(0).getFaceId() : "",
-        known ? face.getCandidates(0).getSubjectName() : "", score, face.getBox().getWidth(),
-        face.getBox().getHeight(), job.atMillis);
+  private static List<Sighting> sightings(Job job, IdentifyResponse frame) {
+    float largest = 0;
+    for (IdentifiedFace face : frame.getFacesList()) {
+      largest = Math.max(largest, face.getBox().getWidth() * face.getBox().getHeight());
+    }
+    List<Sighting> seen = new ArrayList<>();
+    for (IdentifiedFace face : frame.getFacesList()) {
+      boolean known = face.getMatch() && face.getCandidatesCount() > 0;
+      float score = face.getCandidatesCount() > 0 ? face.getCandidates(0).getScore() : 0;
+      Box box = face.getBox();
+      seen.add(new Sighting(job.deviceId, job.cameraId, job.role, known ? face.getCandidates(0).getFaceId() : "",
+          known ? face.getCandidates(0).getSubjectName() : "", score, box.getWidth(), box.getHeight(),
+          fraction(box.getX() + box.getWidth() / 2, frame.getImageWidth()),
+          fraction(box.getY() + box.getHeight() / 2, frame.getImageHeight()),
+          largest > 0 ? box.getWidth() * box.getHeight() / largest : 1, job.atMillis));
+    }
+    return seen;
+  }
+
+  // An identity-svc that does not say the image's size puts every face in the middle.
+  private static float fraction(float pixels, int of) {
+    return of > 0 ? Math.max(0, Math.min(1, pixels / of)) : 0.5f;
   }
 }

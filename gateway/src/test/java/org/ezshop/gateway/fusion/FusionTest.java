@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +26,10 @@ import org.ezshop.shop.v1.RegisterShopperRequest;
 import org.ezshop.shop.v1.ResolveReviewRequest;
 import org.ezshop.shop.v1.ShopServiceGrpc;
 import org.ezshop.store.v1.AlertKind;
+import org.ezshop.store.v1.CameraRegion;
+import org.ezshop.store.v1.ListShelfRowsRequest;
+import org.ezshop.store.v1.PutShelfRowRequest;
+import org.ezshop.store.v1.ShelfRow;
 import org.ezshop.store.v1.Cart;
 import org.ezshop.store.v1.EnterStoreRequest;
 import org.ezshop.store.v1.ExitStoreRequest;
@@ -83,6 +92,33 @@ class FusionTest {
         .setCapturedAt(TestDevices.stamp(at)).setJpeg(ByteString.copyFrom(Files.readAllBytes(
             PORTRAITS.resolve(portrait + ".jpg"))))).build());
     shelfCam.await(m -> m.hasAck() && m.getAck().getUpToSeq() == frames);
+  }
+
+  /** The shelf camera sees two portraits in one 1024x512 frame, one in each half, each {@code side} px tall. */
+  private void seenTogether(String left, int leftSide, String right, int rightSide, long at) throws Exception {
+    BufferedImage frame = new BufferedImage(1024, 512, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = frame.createGraphics();
+    g.setColor(Color.GRAY);
+    g.fillRect(0, 0, 1024, 512);
+    g.drawImage(ImageIO.read(PORTRAITS.resolve(left + ".jpg").toFile()), (512 - leftSide) / 2, 512 - leftSide,
+        leftSide, leftSide, null);
+    g.drawImage(ImageIO.read(PORTRAITS.resolve(right + ".jpg").toFile()), 512 + (512 - rightSide) / 2,
+        512 - rightSide, rightSide, rightSide, null);
+    g.dispose();
+    ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+    ImageIO.write(frame, "jpg", jpeg);
+    shelfCam.send(EdgeMessage.newBuilder().setSeq(++frames).setFrame(Frame.newBuilder().setCameraId("shelf-cam")
+        .setCapturedAt(TestDevices.stamp(at)).setJpeg(ByteString.copyFrom(jpeg.toByteArray()))).build());
+    shelfCam.await(m -> m.hasAck() && m.getAck().getUpToSeq() == frames);
+  }
+
+  /** The row's people stand in this band of shelf-cam's frame (x from, to; full height). */
+  private void regions(String rowId, float from, float to) throws Exception {
+    ShelfRow row = platform.storeStub().listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList().stream()
+        .filter(r -> r.getRowId().equals(rowId)).findFirst().orElseThrow();
+    platform.storeStub().putShelfRow(PutShelfRowRequest.newBuilder().setRow(row.toBuilder().addCameraRegions(
+        CameraRegion.newBuilder().setCameraId("shelf-cam").setXMin(from).setXMax(to))).build());
+    platform.gateway.reloadLayout().await(5, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** Ultrasonic samples from {@code from} for {@code ms}, {@code items} on the soda row. */
@@ -172,15 +208,75 @@ class FusionTest {
   void aPickWithNobodySeenChargesNobodyAndIsReviewedAndAlerted() throws Exception {
     start(Optional.empty());
     Shopper ana = shopper("Ana", "women/0", true);
-    Shopper notIn = shopper("Cy", "women/13", false);
-    long pickAt = System.currentTimeMillis();
-    seen("women/28", pickAt); // Cy is at the shelf, but not in store: never charged
-    pick(pickAt);
+    pick(System.currentTimeMillis());
     TestPlatform.eventually(() -> !reviews().isEmpty() && !alerts().isEmpty());
     assertEquals(ReviewReason.REVIEW_REASON_UNATTRIBUTED, reviews().get(0).getReason());
     assertEquals(List.of(AlertKind.ALERT_KIND_UNATTRIBUTED), alerts());
     assertEquals(0, sodas(ana));
+  }
+
+  @Test
+  void aShopperWhoIsNotInStoreIsAPersonWhoCannotBeCharged() throws Exception {
+    start(Optional.empty());
+    Shopper ana = shopper("Ana", "women/0", true);
+    Shopper notIn = shopper("Cy", "women/13", false);
+    long pickAt = System.currentTimeMillis();
+    seen("women/28", pickAt); // Cy is at the shelf, but not in store: never charged, and nobody else either
+    seen("women/2", pickAt - 1500);
+    pick(pickAt);
+    TestPlatform.eventually(() -> !reviews().isEmpty() && !alerts().isEmpty());
+    assertEquals(ReviewReason.REVIEW_REASON_UNRECOGNISED_PERSON, reviews().get(0).getReason());
+    assertEquals(List.of(AlertKind.ALERT_KIND_UNRECOGNISED_PERSON), alerts());
+    assertEquals(0, sodas(ana));
     assertEquals(0, sodas(notIn));
+  }
+
+  @Test
+  void whenTheNearestFaceIsUnrecognisedNobodyIsChargedAndItGoesToReview() throws Exception {
+    start(Optional.empty());
+    Shopper ana = shopper("Ana", "women/0", true);
+    long pickAt = System.currentTimeMillis();
+    seen("women/2", pickAt - 1500); // Ana, 1.5 s before the reach
+    seen("men/0", pickAt + 100); // a stranger, right at it
+    pick(pickAt);
+    TestPlatform.eventually(() -> !reviews().isEmpty());
+    Review review = reviews().get(0);
+    assertEquals(ReviewReason.REVIEW_REASON_UNRECOGNISED_PERSON, review.getReason());
+    assertEquals("", review.getEvent().getShopperId());
+    assertEquals("unrecognised-person", review.getEvent().getAttribution().getRule());
+    assertTrue(review.getEvent().getAttribution().getCandidatesList().stream().anyMatch(c -> !c.getRecognised()),
+        review.toString());
+    TestPlatform.eventually(() -> alerts().contains(AlertKind.ALERT_KIND_UNRECOGNISED_PERSON));
+    assertEquals(0, sodas(ana));
+  }
+
+  @Test
+  void ofTwoFacesInOneFrameTheOneTwiceAsLargeIsChargedWithoutReview() throws Exception {
+    start(Optional.empty());
+    Shopper ana = shopper("Ana", "women/0", true);
+    Shopper ben = shopper("Ben", "men/2", true);
+    long pickAt = System.currentTimeMillis();
+    seenTogether("men/17", 362, "women/2", 512, pickAt + 100); // Ana's face has twice the area of Ben's
+    pick(pickAt);
+    TestPlatform.eventually(() -> sodas(ana) == 1);
+    assertEquals(0, sodas(ben));
+    assertTrue(reviews().isEmpty(), reviews().toString());
+  }
+
+  @Test
+  void aRegionExcludesAShopperStandingAtTheNeighbouringRow() throws Exception {
+    start(Optional.empty());
+    Shopper ana = shopper("Ana", "women/0", true);
+    Shopper ben = shopper("Ben", "men/2", true);
+    // shelf-cam covers both rows: soda in the left half of its frame, chips in the right half.
+    regions("soda-row", 0, 0.5f);
+    regions("chips-row", 0.5f, 1);
+    long pickAt = System.currentTimeMillis();
+    seenTogether("men/17", 362, "women/2", 512, pickAt + 100); // Ben at soda (left), Ana nearer but at chips
+    pick(pickAt);
+    TestPlatform.eventually(() -> sodas(ben) == 1);
+    assertEquals(0, sodas(ana));
+    assertTrue(reviews().isEmpty(), reviews().toString());
   }
 
   @Test

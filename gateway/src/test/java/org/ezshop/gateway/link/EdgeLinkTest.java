@@ -180,8 +180,8 @@ class EdgeLinkTest {
     device.send(batch(2, pickAt + 90_000, 40, 4));
     device.await(m -> ackOf(m, 2));
     awaitChanges(1);
-    assertTrue(Math.abs(changes.get(0).atMillis() - pickAt) <= 50,
-        "the pick at " + changes.get(0).atMillis() + ", truly at " + pickAt);
+    assertTrue(Math.abs(changes.get(0).onsetMillis() - pickAt) <= 50,
+        "the pick at " + changes.get(0).onsetMillis() + ", truly at " + pickAt);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.ezshop.gateway.shelf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,46 @@ class ShelfScenarioTest {
     assertEquals(List.of(-1), deltas());
     assertEquals("soda", changes.get(0).sku());
     assertEquals(4, changes.get(0).level());
+  }
+
+  @Test
+  void anUltrasonicPickWithAHandInTheBeamForASecondIsStampedAtItsOnset() {
+    ultrasonic(5, 3000);
+    long onset = now;
+    hand(1000); // the hand in the beam, now and then reading as a full row (80 mm: 8.7 items)
+    long settledFrom = now;
+    ultrasonic(4, 3000);
+    assertEquals(List.of(-1), deltas());
+    ShelfChange pick = changes.get(0);
+    assertTrue(Math.abs(pick.onsetMillis() - onset) <= 150, "onset " + (pick.onsetMillis() - onset)
+        + " ms from the true onset");
+    assertTrue(pick.settledMillis() >= settledFrom + STABLE_MS, "settled once the new level held");
+  }
+
+  @Test
+  void aLoadCellPickAndALightPickAreStampedWhereTheSignalLeftItsLevel() {
+    weight(6, 3000, 0);
+    long onset = now;
+    handling(6, 5, 800);
+    weight(5, 3000, 0);
+    assertEquals(List.of(-1), deltas());
+    assertTrue(Math.abs(changes.get(0).onsetMillis() - onset) <= 150, "load cell: "
+        + (changes.get(0).onsetMillis() - onset) + " ms");
+
+    Shelves slot = new Shelves(STABLE_MS);
+    slot.layout(new ShelfLayout(List.of(row("gum-slot", "gum", "ldr-1", SensorType.SENSOR_TYPE_LIGHT,
+        Calibration.getDefaultInstance())), List.of()));
+    ShelfChange change = null;
+    long leftAt = 0;
+    for (int i = 0; i < 80 && change == null; i++, now += 50) {
+      boolean flicker = i >= 30 && i < 36 && i % 2 == 1; // the hand half covers the gate, then the item is gone
+      if (i == 30) {
+        leftAt = now;
+      }
+      change = slot.offer("ldr-1", now, i < 30 || flicker ? 1 : 0);
+    }
+    assertEquals(-1, change.delta());
+    assertTrue(Math.abs(change.onsetMillis() - leftAt) <= 150, "light: " + (change.onsetMillis() - leftAt) + " ms");
   }
 
   @Test

@@ -33,9 +33,11 @@ import org.ezshop.store.v1.StoreServiceGrpc;
 
 /**
  * `ezshop replay`: runs a recording's setup calls, then plays each device's messages into the gateway over its
- * own EdgeLink stream, with the recorded timing divided by {@code speed}. Capture times move with the messages:
- * each device's recorded clock offset (from its time-sync replies) is taken out, so the replayed devices keep true
- * time. Writes receipts.json for every shopper the setup registered.
+ * own EdgeLink stream, with the recorded timing divided by {@code speed}. Capture times move with the messages and
+ * stay in each device's own clock: a replayed device keeps its recorded clock offset (from its time-sync replies;
+ * none recorded means a right clock) in its hello, its capture times and its answers to the gateway's time-sync
+ * probes, so the gateway corrects them itself, as it would live. Writes receipts.json for every shopper the setup
+ * registered.
  */
 public final class Replayer {
 
@@ -130,7 +132,7 @@ public final class Replayer {
       EdgeMessage m = r.message();
       if (m.hasHello()) {
         devices.computeIfAbsent(r.device(), id -> new SimDevice(gateway, r.token(), id, m.getHello().getKind(),
-            m.getHello().getSourceIdsList(), 0, agent, message -> { }));
+            m.getHello().getSourceIdsList(), offset, agent, message -> { }));
         continue;
       }
       SimDevice device = devices.get(r.device());
@@ -153,8 +155,9 @@ public final class Replayer {
     }
   }
 
+  // The replay's time of a capture, still on the device's clock.
   private static Timestamp moved(Timestamp deviceTime, long offset, long first, long start, double speed) {
-    return EpochMillis.timestamp(start + Math.round((EpochMillis.of(deviceTime) - offset - first) / speed));
+    return EpochMillis.timestamp(start + Math.round((EpochMillis.of(deviceTime) - offset - first) / speed) + offset);
   }
 
   // A device's clock minus the recorder's, from its time-sync replies (the median; one-way delay is small).

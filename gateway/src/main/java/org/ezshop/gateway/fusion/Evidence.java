@@ -1,0 +1,89 @@
+package org.ezshop.gateway.fusion;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+import org.ezshop.gateway.sight.Sighting;
+import org.ezshop.store.v1.Shopper;
+
+/**
+ * The scored decision: every face seen at the row is a candidate, recognised or not; each is weighed by time from
+ * the change's onset, proximity and recognition ({@link FusionSettings}); the likeliest takes the change, unless a
+ * person who cannot be charged is as likely. Pure: no I/O.
+ */
+final class Evidence {
+
+  static final String UNRECOGNISED = "unrecognised person";
+
+  private Evidence() {
+  }
+
+  /**
+   * @param seen     sightings at the row's cameras, inside its regions, within the window
+   * @param inStore  shoppers in store, by face id
+   * @param holders  for a put-back, the shoppers holding the item; null for a pick
+   * @param nearArea a camera's usual near face area (0: not known yet)
+   */
+  static Decision decide(long onset, int delta, List<Sighting> seen, Map<String, Shopper> inStore,
+      Set<String> holders, ToDoubleFunction<String> nearArea, FusionSettings s) {
+    Map<String, Decision.Candidate> best = new HashMap<>();
+    for (Sighting sighting : seen) {
+      Shopper shopper = sighting.known() ? inStore.get(sighting.faceId()) : null;
+      if (shopper != null && holders != null && !holders.contains(shopper.getShopperId())) {
+        continue; // a put-back by someone who does not hold the item is not theirs to make
+      }
+      Decision.Candidate c = candidate(onset, sighting, shopper, nearArea.applyAsDouble(sighting.cameraId()), s);
+      best.merge(c.shopperId(), c, (a, b) -> a.evidence() >= b.evidence() ? a : b);
+    }
+    double total = s.unseenEvidence();
+    for (Decision.Candidate c : best.values()) {
+      total += c.evidence();
+    }
+    List<Decision.Candidate> ranked = new ArrayList<>();
+    for (Decision.Candidate c : best.values()) {
+      ranked.add(new Decision.Candidate(c.shopperId(), c.name(), c.deltaMillis(), c.faceSize(), c.score(),
+          c.cameraId(), c.proximity(), c.evidence(), c.evidence() / total));
+    }
+    ranked.sort(Comparator.comparingDouble(Decision.Candidate::evidence).reversed());
+    if (ranked.isEmpty()) {
+      return new Decision(ranked, "no-candidate", List.of(), 0, false);
+    }
+    Decision.Candidate top = ranked.get(0);
+    Decision.Candidate stranger = best.get("");
+    if (stranger != null && stranger.evidence() >= top.evidence() * s.unrecognisedRatio()) {
+      return new Decision(ranked, "unrecognised-person", List.of(), stranger.evidence() / total, false);
+    }
+    String rule = holders != null ? "put-back:holder" : "scored";
+    int items = Math.abs(delta);
+    List<Decision.Charge> charges = new ArrayList<>();
+    double confidence = top.probability();
+    for (Decision.Candidate c : ranked.subList(1, Math.min(items, ranked.size()))) {
+      if (holders == null && c.recognised() && c.probability() >= s.splitProbability()) {
+        charges.add(new Decision.Charge(c, 1)); // several near pickers at one row: one item each
+        confidence += c.probability();
+      }
+    }
+    if (!charges.isEmpty()) {
+      rule = "split";
+    }
+    charges.add(0, new Decision.Charge(top, items - charges.size()));
+    return new Decision(ranked, rule, charges, confidence, confidence < s.reviewBelow());
+  }
+
+  private static Decision.Candidate candidate(long onset, Sighting seen, Shopper shopper, double near,
+      FusionSettings s) {
+    long delta = seen.atMillis() - onset;
+    double absolute = near > 0 ? Math.min(1, seen.area() / near) : 1;
+    double proximity = seen.frameShare() * absolute;
+    // An unknown face is surely a person; a recognised one is surely that shopper only with a high enough score.
+    double recognition = shopper == null ? 1 : Math.min(1, seen.score() / s.recognisedScore());
+    double evidence = Math.exp(-Math.abs(delta) / s.timeScaleMillis()) * Math.pow(proximity, s.proximityPower())
+        * recognition;
+    return new Decision.Candidate(shopper == null ? "" : shopper.getShopperId(), shopper == null ? UNRECOGNISED
+        : shopper.getName(), delta, seen.area(), seen.score(), seen.cameraId(), (float) proximity, evidence, 0);
+  }
+}
