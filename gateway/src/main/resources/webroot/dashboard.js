@@ -143,7 +143,20 @@ async function inventory() {
     'data-sku': l.item.sku},
   el('td', {}, `${l.item.name} (${l.item.sku})`),
   el('td', {}, String(l.item.stock || 0), ...(l.low ? [' ', el('span', {class: 'badge'}, 'low')] : [])),
-  el('td', {}, money(l.item.price)), el('td', {}, (l.rowIds || []).join(', ')))));
+  el('td', {}, money(l.item.price)), el('td', {}, ...(l.rows || []).map(rowWithRegions)))));
+}
+
+// A row, and for each camera that covers it the band of the frame where its people stand.
+function rowWithRegions(row) {
+  const pct = (f) => Math.round((f || 0) * 100);
+  const regions = (row.cameraIds || []).map((camera) => {
+    const r = (row.cameraRegions || []).find((region) => region.cameraId === camera);
+    if (!r) return `${camera}: whole frame`;
+    const y = r.yMax ? `, y ${pct(r.yMin)}–${pct(r.yMax)}%` : '';
+    return `${camera}: x ${pct(r.xMin)}–${pct(r.xMax)}%${y}`;
+  });
+  return el('div', {class: 'row-regions'}, row.rowId, ...(regions.length ? [' ', el('small', {},
+    `(${regions.join('; ')})`)] : []));
 }
 
 async function reviews() {

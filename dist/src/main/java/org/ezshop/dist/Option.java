@@ -70,9 +70,25 @@ enum Option {
   SIM_PICK_TWO("sim-pick-two", "0.15", "simulate: chance that a pick takes two items at once"),
   SIM_PUT_BACK("sim-put-back", "0.1", "simulate: chance that a shopper puts one back after a pick"),
   SIM_TOGETHER("sim-together", "0.1", "simulate: chance that another shopper stands beside the picker"),
-  SIM_MISSED_FACE("sim-missed-face", "0.03", "simulate: chance that a camera misses a face in a frame"),
+  SIM_PROFILE("sim-profile", "easy", "simulate: easy (a camera per row, no strangers: the store the simulator always "
+      + "had) or hard (a busy store: every knob below marked 'by profile' takes its hard value unless given)"),
+  SIM_MISSED_FACE("sim-missed-face", "", "simulate: chance that a camera misses a face in a frame (by profile: easy "
+      + "0.03, hard 0.15)"),
   SIM_HOVER("sim-hover", "0.15", "simulate: chance of a hand on a row that takes nothing"),
-  SIM_CLOCK_SKEW_MS("sim-clock-skew-ms", "5000", "simulate: edge clocks are off by up to this much either way"),
+  SIM_CLOCK_SKEW_MS("sim-clock-skew-ms", "", "simulate: edge clocks are off by up to this much either way (by "
+      + "profile: easy 5000, hard 90000)"),
+  SIM_STRANGERS("sim-strangers", "", "simulate: people who are not enrolled, walk in and pick (by profile: easy 0, "
+      + "hard 3)"),
+  SIM_NEIGHBOURS("sim-neighbours", "", "simulate: chance that, as someone picks, another person reaches at an "
+      + "adjacent row under the same camera within 1 s (by profile: easy 0, hard 0.25)"),
+  SIM_SHARED_PICK("sim-shared-pick", "", "simulate: chance that a second person takes from the same row within 100 ms "
+      + "(by profile: easy 0, hard 0.05)"),
+  SIM_HAND_MS("sim-hand-ms", "", "simulate: longest a hand stays in a row's beam around a reach, from 350 (by "
+      + "profile: easy 350, hard 1000)"),
+  SIM_PRESS("sim-press", "", "simulate: chance that a reach on a load cell presses down with 1 to 3 items' weight (by "
+      + "profile: easy 0, hard 0.3)"),
+  SIM_ROWS_PER_CAMERA("sim-rows-per-camera", "", "simulate: most rows one shelf camera covers, people standing in "
+      + "their row's band of its frame (by profile: easy 1, a camera per row; hard 3)"),
   SIM_OUT("sim-out", "sim-out", "simulate: directory for truth.json (ground truth and receipts)"),
   BENCH_GALLERY("bench-gallery", "100000", "bench-identity: synthetic embeddings in the searched gallery"),
   BENCH_STREAMS("bench-streams", "1,64,1000", "bench-gateway: device stream counts to measure, comma-separated"),

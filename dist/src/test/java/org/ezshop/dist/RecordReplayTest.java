@@ -21,7 +21,10 @@ import org.ezshop.load.sim.StoreSimulator;
 import org.ezshop.store.v1.StoreServiceGrpc;
 import org.junit.jupiter.api.Test;
 
-/** A simulated store recorded through `ezshop record`, replayed by `ezshop replay` into a fresh platform. */
+/**
+ * A simulated store recorded through `ezshop record`, replayed by `ezshop replay` into a fresh platform, then again
+ * with every device's clock 90 s fast.
+ */
 class RecordReplayTest {
 
   private static final String TOKEN = "record-replay-manager-token";
@@ -64,6 +67,44 @@ class RecordReplayTest {
     } finally {
       fresh.stop();
     }
+
+    // Every device's clock 90 s fast: the replay keeps it, the gateway must correct it, and decide the same.
+    Path fast = dir.resolve("store-clocks-fast.jsonl");
+    Files.write(fast, lines.stream().map(line -> clockAhead(line, 90_000)).toList());
+    Ezshop again = Ezshop.start(settings(), System.out);
+    try {
+      JsonObject replayed = Replayer.run(fast, 1, "127.0.0.1:" + again.ports().get("gateway"),
+          "127.0.0.1:" + again.ports().get("store-svc"), TOKEN, dir.resolve("receipts-fast.json"), System.out);
+      assertEquals(original.encodePrettily(), replayed.encodePrettily());
+    } finally {
+      again.stop();
+    }
+  }
+
+  /** A device record as a device whose clock runs {@code millis} ahead would have sent it; setup lines unchanged. */
+  private static String clockAhead(String line, long millis) {
+    JsonObject record = new JsonObject(line);
+    JsonObject m = record.getJsonObject("message");
+    if (m == null) {
+      return line;
+    }
+    java.util.function.UnaryOperator<String> ahead = t -> java.time.Instant.parse(t).plusMillis(millis).toString();
+    if (m.containsKey("hello") && m.getJsonObject("hello").containsKey("deviceTime")) {
+      m.getJsonObject("hello").put("deviceTime", ahead.apply(m.getJsonObject("hello").getString("deviceTime")));
+    }
+    if (m.containsKey("timeSyncReply")) {
+      JsonObject reply = m.getJsonObject("timeSyncReply");
+      reply.put("deviceReceivedAt", ahead.apply(reply.getString("deviceReceivedAt")));
+      reply.put("deviceSentAt", ahead.apply(reply.getString("deviceSentAt")));
+    }
+    if (m.containsKey("frame")) {
+      m.getJsonObject("frame").put("capturedAt", ahead.apply(m.getJsonObject("frame").getString("capturedAt")));
+    }
+    if (m.containsKey("readings")) {
+      m.getJsonObject("readings").getJsonArray("readings").forEach(r -> ((JsonObject) r).put("capturedAt",
+          ahead.apply(((JsonObject) r).getString("capturedAt"))));
+    }
+    return record.encode();
   }
 
   private static JsonObject receipts(int storePort, Map<String, String> shoppers) throws Exception {

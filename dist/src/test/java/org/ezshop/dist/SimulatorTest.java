@@ -11,23 +11,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.ezshop.load.sim.Decisions;
 import org.ezshop.load.sim.Score;
 import org.ezshop.load.sim.StoreSimulator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The acceptance run of the store simulator: 20 shoppers with real faces, 40 rows, 10 store minutes at 10x, seed
- * fixed, against `ezshop all` on the in-memory store. The thresholds are the ones load-tests/RESULTS.md agrees.
+ * The acceptance runs of the store simulator, both profiles: 20 shoppers with real faces, 40 rows, 10 store minutes
+ * at 10x, against `ezshop all` on the in-memory store. The seeds are not the ones the weights were derived on
+ * (load-tests/RESULTS.md); the thresholds are the ones the attribution issue set.
  */
 class SimulatorTest {
 
   @Test
-  void twentyShoppersFortyRowsTenMinutesScoreAtLeastTheAgreedThresholds() throws Exception {
-    Path out = Path.of("target/sim-acceptance");
+  void theEasyStoreScoresAtLeastTheAgreedThresholds() throws Exception {
+    Score score = simulate("easy", "42");
+    assertTrue(score.f1() >= 0.99, score.toString());
+    assertTrue(score.reviewFraction() <= 0.10, score.toString());
+  }
+
+  @Test
+  void theHardStoreChargesNoStrangerAndScoresAtLeastTheAgreedThresholds() throws Exception {
+    Score score = simulate("hard", "5");
+    assertTrue(score.precision() >= 0.97, score.toString());
+    assertTrue(score.f1() >= 0.97, score.toString());
+    assertTrue(score.reviewFraction() <= 0.15, score.toString());
+    assertEquals(0, score.decisions().strangersCharged(), score.toString());
+  }
+
+  /** 20 shoppers, 40 rows, 10 store minutes at 10x; checks the truth file and that confidence is honest. */
+  private static Score simulate(String profile, String seed) throws Exception {
+    Path out = Path.of("target/sim-" + profile);
     Settings settings = Settings.parse(List.of("all", "--host", "127.0.0.1", "--gateway-port", "0", "--store-port",
         "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--manager-token", "sim-test-manager-token",
-        "--sim-seed", "42", "--sim-shoppers", "20", "--sim-rows", "40", "--sim-minutes", "10", "--sim-speed", "10",
-        "--sim-out", out.toString()), Map.of());
+        "--sim-profile", profile, "--sim-seed", seed, "--sim-shoppers", "20", "--sim-rows", "40", "--sim-minutes", "10",
+        "--sim-speed", "10", "--sim-out", out.toString()), Map.of());
     Ezshop ezshop = Ezshop.start(settings, System.out);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     try {
@@ -36,13 +54,16 @@ class SimulatorTest {
           "127.0.0.1:" + ezshop.ports().get("store-svc"), settings.managerToken(),
           new PrintStream(new TeeStream(log, System.out), true, StandardCharsets.UTF_8));
       System.out.printf("simulation took %.1f s%n", (System.nanoTime() - start) / 1e9);
-      assertTrue(score.f1() >= 0.98, score.toString());
-      assertTrue(score.exactRate() >= 0.85, score.toString());
-      assertTrue(score.reviewFraction() <= 0.35, score.toString());
       assertTrue(log.toString(StandardCharsets.UTF_8).contains("score: line items precision"));
+      assertTrue(log.toString(StandardCharsets.UTF_8).contains("calibration: confidence"));
       JsonObject truth = new JsonObject(Files.readString(out.resolve("truth.json")));
       assertEquals(20, truth.getJsonArray("shoppers").size());
       assertEquals(score.changes(), truth.getJsonArray("changes").size());
+      for (Decisions.Bin bin : score.decisions().calibration()) {
+        assertTrue(bin.decisions() < 20 || bin.share() >= bin.from() - 0.05, "confidence " + bin.from() + "-"
+            + bin.to() + " is right only " + bin.share() + " of the time: " + score);
+      }
+      return score;
     } finally {
       ezshop.stop();
     }

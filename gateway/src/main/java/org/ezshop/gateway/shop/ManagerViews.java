@@ -48,13 +48,13 @@ final class ManagerViews {
     return Future.all(store.call(StoreServiceGrpcClient.ListItems, ListItemsRequest.getDefaultInstance()),
             store.call(StoreServiceGrpcClient.ListShelfRows, ListShelfRowsRequest.getDefaultInstance()))
         .map(all -> {
-          Map<String, List<String>> rowsBySku = all.<org.ezshop.store.v1.ListShelfRowsResponse>resultAt(1)
-              .getRowsList().stream()
-              .collect(Collectors.groupingBy(ShelfRow::getSku, Collectors.mapping(ShelfRow::getRowId,
-                  Collectors.toList())));
+          Map<String, List<ShelfRow>> rowsBySku = all.<org.ezshop.store.v1.ListShelfRowsResponse>resultAt(1)
+              .getRowsList().stream().collect(Collectors.groupingBy(ShelfRow::getSku));
           GetInventoryResponse.Builder out = GetInventoryResponse.newBuilder();
           all.<org.ezshop.store.v1.ListItemsResponse>resultAt(0).getItemsList().forEach(item -> out.addLines(
-              InventoryLine.newBuilder().setItem(item).addAllRowIds(rowsBySku.getOrDefault(item.getSku(), List.of()))
+              InventoryLine.newBuilder().setItem(item).addAllRows(rowsBySku.getOrDefault(item.getSku(), List.of()))
+                  .addAllRowIds(rowsBySku.getOrDefault(item.getSku(), List.of()).stream().map(ShelfRow::getRowId)
+                      .toList())
                   .setLow(item.getLowStockThreshold() > 0 && item.getStock() <= item.getLowStockThreshold())));
           return out.build();
         });

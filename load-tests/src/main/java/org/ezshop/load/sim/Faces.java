@@ -111,6 +111,39 @@ public final class Faces {
     return jpeg(frame, (float) (0.6 + 0.3 * random.nextDouble()));
   }
 
+  /**
+   * One frame of a camera over {@code bands} rows: each face in its row's band (left to right), the near ones
+   * (reaching) twice the size of the others, a band's faces shrunk together when they do not fit.
+   */
+  static byte[] bandFrame(List<BufferedImage> faces, int[] band, boolean[] near, int bands, Random random) {
+    int bandWidth = SIDE;
+    int width = bands * bandWidth;
+    int height = Math.max(SIDE, width / 2); // no wider than 2:1, so the detector's resize keeps faces whole
+    BufferedImage frame = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = frame.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setColor(java.awt.Color.GRAY);
+    g.fillRect(0, 0, width, height);
+    int nearSide = SIDE * 3 / 4;
+    for (int b = 0; b < bands; b++) {
+      int total = 0;
+      for (int i = 0; i < faces.size(); i++) {
+        total += band[i] == b ? (near[i] ? nearSide : nearSide / 2) : 0;
+      }
+      double scale = Math.min(1, (double) bandWidth / Math.max(1, total));
+      int x = b * bandWidth + (int) ((bandWidth - total * scale) / 2);
+      for (int i = 0; i < faces.size(); i++) {
+        if (band[i] == b) {
+          int size = (int) ((near[i] ? nearSide : nearSide / 2) * scale);
+          g.drawImage(faces.get(i), x, height - size, size, size, null);
+          x += size;
+        }
+      }
+    }
+    g.dispose();
+    return jpeg(frame, (float) (0.6 + 0.3 * random.nextDouble()));
+  }
+
   private static BufferedImage decode(byte[] jpeg) {
     try {
       return ImageIO.read(new ByteArrayInputStream(jpeg));

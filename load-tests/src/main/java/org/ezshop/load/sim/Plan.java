@@ -6,57 +6,71 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import org.ezshop.common.v1.Calibration;
 import org.ezshop.common.v1.SensorType;
 
 /**
  * The store and every visit in it, drawn from the seed: the ground truth. Times are real milliseconds from the
- * start. Shopper i arrives, visits 2 to 5 rows (looking, sometimes hovering, picking one or two, sometimes putting
- * one back), and leaves. A row changes at most once per {@link #ROW_SETTLE} so the sensor can settle in between.
+ * start. Person i (shoppers first, then strangers) arrives, visits 2 to 5 rows (looking, sometimes hovering,
+ * picking one or two, sometimes putting one back), and leaves. A row changes at most once per {@link #ROW_SETTLE}
+ * so the sensor can settle in between, except when two people take from it at once.
  */
 final class Plan {
 
   static final long LEAD_IN = 3000; // devices connect, clocks sync, every row reports its first level
   static final long ROW_SETTLE = 3000;
-  static final long EXIT_AFTER_CHANGE = 5000; // the last decision (window + a margin) before the exit camera
-  static final long HAND_BEFORE = 250;
-  static final long HAND_AFTER = 100;
+  static final long EXIT_AFTER_CHANGE = 5000; // the last decision (window + lateness + a margin) before the exit
   static final long PERIOD = 1000;
   private static final SensorType[] TYPES = {SensorType.SENSOR_TYPE_ULTRASONIC, SensorType.SENSOR_TYPE_WEIGHT,
       SensorType.SENSOR_TYPE_ULTRASONIC, SensorType.SENSOR_TYPE_WEIGHT, SensorType.SENSOR_TYPE_LIGHT};
   private static final String[] GOODS = {"Cola", "Crisps", "Apples", "Water", "Coffee", "Oat bar", "Yoghurt",
       "Bread", "Cheese", "Tea", "Juice", "Rice", "Pasta", "Soup", "Chocolate", "Nuts", "Milk", "Eggs", "Honey", "Jam"};
 
+  /** A row; its camera covers {@code bands} rows, this one in band {@code band} (left to right) of its frame. */
   record Row(int index, String rowId, String sku, String name, long priceMinor, SensorType type, String sensorId,
-      String piId, String cameraId, Calibration calibration) {
+      String piId, String cameraId, int band, int bands, Calibration calibration) {
     int capacity() {
       return calibration.getCapacity();
     }
   }
 
-  /** Items onto (+) or off (−) a row by a shopper. */
-  record Change(long at, int row, int delta, int shopper) {
+  /** Items onto (+) or off (−) a row by a person. */
+  record Change(long at, int row, int delta, int person) {
   }
 
-  /** A camera capture: who is in view; {@code nearest} is drawn largest (reaching for the shelf), or −1. */
-  record Shot(long at, String cameraId, List<Integer> faces, int nearest) {
+  /** A hand on a row from {@code from} to {@code to}; {@code press} is the load it adds, in items' weight. */
+  record Hand(int row, long from, long to, int person, double press) {
   }
 
-  record Visit(int shopper, int row, long from, long to) {
+  /** A camera capture: who is in view; {@code near} are drawn largest (reaching for the shelf). */
+  record Shot(long at, String cameraId, List<Integer> faces, Set<Integer> near) {
+  }
+
+  record Visit(int person, int row, long from, long to) {
   }
 
   final List<Row> rows = new ArrayList<>();
   final List<Change> changes = new ArrayList<>();
-  final List<long[]> hands = new ArrayList<>(); // {row, at, shopper}: every hand on a row, with or without a change
+  final List<Hand> hands = new ArrayList<>();
   final List<Shot> shots = new ArrayList<>();
   final List<Visit> visits = new ArrayList<>();
   final long[] enterAt;
   final long[] exitAt;
+  final int shoppers;
   long end;
+  private final SimSettings s;
+  private final Random random;
+  private int[] stock;
+  private long[] rowFree;
 
-  private Plan(int shoppers) {
-    enterAt = new long[shoppers];
-    exitAt = new long[shoppers];
+  private Plan(SimSettings s, Random random) {
+    this.s = s;
+    this.random = random;
+    this.shoppers = s.shoppers();
+    enterAt = new long[s.people()];
+    exitAt = new long[s.people()];
   }
 
   static String entranceCamera() {
@@ -68,103 +82,165 @@ final class Plan {
   }
 
   static Plan draw(SimSettings s, Random random) {
-    Plan plan = new Plan(s.shoppers());
-    for (int r = 0; r < s.rows(); r++) {
-      SensorType type = TYPES[r % TYPES.length];
-      Calibration.Builder c = Calibration.newBuilder();
-      switch (type) {
-        case SENSOR_TYPE_ULTRASONIC -> c.setEmptyDistanceMm(600).setItemDepthMm(60).setCapacity(8);
-        case SENSOR_TYPE_WEIGHT -> c.setTareG(400).setUnitWeightG(250 + 10 * (r % 7)).setCapacity(10);
-        default -> c.setCapacity(1);
-      }
-      String name = GOODS[r % GOODS.length] + (r < GOODS.length ? "" : " " + (r / GOODS.length + 1));
-      plan.rows.add(new Row(r, "sim-row-" + r, "sim-sku-" + r, name, 99 + 50L * random.nextInt(20), type,
-          "sim-row-" + r + "-" + type.name().substring(12).toLowerCase(), "sim-pi-" + r / 8, "sim-cam-" + r,
-          c.build()));
-    }
-    int[] stock = plan.rows.stream().mapToInt(Row::capacity).toArray();
-    long[] rowFree = new long[s.rows()];
-    java.util.Arrays.fill(rowFree, -ROW_SETTLE);
+    Plan plan = new Plan(s, random);
+    plan.layOut();
+    plan.stock = plan.rows.stream().mapToInt(Row::capacity).toArray();
+    plan.rowFree = new long[s.rows()];
+    java.util.Arrays.fill(plan.rowFree, -ROW_SETTLE);
     long span = Math.round(s.minutes() * 60_000 * 0.5);
-    for (int i = 0; i < s.shoppers(); i++) {
+    for (int i = 0; i < s.people(); i++) {
       plan.enterAt[i] = LEAD_IN + (i == 0 ? 0 : s.real(random.nextDouble() * span)); // the first waits at the door
     }
-    Integer[] byArrival = new Integer[s.shoppers()];
+    Integer[] byArrival = new Integer[s.people()];
     for (int i = 0; i < byArrival.length; i++) {
       byArrival[i] = i;
     }
     java.util.Arrays.sort(byArrival, Comparator.comparingLong(i -> plan.enterAt[i]));
     for (int i : byArrival) {
-      long t = plan.enterAt[i] + Math.max(2000, s.real(walk(random)));
-      long last = t;
-      List<Integer> rows = new ArrayList<>();
-      for (int r = 0; r < s.rows(); r++) {
-        rows.add(r);
-      }
-      java.util.Collections.shuffle(rows, random);
-      int visiting = 2 + random.nextInt(4);
-      for (int r : rows.subList(0, i == 0 ? 2 : visiting)) { // the first to arrive is in for a quick errand
-        long at = t;
-        plan.shots.add(new Shot(at, plan.rows.get(r).cameraId(), List.of(i), i));
-        long reach = Math.max(at + Math.max(1000, s.real(2000 + random.nextInt(20_000))), rowFree[r] + ROW_SETTLE);
-        if (random.nextDouble() < s.hover()) {
-          long hover = Math.max(at + 300, rowFree[r] + ROW_SETTLE / 2);
-          plan.hands.add(new long[] {r, hover, i});
-          reach = Math.max(reach, hover + ROW_SETTLE);
-        }
-        if (stock[r] > 0) {
-          int taken = stock[r] >= 2 && plan.rows.get(r).capacity() > 1 && random.nextDouble() < s.pickTwo() ? 2 : 1;
-          plan.act(s, random, reach, r, -taken, i);
-          stock[r] -= taken;
-          last = reach;
-          if (random.nextDouble() < s.putBack()) {
-            last = reach + ROW_SETTLE + 500;
-            plan.act(s, random, last, r, 1, i);
-            stock[r] += 1;
-          }
-          rowFree[r] = last;
-        } else {
-          last = Math.max(last, reach); // looked at an empty row
-        }
-        plan.visits.add(new Visit(i, r, at, last + 1000));
-        t = last + 1000 + Math.max(1500, s.real(walk(random)));
-      }
-      plan.exitAt[i] = Math.max(t, last + EXIT_AFTER_CHANGE);
-      for (int k = 0; k < 3; k++) { // a door camera fires several times as someone walks past
-        plan.shots.add(new Shot(plan.enterAt[i] + 400L * k, entranceCamera(), List.of(i), i));
-        plan.shots.add(new Shot(plan.exitAt[i] + 400L * k, exitCamera(), List.of(i), i));
-      }
-      plan.end = Math.max(plan.end, plan.exitAt[i] + 1200);
+      plan.walk(i);
     }
-    plan.fillShots(s, random);
+    plan.fillShots();
     return plan;
   }
 
-  private void act(SimSettings s, Random random, long at, int row, int delta, int shopper) {
-    changes.add(new Change(at, row, delta, shopper));
-    hands.add(new long[] {row, at, shopper});
-    List<Integer> faces = new ArrayList<>(List.of(shopper));
+  private void layOut() {
+    int group = 0;
+    for (int r = 0; r < s.rows(); group++) {
+      int size = s.rowsPerCamera() == 1 ? 1 : Math.min(s.rows() - r, 2 + group % (s.rowsPerCamera() - 1));
+      for (int band = 0; band < size; band++, r++) {
+        SensorType type = TYPES[r % TYPES.length];
+        Calibration.Builder c = Calibration.newBuilder();
+        switch (type) {
+          case SENSOR_TYPE_ULTRASONIC -> c.setEmptyDistanceMm(600).setItemDepthMm(60).setCapacity(8);
+          case SENSOR_TYPE_WEIGHT -> c.setTareG(400).setUnitWeightG(250 + 10 * (r % 7)).setCapacity(10);
+          default -> c.setCapacity(1);
+        }
+        String name = GOODS[r % GOODS.length] + (r < GOODS.length ? "" : " " + (r / GOODS.length + 1));
+        rows.add(new Row(r, "sim-row-" + r, "sim-sku-" + r, name, 99 + 50L * random.nextInt(20), type,
+            "sim-row-" + r + "-" + type.name().substring(12).toLowerCase(), "sim-pi-" + r / 8,
+            "sim-cam-" + (s.rowsPerCamera() == 1 ? r : group), band, size, c.build()));
+      }
+    }
+  }
+
+  /** Person i's visit: rows, looks, picks, put-backs; and what their neighbours do meanwhile. */
+  private void walk(int i) {
+    long t = enterAt[i] + Math.max(2000, s.real(walk(random)));
+    long last = t;
+    List<Integer> order = new ArrayList<>();
+    for (int r = 0; r < s.rows(); r++) {
+      order.add(r);
+    }
+    java.util.Collections.shuffle(order, random);
+    int visiting = 2 + random.nextInt(4);
+    for (int r : order.subList(0, i == 0 ? 2 : visiting)) { // the first to arrive is in for a quick errand
+      long at = t;
+      shots.add(new Shot(at, rows.get(r).cameraId(), List.of(i), Set.of(i)));
+      long reach = Math.max(at + Math.max(1000, s.real(2000 + random.nextInt(20_000))), rowFree[r] + ROW_SETTLE);
+      if (random.nextDouble() < s.hover()) {
+        long hover = Math.max(at + 300, rowFree[r] + ROW_SETTLE / 2);
+        hand(r, hover, i);
+        reach = Math.max(reach, hover + ROW_SETTLE);
+      }
+      if (stock[r] > 0) {
+        int taken = stock[r] >= 2 && rows.get(r).capacity() > 1 && random.nextDouble() < s.pickTwo() ? 2 : 1;
+        act(reach, r, -taken, i);
+        last = reach;
+        if (stock[r] > 0 && random.nextDouble() < s.sharedPick()) {
+          int other = free(i, reach);
+          if (other >= 0) { // someone else takes one from the same row at the same moment
+            act(reach + random.nextInt(101), r, -1, other);
+            visits.add(new Visit(other, r, reach - 2000, reach + 1000));
+          }
+        }
+        if (random.nextDouble() < s.neighbours()) {
+          neighbour(i, r, reach);
+        }
+        if (random.nextDouble() < s.putBack()) {
+          last = reach + ROW_SETTLE + 500;
+          act(last, r, 1, i);
+        }
+        rowFree[r] = Math.max(rowFree[r], last);
+      } else {
+        last = Math.max(last, reach); // looked at an empty row
+      }
+      visits.add(new Visit(i, r, at, last + 1000));
+      t = last + 1000 + Math.max(1500, s.real(walk(random)));
+    }
+    exitAt[i] = Math.max(t, last + EXIT_AFTER_CHANGE);
+    for (int k = 0; k < 3; k++) { // a door camera fires several times as someone walks past
+      shots.add(new Shot(enterAt[i] + 400L * k, entranceCamera(), List.of(i), Set.of(i)));
+      shots.add(new Shot(exitAt[i] + 400L * k, exitCamera(), List.of(i), Set.of(i)));
+    }
+    end = Math.max(end, exitAt[i] + 1200);
+  }
+
+  /** Someone already in store and idle reaches at a row next to {@code row}, under the same camera, within 1 s. */
+  private void neighbour(int picker, int row, long at) {
+    Row picked = rows.get(row);
+    int next = picked.band() + 1 < picked.bands() ? row + 1 : picked.band() > 0 ? row - 1 : -1;
+    int other = free(picker, at);
+    long when = at + random.nextInt(2001) - 1000;
+    if (next < 0 || other < 0 || rowFree[next] + ROW_SETTLE > when - 1000) {
+      return;
+    }
+    if (stock[next] > 0) {
+      act(when, next, -1, other);
+      rowFree[next] = when;
+    } else {
+      hand(next, when, other);
+    }
+    visits.add(new Visit(other, next, when - 2000, when + 1000));
+  }
+
+  /** A person in store, not busy around {@code at}, and staying long enough for a decision; −1 if none. */
+  private int free(int not, long at) {
+    List<Integer> idle = new ArrayList<>();
+    for (int person = 0; person < exitAt.length; person++) {
+      int j = person;
+      long around = at;
+      if (j != not && exitAt[j] > at + EXIT_AFTER_CHANGE + 1000 && enterAt[j] < at - 3000 && visits.stream()
+          .noneMatch(v -> v.person() == j && v.from() < around + 3000 && v.to() > around - 3000)) {
+        idle.add(j);
+      }
+    }
+    return idle.isEmpty() ? -1 : idle.get(random.nextInt(idle.size()));
+  }
+
+  private void hand(int row, long at, int person) {
+    long length = 350 + (s.handMillis() > 350 ? random.nextInt((int) (s.handMillis() - 349)) : 0);
+    double press = rows.get(row).type() == SensorType.SENSOR_TYPE_WEIGHT && random.nextDouble() < s.press()
+        ? 1 + 2 * random.nextDouble() : 0.3 + 0.6 * random.nextDouble();
+    hands.add(new Hand(row, at - length * 5 / 7, at + length * 2 / 7, person, press));
+  }
+
+  private void act(long at, int row, int delta, int person) {
+    changes.add(new Change(at, row, delta, person));
+    stock[row] += delta;
+    hand(row, at, person);
+    List<Integer> faces = new ArrayList<>(List.of(person));
     if (random.nextDouble() < s.together()) {
       int other = random.nextInt(enterAt.length);
-      if (other != shopper && enterAt[other] < at - 2000 && (exitAt[other] == 0 || exitAt[other] > at)) {
+      if (other != person && enterAt[other] < at - 2000 && (exitAt[other] == 0 || exitAt[other] > at)) {
         faces.add(other); // standing beside the picker, a little further from the camera
       }
     }
     long jitter = Math.max(-300, Math.min(300, Math.round(random.nextGaussian() * 120)));
-    shots.add(new Shot(at + jitter, rows.get(row).cameraId(), faces, shopper));
+    shots.add(new Shot(at + jitter, rows.get(row).cameraId(), faces, Set.of(person)));
   }
 
   /**
-   * A shelf camera also captures every {@link #PERIOD} while someone is at its row. Everyone at the row is in its
-   * frames, the one with a hand on the shelf nearest (largest); a camera misses a face now and then.
+   * A shelf camera also captures every {@link #PERIOD} while someone is at one of its rows. Everyone at its rows is
+   * in its frames, in their row's band, those with a hand on the shelf nearest (largest); a camera misses a face
+   * now and then.
    */
-  private void fillShots(SimSettings s, Random random) {
+  private void fillShots() {
     for (Visit v : visits) {
       for (long t = (v.from() / PERIOD + 1) * PERIOD; t <= v.to(); t += PERIOD) {
         long at = t;
         String camera = rows.get(v.row()).cameraId();
         if (shots.stream().noneMatch(shot -> shot.at() == at && shot.cameraId().equals(camera))) {
-          shots.add(new Shot(at, camera, List.of(v.shopper()), -1));
+          shots.add(new Shot(at, camera, List.of(v.person()), Set.of()));
         }
       }
     }
@@ -173,20 +249,21 @@ final class Plan {
       List<Integer> inView = new ArrayList<>(shot.faces());
       for (Visit v : visits) {
         if (v.from() <= shot.at() && shot.at() <= v.to() && rows.get(v.row()).cameraId().equals(shot.cameraId())
-            && !inView.contains(v.shopper())) {
-          inView.add(v.shopper());
+            && !inView.contains(v.person())) {
+          inView.add(v.person());
         }
       }
-      int nearest = shot.nearest();
-      for (long[] hand : hands) {
-        if (rows.get((int) hand[0]).cameraId().equals(shot.cameraId()) && shot.at() >= hand[1] - 1000
-            && shot.at() <= hand[1] + 500) {
-          nearest = (int) hand[2];
+      Set<Integer> near = new TreeSet<>(shot.near());
+      for (Hand hand : hands) {
+        if (rows.get(hand.row()).cameraId().equals(shot.cameraId()) && shot.at() >= hand.from() - 750
+            && shot.at() <= hand.to() + 400) {
+          near.add(hand.person());
         }
       }
       inView.removeIf(face -> random.nextDouble() < s.missedFace());
+      near.retainAll(inView);
       if (!inView.isEmpty()) {
-        filled.add(new Shot(shot.at(), shot.cameraId(), inView, inView.contains(nearest) ? nearest : -1));
+        filled.add(new Shot(shot.at(), shot.cameraId(), inView, near));
       }
     }
     filled.sort(Comparator.comparingLong(Shot::at));
@@ -197,6 +274,16 @@ final class Plan {
 
   private static double walk(Random random) {
     return 10_000 + random.nextInt(30_000);
+  }
+
+  /** The row a person stands at, at a time, under a camera; −1 if none. */
+  int rowOf(int person, String cameraId, long at) {
+    for (Visit v : visits) {
+      if (v.person() == person && v.from() <= at && at <= v.to() && rows.get(v.row()).cameraId().equals(cameraId)) {
+        return v.row();
+      }
+    }
+    return -1;
   }
 
   /** Items on the row at a time. */
@@ -210,24 +297,26 @@ final class Plan {
     return level;
   }
 
-  /** True while a hand is on the row. */
-  boolean hand(int row, long at) {
-    for (long[] h : hands) {
-      if (h[0] == row && at >= h[1] - HAND_BEFORE && at <= h[1] + HAND_AFTER) {
-        return true;
+  /** The hand on the row at a time, or null. */
+  Hand hand(int row, long at) {
+    for (Hand h : hands) {
+      if (h.row() == row && at >= h.from() && at <= h.to()) {
+        return h;
       }
     }
-    return false;
+    return null;
   }
 
-  /** What each shopper really took home: SKU to quantity, by shopper. */
+  /** What each shopper (not the strangers) really took home: SKU to quantity, by shopper. */
   List<Map<String, Integer>> truth() {
     List<Map<String, Integer>> taken = new ArrayList<>();
-    for (int i = 0; i < enterAt.length; i++) {
+    for (int i = 0; i < shoppers; i++) {
       taken.add(new LinkedHashMap<>());
     }
     for (Change c : changes) {
-      taken.get(c.shopper()).merge(rows.get(c.row()).sku(), -c.delta(), Integer::sum);
+      if (c.person() < shoppers) {
+        taken.get(c.person()).merge(rows.get(c.row()).sku(), -c.delta(), Integer::sum);
+      }
     }
     taken.forEach(m -> m.values().removeIf(q -> q == 0));
     return taken;

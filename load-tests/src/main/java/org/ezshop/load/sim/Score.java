@@ -7,9 +7,11 @@ import java.util.Map;
  * Receipts against the truth, item by item: a receipt's unit of SKU s counts as right while the shopper really
  * took that many of s. Precision = right / on receipts, recall = right / really taken.
  */
-public record Score(int shoppers, int changes, int reviews, long taken, long charged, long right, int exact) {
+public record Score(int shoppers, int changes, int reviews, long taken, long charged, long right, int exact,
+    Decisions.Result decisions) {
 
-  static Score of(List<Map<String, Integer>> truth, List<Map<String, Integer>> receipts, int changes, int reviews) {
+  static Score of(List<Map<String, Integer>> truth, List<Map<String, Integer>> receipts, int changes, int reviews,
+      Decisions.Result decisions) {
     long taken = 0;
     long charged = 0;
     long right = 0;
@@ -24,7 +26,7 @@ public record Score(int shoppers, int changes, int reviews, long taken, long cha
       }
       exact += real.equals(billed) ? 1 : 0;
     }
-    return new Score(truth.size(), changes, reviews, taken, charged, right, exact);
+    return new Score(truth.size(), changes, reviews, taken, charged, right, exact, decisions);
   }
 
   public double precision() {
@@ -54,6 +56,6 @@ public record Score(int shoppers, int changes, int reviews, long taken, long cha
     return String.format("score: line items precision %.3f, recall %.3f, F1 %.3f (%d right of %d charged, %d taken)%n"
             + "       exact receipts %d of %d (%.1f%%); %d of %d shelf changes sent to review (%.1f%%)",
         precision(), recall(), f1(), right, charged, taken, exact, shoppers, 100 * exactRate(), reviews, changes,
-        100 * reviewFraction());
+        100 * reviewFraction()) + "\n" + decisions;
   }
 }

@@ -10,8 +10,8 @@ import org.ezshop.rpc.EpochMillis;
 
 /**
  * One shelf agent's sensors, sampled every {@link #SAMPLE_MILLIS} and sent in batches: what the plan puts on each
- * row, seen through the sensor's noise. Ultrasonic: jitter, lost echoes, bursts of dropouts, a hand in front reads
- * near. Load cell: noise, slow drift, a hand presses. Light gate: dark while an item or a hand covers it.
+ * row, seen through the sensor's noise. Ultrasonic: jitter, lost echoes, bursts of dropouts, a hand in the beam reads
+ * near. Load cell: noise, slow drift, a hand presses (lightly, or in the hard profile with up to three items' weight). Light gate: dark while an item or a hand covers it.
  */
 final class ShelfSampler {
 
@@ -57,7 +57,7 @@ final class ShelfSampler {
     Reading.Builder r = Reading.newBuilder().setSensorId(row.sensorId())
         .setCapturedAt(EpochMillis.timestamp(device.deviceTime(start + t)));
     int level = plan.level(row.index(), t);
-    boolean hand = plan.hand(row.index(), t);
+    Plan.Hand hand = plan.hand(row.index(), t);
     switch (row.type()) {
       case SENSOR_TYPE_ULTRASONIC -> {
         if (t < dropoutUntil[i] || random.nextDouble() < 0.01) {
@@ -67,17 +67,18 @@ final class ShelfSampler {
           dropoutUntil[i] = t + 500;
         }
         var c = row.calibration();
-        return r.setDistanceMm(hand ? 60 + 40 * random.nextFloat()
+        return r.setDistanceMm(hand != null ? 60 + 40 * random.nextFloat()
             : (float) (c.getEmptyDistanceMm() - c.getItemDepthMm() * level + random.nextGaussian() * 1.5)).build();
       }
       case SENSOR_TYPE_WEIGHT -> {
         var c = row.calibration();
         double grams = c.getTareG() + c.getUnitWeightG() * level + driftSign[i] * DRIFT_G_PER_MS * t
-            + random.nextGaussian() * 0.5 + (hand ? c.getUnitWeightG() * (0.3 + 0.6 * random.nextDouble()) : 0);
+            + random.nextGaussian() * 0.5 + (hand != null ? c.getUnitWeightG() * hand.press()
+            * (0.8 + 0.4 * random.nextDouble()) : 0); // a hand wobbles as it presses
         return r.setWeightG((float) grams).build();
       }
       default -> {
-        return r.setDark(level > 0 || hand).build();
+        return r.setDark(level > 0 || hand != null).build();
       }
     }
   }

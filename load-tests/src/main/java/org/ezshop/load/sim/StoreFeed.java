@@ -22,6 +22,7 @@ final class StoreFeed implements StreamObserver<StoreEvent> {
   private final double speed;
   private final Context.CancellableContext context = Context.current().withCancellation();
   private final java.util.Set<String> receipts = new java.util.HashSet<>();
+  final Decisions decisions = new Decisions();
 
   private StoreFeed(PrintStream out, List<String> ids, List<String> shopperNames, Plan plan, double speed) {
     this.out = out;
@@ -49,10 +50,12 @@ final class StoreFeed implements StreamObserver<StoreEvent> {
       }
       case CART -> {
         CartEvent c = e.getCart().getEvent();
+        decisions.add(c);
         String why = c.hasAttribution() ? " (" + c.getAttribution().getRule()
             + (c.getAttribution().getCandidatesCount() > 0 ? ", seen " + millis(c.getAttribution().getCandidates(0)
             .getDelta()) + " ms from the change" : "")
-            + (c.getAttribution().getAmbiguous() ? ", ambiguous: to review" : "") + ")" : "";
+            + String.format(", confidence %.2f", c.getAttribution().getConfidence())
+            + (c.getAttribution().getAmbiguous() ? ", thin: to review too" : "") + ")" : "";
         say(name(c.getShopperId()) + (c.getQuantityDelta() > 0 ? " takes " : " puts back ")
             + Math.abs(c.getQuantityDelta()) + " x " + goods.getOrDefault(c.getSku(), c.getSku()) + why);
       }

@@ -90,8 +90,8 @@ public final class StoreSimulator {
     long setUp = System.currentTimeMillis();
     setUpStore();
     enrolShoppers();
-    out.printf("simulate: %d shoppers, %d rows, %.1f store minutes at %.1fx (seed %d); waiting for the gateway to "
-        + "read the layout%n", s.shoppers(), s.rows(), s.minutes(), s.speed(), s.seed());
+    out.printf("simulate: %d shoppers and %d strangers, %d rows, %.1f store minutes at %.1fx (seed %d); waiting for "
+        + "the gateway to read the layout%n", s.shoppers(), s.strangers(), s.rows(), s.minutes(), s.speed(), s.seed());
     Thread.sleep(Math.max(0, setUp + 6000 - System.currentTimeMillis())); // the gateway reads the layout every 5 s
     ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sim-clock"));
     ExecutorService cameras = Executors.newFixedThreadPool(2, r -> new Thread(r, "sim-camera"));
@@ -115,7 +115,7 @@ public final class StoreSimulator {
       }
       Thread.sleep(Math.max(0, start + plan.end - System.currentTimeMillis()));
       feed.awaitReceipts(s.shoppers(), 30_000);
-      return score(start);
+      return score(start, feed.decisions);
     } finally {
       clock.shutdownNow();
       cameras.shutdownNow();
@@ -130,10 +130,15 @@ public final class StoreSimulator {
         store.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku(row.sku()).setName(row.name())
             .setPrice(Money.newBuilder().setMinorUnits(row.priceMinor()).setCurrency("USD")).setStock(row.capacity())
             .setLowStockThreshold(1)).build());
-        store.putShelfRow(PutShelfRowRequest.newBuilder().setRow(ShelfRow.newBuilder().setRowId(row.rowId())
-            .setSku(row.sku()).addCameraIds(row.cameraId()).setCalibration(row.calibration())
+        ShelfRow.Builder shelf = ShelfRow.newBuilder().setRowId(row.rowId()).setSku(row.sku())
+            .addCameraIds(row.cameraId()).setCalibration(row.calibration())
             .addSensors(ShelfSensor.newBuilder().setSensorId(row.sensorId()).setDeviceId(row.piId())
-                .setType(row.type()))).build());
+                .setType(row.type()));
+        if (row.bands() > 1) { // people at this row stand in its band of the camera's frame
+          shelf.addCameraRegions(CameraRegion.newBuilder().setCameraId(row.cameraId())
+              .setXMin((float) row.band() / row.bands()).setXMax((float) (row.band() + 1) / row.bands()));
+        }
+        store.putShelfRow(PutShelfRowRequest.newBuilder().setRow(shelf).build());
       }
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
@@ -177,8 +182,17 @@ public final class StoreSimulator {
 
   private void enrolShoppers() throws IOException {
     ShopServiceGrpc.ShopServiceBlockingStub shop = as(ShopServiceGrpc.newBlockingStub(gateway), managerToken);
-    for (Faces.Person person : Faces.people(s.faces(), random)) {
+    List<Faces.Person> everyone = Faces.people(s.faces(), random);
+    for (Faces.Person person : everyone) {
       if (shopperIds.size() == s.shoppers()) {
+        for (Faces.Person stranger : everyone.subList(everyone.indexOf(person), everyone.size())) {
+          if (people.size() < s.people()) {
+            people.add(stranger); // never enrolled: the gallery does not know them
+          }
+        }
+        if (people.size() < s.people()) {
+          throw new IllegalStateException("not enough portraits for " + s.strangers() + " strangers");
+        }
         return;
       }
       int i = shopperIds.size();
@@ -212,22 +226,34 @@ public final class StoreSimulator {
 
   private void capture(Plan.Shot shot, SimDevice camera, long start, Random random) {
     List<java.awt.image.BufferedImage> faces = new ArrayList<>();
+    int n = shot.faces().size();
+    int[] band = new int[n];
+    boolean[] near = new boolean[n];
     int nearest = -1;
-    synchronized (random) {
-      for (int face : shot.faces()) {
-        if (face == shot.nearest()) {
-          nearest = faces.size();
-        }
-        faces.add(Faces.seen(people.get(face), random));
+    int bands = 1;
+    for (int k = 0; k < n; k++) {
+      int face = shot.faces().get(k);
+      int row = plan.rowOf(face, shot.cameraId(), shot.at());
+      near[k] = shot.near().contains(face);
+      nearest = near[k] && nearest < 0 ? k : nearest;
+      if (row >= 0) {
+        band[k] = plan.rows.get(row).band();
+        bands = plan.rows.get(row).bands();
       }
     }
-    byte[] jpeg = Faces.frame(faces, nearest, random);
+    byte[] jpeg;
+    synchronized (random) {
+      for (int face : shot.faces()) {
+        faces.add(Faces.seen(people.get(face), random));
+      }
+      jpeg = bands > 1 ? Faces.bandFrame(faces, band, near, bands, random) : Faces.frame(faces, nearest, random);
+    }
     camera.send(EdgeMessage.newBuilder().setFrame(Frame.newBuilder().setCameraId(shot.cameraId())
         .setCapturedAt(EpochMillis.timestamp(camera.deviceTime(start + shot.at()))).setJpeg(ByteString.copyFrom(jpeg))
         .setTrigger(FrameTrigger.FRAME_TRIGGER_FACE_CLOSE)));
   }
 
-  private Score score(long start) throws IOException {
+  private Score score(long start, Decisions decisions) throws IOException {
     List<Map<String, Integer>> receipts = new ArrayList<>();
     for (String id : shopperIds) {
       receipts.add(Receipts.lines(store.listReceipts(ListReceiptsRequest.newBuilder().setShopperId(id).build())
@@ -236,7 +262,8 @@ public final class StoreSimulator {
     int reviews = (int) store.listReviews(ListReviewsRequest.getDefaultInstance()).getReviewsList().stream()
         .filter(r -> r.getEvent().getRowId().startsWith("sim-row-") && EpochMillis.of(r.getCreatedAt()) >= start)
         .count();
-    Score score = Score.of(plan.truth(), receipts, plan.changes.size(), reviews);
+    Score score = Score.of(plan.truth(), receipts, plan.changes.size(), reviews,
+        decisions.score(plan, shopperIds, start));
     writeTruth(receipts);
     out.println(score);
     return score;
@@ -253,7 +280,7 @@ public final class StoreSimulator {
     }
     JsonArray changes = new JsonArray();
     plan.changes.forEach(c -> changes.add(new JsonObject().put("at_ms", c.at()).put("row", plan.rows.get(c.row()).rowId())
-        .put("sku", plan.rows.get(c.row()).sku()).put("shelf_delta", c.delta()).put("by", names.get(c.shopper()))));
+        .put("sku", plan.rows.get(c.row()).sku()).put("shelf_delta", c.delta()).put("by", c.person() < names.size() ? names.get(c.person()) : "stranger " + (c.person() - names.size() + 1))));
     Files.createDirectories(s.out());
     Path file = s.out().resolve("truth.json");
     Files.writeString(file, new JsonObject().put("seed", s.seed()).put("shoppers", shoppers).put("changes", changes)
