@@ -33,7 +33,7 @@ public record FusionSettings(long windowMillis, long latenessMillis, double time
   public static final double DEFAULT_PROXIMITY_POWER = 3;
   public static final double DEFAULT_NEAR_QUANTILE = 0.9;
   public static final double DEFAULT_RECOGNISED_SCORE = 0.70;
-  public static final double DEFAULT_UNSEEN_EVIDENCE = 0.02;
+  public static final double DEFAULT_UNSEEN_EVIDENCE = 0.005;
   public static final double DEFAULT_UNRECOGNISED_RATIO = 0.33;
   public static final double DEFAULT_REVIEW_BELOW = 0.75;
   public static final double DEFAULT_SPLIT_PROBABILITY = 0.25;

@@ -8,6 +8,8 @@ package org.ezshop.gateway.shelf;
  */
 final class LevelTracker {
 
+  /** More than a full row by this much is something in front of the items (a hand in the beam), not a count. */
+  private static final double OVERFULL = 0.25;
   /** Samples in a row back at the old level that end a departure (one alone is noise within a reach). */
   private static final int BACK_AT_LEVEL = 2;
   /** A departure longer than this before the new level is an obstruction, not a reach: date from the level. */
@@ -42,7 +44,7 @@ final class LevelTracker {
    * when this sample establishes one that differs from the last, else -1.
    */
   int offer(long at, long origin, double estimate) {
-    boolean valid = !Double.isNaN(estimate) && estimate >= -0.5 && (capacity <= 0 || estimate <= capacity + 0.5);
+    boolean valid = !Double.isNaN(estimate) && estimate >= -0.5 && (capacity <= 0 || estimate <= capacity + OVERFULL);
     trackOnset(origin, valid && level >= 0 && Math.abs(estimate - level) < 0.5 + hysteresis);
     if (!valid) {
       candidate = -1;
