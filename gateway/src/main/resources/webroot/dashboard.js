@@ -101,10 +101,9 @@ function describe(e) {
     const c = e.cart.event;
     const q = c.quantityDelta || 0;
     const a = c.attribution || {};
-    const why = (a.candidates || []).map((k) => `${k.shopperName} Δt ${millis(k.delta)} ms`).join(', ');
     return `${who(c.shopperId)} ${q > 0 ? 'picked' : 'put back'} ${Math.abs(q)} × ${c.sku}` +
-      (c.rowId ? ` at ${c.rowId}` : '') + (a.rule ? ` (${a.rule}${a.ambiguous ? ', ambiguous' : ''}` +
-      (why ? `; candidates: ${why}` : '') + ')' : '');
+      (c.rowId ? ` at ${c.rowId}` : '') + (a.rule ? ` (${a.rule}, confidence ${(a.confidence || 0).toFixed(2)}` +
+      `${a.ambiguous ? ', thin: to review' : ''}${evidence(a)})` : '');
   }
   if (e.receipt && receiptsSeen.has(e.receipt.receiptId)) return null; // again, with its push recorded
   if (e.receipt) receiptsSeen.add(e.receipt.receiptId);
@@ -147,6 +146,13 @@ async function inventory() {
 }
 
 // A row, and for each camera that covers it the band of the frame where its people stand.
+// Each candidate's evidence: who, Δt from the onset, proximity, and their share of all the evidence.
+function evidence(a) {
+  const each = (a.candidates || []).map((k) => `${k.shopperName} Δt ${millis(k.delta)} ms, near ` +
+    `${(k.proximity || 0).toFixed(2)}, p ${(k.probability || 0).toFixed(2)}`);
+  return each.length ? `; candidates: ${each.join('; ')}` : '';
+}
+
 function rowWithRegions(row) {
   const pct = (f) => Math.round((f || 0) * 100);
   const regions = (row.cameraIds || []).map((camera) => {
@@ -163,12 +169,14 @@ async function reviews() {
   const r = await call('ListReviews', {openOnly: true});
   $('reviews').replaceChildren(...(r.reviews || []).map((v) => {
     const c = v.event || {};
-    const ids = new Set([...inStoreIds, ...((c.attribution || {}).candidates || []).map((k) => k.shopperId)]);
+    const ids = new Set([...inStoreIds, ...((c.attribution || {}).candidates || []).map((k) => k.shopperId)
+      .filter((id) => id)]); // an unrecognised person has no shopper to assign to
     const buttons = [...ids].map((id) => [id, who(id)]).map(([id, name]) => el('button', {type: 'button', 'data-assign': name,
       onclick: () => resolve(v.reviewId, {assignToShopperId: id})}, `Assign to ${name}`));
     return el('li', {'data-review': v.reviewId},
       `${Math.abs(c.quantityDelta || 0)} × ${c.sku} at ${c.rowId || '?'}, ${c.shopperId ? `charged to ${who(c.shopperId)}, ` : ''}` +
-      `${(v.reason || '').replace('REVIEW_REASON_', '').toLowerCase()}: ${v.note || ''}`, el('br'), ...buttons,
+      `${(v.reason || '').replace('REVIEW_REASON_', '').toLowerCase()}: ${v.note || ''}${evidence(c.attribution || {})}`,
+      el('br'), ...buttons,
       el('button', {type: 'button', class: 'secondary', onclick: () => resolve(v.reviewId, {dismiss: true})}, 'Dismiss'));
   }));
   if (!$('reviews').children.length) $('reviews').append(el('li', {class: 'muted'}, 'Nothing to review.'));

@@ -41,8 +41,9 @@ enum Option {
       + "acts for a shopper, how long that camera ignores them"),
   FUSION_WINDOW_MS("fusion-window-ms", String.valueOf(FusionSettings.DEFAULT_WINDOW_MILLIS), "gateway: sightings "
       + "this close in time to a shelf change are candidates"),
-  REVIEW_BELOW("review-below", String.valueOf(FusionSettings.DEFAULT_REVIEW_BELOW), "gateway: a charge whose "
-      + "confidence (0..1) is below this also goes to the review queue"),
+  REVIEW_BELOW("review-below", String.valueOf(FusionSettings.DEFAULT_REVIEW_BELOW), "gateway: a charge also goes "
+      + "to the review queue when the winner holds less than this share (0..1) of the evidence it and the runner-up "
+      + "share"),
   GATEWAY_DATA_DIR("gateway-data-dir", "", "gateway: where shelf changes wait for their decision, so they survive a "
       + "restart (default: memory only)"),
   PUSH_CREDENTIALS("push-credentials", "", "gateway: Firebase service-account JSON for receipt notifications (else "

@@ -91,6 +91,7 @@ public final class GatewayServer {
         "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
     sightings.listen(doors::seen);
     Fusion fusion = new Fusion(vertx, storeCalls, sightings.window(), config.fusion());
+    sightings.listen(fusion::seen);
     ShelfChangeSink sink = change -> changes.accept(change).compose(v -> fusion.accept(change));
     return layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS)
         .compose(loaded -> fusion.start())

@@ -13,7 +13,8 @@ import org.ezshop.store.v1.Shopper;
 /**
  * The scored decision: every face seen at the row is a candidate, recognised or not; each is weighed by time from
  * the change's onset, proximity and recognition ({@link FusionSettings}); the likeliest takes the change, unless a
- * person who cannot be charged is as likely. Pure: no I/O.
+ * person who cannot be charged is as likely; it goes to review too when its margin over the runner-up is thin.
+ * The confidence is the winner's share of all the evidence, someone unseen included. Pure: no I/O.
  */
 final class Evidence {
 
@@ -62,7 +63,7 @@ final class Evidence {
     List<Decision.Charge> charges = new ArrayList<>();
     double confidence = top.probability();
     for (Decision.Candidate c : ranked.subList(1, Math.min(items, ranked.size()))) {
-      if (holders == null && c.recognised() && c.probability() >= s.splitProbability()) {
+      if (holders == null && c.recognised() && c.evidence() >= top.evidence() * s.splitRatio()) {
         charges.add(new Decision.Charge(c, 1)); // several near pickers at one row: one item each
         confidence += c.probability();
       }
@@ -71,7 +72,11 @@ final class Evidence {
       rule = "split";
     }
     charges.add(0, new Decision.Charge(top, items - charges.size()));
-    return new Decision(ranked, rule, charges, confidence, confidence < s.reviewBelow());
+    // Thin: the runner-up (past those charged) holds too much of the evidence the winner and it share.
+    Decision.Candidate next = ranked.size() > charges.size() ? ranked.get(charges.size()) : null;
+    Decision.Candidate last = charges.get(charges.size() - 1).who();
+    boolean thin = next != null && last.evidence() / (last.evidence() + next.evidence()) < s.reviewBelow();
+    return new Decision(ranked, rule, charges, confidence, thin);
   }
 
   private static Decision.Candidate candidate(long onset, Sighting seen, Shopper shopper, double near,

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Shelf changes to cart events: each change is kept (on disk, with a data directory) before its readings are
  * acked, then decided by {@link Evidence} once its window (and the lateness allowed for identification) has
- * passed. Picks and put-backs go to store-svc with an idempotency key derived from the change, so a decision
- * replayed after a restart never charges twice. Doubt goes to the review queue, explained.
+ * passed; or at once when every face seen so far makes a clear charge to a shopper seen within
+ * {@code epsilonMillis} of the onset (a face identified later cannot undo that). Picks and put-backs go to
+ * store-svc with an idempotency key derived from the change, so a decision replayed after a restart never charges
+ * twice. Doubt goes to the review queue, explained.
  */
 public final class Fusion implements ShelfChangeSink {
 
@@ -73,7 +75,32 @@ public final class Fusion implements ShelfChangeSink {
       long due = change.onsetMillis() + settings.windowMillis() + settings.latenessMillis()
           - System.currentTimeMillis();
       vertx.setTimer(Math.max(1, due), t -> decide(change));
+      decideEarly(change);
     });
+  }
+
+  /** A new sighting may settle a waiting change of its camera before the window ends. */
+  public void seen(Sighting s) {
+    if (s.known()) {
+      waiting.values().stream().filter(c -> c.views().stream().anyMatch(v -> v.cameraId().equals(s.cameraId())))
+          .forEach(this::decideEarly);
+    }
+  }
+
+  private void decideEarly(ShelfChange change) {
+    List<Sighting> seen = sightings(change);
+    if (change.delta() > 0 || seen.stream().noneMatch(s -> s.known()
+        && Math.abs(s.atMillis() - change.onsetMillis()) <= settings.epsilonMillis())) {
+      return; // put-backs need the holders, and a far sighting may yet be beaten: wait for the window
+    }
+    inStore().map(byFace -> weigh(change, seen, byFace, null))
+        .onSuccess(decision -> {
+          boolean clear = decision.attributed() && !decision.ambiguous() && decision.charges().size() == 1
+              && Math.abs(decision.charges().get(0).who().deltaMillis()) <= settings.epsilonMillis();
+          if (clear && !closed && waiting.remove(change.key()) != null) {
+            carryOut(change, decision);
+          }
+        });
   }
 
   /** Faces at the row's cameras, inside its regions, within the window of the onset. */
@@ -100,31 +127,47 @@ public final class Fusion implements ShelfChangeSink {
       return; // decided already
     }
     List<Sighting> seen = sightings(change);
-    store.call(StoreServiceGrpcClient.ListShoppers, ListShoppersRequest.newBuilder().setInStoreOnly(true).build())
-        .compose(list -> {
+    inStore()
+        .compose(byFace -> (change.delta() > 0 ? holders(change.sku(), byFace.values())
+            : Future.<Set<String>>succeededFuture(null))
+            .map(holders -> weigh(change, seen, byFace, holders)))
+        .onSuccess(decision -> carryOut(change, decision))
+        .onFailure(e -> retry(change, e));
+  }
+
+  private Decision weigh(ShelfChange change, List<Sighting> seen, Map<String, Shopper> inStore, Set<String> holders) {
+    return Evidence.decide(change.onsetMillis(), change.delta(), seen, inStore, holders,
+        camera -> window.nearArea(camera, settings.nearQuantile()), settings);
+  }
+
+  private Future<Map<String, Shopper>> inStore() {
+    return store.call(StoreServiceGrpcClient.ListShoppers, ListShoppersRequest.newBuilder().setInStoreOnly(true)
+        .build()).map(list -> {
           Map<String, Shopper> byFace = new HashMap<>();
           list.getShoppersList().forEach(s -> byFace.put(s.getFaceId(), s));
-          Future<Set<String>> holders = change.delta() > 0 ? holders(change.sku(), list.getShoppersList())
-              : Future.succeededFuture(null);
-          return holders.map(h -> Evidence.decide(change.onsetMillis(), change.delta(), seen, byFace, h,
-              camera -> window.nearArea(camera, settings.nearQuantile()), settings));
-        })
-        .compose(decision -> new Verdict(store, change, decision, settings).act())
+          return byFace;
+        });
+  }
+
+  private void carryOut(ShelfChange change, Decision decision) {
+    new Verdict(store, change, decision, settings).act()
         .compose(done -> vertx.<Void>executeBlocking(() -> {
           pending.remove(change);
           return null;
         }))
-        .onFailure(e -> {
-          if (closed) {
-            return;
-          }
-          LOG.warn("event=decision_failed key={} error={}; retrying", change.key(), e.getMessage());
-          waiting.put(change.key(), change);
-          vertx.setTimer(1000, t -> decide(change));
-        });
+        .onFailure(e -> retry(change, e));
   }
 
-  private Future<Set<String>> holders(String sku, List<Shopper> inStore) {
+  private void retry(ShelfChange change, Throwable e) {
+    if (closed) {
+      return;
+    }
+    LOG.warn("event=decision_failed key={} error={}; retrying", change.key(), e.getMessage());
+    waiting.put(change.key(), change);
+    vertx.setTimer(1000, t -> decide(change));
+  }
+
+  private Future<Set<String>> holders(String sku, java.util.Collection<Shopper> inStore) {
     List<Future<GetCartResponse>> carts = new ArrayList<>();
     inStore.forEach(s -> carts.add(store.call(StoreServiceGrpcClient.GetCart, GetCartRequest.newBuilder()
         .setShopperId(s.getShopperId()).build())));

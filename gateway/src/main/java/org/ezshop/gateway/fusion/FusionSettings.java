@@ -19,13 +19,16 @@ import java.util.Optional;
  * @param recognisedScore    a match score from which a recognition counts as sure; below, it counts for less
  * @param unseenEvidence     the evidence for someone the cameras missed, against which every candidate is weighed
  * @param unrecognisedRatio  an unrecognised person with this share of the winner's evidence is "as good": no charge
- * @param reviewBelow        a charge with less confidence than this is also sent to review
- * @param splitProbability   a second picker of a multi-item change needs at least this probability for a split
+ * @param reviewBelow        a charge is also sent to review when the winner holds less than this share of the
+ *                           evidence of the winner and the runner-up together (a thin margin)
+ * @param epsilonMillis      decide at once when every face so far makes a clear charge to a shopper seen this close
+ *                           to the onset
+ * @param splitRatio         a second picker of a multi-item change needs at least this share of the winner's evidence
  * @param dataDir            where pending changes are kept until decided; empty keeps them in memory only
  */
 public record FusionSettings(long windowMillis, long latenessMillis, double timeScaleMillis, double proximityPower,
     double nearQuantile, double recognisedScore, double unseenEvidence, double unrecognisedRatio, double reviewBelow,
-    double splitProbability, Optional<Path> dataDir) {
+    double splitRatio, long epsilonMillis, Optional<Path> dataDir) {
 
   public static final long DEFAULT_WINDOW_MILLIS = 2000;
   public static final long DEFAULT_LATENESS_MILLIS = 1000;
@@ -36,21 +39,22 @@ public record FusionSettings(long windowMillis, long latenessMillis, double time
   public static final double DEFAULT_UNSEEN_EVIDENCE = 0.005;
   public static final double DEFAULT_UNRECOGNISED_RATIO = 0.33;
   public static final double DEFAULT_REVIEW_BELOW = 0.75;
-  public static final double DEFAULT_SPLIT_PROBABILITY = 0.25;
+  public static final double DEFAULT_SPLIT_RATIO = 0.5;
+  public static final long DEFAULT_EPSILON_MILLIS = 300;
 
   public static FusionSettings defaults(Optional<Path> dataDir) {
     return new FusionSettings(DEFAULT_WINDOW_MILLIS, DEFAULT_LATENESS_MILLIS, DEFAULT_TIME_SCALE_MILLIS,
         DEFAULT_PROXIMITY_POWER, DEFAULT_NEAR_QUANTILE, DEFAULT_RECOGNISED_SCORE, DEFAULT_UNSEEN_EVIDENCE,
-        DEFAULT_UNRECOGNISED_RATIO, DEFAULT_REVIEW_BELOW, DEFAULT_SPLIT_PROBABILITY, dataDir);
+        DEFAULT_UNRECOGNISED_RATIO, DEFAULT_REVIEW_BELOW, DEFAULT_SPLIT_RATIO, DEFAULT_EPSILON_MILLIS, dataDir);
   }
 
   public FusionSettings withWindow(long millis) {
     return new FusionSettings(millis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile, recognisedScore,
-        unseenEvidence, unrecognisedRatio, reviewBelow, splitProbability, dataDir);
+        unseenEvidence, unrecognisedRatio, reviewBelow, splitRatio, epsilonMillis, dataDir);
   }
 
-  public FusionSettings withReviewBelow(double confidence) {
+  public FusionSettings withReviewBelow(double share) {
     return new FusionSettings(windowMillis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile,
-        recognisedScore, unseenEvidence, unrecognisedRatio, confidence, splitProbability, dataDir);
+        recognisedScore, unseenEvidence, unrecognisedRatio, share, splitRatio, epsilonMillis, dataDir);
   }
 }

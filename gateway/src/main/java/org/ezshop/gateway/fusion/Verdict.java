@@ -70,8 +70,9 @@ final class Verdict {
           }));
     }
     return Future.all(applied).compose(all -> decision.ambiguous()
-        ? review(ReviewReason.REVIEW_REASON_AMBIGUOUS, all.resultAt(0), String.format("confidence %.2f, below %.2f",
-            decision.confidence(), settings.reviewBelow())) : Future.succeededFuture());
+        ? review(ReviewReason.REVIEW_REASON_AMBIGUOUS, all.resultAt(0), String.format("a thin margin: the runner-up "
+            + "holds more than %.0f%% of the evidence it and the winner share (confidence %.2f)",
+            100 * (1 - settings.reviewBelow()), decision.confidence())) : Future.succeededFuture());
   }
 
   private CartEvent.Builder event(int quantity, int splitCount, int splitIndex) {

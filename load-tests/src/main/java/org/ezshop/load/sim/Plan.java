@@ -132,7 +132,8 @@ final class Plan {
       order.add(r);
     }
     java.util.Collections.shuffle(order, random);
-    int visiting = 2 + random.nextInt(4);
+    // A stranger is in for one or two rows (recordings A and B: 4 picks by 2 strangers); a shopper for 2 to 5.
+    int visiting = i >= shoppers ? 1 + random.nextInt(2) : 2 + random.nextInt(4);
     for (int r : order.subList(0, i == 0 ? 2 : visiting)) { // the first to arrive is in for a quick errand
       long at = t;
       shots.add(new Shot(at, rows.get(r).cameraId(), List.of(i), Set.of(i)));
