@@ -73,7 +73,7 @@ enum Option {
   SIM_TOGETHER("sim-together", "0.1", "simulate: chance that another shopper stands beside the picker"),
   SIM_PROFILE("sim-profile", "easy", "simulate: easy (a camera per row, no strangers: the store the simulator always "
       + "had) or hard (a busy store: every knob below marked 'by profile' takes its hard value unless given)"),
-  SIM_MISSED_FACE("sim-missed-face", "", "simulate: chance that a camera misses a face in a frame (by profile: easy "
+  SIM_MISSED_FACE("sim-missed-face", "", "simulate: chance that a shelf camera misses a face in a frame (by profile: easy "
       + "0.03, hard 0.15)"),
   SIM_HOVER("sim-hover", "0.15", "simulate: chance of a hand on a row that takes nothing"),
   SIM_CLOCK_SKEW_MS("sim-clock-skew-ms", "", "simulate: edge clocks are off by up to this much either way (by "

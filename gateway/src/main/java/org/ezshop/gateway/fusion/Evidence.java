@@ -49,7 +49,8 @@ final class Evidence {
       ranked.add(new Decision.Candidate(c.shopperId(), c.name(), c.deltaMillis(), c.faceSize(), c.score(),
           c.cameraId(), c.proximity(), c.evidence(), c.evidence() / total));
     }
-    ranked.sort(Comparator.comparingDouble(Decision.Candidate::evidence).reversed());
+    ranked.sort(Comparator.comparingDouble(Decision.Candidate::evidence).reversed()
+        .thenComparing(Decision.Candidate::shopperId)); // a tie decides the same on every replay
     if (ranked.isEmpty()) {
       return new Decision(ranked, "no-candidate", List.of(), 0, false);
     }

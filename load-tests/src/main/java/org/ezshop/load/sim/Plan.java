@@ -81,6 +81,10 @@ final class Plan {
     return "sim-exit";
   }
 
+  private static boolean isDoor(String cameraId) {
+    return cameraId.equals(entranceCamera()) || cameraId.equals(exitCamera());
+  }
+
   static Plan draw(SimSettings s, Random random) {
     Plan plan = new Plan(s, random);
     plan.layOut();
@@ -232,8 +236,8 @@ final class Plan {
 
   /**
    * A shelf camera also captures every {@link #PERIOD} while someone is at one of its rows. Everyone at its rows is
-   * in its frames, in their row's band, those with a hand on the shelf nearest (largest); a camera misses a face
-   * now and then.
+   * in its frames, in their row's band, those with a hand on the shelf nearest (largest); a shelf camera misses a
+   * face now and then.
    */
   private void fillShots() {
     for (Visit v : visits) {
@@ -261,7 +265,9 @@ final class Plan {
           near.add(hand.person());
         }
       }
-      inView.removeIf(face -> random.nextDouble() < s.missedFace());
+      if (!isDoor(shot.cameraId())) { // a door camera takes several frames of everyone walking through
+        inView.removeIf(face -> random.nextDouble() < s.missedFace());
+      }
       near.retainAll(inView);
       if (!inView.isEmpty()) {
         filled.add(new Shot(shot.at(), shot.cameraId(), inView, near));

@@ -1,0 +1,77 @@
+package org.ezshop.gateway.fusion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.ezshop.common.v1.CameraRole;
+import org.ezshop.gateway.sight.Sighting;
+import org.ezshop.store.v1.Shopper;
+import org.junit.jupiter.api.Test;
+
+/** The scored decision on its own: sightings in, who is charged and how sure, out. */
+class EvidenceTest {
+
+  private static final long ONSET = 1_700_000_000_000L;
+  private static final FusionSettings SETTINGS = FusionSettings.defaults(Optional.empty());
+  private static final Map<String, Shopper> IN_STORE = Map.of(
+      "face-ana", Shopper.newBuilder().setShopperId("ana").setName("Ana").setFaceId("face-ana").build(),
+      "face-ben", Shopper.newBuilder().setShopperId("ben").setName("Ben").setFaceId("face-ben").build());
+
+  /** A face of {@code side} px in a frame whose largest face is {@code largest} px, seen {@code dt} ms from onset. */
+  private static Sighting face(String faceId, float side, float largest, long dt) {
+    return new Sighting("cam", "cam", CameraRole.CAMERA_ROLE_SHELF, faceId, faceId, faceId.isEmpty() ? 0.3f : 0.9f,
+        side, side, 0.5f, 0.5f, side * side / (largest * largest), ONSET + dt);
+  }
+
+  private static Decision decide(int delta, Set<String> holders, Sighting... seen) {
+    return Evidence.decide(ONSET, delta, List.of(seen), IN_STORE, holders, camera -> 0, SETTINGS);
+  }
+
+  @Test
+  void twoPeopleTakingFromOneRowAtOnceAreChargedOneItemEach() {
+    Decision d = decide(-2, null, face("face-ana", 300, 300, 40), face("face-ben", 290, 300, 90));
+    assertEquals("split", d.rule());
+    assertEquals(List.of("ana", "ben"), d.charges().stream().map(c -> c.who().shopperId()).toList());
+    assertEquals(List.of(1, 1), d.charges().stream().map(Decision.Charge::quantity).toList());
+    assertFalse(d.ambiguous(), d.toString());
+  }
+
+  @Test
+  void twoItemsTakenWithABystanderFarBehindGoWholeToThePicker() {
+    Decision d = decide(-2, null, face("face-ana", 300, 300, 40), face("face-ben", 150, 300, 40));
+    assertEquals("scored", d.rule());
+    assertEquals(1, d.charges().size());
+    assertEquals(2, d.charges().get(0).quantity());
+    assertFalse(d.ambiguous(), d.toString());
+  }
+
+  @Test
+  void aRunnerUpWithMoreThanAQuarterOfTheEvidenceMakesTheChargeThin() {
+    Decision d = decide(-1, null, face("face-ana", 300, 300, 50), face("face-ben", 300, 300, 250));
+    assertEquals("ana", d.charges().get(0).who().shopperId());
+    assertTrue(d.ambiguous(), d.toString());
+  }
+
+  @Test
+  void aStrangerWithAThirdOfTheWinnersEvidenceStopsTheCharge() {
+    Decision d = decide(-1, null, face("face-ana", 300, 300, 0), face("", 300, 300, 600));
+    assertEquals("unrecognised-person", d.rule());
+    assertTrue(d.charges().isEmpty());
+    Decision far = decide(-1, null, face("face-ana", 300, 300, 0), face("", 300, 300, 1900));
+    assertEquals("ana", far.charges().get(0).who().shopperId(), "a stranger 1.9 s off does not stop it");
+  }
+
+  @Test
+  void aPutBackWeighsOnlyTheHoldersAndTheConfidenceIsTheWinnersShare() {
+    Decision d = decide(1, Set.of("ben"), face("face-ana", 300, 300, 0), face("face-ben", 300, 300, 400));
+    assertEquals("put-back:holder", d.rule());
+    assertEquals("ben", d.charges().get(0).who().shopperId());
+    assertEquals(d.charges().get(0).who().probability(), d.confidence(), 1e-9);
+    assertTrue(d.confidence() > 0.9 && d.confidence() < 1, d.toString());
+  }
+}
