@@ -24,20 +24,26 @@ final class Evidence {
   }
 
   /**
-   * @param seen     sightings at the row's cameras, inside its regions, within the window
+   * @param seen     sightings at the row's cameras, inside its regions, within the window (a face is compared with
+   *                 the largest of these in its frame: people at other rows do not count)
    * @param inStore  shoppers in store, by face id
    * @param holders  for a put-back, the shoppers holding the item; null for a pick
    * @param nearArea a camera's usual near face area (0: not known yet)
    */
   static Decision decide(long onset, int delta, List<Sighting> seen, Map<String, Shopper> inStore,
       Set<String> holders, ToDoubleFunction<String> nearArea, FusionSettings s) {
+    Map<String, Float> largest = new HashMap<>(); // per frame, among the people at this row
+    for (Sighting sighting : seen) {
+      largest.merge(sighting.cameraId() + "@" + sighting.atMillis(), sighting.area(), Math::max);
+    }
     Map<String, Decision.Candidate> best = new HashMap<>();
     for (Sighting sighting : seen) {
       Shopper shopper = sighting.known() ? inStore.get(sighting.faceId()) : null;
       if (shopper != null && holders != null && !holders.contains(shopper.getShopperId())) {
         continue; // a put-back by someone who does not hold the item is not theirs to make
       }
-      Decision.Candidate c = candidate(onset, sighting, shopper, nearArea.applyAsDouble(sighting.cameraId()), s);
+      Decision.Candidate c = candidate(onset, sighting, shopper, largest.get(sighting.cameraId() + "@"
+          + sighting.atMillis()), nearArea.applyAsDouble(sighting.cameraId()), s);
       best.merge(c.shopperId(), c, (a, b) -> a.evidence() >= b.evidence() ? a : b);
     }
     double total = s.unseenEvidence();
@@ -80,11 +86,11 @@ final class Evidence {
     return new Decision(ranked, rule, charges, confidence, thin);
   }
 
-  private static Decision.Candidate candidate(long onset, Sighting seen, Shopper shopper, double near,
-      FusionSettings s) {
+  private static Decision.Candidate candidate(long onset, Sighting seen, Shopper shopper, float largestAtRow,
+      double near, FusionSettings s) {
     long delta = seen.atMillis() - onset;
     double absolute = near > 0 ? Math.min(1, seen.area() / near) : 1;
-    double proximity = seen.frameShare() * absolute;
+    double proximity = seen.area() / largestAtRow * absolute;
     // An unknown face is surely a person; a recognised one is surely that shopper only with a high enough score.
     double recognition = shopper == null ? 1 : Math.min(1, seen.score() / s.recognisedScore());
     double evidence = Math.exp(-Math.abs(delta) / s.timeScaleMillis()) * Math.pow(proximity, s.proximityPower())

@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param windowMillis       sightings within this of a change's onset count (W)
  * @param latenessMillis     the decision waits this long past onset + W for frames still being identified
  * @param timeScaleMillis    Δt at which a sighting's time weight falls to 1/e
- * @param proximityPower     how sharply proximity counts: the face's area over the largest in its frame, times its
- *                           area over the camera's near face (at most 1)
+ * @param proximityPower     how sharply proximity counts: the face's area over the largest at the row (in its
+ *                           region) in its frame, times its area over the camera's near face (at most 1)
  * @param nearQuantile       the camera's "near face" is this quantile of its frames' largest faces
  * @param recognisedScore    a match score from which a recognition counts as sure; below, it counts for less
  * @param unseenEvidence     the evidence for someone the cameras missed, against which every candidate is weighed

@@ -10,10 +10,9 @@ import org.ezshop.common.v1.CameraRole;
  * @param boxWidth   the face box's width in pixels: larger is closer to the camera
  * @param centreX    the box centre across the frame, 0 (left) to 1 (right)
  * @param centreY    the box centre down the frame, 0 (top) to 1 (bottom)
- * @param frameShare the box's area over the largest face's in the same frame: 1 for the nearest face
  */
 public record Sighting(String deviceId, String cameraId, CameraRole role, String faceId, String subjectName, float score,
-    float boxWidth, float boxHeight, float centreX, float centreY, float frameShare, long atMillis) {
+    float boxWidth, float boxHeight, float centreX, float centreY, long atMillis) {
 
   public boolean known() {
     return !faceId.isEmpty();

@@ -18,10 +18,18 @@ public final class SightingWindow {
     this.keepMillis = keepMillis;
   }
 
-  synchronized void add(Sighting s) {
-    if (s.frameShare() >= 1) {
-      near.computeIfAbsent(s.cameraId(), c -> new NearFaces()).add(s.area());
+  /** One identified frame's faces: its largest counts towards the camera's usual near face. */
+  synchronized void frame(String cameraId, List<Sighting> faces) {
+    float largest = 0;
+    for (Sighting s : faces) {
+      largest = Math.max(largest, s.area());
     }
+    if (largest > 0) {
+      near.computeIfAbsent(cameraId, c -> new NearFaces()).add(largest);
+    }
+  }
+
+  synchronized void add(Sighting s) {
     ArrayDeque<Sighting> seen = byCamera.computeIfAbsent(s.cameraId(), c -> new ArrayDeque<>());
     if (seen.isEmpty() || seen.peekLast().atMillis() <= s.atMillis()) {
       seen.addLast(s);

@@ -100,6 +100,7 @@ public final class Sightings {
           }
           if (result.succeeded()) {
             List<Sighting> seen = sightings(job, result.result());
+            window.frame(job.cameraId, seen);
             seen.forEach(s -> {
               window.add(s);
               listeners.forEach(l -> l.accept(s));
@@ -114,10 +115,6 @@ public final class Sightings {
   }
 
   private static List<Sighting> sightings(Job job, IdentifyResponse frame) {
-    float largest = 0;
-    for (IdentifiedFace face : frame.getFacesList()) {
-      largest = Math.max(largest, face.getBox().getWidth() * face.getBox().getHeight());
-    }
     List<Sighting> seen = new ArrayList<>();
     for (IdentifiedFace face : frame.getFacesList()) {
       boolean known = face.getMatch() && face.getCandidatesCount() > 0;
@@ -126,8 +123,7 @@ public final class Sightings {
       seen.add(new Sighting(job.deviceId, job.cameraId, job.role, known ? face.getCandidates(0).getFaceId() : "",
           known ? face.getCandidates(0).getSubjectName() : "", score, box.getWidth(), box.getHeight(),
           fraction(box.getX() + box.getWidth() / 2, frame.getImageWidth()),
-          fraction(box.getY() + box.getHeight() / 2, frame.getImageHeight()),
-          largest > 0 ? box.getWidth() * box.getHeight() / largest : 1, job.atMillis));
+          fraction(box.getY() + box.getHeight() / 2, frame.getImageHeight()), job.atMillis));
     }
     return seen;
   }

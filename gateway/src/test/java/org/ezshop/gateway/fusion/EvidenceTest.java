@@ -22,10 +22,10 @@ class EvidenceTest {
       "face-ana", Shopper.newBuilder().setShopperId("ana").setName("Ana").setFaceId("face-ana").build(),
       "face-ben", Shopper.newBuilder().setShopperId("ben").setName("Ben").setFaceId("face-ben").build());
 
-  /** A face of {@code side} px in a frame whose largest face is {@code largest} px, seen {@code dt} ms from onset. */
-  private static Sighting face(String faceId, float side, float largest, long dt) {
+  /** A face of {@code side} px seen {@code dt} ms from the onset: faces with the same dt share a frame. */
+  private static Sighting face(String faceId, float side, long dt) {
     return new Sighting("cam", "cam", CameraRole.CAMERA_ROLE_SHELF, faceId, faceId, faceId.isEmpty() ? 0.3f : 0.9f,
-        side, side, 0.5f, 0.5f, side * side / (largest * largest), ONSET + dt);
+        side, side, 0.5f, 0.5f, ONSET + dt);
   }
 
   private static Decision decide(int delta, Set<String> holders, Sighting... seen) {
@@ -34,7 +34,7 @@ class EvidenceTest {
 
   @Test
   void twoPeopleTakingFromOneRowAtOnceAreChargedOneItemEach() {
-    Decision d = decide(-2, null, face("face-ana", 300, 300, 40), face("face-ben", 290, 300, 90));
+    Decision d = decide(-2, null, face("face-ana", 300, 40), face("face-ben", 290, 90));
     assertEquals("split", d.rule());
     assertEquals(List.of("ana", "ben"), d.charges().stream().map(c -> c.who().shopperId()).toList());
     assertEquals(List.of(1, 1), d.charges().stream().map(Decision.Charge::quantity).toList());
@@ -43,7 +43,7 @@ class EvidenceTest {
 
   @Test
   void twoItemsTakenWithABystanderFarBehindGoWholeToThePicker() {
-    Decision d = decide(-2, null, face("face-ana", 300, 300, 40), face("face-ben", 150, 300, 40));
+    Decision d = decide(-2, null, face("face-ana", 300, 40), face("face-ben", 150, 40));
     assertEquals("scored", d.rule());
     assertEquals(1, d.charges().size());
     assertEquals(2, d.charges().get(0).quantity());
@@ -52,23 +52,23 @@ class EvidenceTest {
 
   @Test
   void aRunnerUpWithMoreThanAQuarterOfTheEvidenceMakesTheChargeThin() {
-    Decision d = decide(-1, null, face("face-ana", 300, 300, 50), face("face-ben", 300, 300, 250));
+    Decision d = decide(-1, null, face("face-ana", 300, 50), face("face-ben", 300, 250));
     assertEquals("ana", d.charges().get(0).who().shopperId());
     assertTrue(d.ambiguous(), d.toString());
   }
 
   @Test
   void aStrangerWithAThirdOfTheWinnersEvidenceStopsTheCharge() {
-    Decision d = decide(-1, null, face("face-ana", 300, 300, 0), face("", 300, 300, 600));
+    Decision d = decide(-1, null, face("face-ana", 300, 0), face("", 300, 600));
     assertEquals("unrecognised-person", d.rule());
     assertTrue(d.charges().isEmpty());
-    Decision far = decide(-1, null, face("face-ana", 300, 300, 0), face("", 300, 300, 1900));
+    Decision far = decide(-1, null, face("face-ana", 300, 0), face("", 300, 1900));
     assertEquals("ana", far.charges().get(0).who().shopperId(), "a stranger 1.9 s off does not stop it");
   }
 
   @Test
   void aPutBackWeighsOnlyTheHoldersAndTheConfidenceIsTheWinnersShare() {
-    Decision d = decide(1, Set.of("ben"), face("face-ana", 300, 300, 0), face("face-ben", 300, 300, 400));
+    Decision d = decide(1, Set.of("ben"), face("face-ana", 300, 0), face("face-ben", 300, 400));
     assertEquals("put-back:holder", d.rule());
     assertEquals("ben", d.charges().get(0).who().shopperId());
     assertEquals(d.charges().get(0).who().probability(), d.confidence(), 1e-9);
