@@ -2,6 +2,9 @@ import {ApiError, call, el, fileAsBase64, millis, money, snapshot, startCamera, 
 
 const $ = (id) => document.getElementById(id);
 let names = {};
+let goods = {}; // sku to item name, from the inventory
+const natural = new Intl.Collator(undefined, {numeric: true}).compare;
+const item = (sku) => goods[sku] || sku;
 let inStoreIds = new Set();
 const receiptsSeen = new Set();
 let cameraPhoto = null;
@@ -101,7 +104,7 @@ function describe(e) {
     const c = e.cart.event;
     const q = c.quantityDelta || 0;
     const a = c.attribution || {};
-    return `${who(c.shopperId)} ${q > 0 ? 'picked' : 'put back'} ${Math.abs(q)} × ${c.sku}` +
+    return `${who(c.shopperId)} ${q > 0 ? 'picked' : 'put back'} ${Math.abs(q)} × ${item(c.sku)}` +
       (c.rowId ? ` at ${c.rowId}` : '') + (a.rule ? ` (${a.rule}, confidence ${(a.confidence || 0).toFixed(2)}` +
       `${a.ambiguous ? ', thin: to review' : ''}${evidence(a)})` : '');
   }
@@ -109,7 +112,7 @@ function describe(e) {
   if (e.receipt) receiptsSeen.add(e.receipt.receiptId);
   if (e.receipt) return `Receipt for ${e.receipt.shopperName}: ${money(e.receipt.total)}`;
   if (e.review) return `Review ${e.review.state === 'REVIEW_STATE_OPEN' ? 'opened' : 'closed'}: ` +
-    `${(e.review.reason || '').replace('REVIEW_REASON_', '').toLowerCase()} ${e.review.event ? e.review.event.sku : ''}`;
+    `${(e.review.reason || '').replace('REVIEW_REASON_', '').toLowerCase()} ${e.review.event ? item(e.review.event.sku) : ''}`;
   if (e.alert) return `Alert: ${e.alert.message}`;
   return null;
 }
@@ -138,7 +141,9 @@ async function inStore() {
 
 async function inventory() {
   const r = await call('GetInventory');
-  $('inventory').tBodies[0].replaceChildren(...(r.lines || []).map((l) => el('tr', {class: l.low ? 'low' : '',
+  const lines = (r.lines || []).sort((a, b) => natural(a.item.sku, b.item.sku));
+  lines.forEach((l) => { goods[l.item.sku] = l.item.name; });
+  $('inventory').tBodies[0].replaceChildren(...lines.map((l) => el('tr', {class: l.low ? 'low' : '',
     'data-sku': l.item.sku},
   el('td', {}, `${l.item.name} (${l.item.sku})`),
   el('td', {}, String(l.item.stock || 0), ...(l.low ? [' ', el('span', {class: 'badge'}, 'low')] : [])),
@@ -174,7 +179,7 @@ async function reviews() {
     const buttons = [...ids].map((id) => [id, who(id)]).map(([id, name]) => el('button', {type: 'button', 'data-assign': name,
       onclick: () => resolve(v.reviewId, {assignToShopperId: id})}, `Assign to ${name}`));
     return el('li', {'data-review': v.reviewId},
-      `${Math.abs(c.quantityDelta || 0)} × ${c.sku} at ${c.rowId || '?'}, ${c.shopperId ? `charged to ${who(c.shopperId)}, ` : ''}` +
+      `${Math.abs(c.quantityDelta || 0)} × ${item(c.sku)} at ${c.rowId || '?'}, ${c.shopperId ? `charged to ${who(c.shopperId)}, ` : ''}` +
       `${(v.reason || '').replace('REVIEW_REASON_', '').toLowerCase()}: ${v.note || ''}${evidence(c.attribution || {})}`,
       el('br'), ...buttons,
       el('button', {type: 'button', class: 'secondary', onclick: () => resolve(v.reviewId, {dismiss: true})}, 'Dismiss'));

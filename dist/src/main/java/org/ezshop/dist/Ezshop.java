@@ -40,6 +40,10 @@ public final class Ezshop {
       System.out.print(Settings.usage());
       return;
     }
+    if (settings.quietDemo()) { // before the first logger exists: slf4j-simple reads this once
+      System.setProperty("org.slf4j.simpleLogger.logFile", Option.DEMO_LOG);
+      System.out.println("ezshop: demo: the services log to " + Option.DEMO_LOG + " (--verbose shows them here)");
+    }
     if (settings.command.equals("simulate") || settings.command.equals("replay")) {
       if (settings.managerTokenGenerated) {
         System.err.println("ezshop: " + settings.command + " needs the platform's manager token (--manager-token or "

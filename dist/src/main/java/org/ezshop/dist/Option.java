@@ -59,6 +59,8 @@ enum Option {
   LOAD_HZ("load-hz", "20", "load: batches each device sends per second, on schedule whether acked or not"),
   LOAD_BATCH("load-batch", "10", "load: readings per batch"),
   LOAD_SECONDS("load-seconds", "60", "load: measured seconds (after a warm-up of a sixth of it, at least 2 s)"),
+  VERBOSE("verbose", "false", "demo: show the services' logs in the terminal too (default: they go to "
+      + Option.DEMO_LOG + ", and the terminal shows the store's story)"),
   BASELINE("baseline", "false", "load: also run the same traffic against a bare counting EdgeLink server and print "
       + "the ratio (--baseline alone means true)"),
   LOAD_OUT("load-out", "load-out", "load: directory for load.json, load.txt and load.html"),
@@ -111,6 +113,13 @@ enum Option {
     this.defaultValue = defaultValue;
     this.help = help;
     this.alias = alias;
+  }
+
+  static final String DEMO_LOG = "ezshop-demo.log";
+
+  /** A flag that may stand alone, meaning true. */
+  boolean isSwitch() {
+    return this == BASELINE || this == VERBOSE;
   }
 
   String env() {

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.ezshop.gateway.GatewayServer;
 import org.ezshop.identity.IdentityServer;
 import org.ezshop.load.CountingEdgeLinkServer;
+import org.ezshop.rpc.ListenFailure;
 import org.ezshop.store.StoreServer;
 
 /** The services one launcher command runs, in one JVM; each listens on its own gRPC port. */
@@ -61,10 +62,8 @@ final class Platform {
             .add("gateway-web", gateway.webPort(), grace -> Future.succeededFuture()));
   }
 
-  // "Address already in use" alone does not say whose address.
   private static <T> Future<T> named(String service, int port, Future<T> starting) {
-    return starting.recover(failure -> Future.failedFuture(new IllegalStateException(
-        service + " (port " + port + "): " + failure.getMessage(), failure)));
+    return ListenFailure.named(service, port, starting);
   }
 
   private Platform add(String service, int port, Function<Duration, Future<Void>> closer) {

@@ -56,7 +56,7 @@ final class Settings {
         if (eq >= 0) {
           value = name.substring(eq + 1);
           name = name.substring(0, eq);
-        } else if (name.equals(Option.BASELINE.flag) && (i + 1 == args.size() || args.get(i + 1).startsWith("--"))) {
+        } else if (Option.byFlag(name).isSwitch() && (i + 1 == args.size() || args.get(i + 1).startsWith("--"))) {
           value = "true";
         } else if (i + 1 < args.size()) {
           value = args.get(++i);
@@ -243,6 +243,11 @@ final class Settings {
   private Optional<Path> path(Option option) {
     String value = values.get(option);
     return value.isEmpty() ? Optional.empty() : Optional.of(Path.of(value));
+  }
+
+  /** The demo keeps the terminal for the store's story unless --verbose. */
+  boolean quietDemo() {
+    return command.equals("demo") && !bool(Option.VERBOSE);
   }
 
   FusionSettings fusion() {

@@ -41,6 +41,18 @@ class EzshopAllTest {
   }
 
   @Test
+  void aTakenWebPortIsNamedWhenTheGatewayCannotStart() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> Ezshop.start(Settings.parse(
+          List.of("all", "--host", "127.0.0.1", "--gateway-port", "0", "--store-port", "0", "--identity-port", "0",
+              "--metrics-port", "0", "--web-port", String.valueOf(taken.getLocalPort())), Map.of()),
+          new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+      assertTrue(e.getMessage().startsWith("gateway-web (port " + taken.getLocalPort() + "): "), e.getMessage());
+    }
+  }
+
+  @Test
   void everyServerIsServing() throws Exception {
     assertTrue(startOutput.contains("ezshop: ready"), startOutput);
     for (Map.Entry<String, List<String>> server : SERVICES.entrySet()) {

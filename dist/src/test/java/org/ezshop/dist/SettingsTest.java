@@ -1,6 +1,7 @@
 package org.ezshop.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.ezshop.load.sim.SimSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +53,29 @@ class SettingsTest {
     Path file = dir.resolve("bad.properties");
     Files.writeString(file, "store_port=1\n");
     assertMessage("unknown option --store_port", () -> Settings.parse(List.of("all", "--config", file.toString()), Map.of()));
+  }
+
+  @Test
+  void theDemoKeepsTheTerminalForTheStoryUnlessVerbose() {
+    assertTrue(Settings.parse(List.of("demo"), Map.of()).quietDemo());
+    assertFalse(Settings.parse(List.of("demo", "--verbose", "--sim-seed", "3"), Map.of()).quietDemo());
+    assertFalse(Settings.parse(List.of("demo"), Map.of("EZSHOP_VERBOSE", "true")).quietDemo());
+    assertFalse(Settings.parse(List.of("all"), Map.of()).quietDemo(), "only the demo tells a story");
+  }
+
+  @Test
+  void theHardProfileSetsEveryKnobAFlagDoesNotGive() {
+    SimSettings hard = Settings.parse(List.of("simulate", "--sim-profile", "hard", "--sim-strangers", "1"), Map.of())
+        .simulation(false);
+    assertEquals(1, hard.strangers(), "a flag given beats the profile");
+    assertEquals(90_000, hard.clockSkewMillis());
+    assertEquals(3, hard.rowsPerCamera());
+    assertEquals(0.15, hard.missedFace(), 1e-6);
+    SimSettings easy = Settings.parse(List.of("simulate"), Map.of()).simulation(false);
+    assertEquals(0, easy.strangers());
+    assertEquals(1, easy.rowsPerCamera());
+    assertMessage("--sim-profile must be one of", () -> Settings.parse(List.of("simulate", "--sim-profile", "busy"),
+        Map.of()));
   }
 
   @Test

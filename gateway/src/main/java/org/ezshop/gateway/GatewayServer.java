@@ -25,6 +25,7 @@ import org.ezshop.gateway.sight.Sightings;
 import org.ezshop.gateway.web.WebApp;
 import org.ezshop.identity.v1.IdentityServiceGrpcService;
 import org.ezshop.rpc.GrpcEndpoint;
+import org.ezshop.rpc.ListenFailure;
 import org.ezshop.shop.v1.ShopServiceGrpcService;
 import org.ezshop.store.v1.StoreServiceGrpcService;
 import org.slf4j.Logger;
@@ -99,9 +100,11 @@ public final class GatewayServer {
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,
             List.of(new EdgeLinkApi(vertx, storeCalls, links, shelves, sink, sightings, config.heartbeatMillis()),
                 new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links))))
-        .compose(endpoint -> metrics.start(vertx, config.host(), config.metricsPort()).compose(metricsPort ->
-            WebApp.start(vertx, client, SocketAddress.inetSocketAddress(endpoint.port(), "127.0.0.1"), config.host(),
-                config.webPort(), config.maxFrameBytes()).map(web -> {
+        .compose(endpoint -> ListenFailure.named("gateway-metrics", config.metricsPort(),
+            metrics.start(vertx, config.host(), config.metricsPort())).compose(metricsPort ->
+            ListenFailure.named("gateway-web", config.webPort(), WebApp.start(vertx, client,
+                SocketAddress.inetSocketAddress(endpoint.port(), "127.0.0.1"), config.host(), config.webPort(),
+                config.maxFrameBytes())).map(web -> {
           endpoint.health()
               .register(EdgeLinkServiceGrpcService.SERVICE_NAME, store::serving)
               .register(ShopServiceGrpcService.SERVICE_NAME,

@@ -47,8 +47,9 @@ final class Metrics {
     total("ezshop.edge.device.dropped", "readings or frames devices reported lost", DeviceLink::deviceDropped);
     Counter shelf = Counter.builder("ezshop.shelf.changes").description("shelf changes measured").register(registry);
     changes.listen(c -> shelf.increment());
-    Counter known = Counter.builder("ezshop.sightings").tag("known", "true").register(registry);
-    Counter unknown = Counter.builder("ezshop.sightings").tag("known", "false").register(registry);
+    String faces = "faces seen by cameras, by whether the gallery knew them";
+    Counter known = Counter.builder("ezshop.sightings").description(faces).tag("known", "true").register(registry);
+    Counter unknown = Counter.builder("ezshop.sightings").description(faces).tag("known", "false").register(registry);
     sightings.listen(s -> (s.known() ? known : unknown).increment());
     FunctionCounter.builder("ezshop.frames.coalesced", sightings, Sightings::coalesced)
         .description("frames replaced by a newer one of their camera while identification was busy")

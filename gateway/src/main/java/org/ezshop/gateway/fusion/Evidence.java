@@ -70,7 +70,8 @@ final class Evidence {
     List<Decision.Charge> charges = new ArrayList<>();
     double confidence = top.probability();
     for (Decision.Candidate c : ranked.subList(1, Math.min(items, ranked.size()))) {
-      if (holders == null && c.recognised() && c.evidence() >= top.evidence() * s.splitRatio()) {
+      if (holders == null && c.recognised() && c.evidence() >= top.evidence() * s.splitRatio()
+          && Math.abs(c.deltaMillis() - top.deltaMillis()) <= s.togetherMillis()) {
         charges.add(new Decision.Charge(c, 1)); // several near pickers at one row: one item each
         confidence += c.probability();
       }
@@ -90,7 +91,8 @@ final class Evidence {
       double near, FusionSettings s) {
     long delta = seen.atMillis() - onset;
     double absolute = near > 0 ? Math.min(1, seen.area() / near) : 1;
-    double proximity = seen.area() / largestAtRow * absolute;
+    // Against the others in the frame by area; against the camera's near face, which varies between people, by width.
+    double proximity = seen.area() / largestAtRow * Math.sqrt(absolute);
     // An unknown face is surely a person; a recognised one is surely that shopper only with a high enough score.
     double recognition = shopper == null ? 1 : Math.min(1, seen.score() / s.recognisedScore());
     double evidence = Math.exp(-Math.abs(delta) / s.timeScaleMillis()) * Math.pow(proximity, s.proximityPower())

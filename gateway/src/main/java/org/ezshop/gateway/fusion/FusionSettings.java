@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param latenessMillis     the decision waits this long past onset + W for frames still being identified
  * @param timeScaleMillis    Δt at which a sighting's time weight falls to 1/e
  * @param proximityPower     how sharply proximity counts: the face's area over the largest at the row (in its
- *                           region) in its frame, times its area over the camera's near face (at most 1)
+ *                           region) in its frame, times its width over the camera's near face's (at most 1)
  * @param nearQuantile       the camera's "near face" is this quantile of its frames' largest faces
  * @param recognisedScore    a match score from which a recognition counts as sure; below, it counts for less
  * @param unseenEvidence     the evidence for someone the cameras missed, against which every candidate is weighed
@@ -24,11 +24,12 @@ import java.util.Optional;
  * @param epsilonMillis      decide at once when every face so far makes a clear charge to a shopper seen this close
  *                           to the onset
  * @param splitRatio         a second picker of a multi-item change needs at least this share of the winner's evidence
+ * @param togetherMillis     and to be seen this close in time to the winner: takes further apart are two changes
  * @param dataDir            where pending changes are kept until decided; empty keeps them in memory only
  */
 public record FusionSettings(long windowMillis, long latenessMillis, double timeScaleMillis, double proximityPower,
     double nearQuantile, double recognisedScore, double unseenEvidence, double unrecognisedRatio, double reviewBelow,
-    double splitRatio, long epsilonMillis, Optional<Path> dataDir) {
+    double splitRatio, long togetherMillis, long epsilonMillis, Optional<Path> dataDir) {
 
   public static final long DEFAULT_WINDOW_MILLIS = 2000;
   public static final long DEFAULT_LATENESS_MILLIS = 1000;
@@ -40,21 +41,23 @@ public record FusionSettings(long windowMillis, long latenessMillis, double time
   public static final double DEFAULT_UNRECOGNISED_RATIO = 0.33;
   public static final double DEFAULT_REVIEW_BELOW = 0.75;
   public static final double DEFAULT_SPLIT_RATIO = 0.5;
+  /** The shelf's hold time: takes closer than this merge into one change. */
+  public static final long DEFAULT_TOGETHER_MILLIS = 600;
   public static final long DEFAULT_EPSILON_MILLIS = 300;
 
   public static FusionSettings defaults(Optional<Path> dataDir) {
     return new FusionSettings(DEFAULT_WINDOW_MILLIS, DEFAULT_LATENESS_MILLIS, DEFAULT_TIME_SCALE_MILLIS,
         DEFAULT_PROXIMITY_POWER, DEFAULT_NEAR_QUANTILE, DEFAULT_RECOGNISED_SCORE, DEFAULT_UNSEEN_EVIDENCE,
-        DEFAULT_UNRECOGNISED_RATIO, DEFAULT_REVIEW_BELOW, DEFAULT_SPLIT_RATIO, DEFAULT_EPSILON_MILLIS, dataDir);
+        DEFAULT_UNRECOGNISED_RATIO, DEFAULT_REVIEW_BELOW, DEFAULT_SPLIT_RATIO, DEFAULT_TOGETHER_MILLIS, DEFAULT_EPSILON_MILLIS, dataDir);
   }
 
   public FusionSettings withWindow(long millis) {
     return new FusionSettings(millis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile, recognisedScore,
-        unseenEvidence, unrecognisedRatio, reviewBelow, splitRatio, epsilonMillis, dataDir);
+        unseenEvidence, unrecognisedRatio, reviewBelow, splitRatio, togetherMillis, epsilonMillis, dataDir);
   }
 
   public FusionSettings withReviewBelow(double share) {
     return new FusionSettings(windowMillis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile,
-        recognisedScore, unseenEvidence, unrecognisedRatio, share, splitRatio, epsilonMillis, dataDir);
+        recognisedScore, unseenEvidence, unrecognisedRatio, share, splitRatio, togetherMillis, epsilonMillis, dataDir);
   }
 }

@@ -43,9 +43,4 @@ final class ClockOffset {
     }
     return offsets[best];
   }
-
-  /** The device time in gateway time. */
-  long toGateway(long deviceMillis) {
-    return deviceMillis - offset();
-  }
 }

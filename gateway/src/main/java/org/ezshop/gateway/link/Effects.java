@@ -76,7 +76,7 @@ final class Effects {
 
   private Future<Void> readings(long seq, ReadingBatch batch) {
     List<Future<Void>> passed = null;
-    Notices notices = new Notices(seq);
+    Notices notices = new Notices(seq, "readings");
     long offset = link.clockOffsetMillis();
     Shelves.Slot slot = null;
     for (int i = 0; i < batch.getReadingsCount(); i++) {
@@ -114,7 +114,7 @@ final class Effects {
   }
 
   private Future<Void> frame(long seq, Frame frame) {
-    Notices notices = new Notices(seq);
+    Notices notices = new Notices(seq, "frame");
     if (!sources.contains(frame.getCameraId())) {
       notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_UNKNOWN_SOURCE, "frame.camera_id", "camera '"
           + frame.getCameraId() + "' was not named in hello.source_ids");
@@ -152,10 +152,13 @@ final class Effects {
   /** Per-message notices, a few in full and then a count, so a bad batch cannot flood the stream. */
   final class Notices {
     private final long seq;
+    private final String body;
     private int count;
 
-    Notices(long seq) {
+    /** @param body the message's body field the problems are in, for the summary */
+    Notices(long seq, String body) {
       this.seq = seq;
+      this.body = body;
     }
 
     void add(GatewayNoticeKind kind, String field, String message) {
@@ -166,7 +169,7 @@ final class Effects {
 
     void send() {
       if (count > MAX_NOTICES) {
-        notifier.notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, seq, "readings",
+        notifier.notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, seq, body,
             (count - MAX_NOTICES) + " more problems in this message");
       }
     }

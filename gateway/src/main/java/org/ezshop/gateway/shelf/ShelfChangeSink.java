@@ -2,7 +2,7 @@ package org.ezshop.gateway.shelf;
 
 import io.vertx.core.Future;
 
-/** Where shelf changes go (fusion, in part 2); the future completes once the change is safely accepted. */
+/** Where shelf changes go (the feed, then fusion); the future completes once the change is safely accepted. */
 public interface ShelfChangeSink {
 
   Future<Void> accept(ShelfChange change);

@@ -83,10 +83,4 @@ public final class Shelves {
   public Slot slot(String sensorId) {
     return slots.get(sensorId);
   }
-
-  /** {@link Slot#offer} by sensor id; null for an unknown sensor too. */
-  public ShelfChange offer(String sensorId, long at, double value) {
-    Slot slot = slot(sensorId);
-    return slot == null ? null : slot.offer(at, value);
-  }
 }

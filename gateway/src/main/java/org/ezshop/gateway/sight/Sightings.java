@@ -30,8 +30,8 @@ public final class Sightings {
 
   private static final Logger LOG = LoggerFactory.getLogger(Sightings.class);
 
-  /** A frame's fate: identified (with its sightings), or coalesced away by a newer one from its camera. */
-  public record Outcome(List<Sighting> sightings, boolean coalesced) {
+  /** A frame's fate: identified, or coalesced away by a newer one from its camera. */
+  public record Outcome(boolean coalesced) {
   }
 
   private record Job(String deviceId, String cameraId, CameraRole role, ByteString jpeg, long atMillis,
@@ -78,7 +78,7 @@ public final class Sightings {
     }
     if (replaced != null) {
       coalesced.incrementAndGet();
-      replaced.done.complete(new Outcome(List.of(), true));
+      replaced.done.complete(new Outcome(true));
     }
     next();
     return done.future();
@@ -105,7 +105,7 @@ public final class Sightings {
               window.add(s);
               listeners.forEach(l -> l.accept(s));
             });
-            job.done.complete(new Outcome(seen, false));
+            job.done.complete(new Outcome(false));
           } else {
             LOG.warn("event=identify_failed camera={} error={}", job.cameraId, result.cause().getMessage());
             job.done.fail(result.cause());

@@ -200,6 +200,10 @@ class EdgeLinkTest {
     assertTrue(text.contains("ezshop_edge_clock_offset_seconds{device=\"pi-1\"}"), text);
     assertTrue(text.contains("jvm_memory_used_bytes"), text);
     assertTrue(text.contains("ezshop_receipts_unpushed_total 0.0"), text);
+    for (String line : text.split("\n")) {
+      String[] help = line.split(" ", 4);
+      assertTrue(!line.startsWith("# HELP ") || help.length == 4 && !help[3].isBlank(), "every metric's help: " + line);
+    }
   }
 
   @Test

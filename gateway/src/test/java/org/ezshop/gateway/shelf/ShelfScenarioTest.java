@@ -67,7 +67,7 @@ class ShelfScenarioTest {
   }
 
   private void feed(String sensor, double value) {
-    ShelfChange change = shelves.offer(sensor, now, value);
+    ShelfChange change = shelves.slot(sensor).offer(now, value);
     if (change != null) {
       changes.add(change);
     }
@@ -123,7 +123,7 @@ class ShelfScenarioTest {
       if (i == 30) {
         leftAt = now;
       }
-      change = slot.offer("ldr-1", now, i < 30 || flicker ? 1 : 0);
+      change = slot.slot("ldr-1").offer(now, i < 30 || flicker ? 1 : 0);
     }
     assertEquals(-1, change.delta());
     assertTrue(Math.abs(change.onsetMillis() - leftAt) <= 150, "light: " + (change.onsetMillis() - leftAt) + " ms");
@@ -190,7 +190,7 @@ class ShelfScenarioTest {
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     List<Integer> deltas = new ArrayList<>();
     for (int dark : script) { // 20 samples a second: a flicker of 150 ms, then the item taken for good
-      ShelfChange change = slot.offer("ldr-1", now, dark);
+      ShelfChange change = slot.slot("ldr-1").offer(now, dark);
       if (change != null) {
         deltas.add(change.delta());
       }
@@ -205,7 +205,7 @@ class ShelfScenarioTest {
     restarted.layout(new ShelfLayout(List.of(SODA), List.of(Item.newBuilder().setSku("soda").setStock(6).build())));
     ShelfChange change = null;
     for (int i = 0; i < 40 && change == null; i++, now += 50) {
-      change = restarted.offer("us-1", now, 600 - 60 * 5 + noise.nextDouble() * 20 - 10);
+      change = restarted.slot("us-1").offer(now, 600 - 60 * 5 + noise.nextDouble() * 20 - 10);
     }
     assertEquals(-1, change.delta(), "a pick made while the gateway was down");
   }

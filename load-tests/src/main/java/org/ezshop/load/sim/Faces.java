@@ -113,7 +113,7 @@ public final class Faces {
 
   /**
    * One frame of a camera over {@code bands} rows: each face in its row's band (left to right), the near ones
-   * (reaching) twice the size of the others, a band's faces shrunk together when they do not fit.
+   * (reaching) twice the size of the others; those further back shrink (or overlap) when a band is crowded.
    */
   static byte[] bandFrame(List<BufferedImage> faces, int[] band, boolean[] near, int bands, Random random) {
     int bandWidth = SIDE;
@@ -126,17 +126,27 @@ public final class Faces {
     g.fillRect(0, 0, width, height);
     int nearSide = SIDE * 3 / 4;
     for (int b = 0; b < bands; b++) {
-      int total = 0;
+      int nearCount = 0;
+      int farCount = 0;
       for (int i = 0; i < faces.size(); i++) {
-        total += band[i] == b ? (near[i] ? nearSide : nearSide / 2) : 0;
+        nearCount += band[i] == b && near[i] ? 1 : 0;
+        farCount += band[i] == b && !near[i] ? 1 : 0;
       }
-      double scale = Math.min(1, (double) bandWidth / Math.max(1, total));
-      int x = b * bandWidth + (int) ((bandWidth - total * scale) / 2);
-      for (int i = 0; i < faces.size(); i++) {
-        if (band[i] == b) {
-          int size = (int) ((near[i] ? nearSide : nearSide / 2) * scale);
-          g.drawImage(faces.get(i), x, height - size, size, size, null);
-          x += size;
+      // Someone reaching stays their size however many stand behind them; two reaching share the band.
+      int nearFit = nearCount == 0 ? 0 : Math.min(nearSide, bandWidth / nearCount);
+      int farFit = farCount == 0 ? 0 : Math.max(SIDE / 8, Math.min(nearSide / 2,
+          (bandWidth - nearFit * nearCount) / farCount));
+      int nearX = b * bandWidth;
+      int farX = nearX + nearFit * nearCount;
+      for (boolean drawingNear : new boolean[] {false, true}) { // the near last, whole, over anyone crowded behind
+        for (int i = 0; i < faces.size(); i++) {
+          if (band[i] == b && near[i] == drawingNear) {
+            int size = near[i] ? nearFit : farFit;
+            int x = near[i] ? nearX : Math.min(farX, (b + 1) * bandWidth - size);
+            g.drawImage(faces.get(i), x, height - size, size, size, null);
+            nearX += near[i] ? size : 0;
+            farX += near[i] ? 0 : size;
+          }
         }
       }
     }

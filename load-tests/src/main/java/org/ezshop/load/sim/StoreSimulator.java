@@ -90,15 +90,17 @@ public final class StoreSimulator {
     long setUp = System.currentTimeMillis();
     setUpStore();
     enrolShoppers();
-    out.printf("simulate: %d shoppers and %d strangers, %d rows, %.1f store minutes at %.1fx (seed %d); waiting for "
-        + "the gateway to read the layout%n", s.shoppers(), s.strangers(), s.rows(), s.minutes(), s.speed(), s.seed());
+    out.printf("simulate: %d shoppers and %d strangers, %d rows, %.1f store minutes at %.1fx (seed %d): the store is "
+        + "open for %d:%02d of real time (each act in real time, only the gaps shortened); waiting for the gateway to "
+        + "read the layout%n", s.shoppers(), s.strangers(), s.rows(), s.minutes(), s.speed(), s.seed(),
+        plan.end / 60_000, plan.end / 1000 % 60);
     Thread.sleep(Math.max(0, setUp + 6000 - System.currentTimeMillis())); // the gateway reads the layout every 5 s
     ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sim-clock"));
     ExecutorService cameras = Executors.newFixedThreadPool(2, r -> new Thread(r, "sim-camera"));
     Map<String, SimDevice> devices = new LinkedHashMap<>();
     long start = System.currentTimeMillis();
     StoreFeed feed = StoreFeed.watch(as(StoreServiceGrpc.newStub(storeChannel), managerToken), out, shopperIds, names,
-        plan, s.speed());
+        plan);
     try {
       connectDevices(devices);
       List<ShelfSampler> samplers = new ArrayList<>();
