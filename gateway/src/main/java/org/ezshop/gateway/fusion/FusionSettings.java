@@ -40,7 +40,7 @@ public record FusionSettings(long windowMillis, long latenessMillis, double time
   public static final double DEFAULT_UNSEEN_EVIDENCE = 0.005;
   public static final double DEFAULT_UNRECOGNISED_RATIO = 0.33;
   public static final double DEFAULT_REVIEW_BELOW = 0.75;
-  public static final double DEFAULT_SPLIT_RATIO = 0.5;
+  public static final double DEFAULT_SPLIT_RATIO = 0.75;
   /** The shelf's hold time: takes closer than this merge into one change. */
   public static final long DEFAULT_TOGETHER_MILLIS = 600;
   public static final long DEFAULT_EPSILON_MILLIS = 300;

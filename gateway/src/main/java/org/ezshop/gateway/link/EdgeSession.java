@@ -157,7 +157,7 @@ final class EdgeSession {
     helloed = true;
     LOG.info("event=device_linked device={} kind={} acked={} software={}", device.getDeviceId(), device.getKind(),
         welcomeAcked, hello.getSoftwareVersion());
-    out.write(GatewayMessage.newBuilder().setWelcome(Welcome.newBuilder()
+    send(GatewayMessage.newBuilder().setWelcome(Welcome.newBuilder()
         .setAckedSeq(welcomeAcked)
         .setGatewayTime(EpochMillis.timestamp(now))
         .setHeartbeatInterval(EpochMillis.duration(heartbeatMillis))).build());
@@ -175,7 +175,7 @@ final class EdgeSession {
     DeviceConfig.Builder config = DeviceConfig.newBuilder();
     mine.forEach(p -> config.addSensorsBuilder().setSensorId(p.sensor().getSensorId()).setRowId(p.row().getRowId())
         .setType(p.sensor().getType()).setCalibration(p.row().getCalibration()));
-    out.write(GatewayMessage.newBuilder().setConfig(config).build());
+    send(GatewayMessage.newBuilder().setConfig(config).build());
   }
 
   private void probe() {
@@ -188,7 +188,7 @@ final class EdgeSession {
     if (probes.size() > MAX_PROBES) {
       probes.remove(probes.keySet().iterator().next());
     }
-    out.write(GatewayMessage.newBuilder().setTimeSyncRequest(TimeSyncRequest.newBuilder().setId(id)
+    send(GatewayMessage.newBuilder().setTimeSyncRequest(TimeSyncRequest.newBuilder().setId(id)
         .setGatewaySentAt(EpochMillis.timestamp(now))).build());
   }
 
@@ -256,25 +256,30 @@ final class EdgeSession {
   }
 
   private void ack(long seq) {
-    if (!closed) {
-      out.write(GatewayMessage.newBuilder().setAck(Ack.newBuilder().setUpToSeq(seq)).build());
-    }
+    send(GatewayMessage.newBuilder().setAck(Ack.newBuilder().setUpToSeq(seq)).build());
   }
 
   private void notice(GatewayNoticeKind kind, long seq, String field, String message) {
-    if (!closed) {
-      out.write(GatewayMessage.newBuilder().setNotice(GatewayNotice.newBuilder().setKind(kind).setSeq(seq)
-          .setField(field).setMessage(message)).build());
-    }
+    send(GatewayMessage.newBuilder().setNotice(GatewayNotice.newBuilder().setKind(kind).setSeq(seq)
+        .setField(field).setMessage(message)).build());
   }
 
   /** Sends a command to the device (from any thread). */
   void command(Command command) {
-    context.runOnContext(v -> {
-      if (!closed) {
-        out.write(GatewayMessage.newBuilder().setCommand(command).build());
-      }
-    });
+    context.runOnContext(v -> send(GatewayMessage.newBuilder().setCommand(command).build()));
+  }
+
+  // A stream that ended, failed or was cancelled by the device takes nothing more: what was meant for it is dropped.
+  private void send(GatewayMessage message) {
+    if (closed) {
+      return;
+    }
+    try {
+      out.write(message);
+    } catch (IllegalStateException cancelled) { // Vert.x says a reset only by refusing the write
+      LOG.info("event=stream_gone device={} reason=\"{}\"", device.getDeviceId(), cancelled.getMessage());
+      cleanup();
+    }
   }
 
   /** A newer stream of the same device took over: say so and end this one cleanly. */
@@ -283,9 +288,12 @@ final class EdgeSession {
       return;
     }
     notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_REPLACED, 0, "", "a newer stream of this device replaced this one");
+    boolean open = !closed;
     closed = true;
-    out.end();
     vertx.cancelTimer(timer);
+    if (open) {
+      end(null, null);
+    }
   }
 
   private void fail(GrpcStatus status, String message) {
@@ -294,7 +302,19 @@ final class EdgeSession {
     }
     LOG.warn("event=link_closed device={} status={} reason=\"{}\"", device.getDeviceId(), status, message);
     cleanup(); // before the status goes out: whoever sees the stream end sees the link down
-    out.status(status).statusMessage(message).end();
+    end(status, message);
+  }
+
+  // Ends the stream (with a status when given); one the device already reset has nothing left to end.
+  private void end(GrpcStatus status, String message) {
+    try {
+      if (status != null) {
+        out.status(status).statusMessage(message);
+      }
+      out.end();
+    } catch (IllegalStateException cancelled) {
+      LOG.info("event=stream_gone device={} reason=\"{}\"", device.getDeviceId(), cancelled.getMessage());
+    }
   }
 
   private void cleanup() {

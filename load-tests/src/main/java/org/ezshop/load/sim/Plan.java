@@ -258,13 +258,15 @@ final class Plan {
           inView.add(v.person());
         }
       }
-      Set<Integer> near = new TreeSet<>(shot.near());
+      Set<Integer> reaching = new TreeSet<>();
       for (Hand hand : hands) {
         if (rows.get(hand.row()).cameraId().equals(shot.cameraId()) && shot.at() >= hand.from() - 750
             && shot.at() <= hand.to() + 400) {
-          near.add(hand.person());
+          reaching.add(hand.person());
         }
       }
+      // Whoever reaches is nearest; someone just walking up is drawn near only when nobody reaches.
+      Set<Integer> near = reaching.isEmpty() ? new TreeSet<>(shot.near()) : reaching;
       if (!isDoor(shot.cameraId())) { // a door camera takes several frames of everyone walking through
         inView.removeIf(face -> random.nextDouble() < s.missedFace());
       }
