@@ -24,7 +24,6 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.ezshop.load.gateway.EdgeLinkLoad;
 import org.ezshop.load.gateway.GatewayBenchmark;
-import org.ezshop.load.identity.IdentityBenchmark;
 import org.ezshop.load.store.CartEventBenchmark;
 import org.ezshop.rpc.EventLoops;
 import org.ezshop.store.StoreConfig;

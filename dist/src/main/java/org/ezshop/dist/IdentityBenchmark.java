@@ -1,4 +1,4 @@
-package org.ezshop.load.identity;
+package org.ezshop.dist;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
@@ -33,7 +33,8 @@ import org.ezshop.load.ClientAuth;
 import org.ezshop.load.Phase;
 
 /**
- * identity-svc's figures, each beside its floor measured in the same run: Identify of a 640x480 JPEG with one
+ * identity-svc's figures, each beside its floor measured in the same run (here in the launcher, not in load-tests,
+ * because the floor calls identity-svc's own pipeline, which load-tests may not see): Identify of a 640x480 JPEG with one
  * face over gRPC (1 and 4 clients) against the same pipeline called in-process; a 1:N search over 100,000
  * embeddings against a plain read of the same floats.
  */
