@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ezshop.store.v1.CartLine;
 import org.ezshop.store.v1.Device;
 import org.ezshop.store.v1.Item;
 import org.ezshop.store.v1.ListItemsResponse;
@@ -118,11 +119,28 @@ public final class Catalog {
     })).recover(Catalog::conflictAsExists);
   }
 
-  public Future<List<Shopper>> listShoppers(boolean inStoreOnly, String faceId) {
-    return store.inTx(Tx::shoppers).map(all -> all.stream()
-        .filter(s -> !inStoreOnly || s.getInStore())
-        .filter(s -> faceId.isEmpty() || s.getFaceId().equals(faceId))
-        .toList());
+  /** @param holdingSku only shoppers whose open cart holds this SKU (by the ledger's own rule); empty for all */
+  public Future<List<Shopper>> listShoppers(boolean inStoreOnly, String faceId, String holdingSku) {
+    return store.inTx(tx -> tx.shoppers().compose(all -> {
+      List<Shopper> chosen = all.stream()
+          .filter(s -> !inStoreOnly || s.getInStore())
+          .filter(s -> faceId.isEmpty() || s.getFaceId().equals(faceId))
+          .filter(s -> holdingSku.isEmpty() || s.getInStore())
+          .toList();
+      if (holdingSku.isEmpty()) {
+        return Future.succeededFuture(chosen);
+      }
+      List<Future<List<CartLine>>> carts = chosen.stream().map(s -> tx.openCartLines(s.getShopperId())).toList();
+      return Future.all(carts).map(read -> {
+        List<Shopper> holding = new java.util.ArrayList<>();
+        for (int i = 0; i < chosen.size(); i++) {
+          if (Ledger.holding(carts.get(i).result(), holdingSku) > 0) {
+            holding.add(chosen.get(i));
+          }
+        }
+        return holding;
+      });
+    }));
   }
 
   public Future<Device> registerDevice(Device device, String token) {

@@ -82,7 +82,7 @@ final class StoreApi implements Service {
     });
     Calls.unary(s, StoreServiceGrpcService.ListShoppers, (h, r) -> {
       access.requireManager(h);
-      return catalog.listShoppers(r.getInStoreOnly(), r.getFaceId())
+      return catalog.listShoppers(r.getInStoreOnly(), r.getFaceId(), r.getHoldingSku())
           .map(list -> ListShoppersResponse.newBuilder().addAllShoppers(list).build());
     });
     Calls.unary(s, StoreServiceGrpcService.RegisterDevice, (h, r) -> {

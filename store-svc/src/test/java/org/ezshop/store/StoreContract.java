@@ -189,6 +189,20 @@ abstract class StoreContract {
             .setCameraId("cam-elsewhere"))).build()));
   }
 
+  @Test
+  void shoppersHoldingAnItemAreTheOnesWhoMayPutItBack() {
+    Item soda = item(100, 5);
+    Shopper ana = inStore("Ana");
+    inStore("Ben"); // in store, holding nothing
+    shopper("Cy"); // not in store
+    apply(event(ana, soda, 2));
+    ListShoppersRequest holding = ListShoppersRequest.newBuilder().setHoldingSku(soda.getSku()).build();
+    assertEquals(List.of(ana.getShopperId()), manager().listShoppers(holding).getShoppersList().stream()
+        .map(Shopper::getShopperId).toList());
+    apply(event(ana, soda, -2));
+    assertTrue(manager().listShoppers(holding).getShoppersList().isEmpty(), "nobody holds one any more");
+  }
+
   // ---- register ----
 
   @Test

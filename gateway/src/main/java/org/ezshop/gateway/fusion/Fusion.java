@@ -128,7 +128,7 @@ public final class Fusion implements ShelfChangeSink {
     }
     List<Sighting> seen = sightings(change);
     inStore()
-        .compose(byFace -> (change.delta() > 0 ? holders(change.sku(), byFace.values())
+        .compose(byFace -> (change.delta() > 0 ? holders(change.sku())
             : Future.<Set<String>>succeededFuture(null))
             .map(holders -> weigh(change, seen, byFace, holders)))
         .onSuccess(decision -> carryOut(change, decision))
@@ -167,18 +167,13 @@ public final class Fusion implements ShelfChangeSink {
     vertx.setTimer(1000, t -> decide(change));
   }
 
-  private Future<Set<String>> holders(String sku, java.util.Collection<Shopper> inStore) {
-    List<Future<GetCartResponse>> carts = new ArrayList<>();
-    inStore.forEach(s -> carts.add(store.call(StoreServiceGrpcClient.GetCart, GetCartRequest.newBuilder()
-        .setShopperId(s.getShopperId()).build())));
-    return Future.all(carts).map(all -> {
-      Set<String> holding = new HashSet<>();
-      for (GetCartResponse cart : all.<GetCartResponse>list()) {
-        if (cart.getCart().getLinesList().stream().anyMatch(l -> l.getSku().equals(sku) && l.getQuantity() > 0)) {
-          holding.add(cart.getCart().getShopperId());
-        }
-      }
-      return holding;
-    });
+  // store-svc applies the rule for who holds an item (the same rule that refuses a put-back), in one call.
+  private Future<Set<String>> holders(String sku) {
+    return store.call(StoreServiceGrpcClient.ListShoppers, ListShoppersRequest.newBuilder().setHoldingSku(sku)
+        .build()).map(list -> {
+          Set<String> holding = new HashSet<>();
+          list.getShoppersList().forEach(s -> holding.add(s.getShopperId()));
+          return holding;
+        });
   }
 }

@@ -280,6 +280,23 @@ class FusionTest {
   }
 
   @Test
+  void aPutBackGoesToTheShopperHoldingTheItemNotToOneStandingNearer() throws Exception {
+    start(Optional.empty());
+    Shopper ana = shopper("Ana", "women/0", true);
+    Shopper ben = shopper("Ben", "men/2", true);
+    long pickAt = System.currentTimeMillis();
+    seen("women/2", pickAt);
+    pick(pickAt);
+    TestPlatform.eventually(() -> sodas(ana) == 1);
+    long backAt = System.currentTimeMillis();
+    seen("women/2", backAt - 600); // Ana, who holds it
+    seen("men/17", backAt); // Ben, nearer in time, holds none
+    shelf(backAt, 1000, 5);
+    TestPlatform.eventually(() -> sodas(ana) == 0);
+    assertEquals(0, sodas(ben));
+  }
+
+  @Test
   void aPutBackByNobodyHoldingTheItemIsAMisplacedItemAlertNotANegativeCart() throws Exception {
     start(Optional.empty());
     Shopper ana = shopper("Ana", "women/0", true);
