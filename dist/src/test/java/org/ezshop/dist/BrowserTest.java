@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.ezshop.common.v1.Calibration;
 import org.ezshop.common.v1.CameraRole;
@@ -100,9 +101,14 @@ class BrowserTest {
       register(dashboard, "Ben", "men/46.jpg", "Registered Ben.");
       register(dashboard, "Cy", "women/13.jpg", "Registered Cy.");
 
-      Thread.sleep(6000); // the gateway reads the new layout every 5 s
+      CountDownLatch configured = new CountDownLatch(1); // sent once the gateway has read the new layout
       SimDevice pi = new SimDevice(gateway, "web-pi-token-0123456789", "web-pi", DeviceKind.DEVICE_KIND_SHELF,
-          List.of("r1-us"), 0, agent, m -> { });
+          List.of("r1-us"), 0, agent, m -> {
+            if (m.hasConfig()) {
+              configured.countDown();
+            }
+          });
+      assertTrue(configured.await(15, TimeUnit.SECONDS), "the shelf agent's config never came");
       SimDevice shelfCam = camera(gateway, "cam-r1", agent);
       SimDevice doorIn = camera(gateway, "door-in", agent);
       SimDevice doorOut = camera(gateway, "door-out", agent);

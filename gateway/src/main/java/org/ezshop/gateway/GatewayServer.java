@@ -79,8 +79,8 @@ public final class GatewayServer {
         IdentityServiceGrpcService.SERVICE_NAME);
     ServiceClient storeCalls = new ServiceClient(client, config.storeTarget(), config.managerToken());
     Shelves shelves = new Shelves(GatewayConfig.STABLE_MILLIS);
-    LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves);
     EdgeLinks links = new EdgeLinks();
+    LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves, links::layoutChanged);
     ShelfChangeFeed changes = new ShelfChangeFeed();
     ServiceClient identityCalls = new ServiceClient(client, config.identityTarget(), config.managerToken());
     Sightings sightings = new Sightings(identityCalls,

@@ -49,6 +49,19 @@ public final class EdgeLinks {
     return true;
   }
 
+  /** The shelf layout changed: every open stream's device gets its config again where it changed. */
+  public void layoutChanged() {
+    for (DeviceLink link : all()) {
+      EdgeSession session;
+      synchronized (link) {
+        session = link.session;
+      }
+      if (session != null) {
+        session.layoutChanged();
+      }
+    }
+  }
+
   void detach(DeviceLink link, EdgeSession session) {
     synchronized (link) {
       if (link.session == session) {

@@ -7,6 +7,8 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,6 +59,7 @@ final class EdgeSession {
   private Effects effects;
   private boolean helloed;
   private boolean closed;
+  private DeviceConfig sentConfig;
   private long lastMessage;
   private long timer;
   private long probeIds;
@@ -167,15 +170,25 @@ final class EdgeSession {
     vertx.setTimer(250, t -> probe());
   }
 
+  /** A new shelf layout: the device gets its sensors' config again if it changed (from any thread). */
+  void layoutChanged() {
+    context.runOnContext(v -> pushConfig());
+  }
+
+  // The device's sensors, rows and calibration, sent when they differ from what it was last sent.
   private void pushConfig() {
-    List<ShelfLayout.Placement> mine = shelves.layout().sensorsOf(device.getDeviceId());
-    if (mine.isEmpty()) {
+    List<ShelfLayout.Placement> mine = new ArrayList<>(shelves.layout().sensorsOf(device.getDeviceId()));
+    if (mine.isEmpty() || !helloed) {
       return;
     }
+    mine.sort(Comparator.comparing(p -> p.sensor().getSensorId()));
     DeviceConfig.Builder config = DeviceConfig.newBuilder();
     mine.forEach(p -> config.addSensorsBuilder().setSensorId(p.sensor().getSensorId()).setRowId(p.row().getRowId())
         .setType(p.sensor().getType()).setCalibration(p.row().getCalibration()));
-    send(GatewayMessage.newBuilder().setConfig(config).build());
+    if (!config.build().equals(sentConfig)) {
+      sentConfig = config.build();
+      send(GatewayMessage.newBuilder().setConfig(sentConfig).build());
+    }
   }
 
   private void probe() {

@@ -9,7 +9,10 @@ import org.ezshop.store.v1.StoreServiceGrpcClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Keeps the shelves' layout in step with store-svc's: read at start, then again every few seconds. */
+/**
+ * Keeps the shelves' layout in step with store-svc's: read at start, then again every few seconds; whoever
+ * follows (the device links, to push changed configs) hears of each new one.
+ */
 public final class LayoutLoader {
 
   private static final Logger LOG = LoggerFactory.getLogger(LayoutLoader.class);
@@ -17,12 +20,14 @@ public final class LayoutLoader {
   private final ServiceClient store;
   private final Shelves shelves;
   private final Vertx vertx;
+  private final Runnable loaded;
   private long timer = -1;
 
-  public LayoutLoader(Vertx vertx, ServiceClient store, Shelves shelves) {
+  public LayoutLoader(Vertx vertx, ServiceClient store, Shelves shelves, Runnable loaded) {
     this.vertx = vertx;
     this.store = store;
     this.shelves = shelves;
+    this.loaded = loaded;
   }
 
   /** Loads now (a failure is logged and retried at the next refresh), then every {@code everyMillis}. */
@@ -37,6 +42,7 @@ public final class LayoutLoader {
         .<Void>map(all -> {
           shelves.layout(new ShelfLayout(all.<org.ezshop.store.v1.ListShelfRowsResponse>resultAt(0).getRowsList(),
               all.<org.ezshop.store.v1.ListItemsResponse>resultAt(1).getItemsList()));
+          loaded.run();
           return null;
         })
         .onFailure(e -> LOG.warn("event=layout_load_failed error={}", e.getMessage()));

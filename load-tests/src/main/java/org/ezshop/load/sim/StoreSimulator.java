@@ -22,7 +22,9 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.common.v1.Money;
@@ -87,22 +89,20 @@ public final class StoreSimulator {
   }
 
   private Score run() throws Exception {
-    long setUp = System.currentTimeMillis();
     setUpStore();
     enrolShoppers();
     out.printf("simulate: %d shoppers and %d strangers, %d rows, %.1f store minutes at %.1fx (seed %d): the store is "
         + "open for %d:%02d of real time (each act in real time, only the gaps shortened); waiting for the gateway to "
-        + "read the layout%n", s.shoppers(), s.strangers(), s.rows(), s.minutes(), s.speed(), s.seed(),
+        + "send the shelf agents their config%n", s.shoppers(), s.strangers(), s.rows(), s.minutes(), s.speed(), s.seed(),
         plan.end / 60_000, plan.end / 1000 % 60);
-    Thread.sleep(Math.max(0, setUp + 6000 - System.currentTimeMillis())); // the gateway reads the layout every 5 s
     ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sim-clock"));
     ExecutorService cameras = Executors.newFixedThreadPool(2, r -> new Thread(r, "sim-camera"));
     Map<String, SimDevice> devices = new LinkedHashMap<>();
-    long start = System.currentTimeMillis();
-    StoreFeed feed = StoreFeed.watch(as(StoreServiceGrpc.newStub(storeChannel), managerToken), out, shopperIds, names,
-        plan);
+    StoreFeed feed = null;
     try {
       connectDevices(devices);
+      long start = System.currentTimeMillis();
+      feed = StoreFeed.watch(as(StoreServiceGrpc.newStub(storeChannel), managerToken), out, shopperIds, names, plan);
       List<ShelfSampler> samplers = new ArrayList<>();
       for (int p = 0; p * 8 < plan.rows.size(); p++) {
         samplers.add(new ShelfSampler(plan, plan.rows.subList(p * 8, Math.min(plan.rows.size(), p * 8 + 8)),
@@ -121,7 +121,9 @@ public final class StoreSimulator {
     } finally {
       clock.shutdownNow();
       cameras.shutdownNow();
-      feed.close();
+      if (feed != null) {
+        feed.close();
+      }
       devices.values().forEach(SimDevice::close);
     }
   }
@@ -215,14 +217,29 @@ public final class StoreSimulator {
         + s.shoppers() + " shoppers");
   }
 
-  private void connectDevices(Map<String, SimDevice> devices) {
+  /**
+   * Connects every device, then waits until the gateway has sent each shelf agent its sensors' config: the sign
+   * that it has read the layout set up here.
+   */
+  private void connectDevices(Map<String, SimDevice> devices) throws InterruptedException {
     Random clocks = new Random(s.seed() + 2000);
+    List<String> agents = deviceIds().stream().filter(id -> id.startsWith("sim-pi-")).toList();
+    CountDownLatch configured = new CountDownLatch(agents.size());
     for (String id : deviceIds()) {
-      boolean pi = id.startsWith("sim-pi-");
+      boolean pi = agents.contains(id);
       long offset = s.clockSkewMillis() == 0 ? 0 : clocks.nextLong(-s.clockSkewMillis(), s.clockSkewMillis() + 1);
+      AtomicBoolean got = new AtomicBoolean();
       devices.put(id, new SimDevice(gateway, token(id), id, pi ? DeviceKind.DEVICE_KIND_SHELF
           : DeviceKind.DEVICE_KIND_CAMERA, pi ? plan.rows.stream().filter(r -> r.piId().equals(id))
-          .map(Plan.Row::sensorId).toList() : List.of(id), offset, agent, message -> { }));
+          .map(Plan.Row::sensorId).toList() : List.of(id), offset, agent, message -> {
+            if (message.hasConfig() && !got.getAndSet(true)) {
+              configured.countDown();
+            }
+          }));
+    }
+    if (!configured.await(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the gateway sent " + (agents.size() - configured.getCount()) + " of "
+          + agents.size() + " shelf agents their config within 30 s: has it read the shelf layout?");
     }
   }
 
