@@ -62,7 +62,10 @@ final class Evidence {
     }
     Decision.Candidate top = ranked.get(0);
     Decision.Candidate stranger = best.get("");
-    if (stranger != null && stranger.evidence() >= top.evidence() * s.unrecognisedRatio()) {
+    // Doubt about a stranger must protect the shopper: on a pick it charges nobody, but on a put-back it would
+    // leave the shopper paying for what they returned, so there the stranger must be the likeliest.
+    double asGood = holders == null ? s.unrecognisedRatio() : 1;
+    if (stranger != null && stranger.evidence() >= top.evidence() * asGood) {
       return new Decision(ranked, "unrecognised-person", List.of(), stranger.evidence() / total, false);
     }
     String rule = holders != null ? "put-back:holder" : "scored";

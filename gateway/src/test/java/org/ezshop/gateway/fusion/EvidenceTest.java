@@ -67,6 +67,15 @@ class EvidenceTest {
   }
 
   @Test
+  void aStrangerStopsACreditOnlyWhenLikelierThanTheHolder() {
+    Decision credited = decide(1, Set.of("ana"), face("face-ana", 300, 0), face("", 300, 600));
+    assertEquals("ana", credited.charges().get(0).who().shopperId(), "a pick would have been stopped here");
+    assertTrue(credited.ambiguous(), "but a close stranger makes it thin: " + credited);
+    Decision stopped = decide(1, Set.of("ana"), face("face-ana", 300, 600), face("", 300, 0));
+    assertEquals("unrecognised-person", stopped.rule());
+  }
+
+  @Test
   void aPutBackWeighsOnlyTheHoldersAndTheConfidenceIsTheWinnersShare() {
     Decision d = decide(1, Set.of("ben"), face("face-ana", 300, 0), face("face-ben", 300, 400));
     assertEquals("put-back:holder", d.rule());
