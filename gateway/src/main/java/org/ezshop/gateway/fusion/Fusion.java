@@ -15,7 +15,6 @@ import org.ezshop.gateway.shelf.ShelfChange;
 import org.ezshop.gateway.shelf.ShelfChangeSink;
 import org.ezshop.gateway.sight.Sighting;
 import org.ezshop.gateway.sight.SightingWindow;
-import org.ezshop.rpc.EpochMillis;
 import org.ezshop.store.v1.*;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,10 +78,14 @@ public final class Fusion implements ShelfChangeSink {
     });
   }
 
-  /** A new sighting may settle a waiting change of its camera before the window ends. */
+  /**
+   * A known face right at a waiting change's onset may settle it before the window ends; any other sighting can
+   * only add doubt, so it asks nothing of store-svc.
+   */
   public void seen(Sighting s) {
     if (s.known()) {
-      waiting.values().stream().filter(c -> c.views().stream().anyMatch(v -> v.cameraId().equals(s.cameraId())))
+      waiting.values().stream().filter(c -> Math.abs(s.atMillis() - c.onsetMillis()) <= settings.epsilonMillis()
+              && c.views().stream().anyMatch(v -> v.cameraId().equals(s.cameraId())))
           .forEach(this::decideEarly);
     }
   }
