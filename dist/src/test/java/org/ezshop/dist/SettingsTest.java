@@ -19,7 +19,7 @@ class SettingsTest {
   @Test
   void defaultsRunEverythingOnTheInMemoryStore() {
     Settings settings = Settings.parse(List.of("all"), Map.of());
-    assertEquals("all", settings.command);
+    assertEquals(Command.ALL, settings.command);
     assertEquals(7001, settings.store().port());
     assertEquals(Optional.empty(), settings.store().pgUrl());
     assertEquals(7002, settings.identity().port());
@@ -81,25 +81,41 @@ class SettingsTest {
   @Test
   void secretsAreRandomUnlessConfigured() {
     Settings random = Settings.parse(List.of("all"), Map.of());
-    assertTrue(random.managerTokenGenerated);
+    assertTrue(random.managerTokenGenerated());
     assertTrue(random.managerToken().length() >= 32);
     assertTrue(random.sessionSecret().length >= 32);
     Settings chosen = Settings.parse(List.of("all", "--manager-token", "m-token"),
         Map.of("EZSHOP_SESSION_SECRET", "0123456789abcdef0123456789abcdef"));
     assertEquals("m-token", chosen.store().managerToken());
-    assertTrue(!chosen.managerTokenGenerated);
+    assertTrue(!chosen.managerTokenGenerated());
     assertMessage("--session-secret (EZSHOP_SESSION_SECRET) must be at least 32 characters",
         () -> Settings.parse(List.of("all", "--session-secret", "short"), Map.of()).store());
   }
 
   @Test
   void helpDocumentsEveryFlagAndVariable() {
-    assertEquals("help", Settings.parse(List.of("--help"), Map.of()).command);
-    String usage = Settings.usage();
+    assertEquals(Command.HELP, Settings.parse(List.of("--help"), Map.of()).command);
+    String usage = Usage.text(Optional.empty());
     for (Option option : Option.values()) {
       assertTrue(usage.contains("--" + option.flag) && usage.contains(option.env()), option.flag);
     }
+    for (Command command : Command.values()) {
+      assertTrue(usage.contains("\n  " + command.name + " "), command.name);
+    }
     assertTrue(usage.contains("EZSHOP_PG_URL"));
+  }
+
+  @Test
+  void helpOnOneCommandListsTheOptionsItReads() {
+    Settings asked = Settings.parse(List.of("simulate", "--help"), Map.of());
+    assertEquals(Command.HELP, asked.command);
+    assertEquals(Optional.of(Command.SIMULATE), asked.topic);
+    assertEquals(asked.topic, Settings.parse(List.of("help", "simulate"), Map.of()).topic);
+    String usage = Usage.text(asked.topic);
+    assertTrue(usage.contains("--sim-seed") && usage.contains("--gateway-target"), usage);
+    assertFalse(usage.contains("--pg-url"), "simulate talks to a running platform; it has no database");
+    assertFalse(Usage.text(Optional.of(Command.STORE)).contains("--sim-seed"));
+    assertMessage("unknown command 'serve'", () -> Settings.parse(List.of("serve"), Map.of()));
   }
 
   private static void assertMessage(String expected, Runnable parse) {

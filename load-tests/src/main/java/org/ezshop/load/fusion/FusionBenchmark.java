@@ -130,10 +130,9 @@ public final class FusionBenchmark {
               }
             });
       }
-      Thread.sleep(6000); // the gateway reads the new layout within 5 s
-
       SimDevice pi = new SimDevice(gateway, "fb-pi-token-0123456789", "fb-pi", DeviceKind.DEVICE_KIND_SHELF, List.of(),
           0, agent, m -> { });
+      pi.awaitConfig(30);
       SimDevice camera = new SimDevice(gateway, "fb-cam-token-0123456789", "fb-cam", DeviceKind.DEVICE_KIND_CAMERA,
           cameras, 0, agent, m -> { });
       devices.add(pi);

@@ -14,6 +14,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
+import org.ezshop.common.v1.DeviceKind;
+import org.ezshop.edge.v1.Hello;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,8 +80,9 @@ public final class Replayer {
       }
       out.printf("replay: %d setup calls done, %d device messages to play at %.1fx; waiting for the gateway to read "
           + "the layout%n", setups.size(), records.size(), speed);
-      Thread.sleep(6000); // the gateway reads the layout every 5 s
-      play(records, speed, gateway, agent, devices);
+      Map<String, Long> offsets = clockOffsets(records);
+      connect(records, offsets, gateway, agent, devices, out);
+      play(records, offsets, speed, devices);
       long until = System.currentTimeMillis() + 30_000;
       for (SimDevice device : devices.values()) {
         while (!device.drained() && System.currentTimeMillis() < until) {
@@ -118,12 +121,38 @@ public final class Replayer {
     }
   }
 
-  private static void play(List<Recording.DeviceRecord> records, double speed, ManagedChannel gateway,
-      ScheduledExecutorService agent, Map<String, SimDevice> devices) throws InterruptedException {
+  /**
+   * Connects every recorded device up front, then waits until the gateway has sent each shelf device its config:
+   * the sign that it has read the layout the setup calls made.
+   */
+  private static void connect(List<Recording.DeviceRecord> records, Map<String, Long> offsets, ManagedChannel gateway,
+      ScheduledExecutorService agent, Map<String, SimDevice> devices, PrintStream out) throws InterruptedException {
+    List<SimDevice> shelves = new ArrayList<>();
+    for (Recording.DeviceRecord r : records) {
+      if (r.message().hasHello() && !devices.containsKey(r.device())) {
+        Hello hello = r.message().getHello();
+        SimDevice device = new SimDevice(gateway, r.token(), r.device(), hello.getKind(), hello.getSourceIdsList(),
+            offsets.getOrDefault(r.device(), 0L), agent, message -> { });
+        devices.put(r.device(), device);
+        if (hello.getKind() == DeviceKind.DEVICE_KIND_SHELF) {
+          shelves.add(device);
+        }
+      }
+    }
+    for (SimDevice shelf : shelves) {
+      try {
+        shelf.awaitConfig(30);
+      } catch (IllegalStateException e) { // a shelf device the layout does not name still gets its readings played
+        out.println("replay: " + e.getMessage());
+      }
+    }
+  }
+
+  private static void play(List<Recording.DeviceRecord> records, Map<String, Long> offsets, double speed,
+      Map<String, SimDevice> devices) throws InterruptedException {
     if (records.isEmpty()) {
       return;
     }
-    Map<String, Long> offsets = clockOffsets(records);
     long first = records.get(0).atMillis();
     long start = System.currentTimeMillis() + 500;
     for (Recording.DeviceRecord r : records) {
@@ -131,8 +160,6 @@ public final class Replayer {
       Thread.sleep(Math.max(0, start + Math.round((r.atMillis() - first) / speed) - System.currentTimeMillis()));
       EdgeMessage m = r.message();
       if (m.hasHello()) {
-        devices.computeIfAbsent(r.device(), id -> new SimDevice(gateway, r.token(), id, m.getHello().getKind(),
-            m.getHello().getSourceIdsList(), offset, agent, message -> { }));
         continue;
       }
       SimDevice device = devices.get(r.device());

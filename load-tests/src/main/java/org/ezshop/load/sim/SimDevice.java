@@ -4,7 +4,10 @@ import io.grpc.Channel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.edge.v1.EdgeMessage;
@@ -24,16 +27,24 @@ public final class SimDevice {
   private final EdgeLinkClient client;
   private final MemoryUnacked unacked = new MemoryUnacked();
   private final long clockOffsetMillis;
+  private final CompletableFuture<Void> configured = new CompletableFuture<>();
+  private final String deviceId;
   private long seq;
 
   public SimDevice(Channel channel, String token, String deviceId, DeviceKind kind, List<String> sources,
       long clockOffsetMillis, ScheduledExecutorService agent, Consumer<GatewayMessage> others) {
     this.agent = agent;
     this.clockOffsetMillis = clockOffsetMillis;
+    this.deviceId = deviceId;
     Hello hello = Hello.newBuilder().setDeviceId(deviceId).setKind(kind).setSoftwareVersion("ezshop-sim")
         .addAllSourceIds(sources).build();
     client = new EdgeLinkClient(channel, token, hello, unacked, new Backoff(200, 5000),
-        agent, others, this::deviceTime);
+        agent, message -> {
+          if (message.hasConfig()) {
+            configured.complete(null);
+          }
+          others.accept(message);
+        }, this::deviceTime);
     client.start();
   }
 
@@ -54,6 +65,18 @@ public final class SimDevice {
       unacked.put(numbered);
       client.stored(numbered);
     });
+  }
+
+  /** Waits for the gateway's first DeviceConfig: the sign that it has read a layout naming this device. */
+  public void awaitConfig(long seconds) throws InterruptedException {
+    try {
+      configured.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the gateway sent " + deviceId + " no config within " + seconds
+          + " s: has it read the shelf layout?");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   /** True once the gateway has acked everything sent. Any thread but the agent's. */

@@ -1,0 +1,111 @@
+package org.ezshop.dist;
+
+import static org.ezshop.dist.Option.*;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The launcher's commands: what `main` runs, what the platform starts and what the usage text lists. */
+enum Command {
+  ALL("all", "store-svc, identity-svc and the gateway in one JVM, talking gRPC over loopback",
+      Ezshop::serve, Platform::all, union(Groups.STORE, Groups.IDENTITY, Groups.GATEWAY)),
+  DEMO("demo", "`all` plus a simulated store at a pace a person can follow, printed as it happens",
+      Ezshop::serveDemo, Platform::all, union(Groups.STORE, Groups.IDENTITY, Groups.GATEWAY, Groups.SIMULATION,
+          EnumSet.of(VERBOSE))),
+  SIMULATE("simulate", "a simulated store against a running platform (--gateway-target, --store-target, "
+      + "--manager-token, --sim-*): real faces, noisy sensors, skewed clocks, all over EdgeLink; prints the receipts' "
+      + "score against the truth and writes truth.json to --sim-out",
+      Ezshop::simulate, null, union(Groups.CLIENT, Groups.SIMULATION)),
+  RECORD("record", "a proxy on --gateway-port in front of a platform (--gateway-target, --store-target) that writes "
+      + "its setup calls and every EdgeLink message to --file, until Ctrl-C",
+      Ezshop::record, null, EnumSet.of(GATEWAY_PORT, GATEWAY_TARGET, STORE_TARGET, FILE)),
+  REPLAY("replay", "plays --file into a running platform at --speed, then writes --receipts",
+      Ezshop::replay, null, union(Groups.CLIENT, EnumSet.of(FILE, SPEED, RECEIPTS))),
+  LOAD("load", "--load-devices shelf devices at --load-hz batches of --load-batch readings each, open loop, for "
+      + "--load-seconds, through store-svc and the gateway started here; reading -> ack latency (HdrHistogram) and "
+      + "rate into --load-out; --baseline adds a bare EdgeLink server",
+      Benchmarks::load, null, EnumSet.of(MANAGER_TOKEN, FACES, LOAD_DEVICES, LOAD_HZ, LOAD_BATCH, LOAD_SECONDS,
+          BASELINE, LOAD_OUT)),
+  STORE("store", "store-svc only", Ezshop::serve, Platform::store, Groups.STORE),
+  IDENTITY("identity", "identity-svc only", Ezshop::serve, Platform::identity, Groups.IDENTITY),
+  GATEWAY("gateway", "the gateway only (set --store-target and --identity-target)", Ezshop::serve,
+      Platform::gateway, Groups.GATEWAY),
+  EDGE_SINK("edge-sink", "a bare EdgeLink server on the gateway port that acks and counts (a baseline for load "
+      + "tests, and a peer for trying edge agents)", Ezshop::serve, Platform::edgeSink, EnumSet.of(HOST, GATEWAY_PORT)),
+  BENCH_STORE("bench-store", "ApplyCartEvent throughput and p99 through store-svc on PostgreSQL (needs --pg-url), "
+      + "beside a raw INSERT ... ON CONFLICT + UPDATE loop on the same database", Benchmarks::store, null,
+      EnumSet.of(PG_URL, MANAGER_TOKEN, BENCH_CLIENTS, BENCH_SECONDS)),
+  BENCH_GATEWAY("bench-gateway", "readings per second through EdgeLink with shelf processing, at --bench-streams "
+      + "device streams, beside a bare counting EdgeLink server on the same transport", Benchmarks::gateway, null,
+      union(Groups.GATEWAY, EnumSet.of(BENCH_STREAMS, BENCH_SECONDS))),
+  BENCH_FUSION("bench-fusion", "a shelf change to the cart update at the shopper's WatchMyCart, through the whole "
+      + "platform (50 shoppers with real faces, 200 rows), beside ApplyCartEvent on store-svc alone",
+      Benchmarks::fusion, null, union(Groups.GATEWAY, EnumSet.of(FACES))),
+  BENCH_IDENTITY("bench-identity", "Identify latency over gRPC (1 and 4 clients) beside the in-process pipeline, and "
+      + "1:N search over --bench-gallery synthetic faces beside a plain read of the same floats",
+      Benchmarks::identity, null, union(Groups.IDENTITY, EnumSet.of(FACES, BENCH_GALLERY, BENCH_SECONDS))),
+  HELP("help", "this text; `help COMMAND` (or `COMMAND --help`) lists the options that command reads",
+      (settings, out) -> out.print(Usage.text(settings.topic)), null, EnumSet.noneOf(Option.class));
+
+  /** What a command does, from its settings; it returns when the command is done. */
+  interface Run {
+    void run(Settings settings, PrintStream out) throws Exception;
+  }
+
+  /** The services a serving command starts. */
+  interface Services {
+    Future<Platform> start(Vertx vertx, Settings settings);
+  }
+
+  final String name;
+  final String help;
+  final Run run;
+  /** Null unless the command serves until stopped. */
+  final Services services;
+  final Set<Option> options;
+
+  Command(String name, String help, Run run, Services services, Set<Option> options) {
+    this.name = name;
+    this.help = help;
+    this.run = run;
+    this.services = services;
+    this.options = options;
+  }
+
+  static Command named(String name) {
+    for (Command command : values()) {
+      if (command.name.equals(name)) {
+        return command;
+      }
+    }
+    throw new IllegalArgumentException("unknown command '" + name + "' (see ezshop --help)");
+  }
+
+  @SafeVarargs
+  private static Set<Option> union(Set<Option>... groups) {
+    Set<Option> all = EnumSet.noneOf(Option.class);
+    for (Set<Option> group : groups) {
+      all.addAll(group);
+    }
+    return all;
+  }
+
+  /** Options several commands read. */
+  private static final class Groups {
+    static final Set<Option> SERVICE = EnumSet.of(CONFIG, HOST, MANAGER_TOKEN, SHUTDOWN_GRACE_MS);
+    static final Set<Option> STORE = union(SERVICE, EnumSet.of(STORE_PORT, PG_URL, SESSION_SECRET));
+    static final Set<Option> IDENTITY = union(SERVICE, EnumSet.of(IDENTITY_PORT, PG_URL, MAX_IMAGE_BYTES,
+        MAX_IMAGE_SIDE, FACE_MODELS, FACE_THRESHOLD, MIN_FACE_PIXELS, FACE_WORKERS, FACE_QUEUE, KEEP_FACE_PHOTOS));
+    static final Set<Option> GATEWAY = union(SERVICE, EnumSet.of(GATEWAY_PORT, STORE_TARGET, IDENTITY_TARGET,
+        SESSION_SECRET, METRICS_PORT, WEB_PORT, IDENTIFY_CONCURRENCY, DOOR_COOLDOWN_MS, FUSION_WINDOW_MS, REVIEW_BELOW,
+        GATEWAY_DATA_DIR, PUSH_CREDENTIALS, MAX_FRAME_BYTES));
+    static final Set<Option> CLIENT = EnumSet.of(CONFIG, MANAGER_TOKEN, GATEWAY_TARGET, STORE_TARGET, GATEWAY_PORT,
+        STORE_PORT);
+    static final Set<Option> SIMULATION = EnumSet.of(FACES, SIM_SEED, SIM_SHOPPERS, SIM_ROWS, SIM_MINUTES, SIM_SPEED,
+        SIM_PICK_TWO, SIM_PUT_BACK, SIM_TOGETHER, SIM_PROFILE, SIM_MISSED_FACE, SIM_HOVER, SIM_CLOCK_SKEW_MS,
+        SIM_STRANGERS, SIM_NEIGHBOURS, SIM_SHARED_PICK, SIM_HAND_MS, SIM_PRESS, SIM_ROWS_PER_CAMERA, SIM_OUT);
+  }
+}
