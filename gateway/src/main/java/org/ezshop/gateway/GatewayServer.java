@@ -13,7 +13,8 @@ import java.util.Optional;
 import org.ezshop.gateway.door.Doors;
 import org.ezshop.gateway.notify.ReceiptNotifier;
 import org.ezshop.gateway.fusion.Fusion;
-import org.ezshop.gateway.shelf.ShelfChangeSink;
+import org.ezshop.gateway.shelf.ShelfIntake;
+import org.ezshop.gateway.sight.FrameIntake;
 import org.ezshop.gateway.link.EdgeLinkApi;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.gateway.shelf.LayoutLoader;
@@ -81,24 +82,26 @@ public final class GatewayServer {
     Shelves shelves = new Shelves(GatewayConfig.STABLE_MILLIS);
     EdgeLinks links = new EdgeLinks();
     LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves, links::layoutChanged);
-    ShelfChangeFeed changes = new ShelfChangeFeed();
     ServiceClient identityCalls = new ServiceClient(client, config.identityTarget(), config.managerToken());
     Sightings sightings = new Sightings(identityCalls,
         new SightingWindow(GatewayConfig.SIGHTING_WINDOW_MILLIS), config.identifyConcurrency());
+    Fusion fusion = new Fusion(vertx, storeCalls, sightings.window(), config.fusion());
+    // A reading's path: EdgeLinkApi -> EdgeSession -> ShelfIntake -> Shelves -> ShelfChangeFeed -> Fusion -> Verdict.
+    ShelfChangeFeed changes = new ShelfChangeFeed(fusion);
+    ShelfIntake shelfIntake = new ShelfIntake(shelves, changes);
+    FrameIntake frameIntake = new FrameIntake(sightings);
     Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis());
     ReceiptNotifier notifier = new ReceiptNotifier(vertx, storeCalls, fcm);
     Metrics metrics = new Metrics(links, changes, sightings, notifier);
     doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
         "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
     sightings.listen(doors::seen);
-    Fusion fusion = new Fusion(vertx, storeCalls, sightings.window(), config.fusion());
     sightings.listen(fusion::seen);
-    ShelfChangeSink sink = change -> changes.accept(change).compose(v -> fusion.accept(change));
     return layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS)
         .compose(loaded -> fusion.start())
         .compose(started -> GrpcEndpoint.start(vertx, config.host(), config.port(),
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,
-            List.of(new EdgeLinkApi(vertx, storeCalls, links, shelves, sink, sightings, config.heartbeatMillis()),
+            List.of(new EdgeLinkApi(vertx, storeCalls, links, shelfIntake, frameIntake, config.heartbeatMillis()),
                 new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links))))
         .compose(endpoint -> ListenFailure.named("gateway-metrics", config.metricsPort(),
             metrics.start(vertx, config.host(), config.metricsPort())).compose(metricsPort ->

@@ -1,5 +1,13 @@
 package org.ezshop.gateway.link;
 
+import org.ezshop.common.v1.DeviceKind;
+import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.edge.v1.EdgeNotice;
+import org.ezshop.edge.v1.EdgeNoticeKind;
+import org.ezshop.edge.v1.Hello;
+import org.ezshop.edge.v1.TimeSyncReply;
+import org.ezshop.rpc.EpochMillis;
+
 /** What the gateway knows of one device across its streams: acks, clock, and whether it is linked now. */
 public final class DeviceLink {
 
@@ -8,7 +16,7 @@ public final class DeviceLink {
   // Data messages per second of the last minute: one slot per second.
   private final long[] perSecond = new long[60];
   private long slotSecond;
-  org.ezshop.common.v1.DeviceKind kind = org.ezshop.common.v1.DeviceKind.DEVICE_KIND_UNSPECIFIED;
+  DeviceKind kind = DeviceKind.DEVICE_KIND_UNSPECIFIED;
   String softwareVersion = "";
   long acked;
   /** Highest seq taken into processing by any of the device's streams (acked or not yet). */
@@ -28,8 +36,52 @@ public final class DeviceLink {
     return deviceId;
   }
 
-  /** Counts one data message at {@code nowMillis}. Called with the link's lock held. */
-  void counted(long nowMillis) {
+  /** A stream's hello at {@code nowMillis}: the seq its welcome acks. */
+  synchronized long hello(Hello hello, DeviceKind deviceKind, long nowMillis) {
+    acked = Math.max(acked, hello.getLastAckedSeq());
+    lastSeenMillis = nowMillis;
+    kind = deviceKind;
+    softwareVersion = hello.getSoftwareVersion();
+    if (hello.hasDeviceTime()) {
+      clock.rough(EpochMillis.of(hello.getDeviceTime()), nowMillis);
+    }
+    accepted = Math.max(accepted, acked);
+    return acked;
+  }
+
+  /**
+   * Takes data message {@code seq} into processing unless a stream of this device already took it: per device, not
+   * per stream, since a replaced stream may still be finishing a message. The highest seq taken before it.
+   */
+  synchronized long accept(long seq, long nowMillis) {
+    lastSeenMillis = nowMillis;
+    counted(nowMillis);
+    long before = accepted;
+    accepted = Math.max(accepted, seq);
+    return before;
+  }
+
+  /** Counts what a data message carries; the clock offset to put its times in gateway time. */
+  synchronized long took(EdgeMessage m) {
+    readings += m.getReadings().getReadingsCount();
+    frames += m.hasFrame() ? 1 : 0;
+    EdgeNotice n = m.getNotice();
+    if (n.getKind() == EdgeNoticeKind.EDGE_NOTICE_KIND_READINGS_DROPPED
+        || n.getKind() == EdgeNoticeKind.EDGE_NOTICE_KIND_FRAMES_DROPPED) {
+      deviceDropped += n.getCount();
+    }
+    return clock.offset();
+  }
+
+  synchronized void acked(long seq) {
+    acked = Math.max(acked, seq);
+  }
+
+  synchronized void answered(ClockProbes probes, TimeSyncReply reply, long nowMillis) {
+    probes.answered(reply, clock, nowMillis);
+  }
+
+  private void counted(long nowMillis) {
     long second = nowMillis / 1000;
     advance(second);
     perSecond[(int) (second % 60)]++;
@@ -52,7 +104,7 @@ public final class DeviceLink {
     return sum / 60.0;
   }
 
-  public synchronized org.ezshop.common.v1.DeviceKind kind() {
+  public synchronized DeviceKind kind() {
     return kind;
   }
 

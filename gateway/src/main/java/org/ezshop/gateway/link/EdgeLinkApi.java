@@ -9,9 +9,8 @@ import io.vertx.grpc.server.Service;
 import io.vertx.grpc.server.StatusException;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
 import org.ezshop.gateway.ServiceClient;
-import org.ezshop.gateway.shelf.ShelfChangeSink;
-import org.ezshop.gateway.shelf.Shelves;
-import org.ezshop.gateway.sight.Sightings;
+import org.ezshop.gateway.shelf.ShelfIntake;
+import org.ezshop.gateway.sight.FrameIntake;
 import org.ezshop.rpc.Bearer;
 import org.ezshop.rpc.Calls;
 
@@ -23,19 +22,17 @@ public final class EdgeLinkApi implements Service {
   private final Vertx vertx;
   private final DeviceAuth auth;
   private final EdgeLinks links;
-  private final Shelves shelves;
-  private final ShelfChangeSink sink;
-  private final Sightings sightings;
+  private final ShelfIntake shelves;
+  private final FrameIntake frames;
   private final long heartbeatMillis;
 
-  public EdgeLinkApi(Vertx vertx, ServiceClient store, EdgeLinks links, Shelves shelves, ShelfChangeSink sink,
-      Sightings sightings, long heartbeatMillis) {
+  public EdgeLinkApi(Vertx vertx, ServiceClient store, EdgeLinks links, ShelfIntake shelves,
+      FrameIntake frames, long heartbeatMillis) {
     this.vertx = vertx;
     this.auth = new DeviceAuth(store, AUTH_CACHE_MS);
     this.links = links;
     this.shelves = shelves;
-    this.sink = sink;
-    this.sightings = sightings;
+    this.frames = frames;
     this.heartbeatMillis = heartbeatMillis;
   }
 
@@ -64,7 +61,7 @@ public final class EdgeLinkApi implements Service {
         if (result.failed()) {
           Calls.fail(call.response(), EdgeLinkServiceGrpcService.Connect, result.cause());
         } else if (!result.result().getDeviceId().isEmpty()) {
-          new EdgeSession(vertx, call, result.result(), links, shelves, sink, sightings, heartbeatMillis).start();
+          new EdgeSession(vertx, call, result.result(), links, shelves, frames, heartbeatMillis).start();
         } else {
           Calls.fail(call.response(), EdgeLinkServiceGrpcService.Connect,
               new StatusException(GrpcStatus.UNAUTHENTICATED, "unknown device token"));

@@ -6,27 +6,20 @@ import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
-import java.util.LinkedHashMap;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.ezshop.edge.v1.Ack;
 import org.ezshop.edge.v1.Command;
 import org.ezshop.edge.v1.DeviceConfig;
 import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.edge.v1.EdgeNotice;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.GatewayNotice;
 import org.ezshop.edge.v1.GatewayNoticeKind;
 import org.ezshop.edge.v1.Hello;
-import org.ezshop.edge.v1.TimeSyncReply;
-import org.ezshop.edge.v1.TimeSyncRequest;
 import org.ezshop.edge.v1.Welcome;
-import org.ezshop.gateway.shelf.ShelfChangeSink;
-import org.ezshop.gateway.shelf.ShelfLayout;
-import org.ezshop.gateway.shelf.Shelves;
-import org.ezshop.gateway.sight.Sightings;
+import org.ezshop.gateway.Notices;
+import org.ezshop.gateway.shelf.ShelfIntake;
+import org.ezshop.gateway.sight.FrameIntake;
 import org.ezshop.rpc.EpochMillis;
 import org.ezshop.store.v1.Device;
 import org.slf4j.Logger;
@@ -42,7 +35,6 @@ final class EdgeSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeSession.class);
   private static final int MAX_IN_FLIGHT = 32;
-  private static final int MAX_PROBES = 16;
 
   private final Vertx vertx;
   private final Context context;
@@ -50,25 +42,22 @@ final class EdgeSession {
   private final GrpcServerResponse<EdgeMessage, GatewayMessage> out;
   private final Device device;
   private final EdgeLinks links;
-  private final Shelves shelves;
-  private final ShelfChangeSink sink;
-  private final Sightings sightings;
+  private final ShelfIntake shelves;
+  private final FrameIntake frames;
   private final long heartbeatMillis;
-  private final Map<Long, Long> probes = new LinkedHashMap<>();
+  private final ClockProbes probes = new ClockProbes();
   private DeviceLink link;
-  private Effects effects;
+  private Set<String> sources;
   private boolean helloed;
   private boolean closed;
   private DeviceConfig sentConfig;
   private long lastMessage;
   private long timer;
-  private long probeIds;
-  private long welcomeAcked;
   private int inFlight;
   private Future<Void> pending = Future.succeededFuture();
 
   EdgeSession(Vertx vertx, GrpcServerRequest<EdgeMessage, GatewayMessage> call, Device device, EdgeLinks links,
-      Shelves shelves, ShelfChangeSink sink, Sightings sightings, long heartbeatMillis) {
+      ShelfIntake shelves, FrameIntake frames, long heartbeatMillis) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.call = call;
@@ -76,8 +65,7 @@ final class EdgeSession {
     this.device = device;
     this.links = links;
     this.shelves = shelves;
-    this.sink = sink;
-    this.sightings = sightings;
+    this.frames = frames;
     this.heartbeatMillis = heartbeatMillis;
   }
 
@@ -118,7 +106,7 @@ final class EdgeSession {
       return;
     }
     switch (m.getBodyCase()) {
-      case TIME_SYNC_REPLY -> synced(m.getTimeSyncReply());
+      case TIME_SYNC_REPLY -> link.answered(probes, m.getTimeSyncReply(), lastMessage);
       case HEARTBEAT -> { }
       case READINGS, FRAME, NOTICE -> data(m);
       case HELLO -> notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, 0, "hello", "already said hello");
@@ -138,25 +126,8 @@ final class EdgeSession {
       replaced.context.runOnContext(v -> replaced.replaced());
     }
     long now = System.currentTimeMillis();
-    synchronized (link) {
-      link.acked = Math.max(link.acked, hello.getLastAckedSeq());
-      link.lastSeenMillis = now;
-      link.kind = device.getKind();
-      link.softwareVersion = hello.getSoftwareVersion();
-      if (hello.hasDeviceTime()) {
-        link.clock.rough(EpochMillis.of(hello.getDeviceTime()), now);
-      }
-      link.accepted = Math.max(link.accepted, link.acked);
-      welcomeAcked = link.acked;
-    }
-    effects = new Effects(device, link, Set.copyOf(hello.getSourceIdsList()), shelves, sink, sightings,
-        (kind, seq, field, message) -> {
-          if (Vertx.currentContext() == context) {
-            notice(kind, seq, field, message); // in line: before the message's ack
-          } else {
-            context.runOnContext(v -> notice(kind, seq, field, message));
-          }
-        });
+    long welcomeAcked = link.hello(hello, device.getKind(), now);
+    sources = Set.copyOf(hello.getSourceIdsList());
     helloed = true;
     LOG.info("event=device_linked device={} kind={} acked={} software={}", device.getDeviceId(), device.getKind(),
         welcomeAcked, hello.getSoftwareVersion());
@@ -177,41 +148,42 @@ final class EdgeSession {
 
   // The device's sensors, rows and calibration, sent when they differ from what it was last sent.
   private void pushConfig() {
-    List<ShelfLayout.Placement> mine = new ArrayList<>(shelves.layout().sensorsOf(device.getDeviceId()));
-    if (mine.isEmpty() || !helloed) {
-      return;
-    }
-    mine.sort(Comparator.comparing(p -> p.sensor().getSensorId()));
-    DeviceConfig.Builder config = DeviceConfig.newBuilder();
-    mine.forEach(p -> config.addSensorsBuilder().setSensorId(p.sensor().getSensorId()).setRowId(p.row().getRowId())
-        .setType(p.sensor().getType()).setCalibration(p.row().getCalibration()));
-    if (!config.build().equals(sentConfig)) {
-      sentConfig = config.build();
-      send(GatewayMessage.newBuilder().setConfig(sentConfig).build());
+    DeviceConfig config = helloed ? shelves.configOf(device.getDeviceId()) : null;
+    if (config != null && !config.equals(sentConfig)) {
+      sentConfig = config;
+      send(GatewayMessage.newBuilder().setConfig(config).build());
     }
   }
 
   private void probe() {
-    if (closed) {
-      return;
+    if (!closed) {
+      send(GatewayMessage.newBuilder().setTimeSyncRequest(probes.next(System.currentTimeMillis())).build());
     }
-    long id = ++probeIds;
-    long now = System.currentTimeMillis();
-    probes.put(id, now);
-    if (probes.size() > MAX_PROBES) {
-      probes.remove(probes.keySet().iterator().next());
-    }
-    send(GatewayMessage.newBuilder().setTimeSyncRequest(TimeSyncRequest.newBuilder().setId(id)
-        .setGatewaySentAt(EpochMillis.timestamp(now))).build());
   }
 
-  private void synced(TimeSyncReply reply) {
-    Long sent = probes.remove(reply.getId());
-    if (sent != null) {
-      synchronized (link) {
-        link.clock.sample(sent, EpochMillis.of(reply.getDeviceReceivedAt()), EpochMillis.of(reply.getDeviceSentAt()),
-            System.currentTimeMillis());
+  // What a data message does downstream; the future completes once that is accepted, and only then is it acked.
+  private Future<Void> effect(EdgeMessage m) {
+    long offset = link.took(m);
+    return switch (m.getBodyCase()) {
+      case READINGS -> shelves.accept(device.getDeviceId(), m.getReadings(), offset,
+          new Notices(this::noticeInLine, m.getSeq(), "readings"));
+      case FRAME -> frames.accept(device, sources, m.getFrame(), offset,
+          new Notices(this::noticeInLine, m.getSeq(), "frame"));
+      default -> {
+        EdgeNotice n = m.getNotice();
+        LOG.warn("event=device_notice device={} kind={} count={} source={} message=\"{}\"", device.getDeviceId(),
+            n.getKind(), n.getCount(), n.getSourceId(), n.getMessage());
+        yield Future.succeededFuture();
       }
+    };
+  }
+
+  // In line while the message is processed, so a notice goes out before the message's ack; later, on the context.
+  private void noticeInLine(GatewayNoticeKind kind, long seq, String field, String message) {
+    if (Vertx.currentContext() == context) {
+      notice(kind, seq, field, message);
+    } else {
+      context.runOnContext(v -> notice(kind, seq, field, message));
     }
   }
 
@@ -221,15 +193,7 @@ final class EdgeSession {
       notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, 0, "seq", "data messages carry a seq from 1 up");
       return;
     }
-    long before;
-    synchronized (link) { // per device, not per stream: a replaced stream may still be finishing a message
-      link.lastSeenMillis = lastMessage;
-      link.counted(lastMessage);
-      before = link.accepted;
-      if (seq > before) {
-        link.accepted = seq;
-      }
-    }
+    long before = link.accept(seq, lastMessage);
     if (seq <= before) { // a resend of something already taken: no second effect
       pending.onComplete(x -> context.runOnContext(v -> ack(link.acked())));
       return;
@@ -239,7 +203,7 @@ final class EdgeSession {
       notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_SEQ_GAP, seq, "seq", (seq - before - 1)
           + " messages after seq " + before + " never arrived");
     }
-    Future<Void> effect = effects.of(m);
+    Future<Void> effect = effect(m);
     if (inFlight == 0 && effect.succeeded()) { // the common case: done at once, nothing ahead of it
       acked(seq);
       return;
@@ -262,9 +226,7 @@ final class EdgeSession {
   }
 
   private void acked(long seq) {
-    synchronized (link) {
-      link.acked = Math.max(link.acked, seq);
-    }
+    link.acked(seq);
     ack(seq);
   }
 
@@ -284,11 +246,10 @@ final class EdgeSession {
 
   // A stream that ended, failed or was cancelled by the device takes nothing more: what was meant for it is dropped.
   private void send(GatewayMessage message) {
-    if (closed) {
-      return;
-    }
     try {
-      out.write(message);
+      if (!closed) {
+        out.write(message);
+      }
     } catch (IllegalStateException cancelled) { // Vert.x says a reset only by refusing the write
       LOG.info("event=stream_gone device={} reason=\"{}\"", device.getDeviceId(), cancelled.getMessage());
       cleanup();
@@ -297,25 +258,23 @@ final class EdgeSession {
 
   /** A newer stream of the same device took over: say so and end this one cleanly. */
   private void replaced() {
-    if (closed) {
-      return;
-    }
-    notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_REPLACED, 0, "", "a newer stream of this device replaced this one");
-    boolean open = !closed;
-    closed = true;
-    vertx.cancelTimer(timer);
-    if (open) {
-      end(null, null);
+    if (!closed) {
+      notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_REPLACED, 0, "", "a newer stream of this device replaced this one");
+      boolean open = !closed; // the notice may have found the stream reset
+      closed = true;
+      vertx.cancelTimer(timer);
+      if (open) {
+        end(null, null);
+      }
     }
   }
 
   private void fail(GrpcStatus status, String message) {
-    if (closed) {
-      return;
+    if (!closed) {
+      LOG.warn("event=link_closed device={} status={} reason=\"{}\"", device.getDeviceId(), status, message);
+      cleanup(); // before the status goes out: whoever sees the stream end sees the link down
+      end(status, message);
     }
-    LOG.warn("event=link_closed device={} status={} reason=\"{}\"", device.getDeviceId(), status, message);
-    cleanup(); // before the status goes out: whoever sees the stream end sees the link down
-    end(status, message);
   }
 
   // Ends the stream (with a status when given); one the device already reset has nothing left to end.

@@ -7,12 +7,17 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Every shelf change, logged and handed to whoever follows them (metrics, tests), before fusion takes it. */
+/** Every shelf change, logged and shown to whoever follows them (metrics, tests), then passed to the next stage. */
 public final class ShelfChangeFeed implements ShelfChangeSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(ShelfChangeFeed.class);
 
   private final List<Consumer<ShelfChange>> listeners = new CopyOnWriteArrayList<>();
+  private final ShelfChangeSink next;
+
+  public ShelfChangeFeed(ShelfChangeSink next) {
+    this.next = next;
+  }
 
   @Override
   public Future<Void> accept(ShelfChange change) {
@@ -20,7 +25,7 @@ public final class ShelfChangeFeed implements ShelfChangeSink {
         change.rowId(), change.sku(), change.delta(), change.level(), change.onsetMillis(), change.settledMillis(),
         String.format("%.2f", change.confidence()));
     listeners.forEach(listener -> listener.accept(change));
-    return Future.succeededFuture();
+    return next.accept(change);
   }
 
   public void listen(Consumer<ShelfChange> listener) {

@@ -1,18 +1,18 @@
-package org.ezshop.gateway.link;
+package org.ezshop.gateway.shelf;
 
-import com.google.protobuf.ByteString;
 import org.ezshop.common.v1.SensorType;
 import org.ezshop.edge.v1.GatewayNoticeKind;
 import org.ezshop.edge.v1.Reading;
+import org.ezshop.gateway.Notices;
 
 /** A reading's value as shelf processing takes it, checked against the sensor's type. */
-final class Values {
+final class ReadingValues {
 
-  private Values() {
+  private ReadingValues() {
   }
 
   /** The value; NaN for a dropout or a refused value (with a notice added for the latter). */
-  static double of(Reading r, SensorType type, int index, Effects.Notices notices) {
+  static double of(Reading r, SensorType type, int index, Notices notices) {
     switch (r.getValueCase()) {
       case DROPOUT:
         return Double.NaN;
@@ -49,12 +49,8 @@ final class Values {
     return "readings[" + index + "]." + name;
   }
 
-  private static double wrong(Effects.Notices notices, String field, SensorType type) {
+  private static double wrong(Notices notices, String field, SensorType type) {
     notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, field, "not a value a " + type + " sensor reports");
     return Double.NaN;
-  }
-
-  static boolean isJpeg(ByteString b) {
-    return b.size() >= 3 && (b.byteAt(0) & 0xFF) == 0xFF && (b.byteAt(1) & 0xFF) == 0xD8 && (b.byteAt(2) & 0xFF) == 0xFF;
   }
 }
