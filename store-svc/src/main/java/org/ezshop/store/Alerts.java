@@ -12,6 +12,6 @@ final class Alerts {
 
   static Future<Alert> raise(Tx tx, Alert alert) {
     tx.publish(StoreEvent.newBuilder().setAlert(alert).build());
-    return tx.insertAlert(alert).map(alert);
+    return tx.followUps().insertAlert(alert).map(alert);
   }
 }

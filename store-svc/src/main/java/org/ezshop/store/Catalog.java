@@ -30,7 +30,7 @@ public final class Catalog {
 
   public Future<Item> createItem(Item item) {
     Item created = item.toBuilder().setUpdatedAt(Stamps.now()).build();
-    return store.inTx(tx -> tx.insertItem(created).map(v -> {
+    return store.inTx(tx -> tx.catalogue().insertItem(created).map(v -> {
       tx.publish(StoreEvent.newBuilder().setItem(created).build());
       return created;
     })).recover(Catalog::conflictAsExists);
@@ -38,7 +38,7 @@ public final class Catalog {
 
   /** Replaces the fields named in {@code paths} (all of them when empty). */
   public Future<Item> updateItem(Item patch, List<String> paths) {
-    return store.inTx(tx -> tx.item(patch.getSku()).compose(found -> {
+    return store.inTx(tx -> tx.catalogue().item(patch.getSku()).compose(found -> {
       if (found.isEmpty()) {
         return failedFuture(Failures.notFound("item.sku: no item " + patch.getSku()));
       }
@@ -61,25 +61,25 @@ public final class Catalog {
       }
       Item updated = item.setUpdatedAt(Stamps.now()).build();
       tx.publish(StoreEvent.newBuilder().setItem(updated).build());
-      return tx.updateItem(updated).map(updated);
+      return tx.catalogue().updateItem(updated).map(updated);
     }));
   }
 
   public Future<ListItemsResponse> listItems(int pageSize, String pageToken) {
-    return store.inTx(tx -> tx.items(pageToken, pageSize)).map(items -> ListItemsResponse.newBuilder()
+    return store.inTx(tx -> tx.catalogue().items(pageToken, pageSize)).map(items -> ListItemsResponse.newBuilder()
         .addAllItems(items)
         .setNextPageToken(pageSize > 0 && items.size() == pageSize ? items.get(items.size() - 1).getSku() : "")
         .build());
   }
 
   public Future<Item> adjustStock(String sku, long delta, String reason, String idempotencyKey) {
-    return store.inTx(tx -> tx.item(sku).compose(found -> {
+    return store.inTx(tx -> tx.catalogue().item(sku).compose(found -> {
       if (found.isEmpty()) {
         return failedFuture(Failures.invalid("sku", "no item " + sku));
       }
       Future<Boolean> fresh = idempotencyKey.isEmpty() ? succeededFuture(true)
-          : tx.recordAdjustment(idempotencyKey, sku, delta, reason);
-      return fresh.compose(apply -> apply ? tx.addStock(sku, delta).map(after -> {
+          : tx.catalogue().recordAdjustment(idempotencyKey, sku, delta, reason);
+      return fresh.compose(apply -> apply ? tx.catalogue().addStock(sku, delta).map(after -> {
         tx.publish(StoreEvent.newBuilder().setItem(after).build());
         return after;
       }) : succeededFuture(found.get()));
@@ -87,11 +87,11 @@ public final class Catalog {
   }
 
   public Future<ShelfRow> putShelfRow(ShelfRow row) {
-    return store.inTx(tx -> tx.item(row.getSku()).compose(item -> {
+    return store.inTx(tx -> tx.catalogue().item(row.getSku()).compose(item -> {
       if (item.isEmpty()) {
         return failedFuture(Failures.invalid("row.sku", "no item " + row.getSku()));
       }
-      return tx.rows().compose(rows -> {
+      return tx.catalogue().rows().compose(rows -> {
         Map<String, String> owner = new HashMap<>();
         rows.stream().filter(r -> !r.getRowId().equals(row.getRowId()))
             .forEach(r -> r.getSensorsList().forEach(s -> owner.put(s.getSensorId(), r.getRowId())));
@@ -101,19 +101,19 @@ public final class Catalog {
                 + " already measures row " + owner.get(sensor.getSensorId())));
           }
         }
-        return tx.putRow(row).map(row);
+        return tx.catalogue().putRow(row).map(row);
       });
     }));
   }
 
   public Future<List<ShelfRow>> listShelfRows() {
-    return store.inTx(Tx::rows);
+    return store.inTx(tx -> tx.catalogue().rows());
   }
 
   public Future<Shopper> registerShopper(String name, String faceId, String pushToken) {
     Shopper shopper = Shopper.newBuilder().setShopperId(Ledger.newId("s")).setName(name).setFaceId(faceId)
         .setPushToken(pushToken).setRegisteredAt(Stamps.now()).build();
-    return store.inTx(tx -> tx.insertShopper(shopper).map(v -> {
+    return store.inTx(tx -> tx.enrolment().insertShopper(shopper).map(v -> {
       tx.publish(StoreEvent.newBuilder().setShopper(shopper).build());
       return shopper;
     })).recover(Catalog::conflictAsExists);
@@ -121,7 +121,7 @@ public final class Catalog {
 
   /** @param holdingSku only shoppers whose open cart holds this SKU (by the ledger's own rule); empty for all */
   public Future<List<Shopper>> listShoppers(boolean inStoreOnly, String faceId, String holdingSku) {
-    return store.inTx(tx -> tx.shoppers().compose(all -> {
+    return store.inTx(tx -> tx.enrolment().shoppers().compose(all -> {
       List<Shopper> chosen = all.stream()
           .filter(s -> !inStoreOnly || s.getInStore())
           .filter(s -> faceId.isEmpty() || s.getFaceId().equals(faceId))
@@ -130,7 +130,7 @@ public final class Catalog {
       if (holdingSku.isEmpty()) {
         return Future.succeededFuture(chosen);
       }
-      List<Future<List<CartLine>>> carts = chosen.stream().map(s -> tx.openCartLines(s.getShopperId())).toList();
+      List<Future<List<CartLine>>> carts = chosen.stream().map(s -> tx.visits().openCartLines(s.getShopperId())).toList();
       return Future.all(carts).map(read -> {
         List<Shopper> holding = new java.util.ArrayList<>();
         for (int i = 0; i < chosen.size(); i++) {
@@ -145,16 +145,16 @@ public final class Catalog {
 
   public Future<Device> registerDevice(Device device, String token) {
     Device registered = device.toBuilder().setRegisteredAt(Stamps.now()).build();
-    return store.inTx(tx -> tx.putDevice(registered, hash(token)).map(registered))
+    return store.inTx(tx -> tx.enrolment().putDevice(registered, hash(token)).map(registered))
         .recover(Catalog::conflictAsExists);
   }
 
   public Future<List<Device>> listDevices() {
-    return store.inTx(Tx::devices);
+    return store.inTx(tx -> tx.enrolment().devices());
   }
 
   public Future<Device> authenticateDevice(String token) {
-    return store.inTx(tx -> tx.deviceByToken(hash(token))).compose(device -> device
+    return store.inTx(tx -> tx.enrolment().deviceByToken(hash(token))).compose(device -> device
         .<Future<Device>>map(Future::succeededFuture)
         .orElseGet(() -> failedFuture(Failures.unauthenticated("no device has this token"))));
   }

@@ -39,32 +39,32 @@ public final class Ledger {
   }
 
   public Future<EnterStoreResponse> enterStore(String shopperId, Timestamp at) {
-    return store.inTx(tx -> tx.shopper(shopperId).compose(shopper -> {
+    return store.inTx(tx -> tx.enrolment().shopper(shopperId).compose(shopper -> {
       if (shopper.isEmpty()) {
         return failedFuture(Failures.notFound("shopper_id: no shopper " + shopperId));
       }
-      return tx.openVisit(shopperId).compose(open -> {
+      return tx.visits().openVisit(shopperId).compose(open -> {
         if (open.isPresent()) {
           return succeededFuture(EnterStoreResponse.newBuilder().setVisit(open.get()).setAlreadyInStore(true).build());
         }
         Visit visit = Visit.newBuilder().setVisitId(newId("v")).setShopperId(shopperId).setEnteredAt(at).build();
         tx.publish(StoreEvent.newBuilder().setVisit(visit).build());
-        return tx.insertVisit(visit).map(v -> EnterStoreResponse.newBuilder().setVisit(visit).build());
+        return tx.visits().insertVisit(visit).map(v -> EnterStoreResponse.newBuilder().setVisit(visit).build());
       });
     }));
   }
 
   public Future<ExitStoreResponse> exitStore(String shopperId, Timestamp at) {
-    return store.inTx(tx -> tx.shopper(shopperId).compose(shopper -> {
+    return store.inTx(tx -> tx.enrolment().shopper(shopperId).compose(shopper -> {
       if (shopper.isEmpty()) {
         return failedFuture(Failures.notFound("shopper_id: no shopper " + shopperId));
       }
-      return tx.openVisit(shopperId).compose(open -> {
+      return tx.visits().openVisit(shopperId).compose(open -> {
         if (open.isEmpty()) {
           return alreadyExited(tx, shopperId);
         }
         Visit visit = open.get().toBuilder().setExitedAt(at).setReceiptId(newId("r")).build();
-        return tx.cartLines(visit.getVisitId()).compose(lines -> {
+        return tx.visits().cartLines(visit.getVisitId()).compose(lines -> {
           Receipt.Builder receipt = Receipt.newBuilder()
               .setReceiptId(visit.getReceiptId())
               .setShopperId(shopperId)
@@ -76,7 +76,7 @@ public final class Ledger {
           Receipt issued = Carts.totalled(receipt);
           tx.publish(StoreEvent.newBuilder().setVisit(visit).build());
           tx.publish(StoreEvent.newBuilder().setReceipt(issued).build());
-          return tx.closeVisit(visit).compose(v -> tx.putReceipt(issued))
+          return tx.visits().closeVisit(visit).compose(v -> tx.visits().putReceipt(issued))
               .map(v -> ExitStoreResponse.newBuilder().setVisit(visit).setReceipt(issued).build());
         });
       });
@@ -84,11 +84,11 @@ public final class Ledger {
   }
 
   private static Future<ExitStoreResponse> alreadyExited(Tx tx, String shopperId) {
-    return tx.lastVisit(shopperId).compose(last -> {
+    return tx.visits().lastVisit(shopperId).compose(last -> {
       if (last.isEmpty()) {
         return failedFuture(Failures.precondition("shopper " + shopperId + " is not in store"));
       }
-      return tx.receipt(last.get().getReceiptId()).map(receipt -> ExitStoreResponse.newBuilder()
+      return tx.visits().receipt(last.get().getReceiptId()).map(receipt -> ExitStoreResponse.newBuilder()
           .setVisit(last.get()).setReceipt(receipt.orElseThrow()).setAlreadyExited(true).build());
     });
   }
@@ -147,7 +147,7 @@ public final class Ledger {
   }
 
   private static Future<Applied> duplicateOf(Tx tx, CartEvent event) {
-    return tx.eventByKey(event.getIdempotencyKey()).map(Optional::orElseThrow).compose(known -> tx.openVisit(
+    return tx.visits().eventByKey(event.getIdempotencyKey()).map(Optional::orElseThrow).compose(known -> tx.visits().openVisit(
             known.event().getShopperId()).compose(visit -> cartOf(tx, known.event().getShopperId(), visit))
         .map(cart -> new Applied(ApplyCartEventResponse.newBuilder().setEvent(known.event()).setCart(cart)
             .setDuplicate(true).build(), known.refused())));
@@ -155,7 +155,7 @@ public final class Ledger {
 
   private static Future<Applied> refuse(Tx tx, Tx.CartEventState state, CartEvent event, int holding) {
     Visit visit = state.visit().get();
-    return tx.recordEvent(event, visit.getVisitId(), true).compose(id -> {
+    return tx.visits().recordEvent(event, visit.getVisitId(), true).compose(id -> {
       CartEvent recorded = event.toBuilder().setEventId(id.orElseThrow()).build();
       Cart cart = Carts.cart(visit.getShopperId(), visit.getVisitId(), state.lines(), state.cartVersion());
       return Reviews.open(tx, ReviewReason.REVIEW_REASON_PUT_BACK_NOT_HELD, recorded, "shopper holds " + holding)
@@ -181,7 +181,7 @@ public final class Ledger {
   static Future<CartChange> applyToCart(Tx tx, Visit visit, Item item, List<CartLine> lines, long cartVersion,
       CartEvent event) {
     if (event.getEventId() == 0) {
-      return tx.newEventId().compose(id -> applyToCart(tx, visit, item, lines, cartVersion,
+      return tx.visits().newEventId().compose(id -> applyToCart(tx, visit, item, lines, cartVersion,
           event.toBuilder().setEventId(id).build()));
     }
     CartLine held = held(lines, item.getSku()).orElse(null);
@@ -196,7 +196,7 @@ public final class Ledger {
     CartChange change = CartChange.newBuilder().setEvent(event).setCart(cart).build();
     tx.publish(StoreEvent.newBuilder().setItem(stocked(item, event)).build());
     tx.publish(StoreEvent.newBuilder().setCart(change).build());
-    return tx.writeCartChange(visit.getVisitId(), cartVersion, item, event, line)
+    return tx.visits().writeCartChange(visit.getVisitId(), cartVersion, item, event, line)
         .compose(v -> stockAlert(item, event).map(alert -> Alerts.raise(tx, alert).<Void>mapEmpty()).orElse(succeededFuture()))
         .map(change);
   }
@@ -222,9 +222,9 @@ public final class Ledger {
   }
 
   public Future<Cart> cart(String shopperId) {
-    return store.inTx(tx -> tx.shopper(shopperId).compose(shopper -> shopper.isEmpty()
+    return store.inTx(tx -> tx.enrolment().shopper(shopperId).compose(shopper -> shopper.isEmpty()
         ? failedFuture(Failures.notFound("shopper_id: no shopper " + shopperId))
-        : tx.openVisit(shopperId).compose(open -> cartOf(tx, shopperId, open))));
+        : tx.visits().openVisit(shopperId).compose(open -> cartOf(tx, shopperId, open))));
   }
 
   /** The open visit's cart, or an empty cart when the shopper is not in store. */
@@ -233,27 +233,27 @@ public final class Ledger {
       return succeededFuture(Carts.cart(shopperId, "", List.of(), 0));
     }
     String visitId = open.get().getVisitId();
-    return tx.cartLines(visitId).compose(lines -> tx.cartVersion(visitId)
+    return tx.visits().cartLines(visitId).compose(lines -> tx.visits().cartVersion(visitId)
         .map(version -> Carts.cart(shopperId, visitId, lines, version)));
   }
 
   public Future<Receipt> receipt(String receiptId) {
-    return store.inTx(tx -> tx.receipt(receiptId)).compose(found -> found.<Future<Receipt>>map(Future::succeededFuture)
+    return store.inTx(tx -> tx.visits().receipt(receiptId)).compose(found -> found.<Future<Receipt>>map(Future::succeededFuture)
         .orElseGet(() -> failedFuture(Failures.notFound("receipt_id: no receipt " + receiptId))));
   }
 
   public Future<List<Receipt>> receipts(String shopperId) {
-    return store.inTx(tx -> tx.receipts(shopperId));
+    return store.inTx(tx -> tx.visits().receipts(shopperId));
   }
 
   public Future<Receipt> recordNotification(String receiptId, NotificationState state, String detail) {
-    return store.inTx(tx -> tx.receipt(receiptId).compose(found -> {
+    return store.inTx(tx -> tx.visits().receipt(receiptId).compose(found -> {
       if (found.isEmpty()) {
         return failedFuture(Failures.notFound("receipt_id: no receipt " + receiptId));
       }
       Receipt receipt = found.get().toBuilder().setNotification(state).setNotificationDetail(detail).build();
       tx.publish(StoreEvent.newBuilder().setReceipt(receipt).build());
-      return tx.putReceipt(receipt).map(receipt);
+      return tx.visits().putReceipt(receipt).map(receipt);
     }));
   }
 

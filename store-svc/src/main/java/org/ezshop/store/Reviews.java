@@ -27,7 +27,7 @@ public final class Reviews {
     Review review = Review.newBuilder().setReviewId(Ledger.newId("rv")).setReason(reason)
         .setState(ReviewState.REVIEW_STATE_OPEN).setEvent(event).setCreatedAt(Stamps.now()).setNote(note).build();
     tx.publish(StoreEvent.newBuilder().setReview(review).build());
-    return tx.putReview(review).map(review);
+    return tx.followUps().putReview(review).map(review);
   }
 
   public Future<Review> create(ReviewReason reason, CartEvent event, String note) {
@@ -35,7 +35,7 @@ public final class Reviews {
   }
 
   public Future<java.util.List<Review>> list(boolean openOnly) {
-    return store.inTx(tx -> tx.reviews(openOnly));
+    return store.inTx(tx -> tx.followUps().reviews(openOnly));
   }
 
   /**
@@ -43,7 +43,7 @@ public final class Reviews {
    * charge). A visit that has ended gets a correction line on its receipt instead of a cart change.
    */
   public Future<ResolveReviewResponse> resolve(String reviewId, Optional<String> assignTo) {
-    return store.inTx(tx -> tx.review(reviewId).compose(found -> {
+    return store.inTx(tx -> tx.followUps().review(reviewId).compose(found -> {
       if (found.isEmpty()) {
         return failedFuture(Failures.notFound("review_id: no review " + reviewId));
       }
@@ -67,7 +67,7 @@ public final class Reviews {
           .setResolvedAt(Stamps.now())
           .setResolvedShopperId(assignTo.orElse(""))
           .build();
-      return moves.compose(v -> tx.putReview(resolved)).map(v -> {
+      return moves.compose(v -> tx.followUps().putReview(resolved)).map(v -> {
         tx.publish(StoreEvent.newBuilder().setReview(resolved).build());
         return response.setReview(resolved).build();
       });
@@ -84,12 +84,12 @@ public final class Reviews {
         .setConfidence(1)
         .setEventId(0)
         .build();
-    return tx.shopper(shopperId).compose(shopper -> shopper.isEmpty()
+    return tx.enrolment().shopper(shopperId).compose(shopper -> shopper.isEmpty()
         ? failedFuture(Failures.notFound("assign_to_shopper_id: no shopper " + shopperId))
-        : tx.item(event.getSku()).map(Optional::orElseThrow)).compose(item -> tx.openVisit(shopperId).compose(open -> {
+        : tx.catalogue().item(event.getSku()).map(Optional::orElseThrow)).compose(item -> tx.visits().openVisit(shopperId).compose(open -> {
           if (open.isPresent()) {
             String visitId = open.get().getVisitId();
-            return tx.cartLines(visitId).compose(lines -> tx.cartVersion(visitId).compose(version -> {
+            return tx.visits().cartLines(visitId).compose(lines -> tx.visits().cartVersion(visitId).compose(version -> {
               int holding = Ledger.holding(lines, item.getSku());
               if (holding + delta < 0) {
                 return failedFuture(Failures.precondition("shopper " + shopperId + " does not hold " + -delta + " of "
@@ -101,22 +101,22 @@ public final class Reviews {
               });
             }));
           }
-          return tx.lastVisit(shopperId).compose(last -> {
+          return tx.visits().lastVisit(shopperId).compose(last -> {
             if (last.isEmpty()) {
               return failedFuture(Failures.precondition("shopper " + shopperId + " has no visit to charge"));
             }
-            return tx.receipt(last.get().getReceiptId()).map(Optional::orElseThrow).compose(receipt -> {
+            return tx.visits().receipt(last.get().getReceiptId()).map(Optional::orElseThrow).compose(receipt -> {
               Receipt amended = Carts.totalled(receipt.toBuilder().addLines(Carts.receiptLine(Carts.line(item, null, delta))
                   .toBuilder().setCorrection(true).setReviewId(review.getReviewId())));
               tx.publish(StoreEvent.newBuilder().setReceipt(amended).build());
               response.addAmendedReceipts(amended);
-              return tx.recordEvent(event, last.get().getVisitId(), false)
-                  .compose(id -> tx.addStock(item.getSku(), -delta))
+              return tx.visits().recordEvent(event, last.get().getVisitId(), false)
+                  .compose(id -> tx.catalogue().addStock(item.getSku(), -delta))
                   .map(after -> {
                     tx.publish(StoreEvent.newBuilder().setItem(after).build());
                     return null;
                   })
-                  .compose(v -> tx.putReceipt(amended));
+                  .compose(v -> tx.visits().putReceipt(amended));
             });
           });
         }));

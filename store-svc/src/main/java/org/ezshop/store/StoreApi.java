@@ -179,7 +179,7 @@ final class StoreApi implements Service {
       access.requireManager(h);
       require(r.getLimit() >= 0, "limit", "must be >= 0");
       int limit = r.getLimit() == 0 ? 100 : r.getLimit();
-      return store.inTx(tx -> tx.alerts(limit)).map(list -> ListAlertsResponse.newBuilder().addAllAlerts(list).build());
+      return store.inTx(tx -> tx.followUps().alerts(limit)).map(list -> ListAlertsResponse.newBuilder().addAllAlerts(list).build());
     });
     Calls.unary(s, StoreServiceGrpcService.AdjustStock, (h, r) -> {
       access.requireManager(h);

@@ -61,11 +61,11 @@ class UnlockedWriteTest {
     Shopper ana = inStore(store);
     CartEvent pick = StoreContract.event(ana, soda, 2);
 
-    Throwable stale = writeAfter(store, pick, () -> store.inTx(tx -> tx.addStock(soda.getSku(), -1)));
+    Throwable stale = writeAfter(store, pick, () -> store.inTx(tx -> tx.catalogue().addStock(soda.getSku(), -1)));
 
     assertInstanceOf(Tx.Stale.class, stale, String.valueOf(stale));
-    assertEquals(9, await(store.inTx(tx -> tx.item(soda.getSku()))).orElseThrow().getStock());
-    assertTrue(await(store.inTx(tx -> tx.openCartLines(ana.getShopperId()))).isEmpty());
+    assertEquals(9, await(store.inTx(tx -> tx.catalogue().item(soda.getSku()))).orElseThrow().getStock());
+    assertTrue(await(store.inTx(tx -> tx.visits().openCartLines(ana.getShopperId()))).isEmpty());
     assertAppliedOnce(store, pick, 7, 2);
   }
 
@@ -82,8 +82,8 @@ class UnlockedWriteTest {
     Throwable stale = writeAfter(store, pick, () -> ledger.applyCartEvent(StoreContract.event(ana, chips, 1)));
 
     assertInstanceOf(Tx.Stale.class, stale, String.valueOf(stale));
-    assertEquals(10, await(store.inTx(tx -> tx.item(soda.getSku()))).orElseThrow().getStock());
-    assertEquals(List.of(chips.getSku()), await(store.inTx(tx -> tx.openCartLines(ana.getShopperId()))).stream()
+    assertEquals(10, await(store.inTx(tx -> tx.catalogue().item(soda.getSku()))).orElseThrow().getStock());
+    assertEquals(List.of(chips.getSku()), await(store.inTx(tx -> tx.visits().openCartLines(ana.getShopperId()))).stream()
         .map(CartLine::getSku).toList());
     assertAppliedOnce(store, pick, 9, 1);
   }
@@ -101,20 +101,20 @@ class UnlockedWriteTest {
     assertEquals(held, await(ledger.applyCartEvent(pick)).getCart().getLinesList().stream()
         .filter(l -> l.getSku().equals(pick.getSku())).findFirst().orElseThrow().getQuantity());
     assertTrue(await(ledger.applyCartEvent(pick)).getDuplicate());
-    assertEquals(stock, await(store.inTx(tx -> tx.item(pick.getSku()))).orElseThrow().getStock());
+    assertEquals(stock, await(store.inTx(tx -> tx.catalogue().item(pick.getSku()))).orElseThrow().getStock());
   }
 
   private static Item item(Transactions store, long stock) throws Exception {
     Item item = Item.newBuilder().setSku(StoreContract.unique("sku")).setName("Soda").setStock(stock)
         .setPrice(Money.newBuilder().setMinorUnits(125).setCurrency("USD")).setUpdatedAt(Stamps.now()).build();
-    await(store.inTx(tx -> tx.insertItem(item)));
+    await(store.inTx(tx -> tx.catalogue().insertItem(item)));
     return item;
   }
 
   private static Shopper inStore(Transactions store) throws Exception {
     Shopper shopper = Shopper.newBuilder().setShopperId(StoreContract.unique("s")).setFaceId(StoreContract.unique("face"))
         .setName("Ana").setRegisteredAt(Stamps.now()).build();
-    await(store.inTx(tx -> tx.insertShopper(shopper)));
+    await(store.inTx(tx -> tx.enrolment().insertShopper(shopper)));
     await(new Ledger(store).enterStore(shopper.getShopperId(), Stamps.now()));
     return shopper;
   }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.ezshop.store.Tx.RecordedEvent;
 import org.ezshop.store.v1.Alert;
@@ -36,4 +37,9 @@ final class MemoryState {
   final Map<String, Boolean> adjustments = new HashMap<>();
   long nextCartEventId = 1;
   long nextStoreEventId = 1;
+
+  Optional<Visit> openVisit(String shopperId) {
+    return visitsByShopper.getOrDefault(shopperId, List.of()).stream().map(visits::get)
+        .filter(v -> !v.hasExitedAt()).findFirst();
+  }
 }

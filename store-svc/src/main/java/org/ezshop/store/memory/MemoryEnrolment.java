@@ -1,0 +1,82 @@
+package org.ezshop.store.memory;
+
+import static io.vertx.core.Future.succeededFuture;
+
+import io.vertx.core.Future;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.ezshop.store.EnrolmentTx;
+import org.ezshop.store.Tx;
+import org.ezshop.store.v1.*;
+
+/** Shoppers and devices in memory. */
+final class MemoryEnrolment implements EnrolmentTx {
+
+  private final MemoryTx tx;
+  private final MemoryState s;
+
+  MemoryEnrolment(MemoryTx tx, MemoryState state) {
+    this.tx = tx;
+    this.s = state;
+  }
+
+  @Override
+  public Future<Optional<Shopper>> shopper(String shopperId) {
+    return succeededFuture(Optional.ofNullable(s.shoppers.get(shopperId)).map(this::withVisit));
+  }
+
+  @Override
+  public Future<List<Shopper>> shoppers() {
+    return succeededFuture(s.shoppers.values().stream().map(this::withVisit)
+        .sorted(Comparator.comparing(Shopper::getName).thenComparing(Shopper::getShopperId))
+        .collect(Collectors.toList()));
+  }
+
+  private Shopper withVisit(Shopper shopper) {
+    return s.openVisit(shopper.getShopperId())
+        .map(v -> shopper.toBuilder().setInStore(true).setEnteredAt(v.getEnteredAt()).build())
+        .orElse(shopper);
+  }
+
+  @Override
+  public Future<Void> insertShopper(Shopper shopper) {
+    if (s.shopperByFace.containsKey(shopper.getFaceId())) {
+      return Future.failedFuture(new Tx.Conflict("face " + shopper.getFaceId() + " is registered already"));
+    }
+    tx.put(s.shoppers, shopper.getShopperId(), shopper);
+    tx.put(s.shopperByFace, shopper.getFaceId(), shopper.getShopperId());
+    return succeededFuture();
+  }
+
+  @Override
+  public Future<Void> putDevice(Device device, byte[] tokenHash) {
+    String hash = Base64.getEncoder().encodeToString(tokenHash);
+    String owner = s.deviceByTokenHash.get(hash);
+    if (owner != null && !owner.equals(device.getDeviceId())) {
+      return Future.failedFuture(new Tx.Conflict("the token belongs to another device"));
+    }
+    for (Map.Entry<String, String> previous : List.copyOf(s.deviceByTokenHash.entrySet())) {
+      if (previous.getValue().equals(device.getDeviceId())) {
+        tx.remove(s.deviceByTokenHash, previous.getKey()); // registering again rotates the token
+      }
+    }
+    tx.put(s.devices, device.getDeviceId(), device);
+    tx.put(s.deviceByTokenHash, hash, device.getDeviceId());
+    return succeededFuture();
+  }
+
+  @Override
+  public Future<List<Device>> devices() {
+    return succeededFuture(List.copyOf(s.devices.values()));
+  }
+
+  @Override
+  public Future<Optional<Device>> deviceByToken(byte[] tokenHash) {
+    String id = s.deviceByTokenHash.get(Base64.getEncoder().encodeToString(tokenHash));
+    return succeededFuture(Optional.ofNullable(id).map(s.devices::get));
+  }
+}

@@ -1,0 +1,80 @@
+package org.ezshop.store.pg;
+
+import static org.ezshop.store.pg.PgTx.all;
+import static org.ezshop.store.pg.PgTx.first;
+import static org.ezshop.store.pg.PgTx.stamp;
+import static org.ezshop.store.pg.PgTx.time;
+import static org.ezshop.store.pg.PgTx.unique;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import java.util.List;
+import java.util.Optional;
+import org.ezshop.common.v1.CameraRole;
+import org.ezshop.common.v1.DeviceKind;
+import org.ezshop.store.EnrolmentTx;
+import org.ezshop.store.v1.*;
+
+/** Shoppers and devices in SQL. */
+final class PgEnrolment implements EnrolmentTx {
+
+  private final PgTx tx;
+
+  PgEnrolment(PgTx tx) {
+    this.tx = tx;
+  }
+
+  private static final String SHOPPER = "SELECT s.*, v.entered_at FROM shoppers s "
+      + "LEFT JOIN visits v ON v.shopper_id = s.shopper_id AND v.exited_at IS NULL ";
+
+  static Shopper shopper(Row r) {
+    Shopper.Builder s = Shopper.newBuilder().setShopperId(r.getString("shopper_id")).setName(r.getString("name"))
+        .setFaceId(r.getString("face_id")).setPushToken(r.getString("push_token"))
+        .setRegisteredAt(stamp(r, "registered_at"));
+    if (r.getOffsetDateTime("entered_at") != null) {
+      s.setInStore(true).setEnteredAt(stamp(r, "entered_at"));
+    }
+    return s.build();
+  }
+
+  @Override
+  public Future<Optional<Shopper>> shopper(String shopperId) {
+    return first(tx.sql(SHOPPER + "WHERE s.shopper_id = $1", shopperId), PgEnrolment::shopper);
+  }
+
+  @Override
+  public Future<List<Shopper>> shoppers() {
+    return all(tx.sql(SHOPPER + "ORDER BY s.name, s.shopper_id"), PgEnrolment::shopper);
+  }
+
+  @Override
+  public Future<Void> insertShopper(Shopper s) {
+    return unique(tx.sql("INSERT INTO shoppers VALUES ($1, $2, $3, $4, $5)", s.getShopperId(), s.getFaceId(), s.getName(),
+        s.getPushToken(), time(s.getRegisteredAt())), "face " + s.getFaceId() + " is registered already");
+  }
+
+  static Device device(Row r) {
+    return Device.newBuilder().setDeviceId(r.getString("device_id"))
+        .setKind(DeviceKind.forNumber(r.getInteger("kind"))).setCameraRole(CameraRole.forNumber(r.getInteger("camera_role")))
+        .setRegisteredAt(stamp(r, "registered_at")).build();
+  }
+
+  @Override
+  public Future<Void> putDevice(Device d, byte[] tokenHash) {
+    return unique(tx.sql("INSERT INTO devices VALUES ($1, $2, $3, $4, $5) ON CONFLICT (device_id) DO UPDATE SET "
+            + "token_hash = EXCLUDED.token_hash, kind = EXCLUDED.kind, camera_role = EXCLUDED.camera_role, "
+            + "registered_at = EXCLUDED.registered_at", d.getDeviceId(), Buffer.buffer(tokenHash), d.getKindValue(),
+        d.getCameraRoleValue(), time(d.getRegisteredAt())), "the token belongs to another device");
+  }
+
+  @Override
+  public Future<List<Device>> devices() {
+    return all(tx.sql("SELECT * FROM devices ORDER BY device_id"), PgEnrolment::device);
+  }
+
+  @Override
+  public Future<Optional<Device>> deviceByToken(byte[] tokenHash) {
+    return first(tx.sql("SELECT * FROM devices WHERE token_hash = $1", Buffer.buffer(tokenHash)), PgEnrolment::device);
+  }
+}
