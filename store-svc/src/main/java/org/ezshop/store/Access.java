@@ -1,5 +1,6 @@
 package org.ezshop.store;
 
+import org.ezshop.store.storage.Failures;
 import io.vertx.core.MultiMap;
 import java.time.Instant;
 import java.util.Optional;

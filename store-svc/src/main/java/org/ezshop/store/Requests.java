@@ -1,5 +1,6 @@
 package org.ezshop.store;
 
+import org.ezshop.store.storage.Failures;
 import com.google.protobuf.ProtocolMessageEnum;
 import java.util.Set;
 import org.ezshop.common.v1.Calibration;

@@ -3,6 +3,14 @@ package org.ezshop.store;
 import static org.ezshop.store.Requests.require;
 import static org.ezshop.store.Requests.text;
 
+import org.ezshop.store.feed.Feeds;
+import org.ezshop.store.rules.Alerts;
+import org.ezshop.store.rules.Catalog;
+import org.ezshop.store.rules.Ledger;
+import org.ezshop.store.rules.Reviews;
+import org.ezshop.store.storage.Failures;
+import org.ezshop.store.storage.Stamps;
+import org.ezshop.store.storage.Transactions;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

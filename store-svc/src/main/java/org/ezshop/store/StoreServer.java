@@ -1,5 +1,6 @@
 package org.ezshop.store;
 
+import org.ezshop.store.storage.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;

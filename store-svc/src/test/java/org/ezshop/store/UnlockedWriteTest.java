@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.ezshop.store.rules.Ledger;
+import org.ezshop.store.storage.Stamps;
+import org.ezshop.store.storage.Transactions;
+import org.ezshop.store.storage.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;

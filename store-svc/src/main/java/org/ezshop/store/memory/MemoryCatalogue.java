@@ -6,8 +6,8 @@ import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.ezshop.store.CatalogueTx;
-import org.ezshop.store.Tx;
+import org.ezshop.store.storage.CatalogueTx;
+import org.ezshop.store.storage.Tx;
 import org.ezshop.store.v1.*;
 
 /** The catalogue in memory: items, shelf rows, stock adjustments. */

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.ezshop.store.EnrolmentTx;
-import org.ezshop.store.Tx;
+import org.ezshop.store.storage.EnrolmentTx;
+import org.ezshop.store.storage.Tx;
 import org.ezshop.store.v1.*;
 
 /** Shoppers and devices in memory. */

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.ezshop.store.Tx.RecordedEvent;
+import org.ezshop.store.storage.Tx.RecordedEvent;
 import org.ezshop.store.v1.Alert;
 import org.ezshop.store.v1.CartLine;
 import org.ezshop.store.v1.Device;

@@ -4,9 +4,9 @@ import com.google.protobuf.Timestamp;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.function.Function;
-import org.ezshop.store.EventFeed;
-import org.ezshop.store.Transactions;
-import org.ezshop.store.Tx;
+import org.ezshop.store.storage.EventFeed;
+import org.ezshop.store.storage.Transactions;
+import org.ezshop.store.storage.Tx;
 import org.ezshop.store.v1.StoreEvent;
 
 /**

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import org.ezshop.store.Tx;
+import org.ezshop.store.storage.Tx;
 import org.ezshop.store.v1.StoreEvent;
 
 /** A transaction on {@link MemoryState}: every write logs how to undo it, for rollback. */

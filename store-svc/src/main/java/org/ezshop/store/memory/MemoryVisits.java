@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.ezshop.store.VisitTx;
-import org.ezshop.store.Tx;
+import org.ezshop.store.storage.VisitTx;
+import org.ezshop.store.storage.Tx;
 import org.ezshop.store.v1.*;
 
 /** Visits, carts, cart events and receipts in memory. */
@@ -78,14 +78,16 @@ final class MemoryVisits implements VisitTx {
 
   @Override
   public Future<List<CartLine>> openCartLines(String shopperId) {
-    return succeededFuture(s.openVisit(shopperId).map(v -> List.copyOf(s.cartLines.getOrDefault(v.getVisitId(), Map.of()).values()))
+    return succeededFuture(s.openVisit(shopperId)
+        .map(v -> List.copyOf(s.cartLines.getOrDefault(v.getVisitId(), Map.of()).values()))
         .orElse(List.of()));
   }
 
   @Override
   public Future<Void> writeCartChange(String visitId, long cartVersion, Item item, CartEvent event, CartLine line) {
     if (s.events.containsKey(event.getIdempotencyKey())) {
-      return Future.failedFuture(new Tx.Conflict("idempotency key " + event.getIdempotencyKey() + " was taken meanwhile"));
+      return Future.failedFuture(new Tx.Conflict("idempotency key " + event.getIdempotencyKey()
+          + " was taken meanwhile"));
     }
     if (s.visits.get(visitId).hasExitedAt() || s.cartVersions.getOrDefault(visitId, 0L) != cartVersion
         || s.items.get(item.getSku()).getStock() != item.getStock()) {
@@ -103,7 +105,8 @@ final class MemoryVisits implements VisitTx {
       return succeededFuture(Optional.empty());
     }
     long id = s.nextCartEventId++;
-    tx.put(s.events, event.getIdempotencyKey(), new Tx.RecordedEvent(event.toBuilder().setEventId(id).build(), refused));
+    tx.put(s.events, event.getIdempotencyKey(),
+        new Tx.RecordedEvent(event.toBuilder().setEventId(id).build(), refused));
     return succeededFuture(Optional.of(id));
   }
 

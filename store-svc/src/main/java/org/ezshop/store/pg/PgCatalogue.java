@@ -14,7 +14,7 @@ import io.vertx.sqlclient.RowSet;
 import java.util.List;
 import java.util.Optional;
 import org.ezshop.common.v1.Money;
-import org.ezshop.store.CatalogueTx;
+import org.ezshop.store.storage.CatalogueTx;
 import org.ezshop.store.v1.*;
 
 /** The catalogue in SQL: items, shelf rows, stock adjustments. */

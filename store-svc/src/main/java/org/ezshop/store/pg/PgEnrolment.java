@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
-import org.ezshop.store.EnrolmentTx;
+import org.ezshop.store.storage.EnrolmentTx;
 import org.ezshop.store.v1.*;
 
 /** Shoppers and devices in SQL. */

@@ -12,10 +12,10 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Transaction;
 import java.net.ConnectException;
 import java.util.function.Function;
-import org.ezshop.store.EventFeed;
-import org.ezshop.store.Failures;
-import org.ezshop.store.Transactions;
-import org.ezshop.store.Tx;
+import org.ezshop.store.storage.EventFeed;
+import org.ezshop.store.storage.Failures;
+import org.ezshop.store.storage.Transactions;
+import org.ezshop.store.storage.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

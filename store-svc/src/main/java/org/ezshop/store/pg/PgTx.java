@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import org.ezshop.store.Stamps;
-import org.ezshop.store.Tx;
+import org.ezshop.store.storage.Stamps;
+import org.ezshop.store.storage.Tx;
 import org.ezshop.store.v1.*;
 
 /**

@@ -15,8 +15,8 @@ import io.vertx.sqlclient.RowSet;
 import java.util.List;
 import java.util.Optional;
 import org.ezshop.common.v1.Money;
-import org.ezshop.store.VisitTx;
-import org.ezshop.store.Tx;
+import org.ezshop.store.storage.VisitTx;
+import org.ezshop.store.storage.Tx;
 import org.ezshop.store.v1.*;
 
 /** Visits, carts, cart events and receipts in SQL. */

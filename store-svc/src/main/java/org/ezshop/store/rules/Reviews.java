@@ -1,8 +1,12 @@
-package org.ezshop.store;
+package org.ezshop.store.rules;
 
 import static io.vertx.core.Future.failedFuture;
 import static io.vertx.core.Future.succeededFuture;
 
+import org.ezshop.store.storage.Failures;
+import org.ezshop.store.storage.Stamps;
+import org.ezshop.store.storage.Transactions;
+import org.ezshop.store.storage.Tx;
 import io.vertx.core.Future;
 import java.util.Optional;
 import org.ezshop.store.v1.CartEvent;

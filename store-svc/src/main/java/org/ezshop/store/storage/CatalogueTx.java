@@ -1,4 +1,4 @@
-package org.ezshop.store;
+package org.ezshop.store.storage;
 
 import io.vertx.core.Future;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.ezshop.store;
+package org.ezshop.store.storage;
 
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;

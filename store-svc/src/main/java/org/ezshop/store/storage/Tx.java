@@ -1,5 +1,6 @@
-package org.ezshop.store;
+package org.ezshop.store.storage;
 
+import org.ezshop.store.rules.Ledger;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;

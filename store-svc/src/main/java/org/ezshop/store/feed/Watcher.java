@@ -1,4 +1,4 @@
-package org.ezshop.store;
+package org.ezshop.store.feed;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;

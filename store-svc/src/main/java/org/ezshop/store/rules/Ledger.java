@@ -1,8 +1,12 @@
-package org.ezshop.store;
+package org.ezshop.store.rules;
 
 import static io.vertx.core.Future.failedFuture;
 import static io.vertx.core.Future.succeededFuture;
 
+import org.ezshop.store.storage.Failures;
+import org.ezshop.store.storage.Stamps;
+import org.ezshop.store.storage.Transactions;
+import org.ezshop.store.storage.Tx;
 import com.google.protobuf.Timestamp;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -178,7 +182,7 @@ public final class Ledger {
    *
    * @param cartVersion the cart's version and {@code item} its stock as the caller read them (see Tx#writeCartChange)
    */
-  static Future<CartChange> applyToCart(Tx tx, Visit visit, Item item, List<CartLine> lines, long cartVersion,
+  public static Future<CartChange> applyToCart(Tx tx, Visit visit, Item item, List<CartLine> lines, long cartVersion,
       CartEvent event) {
     if (event.getEventId() == 0) {
       return tx.visits().newEventId().compose(id -> applyToCart(tx, visit, item, lines, cartVersion,
@@ -257,7 +261,7 @@ public final class Ledger {
     }));
   }
 
-  static String newId(String prefix) {
+  public static String newId(String prefix) {
     return prefix + "-" + UUID.randomUUID();
   }
 

@@ -1,4 +1,4 @@
-package org.ezshop.store;
+package org.ezshop.store.storage;
 
 import com.google.protobuf.Timestamp;
 import java.time.Instant;

@@ -1,5 +1,7 @@
-package org.ezshop.store;
+package org.ezshop.store.rules;
 
+import org.ezshop.store.storage.Failures;
+import org.ezshop.store.storage.Stamps;
 import java.util.List;
 import org.ezshop.common.v1.Money;
 import org.ezshop.store.v1.Cart;
@@ -9,7 +11,7 @@ import org.ezshop.store.v1.Receipt;
 import org.ezshop.store.v1.ReceiptLine;
 
 /** Cart and receipt arithmetic, in integer minor units. */
-final class Carts {
+public final class Carts {
 
   private Carts() {
   }
@@ -30,7 +32,7 @@ final class Carts {
         .build();
   }
 
-  static Cart cart(String shopperId, String visitId, List<CartLine> lines, long version) {
+  public static Cart cart(String shopperId, String visitId, List<CartLine> lines, long version) {
     return Cart.newBuilder()
         .setShopperId(shopperId)
         .setVisitId(visitId)

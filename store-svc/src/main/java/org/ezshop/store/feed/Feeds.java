@@ -1,5 +1,8 @@
-package org.ezshop.store;
+package org.ezshop.store.feed;
 
+import org.ezshop.store.rules.Carts;
+import org.ezshop.store.rules.Ledger;
+import org.ezshop.store.storage.EventFeed;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,13 +19,13 @@ import org.ezshop.store.v1.WatchCartRequest;
 import org.ezshop.store.v1.WatchRequest;
 
 /** The live streams: Watch (store events for managers) and WatchCart (one shopper's cart). */
-final class Feeds {
+public final class Feeds {
 
   private Feeds() {
   }
 
-  static void watch(Vertx vertx, EventFeed feed, WatchRequest request, GrpcServerRequest<WatchRequest, StoreEvent> call,
-      int buffer) {
+  public static void watch(Vertx vertx, EventFeed feed, WatchRequest request,
+      GrpcServerRequest<WatchRequest, StoreEvent> call, int buffer) {
     Set<StoreEventKind> kinds = Set.copyOf(request.getKindsList());
     Watcher<StoreEvent> watcher = new Watcher<>(context(vertx), call.response(),
         event -> kinds.isEmpty() || kinds.contains(kind(event)) ? Optional.of(event) : Optional.empty(),
@@ -33,7 +36,7 @@ final class Feeds {
     watcher.start(Optional.empty());
   }
 
-  static Future<Void> watchCart(Vertx vertx, EventFeed feed, Ledger ledger, String shopperId,
+  public static Future<Void> watchCart(Vertx vertx, EventFeed feed, Ledger ledger, String shopperId,
       GrpcServerRequest<WatchCartRequest, CartUpdate> call, int buffer) {
     // Changes the snapshot already holds (committed between subscribing and reading it) are not sent again.
     AtomicLong shown = new AtomicLong();

@@ -1,4 +1,4 @@
-package org.ezshop.store;
+package org.ezshop.store.storage;
 
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
