@@ -12,14 +12,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 /**
  * Readings waiting for the gateway's ack, on disk: they survive a lost link, a crash and a reboot.
  *
- * <p>Records go to append-only segment files ({@code <first seq>.seg}); each record is its length, a CRC32C, its
- * sequence number, how many readings it holds, how many earlier losses it reports, and the payload. Writes are forced to disk every
- * {@code syncEvery} records (and on {@link #sync()}). A torn record at the end of the last segment (power cut
+ * <p>Records ({@link Record}) go to append-only segment files ({@code <first seq>.seg}). Writes are forced to disk
+ * every {@code syncEvery} records (and on {@link #sync()}). A torn record at the end of the last segment (power cut
  * mid-write) is cut off at open. An ack deletes whole segments once everything in them is acked.
  *
  * <p>The outbox is bounded: when appending would pass {@code maxBytes}, the oldest segments are dropped, and
@@ -33,7 +31,6 @@ public final class Outbox implements AutoCloseable {
   public record Entry(long seq, int readings, long reports, byte[] payload) {
   }
 
-  private static final int HEADER = 4 + 4 + 8 + 4 + 8;
   private static final String ACKED = "acked";
   private static final String DROPPED = "dropped";
 
@@ -49,21 +46,6 @@ public final class Outbox implements AutoCloseable {
   private int unsynced;
   private long ackedWrittenAt;
 
-  private static final class Segment {
-    final Path file;
-    final long firstSeq;
-    long lastSeq;
-    long size;
-    long readings;
-    long reports;
-
-    Segment(Path file, long firstSeq) {
-      this.file = file;
-      this.firstSeq = firstSeq;
-      this.lastSeq = firstSeq - 1;
-    }
-  }
-
   private FileChannel tail;
 
   /**
@@ -72,8 +54,8 @@ public final class Outbox implements AutoCloseable {
    * @param syncEvery    force to disk after this many appends (1 = every append)
    */
   public static Outbox open(Path dir, long maxBytes, long segmentBytes, int syncEvery) throws IOException {
-    if (segmentBytes <= HEADER || maxBytes < 2 * segmentBytes) {
-      throw new IllegalArgumentException("maxBytes must hold at least two segments of more than " + HEADER + " bytes");
+    if (segmentBytes <= Record.HEADER || maxBytes < 2 * segmentBytes) {
+      throw new IllegalArgumentException("maxBytes must hold at least two segments of more than " + Record.HEADER + " bytes");
     }
     Files.createDirectories(dir);
     Outbox outbox = new Outbox(dir, maxBytes, segmentBytes, syncEvery);
@@ -95,11 +77,11 @@ public final class Outbox implements AutoCloseable {
     List<Path> files;
     try (Stream<Path> list = Files.list(dir)) {
       files = list.filter(p -> p.getFileName().toString().endsWith(".seg"))
-          .sorted((a, b) -> Long.compare(firstSeq(a), firstSeq(b))).toList();
+          .sorted((a, b) -> Long.compare(Segment.firstSeq(a), Segment.firstSeq(b))).toList();
     }
     for (Path file : files) {
-      Segment segment = new Segment(file, firstSeq(file));
-      long valid = scan(segment);
+      Segment segment = new Segment(file, Segment.firstSeq(file));
+      long valid = segment.scan();
       if (valid < Files.size(file)) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
           channel.truncate(valid); // a torn write at the end: the record never was
@@ -115,55 +97,6 @@ public final class Outbox implements AutoCloseable {
     }
   }
 
-  // Reads records until the end or the first bad one; returns the length of the good prefix.
-  private long scan(Segment segment) throws IOException {
-    long position = 0;
-    try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ)) {
-      for (Entry e = read(channel, position); e != null; e = read(channel, position)) {
-        position += HEADER + e.payload.length;
-        segment.lastSeq = e.seq;
-        segment.readings += e.readings;
-        segment.reports += e.reports;
-      }
-    }
-    segment.size = position;
-    return position;
-  }
-
-  private static Entry read(FileChannel channel, long position) throws IOException {
-    ByteBuffer header = ByteBuffer.allocate(HEADER);
-    if (channel.read(header, position) < HEADER) {
-      return null;
-    }
-    header.flip();
-    int length = header.getInt();
-    int crc = header.getInt();
-    long seq = header.getLong();
-    int readings = header.getInt();
-    long reports = header.getLong();
-    if (length < 0 || length > channel.size() - position - HEADER) {
-      return null;
-    }
-    ByteBuffer payload = ByteBuffer.allocate(length);
-    channel.read(payload, position + HEADER);
-    if (crc(seq, readings, reports, payload.array()) != crc) {
-      return null;
-    }
-    return new Entry(seq, readings, reports, payload.array());
-  }
-
-  private static int crc(long seq, int readings, long reports, byte[] payload) {
-    CRC32C crc = new CRC32C();
-    crc.update(ByteBuffer.allocate(20).putLong(seq).putInt(readings).putLong(reports).flip());
-    crc.update(payload);
-    return (int) crc.getValue();
-  }
-
-  private static long firstSeq(Path file) {
-    String name = file.getFileName().toString();
-    return Long.parseLong(name.substring(0, name.length() - ".seg".length()));
-  }
-
   /** Appends a payload holding {@code readings} readings and returns its sequence number. */
   public long append(byte[] payload, int readings) throws IOException {
     return append(payload, readings, 0);
@@ -174,7 +107,7 @@ public final class Outbox implements AutoCloseable {
    * earlier (if this record is dropped in turn, those count as lost again); returns its sequence number.
    */
   public long append(byte[] payload, int readings, long reports) throws IOException {
-    long size = HEADER + payload.length;
+    long size = Record.HEADER + payload.length;
     if (size > segmentBytes) {
       throw new IllegalArgumentException("a record of " + size + " bytes does not fit a segment of " + segmentBytes);
     }
@@ -188,8 +121,7 @@ public final class Outbox implements AutoCloseable {
       dropOldest();
     }
     long seq = nextSeq++;
-    ByteBuffer record = ByteBuffer.allocate((int) size).putInt(payload.length)
-        .putInt(crc(seq, readings, reports, payload)).putLong(seq).putInt(readings).putLong(reports).put(payload).flip();
+    ByteBuffer record = Record.encode(seq, readings, reports, payload);
     while (record.hasRemaining()) {
       tail.write(record);
     }
@@ -289,15 +221,7 @@ public final class Outbox implements AutoCloseable {
       if (segment.lastSeq <= from) {
         continue;
       }
-      try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ)) {
-        long position = 0;
-        for (Entry e = read(channel, position); e != null && entries.size() < max; e = read(channel, position)) {
-          position += HEADER + e.payload.length;
-          if (e.seq > from) {
-            entries.add(e);
-          }
-        }
-      }
+      segment.read(from, max, entries);
       if (entries.size() >= max) {
         break;
       }
