@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 import org.ezshop.common.v1.Calibration;
 import org.ezshop.common.v1.SensorType;
 
@@ -81,7 +80,7 @@ final class Plan {
     return "sim-exit";
   }
 
-  private static boolean isDoor(String cameraId) {
+  static boolean isDoor(String cameraId) {
     return cameraId.equals(entranceCamera()) || cameraId.equals(exitCamera());
   }
 
@@ -103,7 +102,10 @@ final class Plan {
     for (int i : byArrival) {
       plan.walk(i);
     }
-    plan.fillShots();
+    List<Shot> framed = Frames.fill(plan, s.missedFace(), random);
+    plan.shots.clear();
+    plan.shots.addAll(framed);
+    plan.changes.sort(Comparator.comparingLong(Change::at));
     return plan;
   }
 
@@ -232,53 +234,6 @@ final class Plan {
     }
     long jitter = Math.max(-300, Math.min(300, Math.round(random.nextGaussian() * 120)));
     shots.add(new Shot(at + jitter, rows.get(row).cameraId(), faces, Set.of(person)));
-  }
-
-  /**
-   * A shelf camera also captures every {@link #PERIOD} while someone is at one of its rows. Everyone at its rows is
-   * in its frames, in their row's band, those with a hand on the shelf nearest (largest); a shelf camera misses a
-   * face now and then.
-   */
-  private void fillShots() {
-    for (Visit v : visits) {
-      for (long t = (v.from() / PERIOD + 1) * PERIOD; t <= v.to(); t += PERIOD) {
-        long at = t;
-        String camera = rows.get(v.row()).cameraId();
-        if (shots.stream().noneMatch(shot -> shot.at() == at && shot.cameraId().equals(camera))) {
-          shots.add(new Shot(at, camera, List.of(v.person()), Set.of()));
-        }
-      }
-    }
-    List<Shot> filled = new ArrayList<>();
-    for (Shot shot : shots) {
-      List<Integer> inView = new ArrayList<>(shot.faces());
-      for (Visit v : visits) {
-        if (v.from() <= shot.at() && shot.at() <= v.to() && rows.get(v.row()).cameraId().equals(shot.cameraId())
-            && !inView.contains(v.person())) {
-          inView.add(v.person());
-        }
-      }
-      Set<Integer> reaching = new TreeSet<>();
-      for (Hand hand : hands) {
-        if (rows.get(hand.row()).cameraId().equals(shot.cameraId()) && shot.at() >= hand.from() - 750
-            && shot.at() <= hand.to() + 400) {
-          reaching.add(hand.person());
-        }
-      }
-      // Whoever reaches is nearest; someone just walking up is drawn near only when nobody reaches.
-      Set<Integer> near = reaching.isEmpty() ? new TreeSet<>(shot.near()) : reaching;
-      if (!isDoor(shot.cameraId())) { // a door camera takes several frames of everyone walking through
-        inView.removeIf(face -> random.nextDouble() < s.missedFace());
-      }
-      near.retainAll(inView);
-      if (!inView.isEmpty()) {
-        filled.add(new Shot(shot.at(), shot.cameraId(), inView, near));
-      }
-    }
-    filled.sort(Comparator.comparingLong(Shot::at));
-    shots.clear();
-    shots.addAll(filled);
-    changes.sort(Comparator.comparingLong(Change::at));
   }
 
   private static double walk(Random random) {
