@@ -68,6 +68,14 @@ final class LevelTracker {
     return -1;
   }
 
+  /**
+   * The sensor could not take a sample: a new level must hold anew after it. Without this, samples of a hand on
+   * either side of a run of dropouts would count as a level held all along.
+   */
+  void gap() {
+    candidate = -1;
+  }
+
   private void trackOnset(long origin, boolean atLevel) {
     if (atLevel) {
       if (++atLevelRun >= BACK_AT_LEVEL) {

@@ -11,11 +11,9 @@ final class ReadingValues {
   private ReadingValues() {
   }
 
-  /** The value; NaN for a dropout or a refused value (with a notice added for the latter). */
+  /** The value; NaN for a refused one, with a notice added. Dropouts are taken before this. */
   static double of(Reading r, SensorType type, int index, Notices notices) {
     switch (r.getValueCase()) {
-      case DROPOUT:
-        return Double.NaN;
       case DISTANCE_MM:
         if (type != SensorType.SENSOR_TYPE_ULTRASONIC) {
           return wrong(notices, field(index, "distance_mm"), type);

@@ -12,7 +12,7 @@ abstract class RowSignal {
     this.tracker = tracker;
   }
 
-  /** The estimate after this sample, NaN while it cannot be trusted. Dropouts never reach here. */
+  /** The estimate after this sample, NaN while it cannot be trusted. Dropouts never reach here (see LevelTracker.gap). */
   abstract double estimate(long at, double value);
 
   /** When what the last estimate shows happened: filters look back, so a change is dated where it began. */

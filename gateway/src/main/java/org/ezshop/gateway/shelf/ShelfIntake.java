@@ -47,11 +47,16 @@ public final class ShelfIntake {
         notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, "readings[" + i + "].captured_at", "required");
         continue;
       }
+      long at = EpochMillis.of(r.getCapturedAt()) - clockOffsetMillis;
+      if (r.hasDropout()) {
+        slot.dropout();
+        continue;
+      }
       double value = ReadingValues.of(r, slot.placement().sensor().getType(), i, notices);
       if (Double.isNaN(value)) {
-        continue; // a dropout, or refused (the notice says which)
+        continue; // refused: the notice says why
       }
-      ShelfChange change = slot.offer(EpochMillis.of(r.getCapturedAt()) - clockOffsetMillis, value);
+      ShelfChange change = slot.offer(at, value);
       if (change != null) {
         if (passed == null) {
           passed = new ArrayList<>();

@@ -32,6 +32,11 @@ public final class Shelves {
       return placement;
     }
 
+    /** A sample the sensor could not take, in gateway time: no level counts as held across it. */
+    public synchronized void dropout() {
+      signal.tracker.gap();
+    }
+
     /** One valid sample, in gateway time; the change it completes, or null. */
     public synchronized ShelfChange offer(long at, double value) {
       int before = signal.tracker.level();

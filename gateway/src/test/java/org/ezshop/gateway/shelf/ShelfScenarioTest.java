@@ -3,17 +3,23 @@ package org.ezshop.gateway.shelf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.ezshop.common.v1.Calibration;
 import org.ezshop.common.v1.SensorType;
+import org.ezshop.edge.v1.Dropout;
+import org.ezshop.edge.v1.Reading;
+import org.ezshop.edge.v1.ReadingBatch;
+import org.ezshop.gateway.Notices;
+import org.ezshop.rpc.EpochMillis;
 import org.ezshop.store.v1.Item;
 import org.ezshop.store.v1.ShelfRow;
 import org.ezshop.store.v1.ShelfSensor;
 import org.junit.jupiter.api.Test;
 
-/** Scripted sensor streams with realistic noise, through the shelf processing the gateway runs. */
+/** Scripted sensor streams with realistic noise, as readings through the shelf intake and processing the gateway runs. */
 class ShelfScenarioTest {
 
   private static final long STABLE_MS = 600;
@@ -27,6 +33,11 @@ class ShelfScenarioTest {
   private final Random noise = new Random(42);
   private final Shelves shelves = new Shelves(STABLE_MS);
   private final List<ShelfChange> changes = new ArrayList<>();
+  private final List<String> notices = new ArrayList<>();
+  private final ShelfIntake intake = new ShelfIntake(shelves, change -> {
+    changes.add(change);
+    return Future.succeededFuture();
+  });
   private long now = 1_700_000_000_000L;
 
   ShelfScenarioTest() {
@@ -66,11 +77,31 @@ class ShelfScenarioTest {
     }
   }
 
-  private void feed(String sensor, double value) {
-    ShelfChange change = shelves.slot(sensor).offer(now, value);
-    if (change != null) {
-      changes.add(change);
+  /** {@code ms} of samples the sensor could not take: dropout readings. */
+  private void dropouts(String sensor, long ms) {
+    for (long end = now + ms; now < end; now += 50) {
+      feed(reading(sensor).setDropout(Dropout.newBuilder().setReason("echo timeout")));
     }
+  }
+
+  private void feed(String sensor, double value) {
+    Reading.Builder reading = reading(sensor);
+    if (sensor.startsWith("us-")) {
+      reading.setDistanceMm((float) value);
+    } else {
+      reading.setWeightG((float) value);
+    }
+    feed(reading);
+  }
+
+  private Reading.Builder reading(String sensor) {
+    return Reading.newBuilder().setSensorId(sensor).setCapturedAt(EpochMillis.timestamp(now));
+  }
+
+  // As the pi-1 shelf agent sends it, one reading a batch, its clock in step with the gateway's.
+  private void feed(Reading.Builder reading) {
+    intake.accept("pi-1", ReadingBatch.newBuilder().addReadings(reading).build(), 0,
+        new Notices((kind, seq, field, message) -> notices.add(field + ": " + message), 1, "readings"));
   }
 
   private List<Integer> deltas() {
@@ -154,19 +185,47 @@ class ShelfScenarioTest {
   @Test
   void aHoveringHandGivesNothing() {
     ultrasonic(5, 3000);
+    hand(450);
+    ultrasonic(4, 3000);
+    assertEquals(List.of(-1), deltas(), "the same hand that does take an item gives the change");
+    changes.clear();
     hand(150); // a brief spike
-    ultrasonic(5, 2000);
+    ultrasonic(4, 2000);
     hand(450); // a longer look at the row
-    ultrasonic(5, 3000);
+    ultrasonic(4, 3000);
     assertEquals(List.of(), deltas());
+    assertEquals(List.of(), notices);
   }
 
   @Test
   void halfASecondOfDroppedSamplesGivesNothing() {
     ultrasonic(5, 3000);
-    now += 500; // the sensor reported only dropouts, which never reach signal processing
+    hand(400);
+    ultrasonic(4, 3000);
+    assertEquals(List.of(-1), deltas(), "the same row gives the change when an item does go");
+    changes.clear();
+    dropouts("us-1", 500);
+    ultrasonic(4, 3000);
+    dropouts("us-1", 500);
+    hand(400); // a reach amid the dropouts still counts
+    dropouts("us-1", 300);
+    ultrasonic(3, 3000);
+    assertEquals(List.of(-1), deltas(), "dropouts are no level of their own");
+    assertEquals(List.of(), notices, "a dropout is a reading, not a problem");
+  }
+
+  @Test
+  void aReadingTheSensorCannotGiveIsRefusedWithANoticeAndTheRestStillCount() {
     ultrasonic(5, 3000);
-    assertEquals(List.of(), deltas());
+    feed(reading("us-1").setWeightG(120));
+    feed(reading("lc-9").setDistanceMm(100));
+    feed("us-1", Double.NaN);
+    hand(400);
+    ultrasonic(4, 3000);
+    assertEquals(List.of(-1), deltas());
+    assertEquals(List.of("readings[0].weight_g: not a value a SENSOR_TYPE_ULTRASONIC sensor reports",
+        "readings[0].sensor_id: sensor 'lc-9' is not in this device's shelf layout",
+        "readings[0].distance_mm: must be finite and >= 0, not NaN"), notices);
   }
 
   @Test
