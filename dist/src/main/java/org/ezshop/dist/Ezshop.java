@@ -164,6 +164,11 @@ public final class Ezshop {
     return platform.ports();
   }
 
+  /** The gateway running here, for in-process tools and tests. */
+  org.ezshop.gateway.GatewayServer gateway() {
+    return platform.gateway();
+  }
+
   /** Stops accepting calls, lets open streams finish within the grace period, then closes everything. */
   void stop() {
     try {

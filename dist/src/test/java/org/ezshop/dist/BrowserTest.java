@@ -113,7 +113,8 @@ class BrowserTest {
       SimDevice doorIn = camera(gateway, "door-in", agent);
       SimDevice doorOut = camera(gateway, "door-out", agent);
       agent.scheduleAtFixedRate(() -> readings(pi), 100, 100, TimeUnit.MILLISECONDS);
-      Thread.sleep(2000); // the row's first level
+      // The row's first level: it holds after 600 ms of steady readings, and the gateway has taken 1.2 s of them.
+      waitFor(() -> ezshop.gateway().links().get("web-pi") != null && ezshop.gateway().links().get("web-pi").readings() >= 12);
 
       // 2. Ana walks in (the entrance camera sees another photo of her) and takes a cola.
       frame(doorIn, "door-in", "women/2.jpg");
@@ -150,7 +151,9 @@ class BrowserTest {
       frame(doorIn, "door-in", "women/28.jpg");
       waitFor(() -> store.listShoppers(ListShoppersRequest.newBuilder().setInStoreOnly(true).build())
           .getShoppersCount() == 2);
-      Thread.sleep(3000);
+      // Ana's frame at this shelf, from her own pick, is out of the fusion window (2 s, and lateness) before Cy's.
+      waitFor(() -> ezshop.gateway().sightings().window().between("cam-r1", System.currentTimeMillis() - 3000,
+          System.currentTimeMillis()).isEmpty());
       frame(shelfCam, "cam-r1", "women/28.jpg");
       Thread.sleep(300); // Cy at the shelf 0.3 s before Ben: both near, Ben nearer the reach in time
       frame(shelfCam, "cam-r1", "men/69.jpg");

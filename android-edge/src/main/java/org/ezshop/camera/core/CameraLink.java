@@ -79,6 +79,11 @@ public final class CameraLink {
     return client.acked();
   }
 
+  /** Highest sequence number handed to the link to send. Agent thread. */
+  public long stored() {
+    return lastStored;
+  }
+
   /** Ends the stream; buffered frames are lost with the process (they live in memory). */
   public void close() {
     client.close();

@@ -75,6 +75,11 @@ public final class AndroidEdge implements AutoCloseable {
     return agent.submit(link::acked).get(5, TimeUnit.SECONDS);
   }
 
+  /** True once a replay that does not loop has shown its last image and the gateway acked every frame sent. */
+  public boolean done() throws Exception {
+    return source.finished() && agent.submit(() -> link.acked() == link.stored()).get(5, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() throws InterruptedException {
     source.close();

@@ -55,10 +55,10 @@ class EntranceRunnerTest {
     CameraConfig camera = CameraConfigFile.read(config, Map.of("CAMERA_TOKEN", "entrance-token-0123456789"));
     try (AndroidEdge edge = AndroidEdge.start(camera, spoken::add)) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while ((spoken.size() < 4 || gateway.frameMessages.size() < 4) && System.nanoTime() < deadline) {
+      while ((!edge.done() || spoken.size() < 4) && System.nanoTime() < deadline) { // the replay ends at ~2.2 s
         Thread.sleep(50);
       }
-      Thread.sleep(1500); // the replay ends at ~2.2 s: nothing more may arrive
+      assertTrue(edge.done(), "the replay was shown and every frame sent was acked within 20 s");
       List<Long> tracks = new ArrayList<>();
       gateway.frameMessages.forEach(f -> tracks.add(f.getFaceHints(0).getTrackingId()));
       assertEquals(List.of(1L, 2L, 1L, 3L), tracks, "one frame per person per cooldown");

@@ -30,6 +30,11 @@ final class ClockOffset {
     count = Math.min(count + 1, SAMPLES);
   }
 
+  /** Probe answers kept (at most the last 8). */
+  int samples() {
+    return count;
+  }
+
   /** Device clock minus gateway clock, in millis. */
   long offset() {
     if (count == 0) {

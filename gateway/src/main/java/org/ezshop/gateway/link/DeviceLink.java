@@ -129,6 +129,11 @@ public final class DeviceLink {
     return clock.offset();
   }
 
+  /** Clock probes the device has answered on its streams (the last 8 count); 0 means the offset is hello's guess. */
+  public synchronized int clockSamples() {
+    return clock.samples();
+  }
+
   public synchronized long readings() {
     return readings;
   }

@@ -318,14 +318,18 @@ class FusionTest {
     assertEquals(1, platform.gateway.fusion().waiting());
     platform.restartGateway();
     link();
-    TestPlatform.eventually(() -> !reviews().isEmpty());
-    Thread.sleep(500);
+    TestPlatform.eventually(() -> !reviews().isEmpty() && pendingFiles() == 0);
     platform.restartGateway(); // and once more: nothing is left to decide twice
-    Thread.sleep(1000);
+    assertEquals(0, platform.gateway.fusion().waiting(), "nothing pending after the second restart");
     assertEquals(1, reviews().size(), "decided once");
     assertEquals(0, sodas(ana), "nobody charged without a sighting");
+  }
+
+  private long pendingFiles() {
     try (var files = Files.list(data)) {
-      assertEquals(0, files.count(), "nothing left pending");
+      return files.count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -192,7 +192,7 @@ class EdgeLinkTest {
   void readingsOfAClockNinetySecondsAheadAreCorrectedToWithinFiftyMilliseconds() throws Exception {
     TestDevice device = new TestDevice(channel, TestPlatform.PI_TOKEN, 90_000).hello("pi-1", 0);
     device.await(GatewayMessage::hasWelcome);
-    Thread.sleep(600); // the first clock probes
+    TestPlatform.eventually(() -> gateway.links().get("pi-1").clockSamples() >= 3); // the first, quick probes
     long offset = gateway.links().get("pi-1").clockOffsetMillis();
     assertTrue(Math.abs(offset - 90_000) <= 50, "offset " + offset);
     long pickAt = System.currentTimeMillis() + 2000; // gateway time of the first sample with one item fewer

@@ -41,6 +41,6 @@ public final class NumberedAgentMain {
     }
     System.out.println("all sent");
     System.out.flush();
-    Thread.sleep(Long.MAX_VALUE); // keep sending retries until the test ends the process
+    Thread.currentThread().join(); // keep sending retries until the test ends the process
   }
 }
