@@ -25,7 +25,11 @@ public final class EventLoops {
   }
 
   public static Vertx vertx(VertxOptions options) {
-    Vertx vertx = Vertx.vertx(options);
+    return watch(Vertx.vertx(options));
+  }
+
+  /** Reports this instance's blocked threads here too: for a Vert.x made elsewhere (a test extension's). */
+  public static Vertx watch(Vertx vertx) {
     ((VertxInternal) vertx).blockedThreadChecker().setThreadBlockedHandler(EventLoops::blocked);
     return vertx;
   }

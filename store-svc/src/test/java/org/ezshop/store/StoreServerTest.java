@@ -9,26 +9,23 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import io.vertx.junit5.VertxExtension;
 import org.ezshop.rpc.EventLoops;
 import org.ezshop.testing.GrpcProbe;
 import org.ezshop.testing.TestPostgres;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(VertxExtension.class)
 class StoreServerTest {
 
   private static final String SERVICE = "ezshop.store.v1.StoreService";
   private Vertx vertx;
 
   @BeforeEach
-  void vertx() {
-    vertx = EventLoops.vertx();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
+  void vertx(Vertx vertx) {
+    this.vertx = EventLoops.watch(vertx); // the extension closes it after each test
   }
 
   @Test
