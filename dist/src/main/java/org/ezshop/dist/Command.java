@@ -27,8 +27,8 @@ enum Command {
   LOAD("load", "--load-devices shelf devices at --load-hz batches of --load-batch readings each, open loop, for "
       + "--load-seconds, through store-svc and the gateway started here; reading -> ack latency (HdrHistogram) and "
       + "rate into --load-out; --baseline adds a bare EdgeLink server",
-      Benchmarks::load, null, EnumSet.of(MANAGER_TOKEN, FACES, LOAD_DEVICES, LOAD_HZ, LOAD_BATCH, LOAD_SECONDS,
-          BASELINE, LOAD_OUT)),
+      Benchmarks::load, null, union(Groups.IN_PROCESS, EnumSet.of(FACES, LOAD_DEVICES, LOAD_HZ, LOAD_BATCH,
+          LOAD_SECONDS, BASELINE, LOAD_OUT))),
   STORE("store", "store-svc only", Ezshop::serve, Platform::store, Groups.STORE),
   IDENTITY("identity", "identity-svc only", Ezshop::serve, Platform::identity, Groups.IDENTITY),
   GATEWAY("gateway", "the gateway only (set --store-target and --identity-target)", Ezshop::serve,
@@ -37,16 +37,17 @@ enum Command {
       + "tests, and a peer for trying edge agents)", Ezshop::serve, Platform::edgeSink, EnumSet.of(HOST, GATEWAY_PORT)),
   BENCH_STORE("bench-store", "ApplyCartEvent throughput and p99 through store-svc on PostgreSQL (needs --pg-url), "
       + "beside a raw INSERT ... ON CONFLICT + UPDATE loop on the same database", Benchmarks::store, null,
-      EnumSet.of(PG_URL, MANAGER_TOKEN, BENCH_CLIENTS, BENCH_SECONDS)),
+      EnumSet.of(CONFIG, PG_URL, MANAGER_TOKEN, SESSION_SECRET, BENCH_CLIENTS, BENCH_SECONDS)),
   BENCH_GATEWAY("bench-gateway", "readings per second through EdgeLink with shelf processing, at --bench-streams "
       + "device streams, beside a bare counting EdgeLink server on the same transport", Benchmarks::gateway, null,
-      union(Groups.GATEWAY, EnumSet.of(BENCH_STREAMS, BENCH_SECONDS))),
+      union(minus(union(Groups.STORE, Groups.GATEWAY), Groups.LOOPBACK), EnumSet.of(BENCH_STREAMS, BENCH_SECONDS))),
   BENCH_FUSION("bench-fusion", "a shelf change to the cart update at the shopper's WatchMyCart, through the whole "
       + "platform (50 shoppers with real faces, 200 rows), beside ApplyCartEvent on store-svc alone",
-      Benchmarks::fusion, null, union(Groups.GATEWAY, EnumSet.of(FACES))),
+      Benchmarks::fusion, null, union(Groups.IN_PROCESS, EnumSet.of(FACES))),
   BENCH_IDENTITY("bench-identity", "Identify latency over gRPC (1 and 4 clients) beside the in-process pipeline, and "
       + "1:N search over --bench-gallery synthetic faces beside a plain read of the same floats",
-      Benchmarks::identity, null, union(Groups.IDENTITY, EnumSet.of(FACES, BENCH_GALLERY, BENCH_SECONDS))),
+      Benchmarks::identity, null, union(minus(Groups.IDENTITY, Groups.LOOPBACK), EnumSet.of(FACES, BENCH_GALLERY,
+          BENCH_SECONDS))),
   HELP("help", "this text; `help COMMAND` (or `COMMAND --help`) lists the options that command reads",
       (settings, out) -> out.print(Usage.text(settings.topic)), null, EnumSet.noneOf(Option.class));
 
@@ -93,6 +94,12 @@ enum Command {
     return all;
   }
 
+  private static Set<Option> minus(Set<Option> from, Set<Option> taken) {
+    Set<Option> left = EnumSet.copyOf(from);
+    left.removeAll(taken);
+    return left;
+  }
+
   /** Options several commands read. */
   private static final class Groups {
     static final Set<Option> SERVICE = EnumSet.of(CONFIG, HOST, MANAGER_TOKEN, SHUTDOWN_GRACE_MS);
@@ -104,6 +111,10 @@ enum Command {
         GATEWAY_DATA_DIR, PUSH_CREDENTIALS, MAX_FRAME_BYTES));
     static final Set<Option> CLIENT = EnumSet.of(CONFIG, MANAGER_TOKEN, GATEWAY_TARGET, STORE_TARGET, GATEWAY_PORT,
         STORE_PORT);
+    /** What the benchmarks and `load` set themselves: their services run here, on loopback, in memory. */
+    static final Set<Option> LOOPBACK = EnumSet.of(HOST, GATEWAY_PORT, STORE_PORT, IDENTITY_PORT, METRICS_PORT,
+        WEB_PORT, STORE_TARGET, IDENTITY_TARGET, PG_URL, PUSH_CREDENTIALS, KEEP_FACE_PHOTOS);
+    static final Set<Option> IN_PROCESS = minus(union(STORE, IDENTITY, GATEWAY), LOOPBACK);
     static final Set<Option> SIMULATION = EnumSet.of(FACES, SIM_SEED, SIM_SHOPPERS, SIM_ROWS, SIM_MINUTES, SIM_SPEED,
         SIM_PICK_TWO, SIM_PUT_BACK, SIM_TOGETHER, SIM_PROFILE, SIM_MISSED_FACE, SIM_HOVER, SIM_CLOCK_SKEW_MS,
         SIM_STRANGERS, SIM_NEIGHBOURS, SIM_SHARED_PICK, SIM_HAND_MS, SIM_PRESS, SIM_ROWS_PER_CAMERA, SIM_OUT);
