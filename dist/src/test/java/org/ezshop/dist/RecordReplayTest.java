@@ -33,8 +33,8 @@ class RecordReplayTest {
   void aRecordingReplayedIntoAFreshPlatformGivesIdenticalReceipts() throws Exception {
     Path dir = Files.createDirectories(Path.of("target/record-replay"));
     Path file = dir.resolve("store.jsonl");
-    Settings settings = settings("--sim-seed", "7", "--sim-shoppers", "4", "--sim-rows", "6", "--sim-minutes", "2",
-        "--sim-speed", "10", "--sim-out", dir.toString());
+    Settings settings = settings("--sim-seed", "7", "--sim-shoppers", "4", "--sim-rows", "6", "--sim-minutes", "1",
+        "--sim-speed", "20", "--sim-out", dir.toString());
 
     Ezshop recorded = Ezshop.start(settings, System.out);
     JsonObject original;
