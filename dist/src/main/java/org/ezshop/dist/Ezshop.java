@@ -12,7 +12,6 @@ import org.ezshop.load.replay.RecordingProxy;
 import org.ezshop.load.replay.Replayer;
 import org.ezshop.load.sim.StoreSimulator;
 import org.ezshop.rpc.EventLoops;
-import sun.misc.Signal;
 
 /** The `ezshop` launcher: runs the command named by the arguments (see {@link Command}). */
 public final class Ezshop {
@@ -104,16 +103,14 @@ public final class Ezshop {
     }
   }
 
+  // Ctrl-C or SIGTERM runs the hook; halting at its end makes that a clean exit (0), not 130 or 143.
   private static void untilStopped(Runnable stopping) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runnable stop = () -> {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping.run();
-      stopped.countDown();
-    };
-    Signal.handle(new Signal("INT"), signal -> new Thread(stop, "ezshop-stop").start());
-    Signal.handle(new Signal("TERM"), signal -> new Thread(stop, "ezshop-stop").start());
-    stopped.await();
-    System.out.println("ezshop: stopped");
+      System.out.println("ezshop: stopped");
+      Runtime.getRuntime().halt(0);
+    }, "ezshop-stop"));
+    new CountDownLatch(1).await();
   }
 
   /** Starts the services of the settings' command and prints where each listens. */

@@ -81,12 +81,16 @@ public final class AndroidEdge implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     source.close();
     link.close();
     agent.shutdown();
-    agent.awaitTermination(5, TimeUnit.SECONDS);
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    try {
+      agent.awaitTermination(5, TimeUnit.SECONDS);
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -105,11 +109,7 @@ public final class AndroidEdge implements AutoCloseable {
     AndroidEdge edge = start(config, Speakers.of(config.speaker));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        edge.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      edge.close();
       stopped.countDown();
     }));
     stopped.await();

@@ -142,7 +142,7 @@ class FusionTest {
   private int sodas(Shopper s) {
     Cart cart = platform.storeStub().getCart(GetCartRequest.newBuilder().setShopperId(s.getShopperId()).build())
         .getCart();
-    return cart.getLinesList().stream().filter(l -> l.getSku().equals("soda")).mapToInt(l -> (int) l.getQuantity())
+    return cart.getLinesList().stream().filter(l -> l.getSku().equals("soda")).mapToInt(l -> l.getQuantity())
         .sum();
   }
 

@@ -130,14 +130,18 @@ public final class PickProbe implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     watching.cancel(null);
     if (pi != null) {
       pi.close();
       camera.close();
     }
-    gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    agent.shutdown(); // after the channel: its last callbacks run on it
-    agent.awaitTermination(5, TimeUnit.SECONDS);
+    try {
+      gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      agent.shutdown(); // after the channel: its last callbacks run on it
+      agent.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

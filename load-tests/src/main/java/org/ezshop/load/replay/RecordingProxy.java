@@ -166,10 +166,15 @@ public final class RecordingProxy implements AutoCloseable {
   };
 
   @Override
-  public void close() throws Exception {
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    store.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    recording.close();
+  public void close() throws IOException {
+    try {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      store.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      recording.close();
+    }
   }
 }
