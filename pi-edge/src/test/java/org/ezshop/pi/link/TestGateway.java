@@ -73,6 +73,9 @@ final class TestGateway implements AutoCloseable {
               @Override
               public void onNext(EdgeMessage message) {
                 synchronized (TestGateway.this) {
+                  if (!open.contains(out)) {
+                    return; // cut: what was still on its way never arrives
+                  }
                   if (message.hasTimeSyncReply()) {
                     timeSyncReplies.add(message.getTimeSyncReply());
                   } else if (message.hasHello()) {
@@ -120,7 +123,7 @@ final class TestGateway implements AutoCloseable {
   }
 
   /** Breaks every open stream, as a network cut would. */
-  void cut() {
+  synchronized void cut() {
     for (StreamObserver<GatewayMessage> out : open) {
       open.remove(out);
       try {
