@@ -44,6 +44,9 @@ enum Option {
   REVIEW_BELOW("review-below", String.valueOf(FusionSettings.DEFAULT_REVIEW_BELOW), "gateway: a charge also goes "
       + "to the review queue when the winner holds less than this share (0..1) of the evidence it and the runner-up "
       + "share"),
+  FUSION_GRACE_MS("fusion-grace-ms", String.valueOf(FusionSettings.DEFAULT_GRACE_MILLIS), "gateway: past its "
+      + "decision time, how long a shelf change waits for a covering camera still offline or sending its backlog "
+      + "(after a restart or a network cut) before it is decided with the frames there are"),
   GATEWAY_DATA_DIR("gateway-data-dir", "", "gateway: where shelf changes wait for their decision, so they survive a "
       + "restart (default: memory only)"),
   PUSH_CREDENTIALS("push-credentials", "", "gateway: Firebase service-account JSON for receipt notifications (else "

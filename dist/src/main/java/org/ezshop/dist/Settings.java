@@ -126,7 +126,8 @@ final class Settings {
       throw new IllegalArgumentException("--review-below must be from 0 to 1, not " + reviewBelow);
     }
     return FusionSettings.defaults(values.path(Option.GATEWAY_DATA_DIR))
-        .withWindow(values.positive(Option.FUSION_WINDOW_MS)).withReviewBelow(reviewBelow);
+        .withWindow(values.positive(Option.FUSION_WINDOW_MS)).withReviewBelow(reviewBelow)
+        .withGrace(values.positive(Option.FUSION_GRACE_MS));
   }
 
   /**

@@ -85,14 +85,14 @@ public final class GatewayServer {
     ServiceClient identityCalls = new ServiceClient(client, config.identityTarget(), config.managerToken());
     Sightings sightings = new Sightings(identityCalls,
         new SightingWindow(GatewayConfig.SIGHTING_WINDOW_MILLIS), config.identifyConcurrency());
-    Fusion fusion = new Fusion(vertx, storeCalls, sightings.window(), config.fusion());
+    Fusion fusion = new Fusion(vertx, storeCalls, sightings.window(), links::frameWatermark, config.fusion());
     // A reading's path: EdgeLinkApi -> EdgeSession -> ShelfIntake -> Shelves -> ShelfChangeFeed -> Fusion -> Verdict.
     ShelfChangeFeed changes = new ShelfChangeFeed(fusion);
     ShelfIntake shelfIntake = new ShelfIntake(shelves, changes);
     FrameIntake frameIntake = new FrameIntake(sightings);
     Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis());
     ReceiptNotifier notifier = new ReceiptNotifier(vertx, storeCalls, fcm);
-    Metrics metrics = new Metrics(links, changes, sightings, notifier);
+    Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier);
     doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
         "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
     sightings.listen(doors::seen);

@@ -18,6 +18,7 @@ import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import org.ezshop.gateway.fusion.Fusion;
 import org.ezshop.gateway.link.DeviceLink;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.gateway.notify.ReceiptNotifier;
@@ -34,7 +35,7 @@ final class Metrics {
   private final MultiGauge lastSeen;
   private HttpServer server;
 
-  Metrics(EdgeLinks links, ShelfChangeFeed changes, Sightings sightings, ReceiptNotifier receipts) {
+  Metrics(EdgeLinks links, ShelfChangeFeed changes, Sightings sightings, Fusion fusion, ReceiptNotifier receipts) {
     this.links = links;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -45,6 +46,11 @@ final class Metrics {
     total("ezshop.edge.readings", "sensor readings received", DeviceLink::readings);
     total("ezshop.edge.frames", "camera frames received", DeviceLink::frames);
     total("ezshop.edge.device.dropped", "readings or frames devices reported lost", DeviceLink::deviceDropped);
+    Gauge.builder("ezshop.fusion.waiting", fusion, Fusion::waiting)
+        .description("shelf changes waiting for their decision").register(registry);
+    Gauge.builder("ezshop.fusion.waiting.cameras", fusion, Fusion::waitingForCameras)
+        .description("shelf changes past their decision time, waiting for a covering camera's frames (offline, or "
+            + "sending its backlog)").register(registry);
     Counter shelf = Counter.builder("ezshop.shelf.changes").description("shelf changes measured").register(registry);
     changes.listen(c -> shelf.increment());
     String faces = "faces seen by cameras, by whether the gallery knew them";

@@ -176,7 +176,8 @@ public final class EdgeLinkClient {
           Timestamp received = EpochMillis.timestamp(clock.getAsLong());
           stream.onNext(EdgeMessage.newBuilder().setTimeSyncReply(TimeSyncReply.newBuilder()
               .setId(message.getTimeSyncRequest().getId()).setDeviceReceivedAt(received)
-              .setDeviceSentAt(EpochMillis.timestamp(clock.getAsLong()))).build());
+              .setDeviceSentAt(EpochMillis.timestamp(clock.getAsLong()))
+              .setBacklogSent(welcomed && unacked.after(sentUpTo, 1).isEmpty())).build());
         }
         break;
       default:

@@ -152,7 +152,7 @@ final class StoreApi implements Service {
       Requests.known(r.getReason(), "reason");
       text(r.getEvent().getSku(), "event.sku");
       text(r.getEvent().getIdempotencyKey(), "event.idempotency_key");
-      return reviews.create(r.getReason(), r.getEvent(), r.getNote())
+      return reviews.create(r.getReason(), r.getEvent(), r.getNote(), r.getIdempotencyKey())
           .map(review -> CreateReviewResponse.newBuilder().setReview(review).build());
     });
     Calls.unary(s, StoreServiceGrpcService.ListReviews, (h, r) -> {
@@ -174,13 +174,15 @@ final class StoreApi implements Service {
       Requests.known(r.getAlert().getKind(), "alert.kind");
       text(r.getAlert().getMessage(), "alert.message");
       Alert.Builder alert = r.getAlert().toBuilder();
-      if (alert.getAlertId().isEmpty()) {
+      if (!r.getIdempotencyKey().isEmpty()) {
+        alert.setAlertId(Ledger.keyedId("a", r.getIdempotencyKey()));
+      } else if (alert.getAlertId().isEmpty()) {
         alert.setAlertId(Ledger.newId("a"));
       }
       if (!alert.hasAt()) {
         alert.setAt(Stamps.now());
       }
-      return store.inTx(tx -> Alerts.raise(tx, alert.build()))
+      return store.inTx(tx -> Alerts.raiseOnce(tx, alert.build()))
           .map(a -> RaiseAlertResponse.newBuilder().setAlert(a).build());
     });
     Calls.unary(s, StoreServiceGrpcService.ListAlerts, (h, r) -> {

@@ -536,6 +536,74 @@ abstract class StoreContract {
     assertEquals(10, stock(soda));
   }
 
+  @Test
+  void reviewsResolvedWhilePicksApplyNeverDeadlock() throws Exception {
+    Item soda = item(125, 10_000);
+    Shopper ana = inStore("Ana");
+    Shopper ben = inStore("Ben");
+    List<Review> queue = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      CartEvent pick = event(ana, soda, 1);
+      apply(pick);
+      queue.add(manager().createReview(CreateReviewRequest.newBuilder().setReason(ReviewReason.REVIEW_REASON_AMBIGUOUS)
+          .setEvent(pick).build()).getReview());
+    }
+    // Each resolve moves a soda from Ana to Ben while picks land on both carts: both touch a visit and the item.
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<?>> done = new ArrayList<>();
+    for (Review review : queue) {
+      done.add(pool.submit(() -> {
+        try (StoreClient own = new StoreClient(server.port())) {
+          own.manager().resolveReview(ResolveReviewRequest.newBuilder().setReviewId(review.getReviewId())
+              .setAssignToShopperId(ben.getShopperId()).build());
+        }
+        return null;
+      }));
+      done.add(pool.submit(() -> {
+        try (StoreClient own = new StoreClient(server.port())) {
+          own.manager().applyCartEvent(ApplyCartEventRequest.newBuilder().setEvent(event(ben, soda, 1)).build());
+          own.manager().applyCartEvent(ApplyCartEventRequest.newBuilder().setEvent(event(ana, soda, 1)).build());
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : done) {
+      f.get(60, TimeUnit.SECONDS); // a deadlock would abort one of them: PostgreSQL picks a victim
+    }
+    pool.shutdown();
+    String state = "Ben " + cart(ben) + " Ana " + cart(ana) + " stock " + stock(soda);
+    assertEquals(24, cart(ben).getLines(0).getQuantity(), state);
+    assertEquals(12, cart(ana).getLines(0).getQuantity(), state);
+    assertEquals(10_000 - 36, stock(soda), state);
+  }
+
+  @Test
+  void aReviewOrAnAlertRetriedWithItsKeyIsMadeOnce() {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    CartEvent pick = event(ana, soda, 1);
+    apply(pick);
+    CreateReviewRequest create = CreateReviewRequest.newBuilder().setReason(ReviewReason.REVIEW_REASON_AMBIGUOUS)
+        .setEvent(pick).setIdempotencyKey("review:" + pick.getIdempotencyKey()).build();
+    Review first = manager().createReview(create).getReview();
+    manager().resolveReview(ResolveReviewRequest.newBuilder().setReviewId(first.getReviewId()).setDismiss(true).build());
+    Review again = manager().createReview(create).getReview(); // the gateway retrying after a crash
+    assertEquals(first.getReviewId(), again.getReviewId());
+    assertEquals(ReviewState.REVIEW_STATE_DISMISSED, again.getState(), "found as it stands, not opened again");
+    assertEquals(1, manager().listReviews(ListReviewsRequest.getDefaultInstance()).getReviewsList().stream()
+        .filter(r -> r.getEvent().getIdempotencyKey().equals(pick.getIdempotencyKey())).count());
+    Review unkeyed = manager().createReview(create.toBuilder().clearIdempotencyKey().build()).getReview();
+    assertFalse(unkeyed.getReviewId().equals(first.getReviewId()), "without a key, each call is a new review");
+
+    RaiseAlertRequest raise = RaiseAlertRequest.newBuilder().setAlert(Alert.newBuilder()
+        .setKind(AlertKind.ALERT_KIND_UNATTRIBUTED).setSku(soda.getSku()).setMessage("1 x soda taken, nobody seen"))
+        .setIdempotencyKey("alert:" + pick.getIdempotencyKey()).build();
+    Alert raised = manager().raiseAlert(raise).getAlert();
+    assertEquals(raised, manager().raiseAlert(raise).getAlert());
+    assertEquals(1, manager().listAlerts(ListAlertsRequest.getDefaultInstance()).getAlertsList().stream()
+        .filter(a -> a.getAlertId().equals(raised.getAlertId())).count());
+  }
+
   // ---- security and bad input ----
 
   @Test

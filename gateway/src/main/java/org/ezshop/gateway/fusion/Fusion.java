@@ -22,27 +22,34 @@ import org.slf4j.LoggerFactory;
 /**
  * Shelf changes to cart events: each change is kept (on disk, with a data directory) before its readings are
  * acked, then decided by {@link Evidence} once its window (and the lateness allowed for identification) has
- * passed; or at once when every face seen so far makes a clear charge to a shopper seen within
- * {@code epsilonMillis} of the onset (a face identified later cannot undo that). Picks and put-backs go to
+ * passed and every camera covering the row has sent and identified its frames past onset + window (event time:
+ * after a restart, readings resent first wait for the cameras' resent frames; a camera silent past the grace
+ * period is decided without, and the log says so); or at once when every face seen so far makes a clear charge
+ * to a shopper seen within {@code epsilonMillis} of the onset (a face identified later cannot undo that). Picks and put-backs go to
  * store-svc with an idempotency key derived from the change, so a decision replayed after a restart never charges
  * twice. Doubt goes to the review queue, explained.
  */
 public final class Fusion implements ShelfChangeSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(Fusion.class);
+  private static final long WATERMARK_POLL_MILLIS = 250;
 
   private final Vertx vertx;
   private final ServiceClient store;
   private final SightingWindow window;
   private final FusionSettings settings;
   private final PendingChanges pending;
+  private final CameraWatermarks cameras;
   private final Map<String, ShelfChange> waiting = new ConcurrentHashMap<>();
+  private final Set<String> waitingForCameras = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  public Fusion(Vertx vertx, ServiceClient store, SightingWindow window, FusionSettings settings) {
+  public Fusion(Vertx vertx, ServiceClient store, SightingWindow window, CameraWatermarks cameras,
+      FusionSettings settings) {
     this.vertx = vertx;
     this.store = store;
     this.window = window;
+    this.cameras = cameras;
     this.settings = settings;
     this.pending = new PendingChanges(settings.dataDir());
   }
@@ -62,6 +69,11 @@ public final class Fusion implements ShelfChangeSink {
   /** Changes waiting for their decision. */
   public int waiting() {
     return waiting.size();
+  }
+
+  /** Changes past their decision time, waiting for a covering camera's frames. */
+  public int waitingForCameras() {
+    return waitingForCameras.size();
   }
 
   @Override
@@ -92,9 +104,10 @@ public final class Fusion implements ShelfChangeSink {
 
   private void decideEarly(ShelfChange change) {
     List<Sighting> seen = sightings(change);
-    if (change.delta() > 0 || seen.stream().noneMatch(s -> s.known()
+    if (change.delta() > 0 || !behind(change, change.onsetMillis() + settings.epsilonMillis(),
+        System.currentTimeMillis()).isEmpty() || seen.stream().noneMatch(s -> s.known()
         && Math.abs(s.atMillis() - change.onsetMillis()) <= settings.epsilonMillis())) {
-      return; // put-backs need the holders, and a far sighting may yet be beaten: wait for the window
+      return; // put-backs need the holders, frames of the onset may be on their way, a far sighting may be beaten
     }
     inStore().map(byFace -> weigh(change, seen, byFace, null))
         .onSuccess(decision -> {
@@ -104,6 +117,14 @@ public final class Fusion implements ShelfChangeSink {
             carryOut(change, decision);
           }
         });
+  }
+
+  /** The row's cameras whose frames are not all in up to {@code until}, unless silent past the grace period. */
+  private List<String> behind(ShelfChange change, long until, long now) {
+    return change.views().stream().map(RowView::cameraId).distinct().filter(camera -> {
+      long mark = cameras.frameWatermark(camera, now);
+      return mark < until && now - mark < settings.graceMillis();
+    }).toList();
   }
 
   /** Faces at the row's cameras, inside its regions, within the window of the onset. */
@@ -126,8 +147,25 @@ public final class Fusion implements ShelfChangeSink {
   }
 
   private void decide(ShelfChange change) {
-    if (closed || waiting.remove(change.key()) == null) {
+    if (closed || !waiting.containsKey(change.key())) {
       return; // decided already
+    }
+    long now = System.currentTimeMillis();
+    long due = change.onsetMillis() + settings.windowMillis() + settings.latenessMillis();
+    List<String> behind = behind(change, change.onsetMillis() + settings.windowMillis(), now);
+    if (!behind.isEmpty() && now < due + settings.graceMillis()) {
+      if (waitingForCameras.add(change.key())) {
+        LOG.info("event=decision_waits key={} cameras={}", change.key(), behind);
+      }
+      vertx.setTimer(WATERMARK_POLL_MILLIS, t -> decide(change));
+      return;
+    }
+    if (waitingForCameras.remove(change.key()) || !behind.isEmpty()) {
+      LOG.info("event=decision_waited key={} waited_ms={} cameras_without_frames={}", change.key(),
+          Math.max(0, now - due), behind);
+    }
+    if (waiting.remove(change.key()) == null) {
+      return;
     }
     List<Sighting> seen = sightings(change);
     inStore()

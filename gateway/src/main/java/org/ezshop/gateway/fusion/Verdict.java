@@ -101,13 +101,15 @@ final class Verdict {
     return why.build();
   }
 
+  // Keyed by the change, like its cart events: a decision carried out again after a crash queues nothing twice.
   private Future<Void> review(ReviewReason reason, CartEvent event, String note) {
     return store.call(StoreServiceGrpcClient.CreateReview, CreateReviewRequest.newBuilder().setReason(reason)
-        .setEvent(event).setNote(note).build()).mapEmpty();
+        .setEvent(event).setNote(note).setIdempotencyKey("review:" + change.key()).build()).mapEmpty();
   }
 
   private Future<Void> alert(AlertKind kind, String message) {
     return store.call(StoreServiceGrpcClient.RaiseAlert, RaiseAlertRequest.newBuilder().setAlert(Alert.newBuilder()
-        .setKind(kind).setSku(change.sku()).setRowId(change.rowId()).setMessage(message)).build()).mapEmpty();
+            .setKind(kind).setSku(change.sku()).setRowId(change.rowId()).setMessage(message))
+        .setIdempotencyKey("alert:" + kind + ":" + change.key()).build()).mapEmpty();
   }
 }

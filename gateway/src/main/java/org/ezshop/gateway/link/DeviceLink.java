@@ -13,6 +13,7 @@ public final class DeviceLink {
 
   final String deviceId;
   final ClockOffset clock = new ClockOffset();
+  private final FrameWatermark watermark = new FrameWatermark();
   // Data messages per second of the last minute: one slot per second.
   private final long[] perSecond = new long[60];
   private long slotSecond;
@@ -46,6 +47,7 @@ public final class DeviceLink {
       clock.rough(EpochMillis.of(hello.getDeviceTime()), nowMillis);
     }
     accepted = Math.max(accepted, acked);
+    watermark.caughtUp(false, nowMillis); // a new stream: its backlog comes first
     return acked;
   }
 
@@ -79,6 +81,26 @@ public final class DeviceLink {
 
   synchronized void answered(ClockProbes probes, TimeSyncReply reply, long nowMillis) {
     probes.answered(reply, clock, nowMillis);
+    watermark.caughtUp(!reply.hasBacklogSent() || reply.getBacklogSent(), nowMillis);
+  }
+
+  /** A frame captured at this gateway time goes to identification. */
+  synchronized void frameStarted(long capturedAt) {
+    watermark.started(capturedAt);
+  }
+
+  synchronized void frameDone(long capturedAt) {
+    watermark.done(capturedAt);
+  }
+
+  /** The stream ended: until a new one says it has sent its backlog, only the frames that arrive count. */
+  synchronized void streamEnded(long nowMillis) {
+    watermark.caughtUp(false, nowMillis);
+  }
+
+  /** Capture time (gateway time) up to which this device's frames are all in and identified. */
+  public synchronized long frameWatermark(long nowMillis) {
+    return watermark.at(nowMillis);
   }
 
   private void counted(long nowMillis) {

@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EdgeLinks {
 
   private final ConcurrentHashMap<String, DeviceLink> links = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, DeviceLink> byCamera = new ConcurrentHashMap<>();
+  private final long startedMillis = System.currentTimeMillis();
 
   public DeviceLink get(String deviceId) {
     return links.get(deviceId);
@@ -30,6 +32,20 @@ public final class EdgeLinks {
 
   DeviceLink link(String deviceId) {
     return links.computeIfAbsent(deviceId, DeviceLink::new);
+  }
+
+  /** The device named these cameras in its hello. */
+  void cameras(DeviceLink link, Iterable<String> cameraIds) {
+    cameraIds.forEach(camera -> byCamera.put(camera, link));
+  }
+
+  /**
+   * Capture time (gateway time) up to which the camera's frames are all in and identified. For a camera no device
+   * has named since the gateway started, the start: it may be on its way back with what it captured meanwhile.
+   */
+  public long frameWatermark(String cameraId, long nowMillis) {
+    DeviceLink link = byCamera.get(cameraId);
+    return link == null ? startedMillis : Math.max(startedMillis, link.frameWatermark(nowMillis));
   }
 
   /** Sends a command down the device's open stream; false when it has none. */
@@ -67,6 +83,7 @@ public final class EdgeLinks {
       if (link.session == session) {
         link.session = null;
         link.connected = false;
+        link.streamEnded(System.currentTimeMillis());
       }
     }
   }

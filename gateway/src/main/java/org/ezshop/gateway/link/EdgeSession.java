@@ -128,6 +128,7 @@ final class EdgeSession {
     long now = System.currentTimeMillis();
     long welcomeAcked = link.hello(hello, device.getKind(), now);
     sources = Set.copyOf(hello.getSourceIdsList());
+    links.cameras(link, sources);
     helloed = true;
     LOG.info("event=device_linked device={} kind={} acked={} software={}", device.getDeviceId(), device.getKind(),
         welcomeAcked, hello.getSoftwareVersion());
@@ -167,8 +168,12 @@ final class EdgeSession {
     return switch (m.getBodyCase()) {
       case READINGS -> shelves.accept(device.getDeviceId(), m.getReadings(), offset,
           new Notices(this::noticeInLine, m.getSeq(), "readings"));
-      case FRAME -> frames.accept(device, sources, m.getFrame(), offset,
-          new Notices(this::noticeInLine, m.getSeq(), "frame"));
+      case FRAME -> {
+        long capturedAt = EpochMillis.of(m.getFrame().getCapturedAt()) - offset;
+        link.frameStarted(capturedAt);
+        yield frames.accept(device, sources, m.getFrame(), offset, new Notices(this::noticeInLine, m.getSeq(), "frame"))
+            .andThen(done -> link.frameDone(capturedAt));
+      }
       default -> {
         EdgeNotice n = m.getNotice();
         LOG.warn("event=device_notice device={} kind={} count={} source={} message=\"{}\"", device.getDeviceId(),

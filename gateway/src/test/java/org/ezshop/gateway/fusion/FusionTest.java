@@ -309,6 +309,34 @@ class FusionTest {
   }
 
   @Test
+  void aPickWhoseFramesArriveTenSecondsAfterItsReadingsIsChargedToThePickerWithNoReview() throws Exception {
+    // The gateway has (re)started; the shelf agent is back, the shelf camera not yet: it holds what it captured.
+    platform = new TestPlatform(10_000, 4, FusionSettings.defaults(Optional.empty()));
+    pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", seq);
+    pi.await(GatewayMessage::hasWelcome);
+    Shopper ana = shopper("Ana", "women/0", true);
+    long pickAt = System.currentTimeMillis();
+    pick(pickAt);
+    TestPlatform.eventually(() -> platform.gateway.fusion().waitingForCameras() == 1);
+    while (System.currentTimeMillis() < pickAt + 10_000) { // time itself is what this tests: frames come 10 s late
+      Thread.sleep(100);
+    }
+    assertEquals(0, sodas(ana), "nothing decided while the camera covering the row is behind");
+    assertEquals(1, platform.gateway.fusion().waitingForCameras());
+
+    TestDevice back = new TestDevice(platform.channel, TestPlatform.SHELF_CAM_TOKEN, 0);
+    back.holdProbes();
+    back.backlogSent = true;
+    back.hello("cam-shelf", frames, "shelf-cam").await(GatewayMessage::hasWelcome);
+    shelfCam = back;
+    seen("women/2", pickAt + 100); // its backlog: Ana at the shelf as she took the soda
+    back.answerProbes(); // and now it has sent all it holds
+    TestPlatform.eventually(() -> sodas(ana) == 1);
+    assertTrue(reviews().isEmpty(), "a clear charge, not a review: " + reviews());
+    assertEquals(0, platform.gateway.fusion().waitingForCameras());
+  }
+
+  @Test
   void aPickPendingWhenTheGatewayStopsIsDecidedOnceAfterTheRestart() throws Exception {
     start(Optional.of(data));
     Shopper ana = shopper("Ana", "women/0", true);

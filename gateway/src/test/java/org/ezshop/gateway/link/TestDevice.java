@@ -24,6 +24,9 @@ public final class TestDevice implements StreamObserver<GatewayMessage> {
   final CompletableFuture<Status> ended = new CompletableFuture<>();
   private final long skewMillis;
   volatile boolean answerProbes = true;
+  /** What its probe replies say of its backlog; null leaves the field out, as a device that does not say. */
+  public volatile Boolean backlogSent;
+  private final List<GatewayMessage> heldProbes = new java.util.ArrayList<>();
   private StreamObserver<EdgeMessage> stream;
 
   public TestDevice(ManagedChannel channel, String token, long skewMillis) {
@@ -55,18 +58,48 @@ public final class TestDevice implements StreamObserver<GatewayMessage> {
     stream.onNext(message);
   }
 
-  void cut() {
+  public void cut() {
     stream.onError(Status.CANCELLED.withDescription("link cut").asRuntimeException());
   }
 
   @Override
   public void onNext(GatewayMessage m) {
     received.add(m);
-    if (m.hasTimeSyncRequest() && answerProbes) {
-      Timestamp now = stamp(clock());
-      send(EdgeMessage.newBuilder().setTimeSyncReply(TimeSyncReply.newBuilder().setId(m.getTimeSyncRequest().getId())
-          .setDeviceReceivedAt(now).setDeviceSentAt(stamp(clock()))).build());
+    if (m.hasTimeSyncRequest()) {
+      synchronized (heldProbes) {
+        if (!answerProbes) {
+          heldProbes.add(m);
+          return;
+        }
+      }
+      answer(m);
     }
+  }
+
+  private void answer(GatewayMessage probe) {
+    Timestamp now = stamp(clock());
+    TimeSyncReply.Builder reply = TimeSyncReply.newBuilder().setId(probe.getTimeSyncRequest().getId())
+        .setDeviceReceivedAt(now).setDeviceSentAt(stamp(clock()));
+    if (backlogSent != null) {
+      reply.setBacklogSent(backlogSent);
+    }
+    send(EdgeMessage.newBuilder().setTimeSyncReply(reply).build());
+  }
+
+  /** Holds the gateway's clock probes unanswered until {@link #answerProbes()}. */
+  public void holdProbes() {
+    answerProbes = false;
+  }
+
+  /** Answers the probes held, and every one from now on. */
+  public void answerProbes() {
+    List<GatewayMessage> held;
+    synchronized (heldProbes) {
+      answerProbes = true;
+      held = List.copyOf(heldProbes);
+      heldProbes.clear();
+    }
+    held.forEach(this::answer);
   }
 
   @Override

@@ -57,6 +57,11 @@ final class MemoryFollowUps implements FollowUpTx {
   }
 
   @Override
+  public Future<Optional<Alert>> alert(String alertId) {
+    return succeededFuture(s.alerts.stream().filter(a -> a.getAlertId().equals(alertId)).findFirst());
+  }
+
+  @Override
   public Future<List<Alert>> alerts(int limit) {
     List<Alert> newest = new ArrayList<>(s.alerts);
     Collections.reverse(newest);

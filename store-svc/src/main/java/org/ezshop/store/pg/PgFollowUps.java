@@ -47,6 +47,12 @@ final class PgFollowUps implements FollowUpTx {
   }
 
   @Override
+  public Future<Optional<Alert>> alert(String alertId) {
+    return first(tx.sql("SELECT body FROM alerts WHERE alert_id = $1", alertId),
+        r -> parse(Alert.parser(), r.getBuffer("body")));
+  }
+
+  @Override
   public Future<List<Alert>> alerts(int limit) {
     return all(tx.sql("SELECT body FROM alerts ORDER BY at DESC LIMIT $1", (long) limit),
         r -> parse(Alert.parser(), r.getBuffer("body")));

@@ -105,26 +105,31 @@ final class PgTx implements Tx {
     return value == null ? Timestamp.getDefaultInstance() : Stamps.of(value.toInstant());
   }
 
-  // One row per cart line (one with empty line columns for an empty cart). The id comes from n, which counts
-  // the visit rows first, so in a locking transaction it is taken after the visit's lock.
+  // One row per cart line (one with empty line columns for an empty cart), all from one snapshot.
   private static final String CART_EVENT_STATE = "WITH "
       + "v AS (SELECT visit_id, shopper_id, entered_at, exited_at, receipt_id, cart_version FROM visits "
-      + "WHERE shopper_id = $2 AND exited_at IS NULL %1$s), "
+      + "WHERE shopper_id = $2 AND exited_at IS NULL), "
       + "n AS (SELECT nextval('cart_events_event_id_seq') AS new_event_id FROM (SELECT count(*) FROM v) locked), "
       + "i AS (SELECT sku, name, price_minor, currency, stock, image_url, low_stock_threshold, updated_at FROM items "
-      + "WHERE sku = $3 %1$s), "
+      + "WHERE sku = $3), "
       + "e AS (SELECT event_id, body, refused FROM cart_events WHERE idempotency_key = $1) "
       + "SELECT n.new_event_id, v.*, i.*, e.*, cl.sku AS line_sku, cl.name AS line_name, cl.quantity AS line_quantity, "
       + "cl.unit_price_minor AS line_unit_price_minor, cl.currency AS line_currency "
       + "FROM n LEFT JOIN v ON true LEFT JOIN i ON true LEFT JOIN e ON true "
       + "LEFT JOIN cart_lines cl ON cl.visit_id = v.visit_id ORDER BY cl.sku";
-  private static final String CART_EVENT_STATE_LOCKED = String.format(CART_EVENT_STATE, "FOR UPDATE");
-  private static final String CART_EVENT_STATE_UNLOCKED = String.format(CART_EVENT_STATE, "");
 
-  /** The same reads as the separate ones, in one statement and one round trip. */
+  /**
+   * Without locks, the same reads as the separate ones in one statement and one round trip: the write that follows
+   * re-checks the cart's version and the stock. Locking, the separate reads: one statement would lock the newest
+   * visit row yet join the cart lines of the snapshot it started with, from before the transaction it waited for
+   * (a resolved review's move, say), and write back a line that transaction had changed.
+   */
   @Override
   public Future<CartEventState> cartEventState(CartEvent event) {
-    return sql(locking ? CART_EVENT_STATE_LOCKED : CART_EVENT_STATE_UNLOCKED, event.getIdempotencyKey(),
+    if (locking) {
+      return Tx.super.cartEventState(event);
+    }
+    return sql(CART_EVENT_STATE, event.getIdempotencyKey(),
         event.getShopperId(), event.getSku()).map(rows -> {
           Row r = rows.iterator().next();
           List<CartLine> lines = new ArrayList<>();

@@ -15,4 +15,10 @@ public final class Alerts {
     tx.publish(StoreEvent.newBuilder().setAlert(alert).build());
     return tx.followUps().insertAlert(alert).map(alert);
   }
+
+  /** Raises the alert unless one with its id was raised already (a retry): then that one is the answer. */
+  public static Future<Alert> raiseOnce(Tx tx, Alert alert) {
+    return tx.followUps().alert(alert.getAlertId()).compose(raised -> raised.isPresent()
+        ? Future.succeededFuture(raised.get()) : raise(tx, alert));
+  }
 }

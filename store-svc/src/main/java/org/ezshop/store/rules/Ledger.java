@@ -9,6 +9,7 @@ import org.ezshop.store.storage.Transactions;
 import org.ezshop.store.storage.Tx;
 import com.google.protobuf.Timestamp;
 import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -263,6 +264,11 @@ public final class Ledger {
 
   public static String newId(String prefix) {
     return prefix + "-" + UUID.randomUUID();
+  }
+
+  /** The same id for the same key, so that a retried request finds what the first one made. */
+  public static String keyedId(String prefix, String idempotencyKey) {
+    return prefix + "-" + UUID.nameUUIDFromBytes(idempotencyKey.getBytes(StandardCharsets.UTF_8));
   }
 
   static Alert alert(AlertKind kind, String message) {

@@ -28,14 +28,24 @@ public final class Reviews {
   }
 
   static Future<Review> open(Tx tx, ReviewReason reason, CartEvent event, String note) {
-    Review review = Review.newBuilder().setReviewId(Ledger.newId("rv")).setReason(reason)
+    return open(tx, Ledger.newId("rv"), reason, event, note);
+  }
+
+  private static Future<Review> open(Tx tx, String reviewId, ReviewReason reason, CartEvent event, String note) {
+    Review review = Review.newBuilder().setReviewId(reviewId).setReason(reason)
         .setState(ReviewState.REVIEW_STATE_OPEN).setEvent(event).setCreatedAt(Stamps.now()).setNote(note).build();
     tx.publish(StoreEvent.newBuilder().setReview(review).build());
     return tx.followUps().putReview(review).map(review);
   }
 
-  public Future<Review> create(ReviewReason reason, CartEvent event, String note) {
-    return store.inTx(tx -> open(tx, reason, event, note));
+  /** With an idempotency key, a retry returns the review the first call made, as it stands, and makes no other. */
+  public Future<Review> create(ReviewReason reason, CartEvent event, String note, String idempotencyKey) {
+    if (idempotencyKey.isEmpty()) {
+      return store.inTx(tx -> open(tx, reason, event, note));
+    }
+    String id = Ledger.keyedId("rv", idempotencyKey);
+    return store.inTx(tx -> tx.followUps().review(id).compose(made -> made.isPresent()
+        ? Future.succeededFuture(made.get()) : open(tx, id, reason, event, note)));
   }
 
   public Future<java.util.List<Review>> list(boolean openOnly) {
@@ -58,7 +68,8 @@ public final class Reviews {
       CartEvent event = review.getEvent();
       String charged = review.getReason() == ReviewReason.REVIEW_REASON_AMBIGUOUS ? event.getShopperId() : "";
       ResolveReviewResponse.Builder response = ResolveReviewResponse.newBuilder();
-      Future<Void> moves = succeededFuture();
+      // Every visit first, in one order, then the item: the order ApplyCartEvent takes its locks in too.
+      Future<Void> moves = lockVisits(tx, charged, assignTo.orElse(""));
       if (!charged.isEmpty() && !assignTo.equals(Optional.of(charged))) {
         moves = move(tx, review, charged, -event.getQuantityDelta(), "undo", response);
       }
@@ -78,6 +89,14 @@ public final class Reviews {
     }));
   }
 
+  private static Future<Void> lockVisits(Tx tx, String... shopperIds) {
+    Future<Void> locked = succeededFuture();
+    for (String id : java.util.Arrays.stream(shopperIds).filter(s -> !s.isEmpty()).sorted().distinct().toList()) {
+      locked = locked.compose(v -> tx.visits().openVisit(id).mapEmpty());
+    }
+    return locked;
+  }
+
   private static Future<Void> move(Tx tx, Review review, String shopperId, int delta, String suffix,
       ResolveReviewResponse.Builder response) {
     CartEvent event = review.getEvent().toBuilder()
@@ -90,7 +109,8 @@ public final class Reviews {
         .build();
     return tx.enrolment().shopper(shopperId).compose(shopper -> shopper.isEmpty()
         ? failedFuture(Failures.notFound("assign_to_shopper_id: no shopper " + shopperId))
-        : tx.catalogue().item(event.getSku()).map(Optional::orElseThrow)).compose(item -> tx.visits().openVisit(shopperId).compose(open -> {
+        : tx.visits().openVisit(shopperId)).compose(open -> tx.catalogue().item(event.getSku())
+        .map(Optional::orElseThrow).compose(item -> {
           if (open.isPresent()) {
             String visitId = open.get().getVisitId();
             return tx.visits().cartLines(visitId).compose(lines -> tx.visits().cartVersion(visitId).compose(version -> {

@@ -17,6 +17,8 @@ public interface FollowUpTx {
 
   Future<Void> insertAlert(Alert alert);
 
+  Future<Optional<Alert>> alert(String alertId);
+
   /** Newest first. */
   Future<List<Alert>> alerts(int limit);
 }
