@@ -103,7 +103,8 @@ enum Command {
   /** Options several commands read. */
   private static final class Groups {
     static final Set<Option> SERVICE = EnumSet.of(CONFIG, HOST, MANAGER_TOKEN, SHUTDOWN_GRACE_MS);
-    static final Set<Option> STORE = union(SERVICE, EnumSet.of(STORE_PORT, PG_URL, SESSION_SECRET));
+    static final Set<Option> STORE = union(SERVICE, EnumSet.of(STORE_PORT, PG_URL, SESSION_SECRET,
+        JOURNAL_RETENTION_HOURS));
     static final Set<Option> IDENTITY = union(SERVICE, EnumSet.of(IDENTITY_PORT, PG_URL, MAX_IMAGE_BYTES,
         MAX_IMAGE_SIDE, FACE_MODELS, FACE_THRESHOLD, MIN_FACE_PIXELS, FACE_WORKERS, FACE_QUEUE, KEEP_FACE_PHOTOS));
     static final Set<Option> GATEWAY = union(SERVICE, EnumSet.of(GATEWAY_PORT, STORE_TARGET, IDENTITY_TARGET,

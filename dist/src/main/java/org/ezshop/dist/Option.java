@@ -19,6 +19,9 @@ enum Option {
       + "(default: everything in memory)"),
   MANAGER_TOKEN("manager-token", "", "bearer token of managers and of the services calling each other (default: "
       + "a random one, printed at start)"),
+  JOURNAL_RETENTION_HOURS("journal-retention-hours", String.valueOf(StoreConfig.DEFAULT_JOURNAL_RETENTION.toHours()),
+      "store-svc on PostgreSQL: hourly, the event journal (store_events) drops rows older than this that this "
+      + "replica has read"),
   SESSION_SECRET("session-secret", "", "key (32+ characters) that signs shopper session tokens; the same on store-svc "
       + "and the gateway (default: random, so sessions end with the process)"),
   MAX_IMAGE_BYTES("max-image-bytes", String.valueOf(IdentityConfig.DEFAULT_MAX_IMAGE_BYTES), "largest image identity-svc accepts"),

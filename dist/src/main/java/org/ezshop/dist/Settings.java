@@ -97,7 +97,8 @@ final class Settings {
 
   StoreConfig store() {
     return new StoreConfig(host(), values.port(Option.STORE_PORT), values.optional(Option.PG_URL), managerToken(),
-        sessionSecret());
+        sessionSecret(), StoreConfig.DEFAULT_WATCH_BUFFER,
+        Duration.ofHours(values.positive(Option.JOURNAL_RETENTION_HOURS)));
   }
 
   IdentityConfig identity() {

@@ -20,7 +20,8 @@ class GalleryPersistenceTest {
   @Test
   void enrolmentsSurviveARestartAndForgetReachesEveryReplica() throws Exception {
     Vertx vertx = EventLoops.vertx();
-    IdentityConfig config = TestIdentity.postgres(TestPostgres.url());
+    // A database of its own: a gallery another run left behind may hold the same person under another id.
+    IdentityConfig config = TestIdentity.postgres(TestPostgres.freshDatabase(vertx));
     String name = "persisted " + UUID.randomUUID();
     IdentityServer a = IdentityServer.start(vertx, config).await(60, TimeUnit.SECONDS);
     String id;

@@ -30,7 +30,8 @@ public final class StoreServer {
   public static Future<StoreServer> start(Vertx vertx, StoreConfig config) {
     Access access = new Access(config.managerToken(), new SessionTokens(config.sessionSecret()));
     Future<Transactions> storage = config.pgUrl()
-        .<Future<Transactions>>map(url -> PgTransactions.start(vertx, url, StoreConfig.POOL_SIZE).map(pg -> pg))
+        .<Future<Transactions>>map(url -> PgTransactions.start(vertx, url, StoreConfig.POOL_SIZE,
+            config.journalRetention()).map(pg -> pg))
         .orElseGet(() -> Future.succeededFuture(new MemoryTransactions()));
     return storage.compose(store -> GrpcEndpoint.start(vertx, config.host(), config.port(), MAX_MESSAGE_BYTES,
             List.of(new StoreApi(vertx, access, store, config.watchBuffer())))

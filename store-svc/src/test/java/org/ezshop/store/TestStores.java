@@ -18,11 +18,13 @@ final class TestStores {
   static final int WATCH_BUFFER = 20;
 
   static StoreConfig memory() {
-    return new StoreConfig("127.0.0.1", 0, Optional.empty(), MANAGER, SECRET, WATCH_BUFFER);
+    return new StoreConfig("127.0.0.1", 0, Optional.empty(), MANAGER, SECRET, WATCH_BUFFER,
+        StoreConfig.DEFAULT_JOURNAL_RETENTION);
   }
 
   static StoreConfig postgres(String url) {
-    return new StoreConfig("127.0.0.1", 0, Optional.of(url), MANAGER, SECRET, WATCH_BUFFER);
+    return new StoreConfig("127.0.0.1", 0, Optional.of(url), MANAGER, SECRET, WATCH_BUFFER,
+        StoreConfig.DEFAULT_JOURNAL_RETENTION);
   }
 
   static String freshDatabase(Vertx vertx) throws Exception {

@@ -40,7 +40,8 @@ class UnlockedWriteTest {
   static void stores() throws Exception {
     vertx = EventLoops.vertx();
     memory = new MemoryTransactions();
-    postgres = PgTransactions.start(vertx, TestStores.freshDatabase(vertx), 2).await(60, TimeUnit.SECONDS);
+    postgres = PgTransactions.start(vertx, TestStores.freshDatabase(vertx), 2, StoreConfig.DEFAULT_JOURNAL_RETENTION)
+        .await(60, TimeUnit.SECONDS);
   }
 
   @AfterAll

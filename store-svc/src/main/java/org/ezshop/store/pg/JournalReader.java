@@ -46,6 +46,11 @@ final class JournalReader {
     return feed;
   }
 
+  /** The newest journal row this replica has delivered; rows before it it will not read again. */
+  synchronized long deliveredRow() {
+    return delivered;
+  }
+
   /** Watchers see what commits from now on, not the history. */
   Future<Void> startAtEnd() {
     return pool.query("SELECT coalesce(max(event_id), 0) FROM store_events").execute()

@@ -11,6 +11,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Transaction;
 import java.net.ConnectException;
+import java.time.Duration;
+import io.vertx.sqlclient.Tuple;
 import java.util.function.Function;
 import org.ezshop.store.storage.EventFeed;
 import org.ezshop.store.storage.Failures;
@@ -29,6 +31,7 @@ public final class PgTransactions implements Transactions {
 
   static final String CHANNEL = "ezshop_events";
   private static final long SAFETY_POLL_MS = 1000;
+  private static final long PRUNE_EVERY_MS = 3_600_000;
   private static final Logger LOG = LoggerFactory.getLogger(PgTransactions.class);
 
   private final Vertx vertx;
@@ -37,8 +40,9 @@ public final class PgTransactions implements Transactions {
   private final JournalReader reader;
   private final Doorbell doorbell;
   private final long poll;
+  private final long prune;
 
-  private PgTransactions(Vertx vertx, Pool pool, PgSubscriber subscriber, JournalReader reader) {
+  private PgTransactions(Vertx vertx, Pool pool, PgSubscriber subscriber, JournalReader reader, Duration retention) {
     this.vertx = vertx;
     this.pool = pool;
     this.subscriber = subscriber;
@@ -46,10 +50,27 @@ public final class PgTransactions implements Transactions {
     this.doorbell = new Doorbell(pool, CHANNEL);
     // The safety net under NOTIFY: a replica that dies between commit and doorbell is caught up within a second.
     this.poll = vertx.setPeriodic(SAFETY_POLL_MS, t -> reader.catchUp());
+    this.prune = vertx.setPeriodic(PRUNE_EVERY_MS, t -> pruneJournal(retention));
+  }
+
+  /**
+   * Deletes journal rows older than {@code retention} that this replica has delivered: watchers only read what
+   * commits while they watch, and a replica further behind than that resyncs its watchers anyway. The count.
+   */
+  public Future<Integer> pruneJournal(Duration retention) {
+    return pool.preparedQuery("DELETE FROM store_events WHERE at < now() - $1 * interval '1 millisecond' "
+            + "AND event_id < $2").execute(Tuple.of(retention.toMillis(), reader.deliveredRow()))
+        .map(rows -> {
+          if (rows.rowCount() > 0) {
+            LOG.info("event=journal_pruned rows={} older_than_ms={}", rows.rowCount(), retention.toMillis());
+          }
+          return rows.rowCount();
+        })
+        .onFailure(e -> LOG.warn("event=journal_prune_failed error={}", e.getMessage()));
   }
 
   /** Migrates the schema (on a worker thread: Flyway is JDBC), then connects the pool and the feed. */
-  public static Future<PgTransactions> start(Vertx vertx, String url, int poolSize) {
+  public static Future<PgTransactions> start(Vertx vertx, String url, int poolSize, Duration journalRetention) {
     PgConnectOptions options = PgConnectOptions.fromUri(url).setCachePreparedStatements(true);
     return vertx.executeBlocking(() -> {
       Migrations.apply(options);
@@ -63,7 +84,7 @@ public final class PgTransactions implements Transactions {
           .handler(payload -> reader.catchUp());
       return reader.startAtEnd()
           .compose(x -> subscriber.connect())
-          .map(x -> new PgTransactions(vertx, pool, subscriber, reader))
+          .map(x -> new PgTransactions(vertx, pool, subscriber, reader, journalRetention))
           .onFailure(e -> {
             pool.close();
             subscriber.close();
@@ -136,6 +157,7 @@ public final class PgTransactions implements Transactions {
   public Future<Void> close() {
     LOG.info("event=closing storage=postgresql");
     vertx.cancelTimer(poll);
+    vertx.cancelTimer(prune);
     return subscriber.close().eventually(pool::close);
   }
 }
