@@ -97,6 +97,7 @@ public final class GatewayServer {
         "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
     sightings.listen(doors::seen);
     sightings.listen(fusion::seen);
+    sightings.keepWith(fusion::keep);
     return layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS)
         .compose(loaded -> fusion.start())
         .compose(started -> GrpcEndpoint.start(vertx, config.host(), config.port(),

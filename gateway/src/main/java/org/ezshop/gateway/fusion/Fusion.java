@@ -54,16 +54,36 @@ public final class Fusion implements ShelfChangeSink {
     this.pending = new PendingChanges(settings.dataDir());
   }
 
-  /** Decides whatever a previous run left pending (its sightings are gone: it goes to review unless seen). */
+  /** Decides whatever a previous run left pending, with the sightings kept with it. */
   public Future<Void> start() {
     return vertx.executeBlocking(pending::load).compose(left -> {
-      left.forEach(change -> {
-        LOG.info("event=pending_after_restart key={}", change.key());
+      left.forEach(kept -> {
+        ShelfChange change = kept.change();
+        LOG.info("event=pending_after_restart key={} sightings={}", change.key(), kept.sightings().size());
+        kept.sightings().forEach(window::restore);
         waiting.put(change.key(), change);
         decide(change);
       });
       return Future.succeededFuture();
     });
+  }
+
+  /** Keeps a frame's sightings with every waiting change they may decide, before the frame is acked. */
+  public Future<Void> keep(List<Sighting> frame) {
+    if (!pending.persistent() || frame.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> writes = new ArrayList<>();
+    for (ShelfChange change : waiting.values()) {
+      List<Sighting> mine = frame.stream().filter(s -> covers(change, s)).toList();
+      if (!mine.isEmpty()) {
+        writes.add(vertx.executeBlocking(() -> {
+          pending.keep(change, mine);
+          return null;
+        }));
+      }
+    }
+    return Future.all(writes).mapEmpty();
   }
 
   /** Changes waiting for their decision. */
@@ -78,8 +98,9 @@ public final class Fusion implements ShelfChangeSink {
 
   @Override
   public Future<Void> accept(ShelfChange change) {
+    List<Sighting> seen = sightings(change);
     return vertx.<Void>executeBlocking(() -> {
-      pending.add(change);
+      pending.keep(change, seen);
       return null;
     }).onSuccess(kept -> {
       waiting.put(change.key(), change);
@@ -130,15 +151,20 @@ public final class Fusion implements ShelfChangeSink {
   /** Faces at the row's cameras, inside its regions, within the window of the onset. */
   private List<Sighting> sightings(ShelfChange change) {
     List<Sighting> seen = new ArrayList<>();
-    for (RowView view : change.views()) {
-      for (Sighting s : window.between(view.cameraId(), change.onsetMillis() - settings.windowMillis(),
+    for (String camera : change.views().stream().map(RowView::cameraId).distinct().toList()) {
+      for (Sighting s : window.between(camera, change.onsetMillis() - settings.windowMillis(),
           change.onsetMillis() + settings.windowMillis())) {
-        if (view.contains(s.centreX(), s.centreY())) {
+        if (covers(change, s)) {
           seen.add(s);
         }
       }
     }
     return seen;
+  }
+
+  private boolean covers(ShelfChange change, Sighting s) {
+    return Math.abs(s.atMillis() - change.onsetMillis()) <= settings.windowMillis() && change.views().stream()
+        .anyMatch(v -> v.cameraId().equals(s.cameraId()) && v.contains(s.centreX(), s.centreY()));
   }
 
   /** Decides nothing more: what is pending stays on disk for the next start. */

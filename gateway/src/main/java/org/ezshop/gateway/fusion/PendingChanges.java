@@ -14,26 +14,44 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.ezshop.common.v1.CameraRole;
 import org.ezshop.gateway.shelf.RowView;
 import org.ezshop.gateway.shelf.ShelfChange;
+import org.ezshop.gateway.sight.Sighting;
 
 /**
- * Shelf changes accepted but not yet decided, one small file each, written and synced before the readings
- * behind them are acked, removed once decided. Blocking: call from a worker. Without a directory: nothing.
+ * Shelf changes accepted but not yet decided, one small file each with the sightings that may decide it: written
+ * and synced before the readings (or frames) behind them are acked, removed once decided, so that a restart loses
+ * neither. Blocking: call from a worker. Without a directory: nothing.
  */
 final class PendingChanges {
 
+  /** A change and the sightings kept with it. */
+  record Kept(ShelfChange change, List<Sighting> sightings) {
+  }
+
   private final Optional<Path> dir;
+  private final Map<String, List<Sighting>> sightings = new HashMap<>();
 
   PendingChanges(Optional<Path> dir) {
     this.dir = dir;
   }
 
-  void add(ShelfChange c) {
+  /** True when changes are kept on disk. */
+  boolean persistent() {
+    return dir.isPresent();
+  }
+
+  /** Keeps the change with these sightings, besides any kept with it already. */
+  synchronized void keep(ShelfChange c, List<Sighting> seen) {
+    List<Sighting> all = sightings.computeIfAbsent(c.key(), k -> new ArrayList<>());
+    all.addAll(seen);
     if (dir.isEmpty()) {
       return;
     }
@@ -59,6 +77,10 @@ final class PendingChanges {
           out.writeFloat(v.yMin());
           out.writeFloat(v.yMax());
         }
+        out.writeInt(all.size());
+        for (Sighting s : all) {
+          write(out, s);
+        }
       }
       try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -71,7 +93,8 @@ final class PendingChanges {
     }
   }
 
-  void remove(ShelfChange c) {
+  synchronized void remove(ShelfChange c) {
+    sightings.remove(c.key());
     if (dir.isPresent()) {
       try {
         Files.deleteIfExists(file(c));
@@ -81,16 +104,18 @@ final class PendingChanges {
     }
   }
 
-  /** Every change still pending (after a restart: the ones the last run did not decide). */
-  List<ShelfChange> load() {
-    List<ShelfChange> all = new ArrayList<>();
+  /** Every change still pending, with its sightings (after a restart: the ones the last run did not decide). */
+  synchronized List<Kept> load() {
+    List<Kept> all = new ArrayList<>();
     if (dir.isEmpty() || !Files.isDirectory(dir.get())) {
       return all;
     }
     try (Stream<Path> files = Files.list(dir.get())) {
       for (Path f : files.filter(p -> p.toString().endsWith(".pending")).sorted().toList()) {
         try (DataInputStream in = new DataInputStream(Files.newInputStream(f))) {
-          all.add(read(in));
+          Kept kept = read(in);
+          sightings.put(kept.change().key(), new ArrayList<>(kept.sightings()));
+          all.add(kept);
         }
       }
     } catch (IOException e) {
@@ -99,7 +124,24 @@ final class PendingChanges {
     return all;
   }
 
-  private static ShelfChange read(DataInputStream in) throws IOException {
+  private static void write(DataOutputStream out, Sighting s) throws IOException {
+    out.writeUTF(s.deviceId());
+    out.writeUTF(s.cameraId());
+    out.writeInt(s.role().getNumber());
+    out.writeUTF(s.faceId());
+    out.writeUTF(s.subjectName());
+    for (float f : new float[] {s.score(), s.boxWidth(), s.boxHeight(), s.centreX(), s.centreY()}) {
+      out.writeFloat(f);
+    }
+    out.writeLong(s.atMillis());
+  }
+
+  private static Sighting sighting(DataInputStream in) throws IOException {
+    return new Sighting(in.readUTF(), in.readUTF(), CameraRole.forNumber(in.readInt()), in.readUTF(), in.readUTF(),
+        in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat(), in.readLong());
+  }
+
+  private static Kept read(DataInputStream in) throws IOException {
     String row = in.readUTF();
     String sku = in.readUTF();
     String sensor = in.readUTF();
@@ -112,7 +154,11 @@ final class PendingChanges {
     for (int n = in.readInt(); n > 0; n--) {
       views.add(new RowView(in.readUTF(), in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat()));
     }
-    return new ShelfChange(row, sku, sensor, delta, level, onset, settled, confidence, views);
+    List<Sighting> seen = new ArrayList<>();
+    for (int n = in.available() > 0 ? in.readInt() : 0; n > 0; n--) { // files of earlier versions stop here
+      seen.add(sighting(in));
+    }
+    return new Kept(new ShelfChange(row, sku, sensor, delta, level, onset, settled, confidence, views), seen);
   }
 
   private Path file(ShelfChange c) {

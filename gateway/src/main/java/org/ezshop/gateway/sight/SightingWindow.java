@@ -29,6 +29,11 @@ public final class SightingWindow {
     }
   }
 
+  /** A sighting kept on disk with a pending shelf change, back in the window after a restart. */
+  public void restore(Sighting s) {
+    add(s);
+  }
+
   synchronized void add(Sighting s) {
     ArrayDeque<Sighting> seen = byCamera.computeIfAbsent(s.cameraId(), c -> new ArrayDeque<>());
     if (seen.isEmpty() || seen.peekLast().atMillis() <= s.atMillis()) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.common.v1.Box;
@@ -44,6 +45,7 @@ public final class Sightings {
   private final Map<String, Job> waiting = new HashMap<>();
   private final ArrayDeque<String> turn = new ArrayDeque<>();
   private final List<Consumer<Sighting>> listeners = new CopyOnWriteArrayList<>();
+  private volatile Function<List<Sighting>, Future<Void>> keeper = seen -> Future.succeededFuture();
   private int inFlight;
   private final AtomicLong coalesced = new AtomicLong();
 
@@ -64,6 +66,14 @@ public final class Sightings {
 
   public void listen(Consumer<Sighting> listener) {
     listeners.add(listener);
+  }
+
+  /**
+   * Where a frame's sightings are kept before the frame counts as done (and is acked): a failure leaves the frame
+   * unacked, for the device to send again.
+   */
+  public void keepWith(Function<List<Sighting>, Future<Void>> keeper) {
+    this.keeper = keeper;
   }
 
   /** Identifies the frame (gateway time {@code atMillis}) of a device's camera when its turn comes. */
@@ -105,7 +115,13 @@ public final class Sightings {
               window.add(s);
               listeners.forEach(l -> l.accept(s));
             });
-            job.done.complete(new Outcome(false));
+            keeper.apply(seen).onComplete(kept -> {
+              if (kept.succeeded()) {
+                job.done.complete(new Outcome(false));
+              } else {
+                job.done.fail(kept.cause());
+              }
+            });
           } else {
             LOG.warn("event=identify_failed camera={} error={}", job.cameraId, result.cause().getMessage());
             job.done.fail(result.cause());

@@ -337,6 +337,20 @@ class FusionTest {
   }
 
   @Test
+  void aPickPendingAtARestartIsDecidedWithTheSightingsKeptWithIt() throws Exception {
+    start(Optional.of(data));
+    Shopper ana = shopper("Ana", "women/0", true);
+    long pickAt = System.currentTimeMillis();
+    pick(pickAt); // kept on disk, its decision 3 s away
+    seen("women/2", pickAt + 600); // Ana, too far from the onset to decide at once: kept with the change
+    assertEquals(1, platform.gateway.fusion().waiting());
+    platform.restartGateway(); // the sightings in memory are gone with the process
+    link();
+    TestPlatform.eventually(() -> sodas(ana) == 1);
+    assertTrue(reviews().isEmpty(), "decided on the kept sighting, not sent to review: " + reviews());
+  }
+
+  @Test
   void aPickPendingWhenTheGatewayStopsIsDecidedOnceAfterTheRestart() throws Exception {
     start(Optional.of(data));
     Shopper ana = shopper("Ana", "women/0", true);
