@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,7 +71,10 @@ public final class PiEdge {
             .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance()).build()
         : Pi4J.newAutoContext();
     ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "agent"));
-    ManagedChannel channel = channel(shelf);
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (String gateway : shelf.gateways()) {
+      channels.add(channel(gateway, shelf.tlsCa()));
+    }
     Outbox outbox = Outbox.open(shelf.outbox().dir(), shelf.outbox().maxBytes(),
         Math.max(64 * 1024, shelf.outbox().maxBytes() / 16), shelf.outbox().syncEvery());
     SimulatedShelf simulated = new SimulatedShelf(30);
@@ -80,7 +84,7 @@ public final class PiEdge {
           s.rateHz()));
     }
     Sampling sampling = new Sampling(sensors, shelf.batch());
-    ShelfLink link = new ShelfLink(channel, shelf.token(), shelf.deviceId(), VERSION, outbox,
+    ShelfLink link = new ShelfLink(channels, shelf.token(), shelf.deviceId(), VERSION, outbox,
         new Backoff(250, 30_000), agent, message -> {
           if (message.hasConfig()) {
             sampling.apply(message.getConfig());
@@ -90,7 +94,7 @@ public final class PiEdge {
         });
     link.start();
     sampling.start(link::send);
-    LOG.info("event=started device={} gateway={} sensors={} simulate={}", shelf.deviceId(), shelf.gateway(),
+    LOG.info("event=started device={} gateway={} sensors={} simulate={}", shelf.deviceId(), shelf.gateways(),
         sensors.size(), simulate);
     stop.await();
     sampling.close();
@@ -100,20 +104,22 @@ public final class PiEdge {
       return null;
     }).get(10, TimeUnit.SECONDS);
     agent.shutdown();
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
     pi4j.shutdown();
   }
 
-  private static ManagedChannel channel(ShelfConfig shelf) throws IOException {
-    int colon = shelf.gateway().lastIndexOf(':');
-    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(shelf.gateway().substring(0, colon),
-            Integer.parseInt(shelf.gateway().substring(colon + 1)))
+  private static ManagedChannel channel(String gateway, Optional<Path> tlsCa) throws IOException {
+    int colon = gateway.lastIndexOf(':');
+    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(gateway.substring(0, colon),
+            Integer.parseInt(gateway.substring(colon + 1)))
         // Behind NAT a quiet connection is dropped silently: probe it, and notice a dead one within a minute.
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(20, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(true);
-    if (shelf.tlsCa().isPresent()) {
-      builder.sslContext(GrpcSslContexts.forClient().trustManager(shelf.tlsCa().get().toFile()).build());
+    if (tlsCa.isPresent()) {
+      builder.sslContext(GrpcSslContexts.forClient().trustManager(tlsCa.get().toFile()).build());
     } else {
       builder.usePlaintext();
     }

@@ -6,6 +6,7 @@ import io.grpc.Metadata;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +35,8 @@ public final class EdgeLinkClient {
   private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final int SEND_PAGE = 256;
 
-  private final EdgeLinkServiceGrpc.EdgeLinkServiceStub stub;
+  private final List<EdgeLinkServiceGrpc.EdgeLinkServiceStub> stubs = new ArrayList<>();
+  private int current;
   private final Hello hello;
   private final Unacked unacked;
   private final Backoff backoff;
@@ -59,9 +61,20 @@ public final class EdgeLinkClient {
   /** @param clock the device's clock in epoch milliseconds, which time-sync replies report */
   public EdgeLinkClient(Channel channel, String token, Hello hello, Unacked unacked, Backoff backoff,
       ScheduledExecutorService agent, Consumer<GatewayMessage> onGatewayMessage, LongSupplier clock) {
+    this(List.of(channel), token, hello, unacked, backoff, agent, onGatewayMessage, clock);
+  }
+
+  /**
+   * @param gateways one channel per gateway the device may use: it links to the first, and after a lost or
+   *                 refused link tries the next in turn (the store's unacked messages go wherever it links)
+   */
+  public EdgeLinkClient(List<? extends Channel> gateways, String token, Hello hello, Unacked unacked, Backoff backoff,
+      ScheduledExecutorService agent, Consumer<GatewayMessage> onGatewayMessage, LongSupplier clock) {
     Metadata metadata = new Metadata();
     metadata.put(AUTHORIZATION, "Bearer " + token);
-    this.stub = EdgeLinkServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
+    for (Channel channel : gateways) {
+      stubs.add(EdgeLinkServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata)));
+    }
     this.hello = hello;
     this.unacked = unacked;
     this.backoff = backoff;
@@ -109,7 +122,7 @@ public final class EdgeLinkClient {
       return;
     }
     welcomed = false;
-    stream = (ClientCallStreamObserver<EdgeMessage>) stub.connect(new ClientResponseObserver<EdgeMessage, GatewayMessage>() {
+    stream = (ClientCallStreamObserver<EdgeMessage>) stubs.get(current).connect(new ClientResponseObserver<EdgeMessage, GatewayMessage>() {
       @Override
       public void beforeStart(ClientCallStreamObserver<EdgeMessage> requests) {
         requests.setOnReadyHandler(() -> onAgent(() -> {
@@ -155,7 +168,8 @@ public final class EdgeLinkClient {
     }
     stream = null;
     long delay = backoff.nextDelayMillis();
-    LOG.warn("event=link_down reason=\"{}\" retry_ms={}", why, delay);
+    current = (current + 1) % stubs.size(); // with several gateways, the next in turn
+    LOG.warn("event=link_down reason=\"{}\" retry_ms={} next_gateway={}", why, delay, current);
     agent.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
   }
 

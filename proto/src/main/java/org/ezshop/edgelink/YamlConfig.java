@@ -136,6 +136,18 @@ public final class YamlConfig {
       return value;
     }
 
+    /** One or more host:port, separated by commas: the first, then the others in turn when it is unreachable. */
+    public java.util.List<String> hostPorts(String key) throws Invalid {
+      java.util.List<String> all = new java.util.ArrayList<>();
+      for (String part : text(key, null).split(",")) {
+        if (!part.trim().matches(".+:\\d{1,5}")) {
+          throw invalid(key, "must be host:port, or several separated by commas, not '" + part.trim() + "'");
+        }
+        all.add(part.trim());
+      }
+      return all;
+    }
+
     public int integer(String key, Integer fallback, int min, int max) throws Invalid {
       if (!has(key) && fallback != null) {
         return fallback;

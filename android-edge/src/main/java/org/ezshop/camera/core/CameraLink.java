@@ -44,19 +44,26 @@ public final class CameraLink {
   public CameraLink(Channel channel, String token, String deviceId, String cameraId, String softwareVersion,
       FrameBuffer buffer, Backoff backoff, ScheduledExecutorService agent, Speaker speaker,
       Consumer<GatewayMessage> others) {
+    this(List.of(channel), token, deviceId, cameraId, softwareVersion, buffer, backoff, agent, speaker, others);
+  }
+
+  /** @param gateways one channel per gateway address, tried in turn when the link is lost */
+  public CameraLink(List<? extends Channel> gateways, String token, String deviceId, String cameraId,
+      String softwareVersion, FrameBuffer buffer, Backoff backoff, ScheduledExecutorService agent, Speaker speaker,
+      Consumer<GatewayMessage> others) {
     this.cameraId = cameraId;
     this.buffer = buffer;
     this.agent = agent;
     this.lastStored = buffer.acked();
     Hello hello = Hello.newBuilder().setDeviceId(deviceId).setKind(DeviceKind.DEVICE_KIND_CAMERA)
         .setSoftwareVersion(softwareVersion).addSourceIds(cameraId).build();
-    this.client = new EdgeLinkClient(channel, token, hello, new BufferUnacked(), backoff, agent, message -> {
+    this.client = new EdgeLinkClient(gateways, token, hello, new BufferUnacked(), backoff, agent, message -> {
       if (message.hasCommand() && message.getCommand().hasGreet()) {
         speaker.say(message.getCommand().getGreet().getText());
       } else {
         others.accept(message);
       }
-    });
+    }, System::currentTimeMillis);
   }
 
   public void start() {

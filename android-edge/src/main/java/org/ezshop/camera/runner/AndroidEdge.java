@@ -3,6 +3,8 @@ package org.ezshop.camera.runner;
 import io.grpc.ManagedChannel;
 import io.grpc.okhttp.OkHttpChannelBuilder;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,18 +32,20 @@ public final class AndroidEdge implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AndroidEdge.class);
   static final String VERSION = "android-edge/0.1.0";
 
-  private final ManagedChannel channel;
+  private final List<ManagedChannel> channels = new ArrayList<>();
   private final ScheduledExecutorService agent;
   private final CameraLink link;
   private final ImageReplay source;
 
   private AndroidEdge(CameraConfig config, Speaker speaker) {
-    int colon = config.gateway.lastIndexOf(':');
-    this.channel = OkHttpChannelBuilder.forAddress(config.gateway.substring(0, colon),
-            Integer.parseInt(config.gateway.substring(colon + 1)))
-        .usePlaintext()
-        .keepAliveTime(30, TimeUnit.SECONDS)
-        .build();
+    for (String gateway : config.gateways) {
+      int colon = gateway.lastIndexOf(':');
+      channels.add(OkHttpChannelBuilder.forAddress(gateway.substring(0, colon),
+              Integer.parseInt(gateway.substring(colon + 1)))
+          .usePlaintext()
+          .keepAliveTime(30, TimeUnit.SECONDS)
+          .build());
+    }
     this.agent = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "camera-agent"));
     ShelfCamera[] shelf = new ShelfCamera[1];
     Consumer<GatewayMessage> commands = message -> {
@@ -49,7 +53,7 @@ public final class AndroidEdge implements AutoCloseable {
         shelf[0].burst(message.getCommand().getCaptureBurst());
       }
     };
-    this.link = new CameraLink(channel, config.token, config.deviceId, config.cameraId, VERSION,
+    this.link = new CameraLink(channels, config.token, config.deviceId, config.cameraId, VERSION,
         new FrameBuffer(config.bufferFrames, config.bufferBytes, 1), new Backoff(500, 30_000), agent, speaker,
         commands);
     Consumer<CapturedFrame> role;
@@ -62,7 +66,7 @@ public final class AndroidEdge implements AutoCloseable {
     this.source = new ImageReplay(config.shots, config.fps, config.loop);
     link.start();
     source.start(role);
-    LOG.info("event=started camera={} role={} gateway={} images={}", config.cameraId, config.role, config.gateway,
+    LOG.info("event=started camera={} role={} gateway={} images={}", config.cameraId, config.role, config.gateways,
         config.shots.size());
   }
 
@@ -87,7 +91,9 @@ public final class AndroidEdge implements AutoCloseable {
     agent.shutdown();
     try {
       agent.awaitTermination(5, TimeUnit.SECONDS);
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      for (ManagedChannel channel : channels) {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -26,7 +26,8 @@ public final class CameraConfig {
 
   public final String deviceId;
   public final String token;
-  public final String gateway;
+  /** host:port of the gateway's EdgeLink; with more than one, the others in turn when it is down. */
+  public final List<String> gateways;
   public final String cameraId;
   public final Role role;
   /** Shelf rows a SHELF camera covers. */
@@ -41,12 +42,12 @@ public final class CameraConfig {
   public final boolean loop;
   public final SpeakerKind speaker;
 
-  CameraConfig(String deviceId, String token, String gateway, String cameraId, Role role, List<String> rows,
+  CameraConfig(String deviceId, String token, List<String> gateways, String cameraId, Role role, List<String> rows,
       long cooldownMillis, float minFaceWidth, long shelfPeriodMillis, int bufferFrames, long bufferBytes,
       List<Shot> shots, double fps, boolean loop, SpeakerKind speaker) {
     this.deviceId = deviceId;
     this.token = token;
-    this.gateway = gateway;
+    this.gateways = List.copyOf(gateways);
     this.cameraId = cameraId;
     this.role = role;
     this.rows = List.copyOf(rows);

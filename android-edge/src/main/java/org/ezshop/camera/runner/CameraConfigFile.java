@@ -27,7 +27,7 @@ public final class CameraConfigFile {
         "speaker"));
     String deviceId = top.text("device_id", null);
     String token = top.token("token");
-    String gateway = top.hostPort("gateway");
+    List<String> gateways = top.hostPorts("gateway");
     CameraConfig.Role role = choice(top, "role", CameraConfig.Role.class, null);
     List<String> rows = top.texts("rows");
     if (role == CameraConfig.Role.SHELF && rows.isEmpty()) {
@@ -48,7 +48,7 @@ public final class CameraConfigFile {
     if (fps <= 0 || fps > 60) {
       throw source.invalid("fps", fps + " is outside (0, 60]");
     }
-    return new CameraConfig(deviceId, token, gateway, top.text("camera_id", deviceId), role, rows,
+    return new CameraConfig(deviceId, token, gateways, top.text("camera_id", deviceId), role, rows,
         door.integer("cooldown_ms", 10_000, 0, 3_600_000), door.integer("min_face_width", 200, 1, 10_000),
         shelf.integer("period_ms", 1000, 10, 3_600_000), buffer.integer("frames", 50, 1, 100_000),
         buffer.integer("max_mb", 16, 1, 4096) * 1024L * 1024L, shots(source, file.toAbsolutePath().getParent()),

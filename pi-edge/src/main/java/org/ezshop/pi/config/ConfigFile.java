@@ -36,14 +36,14 @@ public final class ConfigFile {
     top.only(Set.of("device_id", "token", "gateway", "tls_ca", "outbox", "batch", "sensors"));
     String deviceId = top.text("device_id", null);
     String token = top.token("token");
-    String gateway = top.hostPort("gateway");
+    List<String> gateways = top.hostPorts("gateway");
     Optional<Path> tls = top.has("tls_ca") ? Optional.of(Path.of(top.text("tls_ca", null))) : Optional.empty();
     Fields outbox = top.mapping("outbox");
     outbox.only(Set.of("dir", "max_mb", "sync_every"));
     Fields batch = top.mapping("batch");
     batch.only(Set.of("max_readings", "max_wait_ms"));
     List<ShelfConfig.Sensor> sensors = sensors(top);
-    return new ShelfConfig(deviceId, token, gateway, tls,
+    return new ShelfConfig(deviceId, token, gateways, tls,
         new ShelfConfig.Outbox(Path.of(outbox.text("dir", "/var/lib/ezshop/outbox")),
             outbox.integer("max_mb", 64, 1, 1 << 16) * 1024L * 1024L, outbox.integer("sync_every", 10, 1, 10_000)),
         new ShelfConfig.Batch(batch.integer("max_readings", 50, 1, 10_000),

@@ -11,13 +11,13 @@ import java.util.Optional;
  *
  * @param deviceId  the id the device was registered with
  * @param token     its bearer token
- * @param gateway   host:port of the gateway's EdgeLink
+ * @param gateways  host:port of the gateway's EdgeLink; with more than one, the others in turn when it is down
  * @param tlsCa     CA certificate to trust for TLS to the gateway; empty for plaintext
  * @param outbox    where and how much to keep while unacked
  * @param batch     when to send
  * @param sensors   the sensors wired to this Pi
  */
-public record ShelfConfig(String deviceId, String token, String gateway, Optional<Path> tlsCa, Outbox outbox,
+public record ShelfConfig(String deviceId, String token, List<String> gateways, Optional<Path> tlsCa, Outbox outbox,
     Batch batch, List<Sensor> sensors) {
 
   /** @param syncEvery force the outbox to disk every this many batches */

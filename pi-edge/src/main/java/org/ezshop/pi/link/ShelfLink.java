@@ -37,11 +37,18 @@ public final class ShelfLink implements AutoCloseable {
 
   public ShelfLink(Channel channel, String token, String deviceId, String softwareVersion, Outbox outbox,
       Backoff backoff, ScheduledExecutorService agent, Consumer<GatewayMessage> onGatewayMessage) {
+    this(List.of(channel), token, deviceId, softwareVersion, outbox, backoff, agent, onGatewayMessage);
+  }
+
+  /** @param gateways one channel per gateway address, tried in turn when the link is lost */
+  public ShelfLink(List<? extends Channel> gateways, String token, String deviceId, String softwareVersion,
+      Outbox outbox, Backoff backoff, ScheduledExecutorService agent, Consumer<GatewayMessage> onGatewayMessage) {
     this.outbox = outbox;
     this.agent = agent;
     Hello hello = Hello.newBuilder().setDeviceId(deviceId).setKind(DeviceKind.DEVICE_KIND_SHELF)
         .setSoftwareVersion(softwareVersion).build();
-    this.client = new EdgeLinkClient(channel, token, hello, new OutboxUnacked(), backoff, agent, onGatewayMessage);
+    this.client = new EdgeLinkClient(gateways, token, hello, new OutboxUnacked(), backoff, agent, onGatewayMessage,
+        System::currentTimeMillis);
   }
 
   public void start() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.ezshop.edgelink.YamlConfig;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,16 @@ class ConfigFileTest {
     assertEquals(Duration.ofMillis(30), us.timeout());
     assertEquals(64L << 20, config.outbox().maxBytes());
     assertEquals(Duration.ofMillis(50), config.batch().maxWait());
+  }
+
+  @Test
+  void severalGatewaysAreTriedInTheOrderGiven(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("shelf.yaml");
+    Files.writeString(file, example().replace("gateway: 192.168.1.10:7000",
+        "gateway: 192.168.1.10:7000, 192.168.1.11:7000"));
+    assertEquals(List.of("192.168.1.10:7000", "192.168.1.11:7000"), ConfigFile.read(file, ENV).gateways());
+    assertProblem(dir, example().replace("gateway: 192.168.1.10:7000", "gateway: 192.168.1.10:7000, backup"),
+        "gateway: must be host:port, or several separated by commas, not 'backup'");
   }
 
   @Test

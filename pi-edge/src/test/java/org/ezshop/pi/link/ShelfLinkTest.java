@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +35,18 @@ class ShelfLinkTest {
   private static final class Agent implements AutoCloseable {
     final Outbox outbox;
     final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
-    final ManagedChannel channel;
+    final List<ManagedChannel> channels = new ArrayList<>();
     final ShelfLink client;
 
     Agent(Path dir, int port, long outboxBytes) throws Exception {
+      this(dir, List.of(port), outboxBytes);
+    }
+
+    /** Linked to the gateways on these ports, in turn. */
+    Agent(Path dir, List<Integer> ports, long outboxBytes) throws Exception {
       outbox = Outbox.open(dir, outboxBytes, outboxBytes / 4, 10);
-      channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-      client = new ShelfLink(channel, TOKEN, "shelf-1", "pi-edge/test", outbox,
+      ports.forEach(port -> channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build()));
+      client = new ShelfLink(channels, TOKEN, "shelf-1", "pi-edge/test", outbox,
           new Backoff(20, 200), thread, message -> { });
       client.start();
     }
@@ -51,7 +58,9 @@ class ShelfLinkTest {
       thread.shutdown();
       thread.awaitTermination(5, TimeUnit.SECONDS);
       outbox.close();
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      for (ManagedChannel channel : channels) {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
     }
   }
 
@@ -61,6 +70,26 @@ class ShelfLinkTest {
       batch.addReadings(Reading.newBuilder().setSensorId("s" + (i % SENSORS)).setDistanceMm(i));
     }
     return batch.build();
+  }
+
+  @Test
+  void anAgentWhoseFirstGatewayIsDownSendsToTheNext(@TempDir Path dir) throws Exception {
+    int down;
+    try (ServerSocket nothing = new ServerSocket(0)) {
+      down = nothing.getLocalPort(); // nothing listens there once this is closed
+    }
+    try (TestGateway gateway = new TestGateway(TOKEN)) {
+      Agent agent = new Agent(dir, List.of(down, gateway.port()), 16 << 20);
+      for (int b = 0; b < 10; b++) {
+        agent.client.send(batch(b * 10, 10));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (agent.thread.submit(agent.client::acked).get() < 10 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      agent.close();
+      assertEquals(100, gateway.applied.size(), "every reading reached the second gateway");
+    }
   }
 
   @Test
