@@ -7,9 +7,13 @@ import org.ezshop.edge.v1.EdgeNoticeKind;
 import org.ezshop.edge.v1.Hello;
 import org.ezshop.edge.v1.TimeSyncReply;
 import org.ezshop.rpc.EpochMillis;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What the gateway knows of one device across its streams: acks, clock, and whether it is linked now. */
 public final class DeviceLink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceLink.class);
 
   final String deviceId;
   final ClockOffset clock = new ClockOffset();
@@ -63,14 +67,24 @@ public final class DeviceLink {
     return before;
   }
 
-  /** Counts what a data message carries; the clock offset to put its times in gateway time. */
+  /**
+   * Counts what a data message carries (a frame goes to identification, until {@link #frameDone}); the clock
+   * offset to put its times in gateway time.
+   */
   synchronized long took(EdgeMessage m) {
     readings += m.getReadings().getReadingsCount();
-    frames += m.hasFrame() ? 1 : 0;
-    EdgeNotice n = m.getNotice();
-    if (n.getKind() == EdgeNoticeKind.EDGE_NOTICE_KIND_READINGS_DROPPED
-        || n.getKind() == EdgeNoticeKind.EDGE_NOTICE_KIND_FRAMES_DROPPED) {
-      deviceDropped += n.getCount();
+    if (m.hasFrame()) {
+      frames++;
+      watermark.started(m.getSeq(), EpochMillis.of(m.getFrame().getCapturedAt()) - clock.offset());
+    }
+    if (m.hasNotice()) {
+      EdgeNotice n = m.getNotice();
+      LOG.warn("event=device_notice device={} kind={} count={} source={} message=\"{}\"", deviceId, n.getKind(),
+          n.getCount(), n.getSourceId(), n.getMessage());
+      if (n.getKind() == EdgeNoticeKind.EDGE_NOTICE_KIND_READINGS_DROPPED
+          || n.getKind() == EdgeNoticeKind.EDGE_NOTICE_KIND_FRAMES_DROPPED) {
+        deviceDropped += n.getCount();
+      }
     }
     return clock.offset();
   }
@@ -84,13 +98,9 @@ public final class DeviceLink {
     watermark.caughtUp(!reply.hasBacklogSent() || reply.getBacklogSent(), nowMillis);
   }
 
-  /** A frame captured at this gateway time goes to identification. */
-  synchronized void frameStarted(long capturedAt) {
-    watermark.started(capturedAt);
-  }
-
-  synchronized void frameDone(long capturedAt) {
-    watermark.done(capturedAt);
+  /** The frame of data message {@code seq} is identified (or refused). */
+  synchronized void frameDone(long seq) {
+    watermark.done(seq);
   }
 
   /** The stream ended: until a new one says it has sent its backlog, only the frames that arrive count. */

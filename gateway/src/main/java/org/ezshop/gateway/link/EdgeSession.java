@@ -11,7 +11,6 @@ import org.ezshop.edge.v1.Ack;
 import org.ezshop.edge.v1.Command;
 import org.ezshop.edge.v1.DeviceConfig;
 import org.ezshop.edge.v1.EdgeMessage;
-import org.ezshop.edge.v1.EdgeNotice;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.GatewayNotice;
 import org.ezshop.edge.v1.GatewayNoticeKind;
@@ -168,18 +167,9 @@ final class EdgeSession {
     return switch (m.getBodyCase()) {
       case READINGS -> shelves.accept(device.getDeviceId(), m.getReadings(), offset,
           new Notices(this::noticeInLine, m.getSeq(), "readings"));
-      case FRAME -> {
-        long capturedAt = EpochMillis.of(m.getFrame().getCapturedAt()) - offset;
-        link.frameStarted(capturedAt);
-        yield frames.accept(device, sources, m.getFrame(), offset, new Notices(this::noticeInLine, m.getSeq(), "frame"))
-            .andThen(done -> link.frameDone(capturedAt));
-      }
-      default -> {
-        EdgeNotice n = m.getNotice();
-        LOG.warn("event=device_notice device={} kind={} count={} source={} message=\"{}\"", device.getDeviceId(),
-            n.getKind(), n.getCount(), n.getSourceId(), n.getMessage());
-        yield Future.succeededFuture();
-      }
+      case FRAME -> frames.accept(device, sources, m.getFrame(), offset,
+          new Notices(this::noticeInLine, m.getSeq(), "frame")).andThen(done -> link.frameDone(m.getSeq()));
+      default -> Future.succeededFuture(); // the device's own notice: counted and logged by the link
     };
   }
 

@@ -1,5 +1,7 @@
 package org.ezshop.gateway.link;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -16,16 +18,21 @@ final class FrameWatermark {
   static final long SLACK_MILLIS = 250;
 
   private final TreeMap<Long, Integer> inFlight = new TreeMap<>();
+  private final Map<Long, Long> capturedBySeq = new HashMap<>();
   private long newestDone = Long.MIN_VALUE;
   private boolean caughtUp;
 
-  void started(long capturedAt) {
+  void started(long seq, long capturedAt) {
+    capturedBySeq.put(seq, capturedAt);
     inFlight.merge(capturedAt, 1, Integer::sum);
   }
 
-  void done(long capturedAt) {
-    inFlight.computeIfPresent(capturedAt, (at, n) -> n == 1 ? null : n - 1);
-    newestDone = Math.max(newestDone, capturedAt);
+  void done(long seq) {
+    Long capturedAt = capturedBySeq.remove(seq);
+    if (capturedAt != null) {
+      inFlight.computeIfPresent(capturedAt, (at, n) -> n == 1 ? null : n - 1);
+      newestDone = Math.max(newestDone, capturedAt);
+    }
   }
 
   /**
