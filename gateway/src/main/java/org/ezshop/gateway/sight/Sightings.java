@@ -23,13 +23,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Frames to sightings through identity-svc's Identify, at most {@code maxInFlight} at a time. A camera has at
- * most one frame waiting: a newer one replaces it (the older is coalesced, reported, and done), so an
- * overloaded identity-svc never makes a queue grow. Every face becomes a sighting, unknown ones included.
+ * Frames to sightings through identity-svc's Identify, at most {@code maxInFlight} at a time, cameras taking
+ * turns. A camera has at most one live frame waiting: a newer one replaces it (the older is coalesced, reported,
+ * and done), so an overloaded identity-svc never makes a queue of live frames grow. Backlog a camera resends
+ * after a reconnect is identified in full, in order: the device's flow control (32 messages in processing per
+ * stream) bounds it. Every face becomes a sighting, unknown ones included.
  */
 public final class Sightings {
 
   private static final Logger LOG = LoggerFactory.getLogger(Sightings.class);
+  /**
+   * A frame captured longer ago than this (the fusion window) is backlog a camera resends after a reconnect: it
+   * may show who took something and is never coalesced away. Live frames are.
+   */
+  private static final long BACKLOG_AFTER_MILLIS = 2000;
 
   /** A frame's fate: identified, or coalesced away by a newer one from its camera. */
   public record Outcome(boolean coalesced) {
@@ -42,7 +49,7 @@ public final class Sightings {
   private final ServiceClient identity;
   private final SightingWindow window;
   private final int maxInFlight;
-  private final Map<String, Job> waiting = new HashMap<>();
+  private final Map<String, ArrayDeque<Job>> waiting = new HashMap<>();
   private final ArrayDeque<String> turn = new ArrayDeque<>();
   private final List<Consumer<Sighting>> listeners = new CopyOnWriteArrayList<>();
   private volatile Function<List<Sighting>, Future<Void>> keeper = seen -> Future.succeededFuture();
@@ -79,12 +86,16 @@ public final class Sightings {
   /** Identifies the frame (gateway time {@code atMillis}) of a device's camera when its turn comes. */
   public Future<Outcome> submit(String deviceId, String cameraId, CameraRole role, ByteString jpeg, long atMillis) {
     Promise<Outcome> done = Promise.promise();
-    Job replaced;
+    Job job = new Job(deviceId, cameraId, role, jpeg, atMillis, done);
+    Job replaced = null;
     synchronized (this) {
-      replaced = waiting.put(cameraId, new Job(deviceId, cameraId, role, jpeg, atMillis, done));
-      if (replaced == null) {
+      ArrayDeque<Job> queue = waiting.computeIfAbsent(cameraId, c -> new ArrayDeque<>());
+      if (queue.isEmpty()) {
         turn.addLast(cameraId);
+      } else if (live(queue.peekLast()) && live(job)) {
+        replaced = queue.pollLast();
       }
+      queue.addLast(job);
     }
     if (replaced != null) {
       coalesced.incrementAndGet();
@@ -100,7 +111,14 @@ public final class Sightings {
       if (inFlight >= maxInFlight || turn.isEmpty()) {
         return;
       }
-      job = waiting.remove(turn.removeFirst());
+      String camera = turn.removeFirst();
+      ArrayDeque<Job> queue = waiting.get(camera);
+      job = queue.pollFirst();
+      if (queue.isEmpty()) {
+        waiting.remove(camera);
+      } else {
+        turn.addLast(camera); // the camera's next frame waits its turn behind the other cameras
+      }
       inFlight++;
     }
     identity.call(IdentityServiceGrpcClient.Identify, IdentifyRequest.newBuilder().setImage(job.jpeg).build())
@@ -128,6 +146,10 @@ public final class Sightings {
           }
           next();
         });
+  }
+
+  private static boolean live(Job job) {
+    return System.currentTimeMillis() - job.atMillis < BACKLOG_AFTER_MILLIS;
   }
 
   private static List<Sighting> sightings(Job job, IdentifyResponse frame) {

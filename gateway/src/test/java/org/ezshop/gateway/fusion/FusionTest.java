@@ -329,7 +329,15 @@ class FusionTest {
     back.backlogSent = true;
     back.hello("cam-shelf", frames, "shelf-cam").await(GatewayMessage::hasWelcome);
     shelfCam = back;
-    seen("women/2", pickAt + 100); // its backlog: Ana at the shelf as she took the soda
+    // Its backlog, sent at once, more than identification takes at a time: a stranger walking past long before
+    // and after, and Ana at the shelf as she took the soda. None of it may be coalesced away.
+    long[] at = {-9000, -8000, -7000, -6000, -5000, -4000, 100, 5000, 6000};
+    for (long t : at) {
+      back.send(EdgeMessage.newBuilder().setSeq(++frames).setFrame(Frame.newBuilder().setCameraId("shelf-cam")
+          .setCapturedAt(TestDevices.stamp(pickAt + t)).setJpeg(ByteString.copyFrom(Files.readAllBytes(
+              PORTRAITS.resolve((t == 100 ? "women/2" : "men/0") + ".jpg"))))).build());
+    }
+    back.await(m -> m.hasAck() && m.getAck().getUpToSeq() == frames);
     back.answerProbes(); // and now it has sent all it holds
     TestPlatform.eventually(() -> sodas(ana) == 1);
     assertTrue(reviews().isEmpty(), "a clear charge, not a review: " + reviews());
