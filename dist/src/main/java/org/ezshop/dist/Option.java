@@ -39,7 +39,8 @@ enum Option {
   WEB_PORT("web-port", String.valueOf(GatewayConfig.DEFAULT_WEB_PORT), "gateway: HTTP port of the manager dashboard "
       + "(/dashboard.html) and the shopper page (/shop.html); 0 = any free"),
   IDENTIFY_CONCURRENCY("identify-concurrency", String.valueOf(GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY), "gateway: "
-      + "camera frames being identified at once (beyond it, the newest frame per camera waits)"),
+      + "camera frames being identified at once (beyond it, a camera's newest live frame waits and replaces the one "
+      + "before; a backlog resent after a reconnect waits in full)"),
   DOOR_COOLDOWN_MS("door-cooldown-ms", String.valueOf(GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS), "gateway: after a door "
       + "acts for a shopper, how long that camera ignores them"),
   FUSION_WINDOW_MS("fusion-window-ms", String.valueOf(FusionSettings.DEFAULT_WINDOW_MILLIS), "gateway: sightings "
