@@ -88,10 +88,15 @@ class FusionTest {
 
   /** The shelf camera sees the portrait at gateway time {@code at}. */
   private void seen(String portrait, long at) throws Exception {
-    shelfCam.send(EdgeMessage.newBuilder().setSeq(++frames).setFrame(Frame.newBuilder().setCameraId("shelf-cam")
-        .setCapturedAt(TestDevices.stamp(at)).setJpeg(ByteString.copyFrom(Files.readAllBytes(
-            PORTRAITS.resolve(portrait + ".jpg"))))).build());
+    shelfCam.send(frame(portrait, at));
     shelfCam.await(m -> m.hasAck() && m.getAck().getUpToSeq() == frames);
+  }
+
+  /** The shelf camera's next frame: the portrait, captured at gateway time {@code at}. */
+  private EdgeMessage frame(String portrait, long at) throws Exception {
+    return EdgeMessage.newBuilder().setSeq(++frames).setFrame(Frame.newBuilder().setCameraId("shelf-cam")
+        .setCapturedAt(TestDevices.stamp(at)).setJpeg(ByteString.copyFrom(Files.readAllBytes(
+            PORTRAITS.resolve(portrait + ".jpg"))))).build();
   }
 
   /** The shelf camera sees two portraits in one 1024x512 frame, one in each half, each {@code side} px tall. */
@@ -333,9 +338,7 @@ class FusionTest {
     // and after, and Ana at the shelf as she took the soda. None of it may be coalesced away.
     long[] at = {-9000, -8000, -7000, -6000, -5000, -4000, 100, 5000, 6000};
     for (long t : at) {
-      back.send(EdgeMessage.newBuilder().setSeq(++frames).setFrame(Frame.newBuilder().setCameraId("shelf-cam")
-          .setCapturedAt(TestDevices.stamp(pickAt + t)).setJpeg(ByteString.copyFrom(Files.readAllBytes(
-              PORTRAITS.resolve((t == 100 ? "women/2" : "men/0") + ".jpg"))))).build());
+      back.send(frame(t == 100 ? "women/2" : "men/0", pickAt + t));
     }
     back.await(m -> m.hasAck() && m.getAck().getUpToSeq() == frames);
     back.answerProbes(); // and now it has sent all it holds
