@@ -15,7 +15,8 @@ enum Option {
   IDENTITY_PORT("identity-port", String.valueOf(IdentityConfig.DEFAULT_PORT), "identity-svc gRPC port (0 = any free)"),
   STORE_TARGET("store-target", "", "host:port of store-svc, for the gateway (default: 127.0.0.1 and the store port)"),
   IDENTITY_TARGET("identity-target", "", "host:port of identity-svc, for the gateway (default: 127.0.0.1 and the identity port)"),
-  PG_URL("pg-url", "", "PostgreSQL URL for store-svc and identity-svc, postgresql://user:password@host:port/db "
+  PG_URL("pg-url", "", "PostgreSQL URL for store-svc and identity-svc (and the gateway's state with "
+      + "--gateway-state pg), postgresql://user:password@host:port/db "
       + "(default: everything in memory)"),
   MANAGER_TOKEN("manager-token", "", "bearer token of managers and of the services calling each other (default: "
       + "a random one, printed at start)"),
@@ -53,6 +54,9 @@ enum Option {
       + "(after a restart or a network cut) before it is decided with the frames there are"),
   GATEWAY_DATA_DIR("gateway-data-dir", "", "gateway: where shelf changes wait for their decision, so they survive a "
       + "restart (default: memory only)"),
+  GATEWAY_STATE("gateway-state", "dir", "gateway: where shelf changes wait for their decision: dir (in "
+      + "--gateway-data-dir) or pg (in PostgreSQL at --pg-url, so that another gateway process can take the store "
+      + "over)"),
   PUSH_CREDENTIALS("push-credentials", "", "gateway: Firebase service-account JSON for receipt notifications (else "
       + "GOOGLE_APPLICATION_CREDENTIALS; with neither, notifications are logged and recorded as such)"),
   MAX_FRAME_BYTES("max-frame-bytes", String.valueOf(GatewayConfig.DEFAULT_MAX_FRAME_BYTES), "largest camera frame the gateway accepts"),

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.ezshop.gateway.GatewayConfig;
 import org.ezshop.gateway.fusion.FusionSettings;
+import org.ezshop.gateway.fusion.PendingPlace;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.load.sim.SimSettings;
 import org.ezshop.store.StoreConfig;
@@ -126,9 +127,21 @@ final class Settings {
     if (!(reviewBelow >= 0 && reviewBelow <= 1)) {
       throw new IllegalArgumentException("--review-below must be from 0 to 1, not " + reviewBelow);
     }
-    return FusionSettings.defaults(values.path(Option.GATEWAY_DATA_DIR))
+    return FusionSettings.defaults(values.path(Option.GATEWAY_DATA_DIR)).withPending(pendingPlace())
         .withWindow(values.positive(Option.FUSION_WINDOW_MS)).withReviewBelow(reviewBelow)
         .withGrace(values.positive(Option.FUSION_GRACE_MS));
+  }
+
+  private PendingPlace pendingPlace() {
+    switch (values.text(Option.GATEWAY_STATE)) {
+      case "dir":
+        return PendingPlace.of(values.path(Option.GATEWAY_DATA_DIR));
+      case "pg":
+        return new PendingPlace.Postgres(values.optional(Option.PG_URL).orElseThrow(() -> new IllegalArgumentException(
+            "--gateway-state pg needs --pg-url (or EZSHOP_PG_URL)")));
+      default:
+        throw new IllegalArgumentException("--gateway-state must be dir or pg, not " + values.text(Option.GATEWAY_STATE));
+    }
   }
 
   /**

@@ -162,7 +162,7 @@ public final class GatewayServer {
 
   public Future<Void> close(Duration grace) {
     layout.stop();
-    fusion.close();
-    return endpoint.close(grace).compose(v -> web.close()).compose(v -> metrics.close()).compose(v -> client.close());
+    return fusion.close().compose(v -> endpoint.close(grace)).compose(v -> web.close())
+        .compose(v -> metrics.close()).compose(v -> client.close());
   }
 }

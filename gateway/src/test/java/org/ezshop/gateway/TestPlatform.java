@@ -52,7 +52,9 @@ public final class TestPlatform implements AutoCloseable {
   public final IdentityServer identity;
   public GatewayServer gateway;
   public ManagedChannel channel;
-  private final GatewayConfig config;
+  /** The services' database, when on PostgreSQL. */
+  public final Optional<String> db;
+  private GatewayConfig config;
   private final Optional<FirebaseMessaging> fcm;
   private final ManagedChannel services;
 
@@ -71,7 +73,7 @@ public final class TestPlatform implements AutoCloseable {
   public TestPlatform(long heartbeatMillis, int identifyConcurrency, FusionSettings fusion, boolean postgres,
       Optional<FirebaseMessaging> fcm) throws Exception {
     this.fcm = fcm;
-    Optional<String> db = postgres ? Optional.of(TestPostgres.freshDatabase(vertx)) : Optional.empty();
+    db = postgres ? Optional.of(TestPostgres.freshDatabase(vertx)) : Optional.empty();
     store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, db, MANAGER,
         SECRET)).await(30, TimeUnit.SECONDS);
     identity = IdentityServer.start(vertx, IdentityConfig.of("127.0.0.1", 0, MANAGER, db))
@@ -115,8 +117,17 @@ public final class TestPlatform implements AutoCloseable {
 
   /** Stops the gateway at once (streams cut, nothing drained) and starts a new one on the same settings. */
   public void restartGateway() throws Exception {
+    replaceGateway(config.fusion());
+  }
+
+  /** Stops the gateway at once and starts another on a new port, with these fusion settings. */
+  public void replaceGateway(FusionSettings fusion) throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     gateway.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
+    config = new GatewayConfig(config.host(), config.port(), config.storeTarget(), config.identityTarget(),
+        config.maxFrameBytes(), config.managerToken(), config.heartbeatMillis(), config.identifyConcurrency(),
+        config.metricsPort(), config.webPort(), config.sessionSecret(), config.doorCooldownMillis(), fusion,
+        config.pushCredentials());
     startGateway();
   }
 

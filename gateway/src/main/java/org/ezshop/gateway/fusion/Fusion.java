@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shelf changes to cart events: each change is kept (on disk, with a data directory) before its readings are
+ * Shelf changes to cart events: each change is kept (in its {@link PendingPlace}) before its readings are
  * acked, then decided by {@link Evidence} once its window (and the lateness allowed for identification) has
  * passed and every camera covering the row has sent and identified its frames past onset + window (event time:
  * after a restart, readings resent first wait for the cameras' resent frames; a camera silent past the grace
@@ -51,12 +51,12 @@ public final class Fusion implements ShelfChangeSink {
     this.window = window;
     this.cameras = cameras;
     this.settings = settings;
-    this.pending = new PendingChanges(settings.dataDir());
+    this.pending = new PendingChanges(vertx, settings.pending());
   }
 
   /** Decides whatever a previous run left pending, with the sightings kept with it. */
   public Future<Void> start() {
-    return vertx.executeBlocking(pending::load).compose(left -> {
+    return pending.load().compose(left -> {
       left.forEach(kept -> {
         ShelfChange change = kept.change();
         LOG.info("event=pending_after_restart key={} sightings={}", change.key(), kept.sightings().size());
@@ -77,10 +77,7 @@ public final class Fusion implements ShelfChangeSink {
     for (ShelfChange change : waiting.values()) {
       List<Sighting> mine = frame.stream().filter(s -> covers(change, s)).toList();
       if (!mine.isEmpty()) {
-        writes.add(vertx.executeBlocking(() -> {
-          pending.keep(change, mine);
-          return null;
-        }));
+        writes.add(pending.keep(change, mine));
       }
     }
     return Future.all(writes).mapEmpty();
@@ -99,10 +96,7 @@ public final class Fusion implements ShelfChangeSink {
   @Override
   public Future<Void> accept(ShelfChange change) {
     List<Sighting> seen = sightings(change);
-    return vertx.<Void>executeBlocking(() -> {
-      pending.keep(change, seen);
-      return null;
-    }).onSuccess(kept -> {
+    return pending.add(change, seen).onSuccess(kept -> {
       waiting.put(change.key(), change);
       long due = change.onsetMillis() + settings.windowMillis() + settings.latenessMillis()
           - System.currentTimeMillis();
@@ -167,9 +161,10 @@ public final class Fusion implements ShelfChangeSink {
         .anyMatch(v -> v.cameraId().equals(s.cameraId()) && v.contains(s.centreX(), s.centreY()));
   }
 
-  /** Decides nothing more: what is pending stays on disk for the next start. */
-  public void close() {
+  /** Decides nothing more: what is pending stays where it is kept, for the next start (or another gateway). */
+  public Future<Void> close() {
     closed = true;
+    return pending.close();
   }
 
   private void decide(ShelfChange change) {
@@ -218,10 +213,7 @@ public final class Fusion implements ShelfChangeSink {
 
   private void carryOut(ShelfChange change, Decision decision) {
     new Verdict(store, change, decision, settings).act()
-        .compose(done -> vertx.<Void>executeBlocking(() -> {
-          pending.remove(change);
-          return null;
-        }))
+        .compose(done -> pending.remove(change))
         .onFailure(e -> retry(change, e));
   }
 

@@ -28,11 +28,11 @@ import java.util.Optional;
  * @param graceMillis        past its decision time, a change waits at most this long for a covering camera whose
  *                           frames have not passed onset + W (offline, or still sending its backlog), then is decided
  *                           with what is there, and says so
- * @param dataDir            where pending changes are kept until decided; empty keeps them in memory only
+ * @param pending            where pending changes are kept until decided
  */
 public record FusionSettings(long windowMillis, long latenessMillis, double timeScaleMillis, double proximityPower,
     double nearQuantile, double recognisedScore, double unseenEvidence, double unrecognisedRatio, double reviewBelow,
-    double splitRatio, long togetherMillis, long epsilonMillis, long graceMillis, Optional<Path> dataDir) {
+    double splitRatio, long togetherMillis, long epsilonMillis, long graceMillis, PendingPlace pending) {
 
   public static final long DEFAULT_WINDOW_MILLIS = 2000;
   public static final long DEFAULT_LATENESS_MILLIS = 1000;
@@ -50,27 +50,34 @@ public record FusionSettings(long windowMillis, long latenessMillis, double time
   /** A camera's reconnect after a gateway or network fault takes seconds; half a minute bounds the wait. */
   public static final long DEFAULT_GRACE_MILLIS = 30_000;
 
+  /** The defaults, pending changes kept in this directory (else in memory). */
   public static FusionSettings defaults(Optional<Path> dataDir) {
     return new FusionSettings(DEFAULT_WINDOW_MILLIS, DEFAULT_LATENESS_MILLIS, DEFAULT_TIME_SCALE_MILLIS,
         DEFAULT_PROXIMITY_POWER, DEFAULT_NEAR_QUANTILE, DEFAULT_RECOGNISED_SCORE, DEFAULT_UNSEEN_EVIDENCE,
         DEFAULT_UNRECOGNISED_RATIO, DEFAULT_REVIEW_BELOW, DEFAULT_SPLIT_RATIO, DEFAULT_TOGETHER_MILLIS, DEFAULT_EPSILON_MILLIS,
-        DEFAULT_GRACE_MILLIS, dataDir);
+        DEFAULT_GRACE_MILLIS, PendingPlace.of(dataDir));
   }
 
   public FusionSettings withWindow(long millis) {
     return new FusionSettings(millis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile, recognisedScore,
-        unseenEvidence, unrecognisedRatio, reviewBelow, splitRatio, togetherMillis, epsilonMillis, graceMillis, dataDir);
+        unseenEvidence, unrecognisedRatio, reviewBelow, splitRatio, togetherMillis, epsilonMillis, graceMillis, pending);
   }
 
   public FusionSettings withReviewBelow(double share) {
     return new FusionSettings(windowMillis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile,
         recognisedScore, unseenEvidence, unrecognisedRatio, share, splitRatio, togetherMillis, epsilonMillis, graceMillis,
-        dataDir);
+        pending);
   }
 
   public FusionSettings withGrace(long millis) {
     return new FusionSettings(windowMillis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile,
         recognisedScore, unseenEvidence, unrecognisedRatio, reviewBelow, splitRatio, togetherMillis, epsilonMillis,
-        millis, dataDir);
+        millis, pending);
+  }
+
+  public FusionSettings withPending(PendingPlace place) {
+    return new FusionSettings(windowMillis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile,
+        recognisedScore, unseenEvidence, unrecognisedRatio, reviewBelow, splitRatio, togetherMillis, epsilonMillis,
+        graceMillis, place);
   }
 }

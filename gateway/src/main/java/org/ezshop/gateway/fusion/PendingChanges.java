@@ -1,34 +1,27 @@
 package org.ezshop.gateway.fusion;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.function.Supplier;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.gateway.shelf.RowView;
 import org.ezshop.gateway.shelf.ShelfChange;
 import org.ezshop.gateway.sight.Sighting;
 
 /**
- * Shelf changes accepted but not yet decided, one small file each with the sightings that may decide it: written
- * and synced before the readings (or frames) behind them are acked, removed once decided, so that a restart loses
- * neither. Blocking: call from a worker. Without a directory: nothing.
+ * Shelf changes accepted but not yet decided, each kept with the sightings that may decide it in a
+ * {@link PendingPlace}: written before the readings (or frames) behind them are acked, removed once decided, so
+ * that a restart loses neither. Writes of one change go in order, each with everything kept so far.
  */
 final class PendingChanges {
 
@@ -36,92 +29,128 @@ final class PendingChanges {
   record Kept(ShelfChange change, List<Sighting> sightings) {
   }
 
-  private final Optional<Path> dir;
-  private final Map<String, List<Sighting>> sightings = new HashMap<>();
+  private final Vertx vertx;
+  private final PendingPlace place;
+  private final Map<String, Kept> kept = new HashMap<>();
+  private final Map<String, Future<Void>> writing = new HashMap<>();
+  private Future<PendingStore> store;
 
-  PendingChanges(Optional<Path> dir) {
-    this.dir = dir;
+  PendingChanges(Vertx vertx, PendingPlace place) {
+    this.vertx = vertx;
+    this.place = place;
   }
 
-  /** True when changes are kept on disk. */
+  /** True when changes outlive this process. */
   boolean persistent() {
-    return dir.isPresent();
+    return !(place instanceof PendingPlace.Memory);
   }
 
-  /** Keeps the change with these sightings, besides any kept with it already. */
-  synchronized void keep(ShelfChange c, List<Sighting> seen) {
-    List<Sighting> all = sightings.computeIfAbsent(c.key(), k -> new ArrayList<>());
-    all.addAll(seen);
-    if (dir.isEmpty()) {
-      return;
-    }
-    try {
-      Files.createDirectories(dir.get());
-      Path file = file(c);
-      Path partial = file.resolveSibling(file.getFileName() + ".tmp");
-      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(bytes)) {
-        out.writeUTF(c.rowId());
-        out.writeUTF(c.sku());
-        out.writeUTF(c.sensorId());
-        out.writeInt(c.delta());
-        out.writeInt(c.level());
-        out.writeLong(c.onsetMillis());
-        out.writeLong(c.settledMillis());
-        out.writeDouble(c.confidence());
-        out.writeInt(c.views().size());
-        for (RowView v : c.views()) {
-          out.writeUTF(v.cameraId());
-          out.writeFloat(v.xMin());
-          out.writeFloat(v.xMax());
-          out.writeFloat(v.yMin());
-          out.writeFloat(v.yMax());
-        }
-        out.writeInt(all.size());
-        for (Sighting s : all) {
-          write(out, s);
+  /** Opens the place and returns every change still pending there, with its sightings. */
+  synchronized Future<List<Kept>> load() {
+    store = PendingStore.open(vertx, place);
+    return store.compose(PendingStore::all).map(bodies -> {
+      List<Kept> all = new ArrayList<>();
+      synchronized (this) {
+        for (byte[] body : bodies) {
+          Kept k = decode(body);
+          kept.put(k.change().key(), new Kept(k.change(), new ArrayList<>(k.sightings())));
+          all.add(k);
         }
       }
-      try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        channel.write(ByteBuffer.wrap(bytes.toByteArray()));
-        channel.force(true);
-      }
-      Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot keep a pending shelf change in " + dir.get(), e);
-    }
-  }
-
-  synchronized void remove(ShelfChange c) {
-    sightings.remove(c.key());
-    if (dir.isPresent()) {
-      try {
-        Files.deleteIfExists(file(c));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
-
-  /** Every change still pending, with its sightings (after a restart: the ones the last run did not decide). */
-  synchronized List<Kept> load() {
-    List<Kept> all = new ArrayList<>();
-    if (dir.isEmpty() || !Files.isDirectory(dir.get())) {
       return all;
+    });
+  }
+
+  /** Keeps a new change with the sightings seen so far. */
+  synchronized Future<Void> add(ShelfChange c, List<Sighting> seen) {
+    kept.computeIfAbsent(c.key(), k -> new Kept(c, new ArrayList<>())).sightings().addAll(seen);
+    return write(c.key());
+  }
+
+  /** Adds sightings to a change still pending; nothing once it is decided. */
+  synchronized Future<Void> keep(ShelfChange c, List<Sighting> seen) {
+    Kept k = kept.get(c.key());
+    if (k == null) {
+      return Future.succeededFuture();
     }
-    try (Stream<Path> files = Files.list(dir.get())) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".pending")).sorted().toList()) {
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(f))) {
-          Kept kept = read(in);
-          sightings.put(kept.change().key(), new ArrayList<>(kept.sightings()));
-          all.add(kept);
+    k.sightings().addAll(seen);
+    return write(c.key());
+  }
+
+  synchronized Future<Void> remove(ShelfChange c) {
+    kept.remove(c.key());
+    return after(c.key(), () -> store.compose(s -> s.delete(c.key())));
+  }
+
+  Future<Void> close() {
+    Future<PendingStore> opened;
+    synchronized (this) {
+      opened = store;
+    }
+    return opened == null ? Future.succeededFuture() : opened.compose(PendingStore::close, e -> Future.succeededFuture());
+  }
+
+  private Future<Void> write(String key) {
+    return after(key, () -> {
+      byte[] body;
+      synchronized (this) {
+        Kept k = kept.get(key);
+        if (k == null) {
+          return Future.succeededFuture(); // decided meanwhile
         }
+        body = encode(k);
+      }
+      return store.compose(s -> s.put(key, body));
+    });
+  }
+
+  private Future<Void> after(String key, Supplier<Future<Void>> step) {
+    Future<Void> next = writing.getOrDefault(key, Future.succeededFuture()).transform(x -> step.get());
+    writing.put(key, next);
+    next.onComplete(x -> {
+      synchronized (this) {
+        writing.remove(key, next);
+      }
+    });
+    return next;
+  }
+
+  private static byte[] encode(Kept k) {
+    ShelfChange c = k.change();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeUTF(c.rowId());
+      out.writeUTF(c.sku());
+      out.writeUTF(c.sensorId());
+      out.writeInt(c.delta());
+      out.writeInt(c.level());
+      out.writeLong(c.onsetMillis());
+      out.writeLong(c.settledMillis());
+      out.writeDouble(c.confidence());
+      out.writeInt(c.views().size());
+      for (RowView v : c.views()) {
+        out.writeUTF(v.cameraId());
+        out.writeFloat(v.xMin());
+        out.writeFloat(v.xMax());
+        out.writeFloat(v.yMin());
+        out.writeFloat(v.yMax());
+      }
+      out.writeInt(k.sightings().size());
+      for (Sighting s : k.sightings()) {
+        write(out, s);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return all;
+    return bytes.toByteArray();
+  }
+
+  private static Kept decode(byte[] body) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
+      return read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("a pending shelf change that cannot be read", e);
+    }
   }
 
   private static void write(DataOutputStream out, Sighting s) throws IOException {
@@ -159,14 +188,5 @@ final class PendingChanges {
       seen.add(sighting(in));
     }
     return new Kept(new ShelfChange(row, sku, sensor, delta, level, onset, settled, confidence, views), seen);
-  }
-
-  private Path file(ShelfChange c) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(c.key().getBytes(StandardCharsets.UTF_8));
-      return dir.get().resolve(HexFormat.of().formatHex(digest, 0, 16) + ".pending");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

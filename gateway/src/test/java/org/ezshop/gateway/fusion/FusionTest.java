@@ -378,6 +378,42 @@ class FusionTest {
     assertEquals(0, sodas(ana), "nobody charged without a sighting");
   }
 
+  @Test
+  void aSecondGatewayTakesOverAPendingPickFromPostgresAndDecidesItOnce() throws Exception {
+    platform = new TestPlatform(10_000, 4, FusionSettings.defaults(Optional.empty()), true, Optional.empty());
+    FusionSettings shared = FusionSettings.defaults(Optional.empty())
+        .withPending(new PendingPlace.Postgres(platform.db.orElseThrow()));
+    platform.replaceGateway(shared); // the first gateway process, its state in PostgreSQL
+    link();
+    Shopper ana = shopper("Ana", "women/0", true);
+    long pickAt = System.currentTimeMillis();
+    pick(pickAt);
+    seen("women/2", pickAt + 600); // Ana, too far from the onset to decide at once: kept with the change
+    Fusion first = platform.gateway.fusion();
+    platform.replaceGateway(shared); // the first is killed; a second, with no state of its own, starts
+    link();
+    TestPlatform.eventually(() -> sodas(ana) == 1);
+    assertTrue(reviews().isEmpty(), "decided on the sighting the first gateway kept: " + reviews());
+    assertEquals(1, first.waiting(), "the first gateway never decided it");
+    TestPlatform.eventually(() -> pendingRows(platform.db.orElseThrow()) == 0);
+    platform.replaceGateway(shared); // a third finds nothing left to decide
+    assertEquals(0, platform.gateway.fusion().waiting());
+    assertEquals(1, sodas(ana), "charged once");
+  }
+
+  private long pendingRows(String db) {
+    io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool()
+        .connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(db)).using(platform.vertx).build();
+    try {
+      return pool.query("SELECT count(*) FROM gateway.pending_changes").execute()
+          .await(10, java.util.concurrent.TimeUnit.SECONDS).iterator().next().getLong(0);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      pool.close();
+    }
+  }
+
   private long pendingFiles() {
     try (var files = Files.list(data)) {
       return files.count();
