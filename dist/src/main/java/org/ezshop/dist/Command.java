@@ -29,6 +29,10 @@ enum Command {
       + "rate into --load-out; --baseline adds a bare EdgeLink server",
       Benchmarks::load, null, union(Groups.IN_PROCESS, EnumSet.of(FACES, LOAD_DEVICES, LOAD_HZ, LOAD_BATCH,
           LOAD_SECONDS, BASELINE, LOAD_OUT))),
+  CHAOS("chaos", "store-svc, identity-svc and the gateway as separate processes on PostgreSQL (--pg-url), a "
+      + "simulated store through them once clean and once under seeded faults (kill -9 of each, a PostgreSQL restart, "
+      + "network cuts and stalls, identity-svc slowed); checks the invariants and writes a report to --chaos-out",
+      Ezshop::chaos, null, union(Groups.SIMULATION, EnumSet.of(CONFIG, PG_URL, CHAOS_PROFILE, CHAOS_SEED, CHAOS_OUT))),
   STORE("store", "store-svc only", Ezshop::serve, Platform::store, Groups.STORE),
   IDENTITY("identity", "identity-svc only", Ezshop::serve, Platform::identity, Groups.IDENTITY),
   GATEWAY("gateway", "the gateway only (set --store-target and --identity-target)", Ezshop::serve,

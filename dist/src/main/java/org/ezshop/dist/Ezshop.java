@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.load.chaos.Chaos;
+import org.ezshop.load.chaos.ChaosReport;
 import org.ezshop.load.replay.Recording;
 import org.ezshop.load.replay.RecordingProxy;
 import org.ezshop.load.replay.Replayer;
@@ -39,6 +41,7 @@ public final class Ezshop {
       System.setProperty("org.slf4j.simpleLogger.logFile", Option.DEMO_LOG);
       System.out.println("ezshop: demo: the services log to " + Option.DEMO_LOG + " (--verbose shows them here)");
     }
+    settings.chaosLog().ifPresent(log -> System.setProperty("org.slf4j.simpleLogger.logFile", log.toString()));
     try {
       settings.command.run.run(settings, System.out);
     } catch (IllegalArgumentException e) {
@@ -66,6 +69,13 @@ public final class Ezshop {
   static void simulate(Settings settings, PrintStream out) throws Exception {
     StoreSimulator.run(settings.simulation(false), settings.gatewayTarget(), settings.storeTarget(),
         clientToken(settings), out);
+  }
+
+  static void chaos(Settings settings, PrintStream out) throws Exception {
+    ChaosReport report = Chaos.run(settings.chaos(), out);
+    if (!report.held()) {
+      throw new IllegalStateException("invariants broken: " + String.join("; ", report.broken()));
+    }
   }
 
   static void replay(Settings settings, PrintStream out) throws Exception {

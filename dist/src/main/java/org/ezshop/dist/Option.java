@@ -104,6 +104,10 @@ enum Option {
   SIM_ROWS_PER_CAMERA("sim-rows-per-camera", "", "simulate: most rows one shelf camera covers, people standing in "
       + "their row's band of its frame (by profile: easy 1, a camera per row; hard 3)"),
   SIM_OUT("sim-out", "sim-out", "simulate: directory for truth.json (ground truth and receipts)"),
+  CHAOS_PROFILE("chaos-profile", "short", "chaos: short (every fault once over a 6-shopper store, ~5 min) or long "
+      + "(a fault every 20-60 s over 30 minutes of the hard store); sets the --sim-* it names unless given"),
+  CHAOS_SEED("chaos-seed", "1", "chaos: seed of the fault schedule"),
+  CHAOS_OUT("chaos-out", "chaos-out", "chaos: directory for the services' logs and chaos-report.json/.html"),
   BENCH_GALLERY("bench-gallery", "100000", "bench-identity: synthetic embeddings in the searched gallery"),
   BENCH_STREAMS("bench-streams", "1,64,1000", "bench-gateway: device stream counts to measure, comma-separated"),
   BENCH_CLIENTS("bench-clients", "16", "bench-store: concurrent clients"),

@@ -32,8 +32,11 @@ final class OptionValues {
     this.managerTokenGenerated = managerTokenGenerated;
   }
 
-  /** @throws IllegalArgumentException naming the bad variable, file key or profile */
-  static OptionValues resolve(Map<Option, String> flags, Map<String, String> env) {
+  /**
+   * @param defaults a command's own defaults, in place of the options'
+   * @throws IllegalArgumentException naming the bad variable, file key or profile
+   */
+  static OptionValues resolve(Map<Option, String> flags, Map<String, String> env, Map<Option, String> defaults) {
     Map<Option, String> values = new EnumMap<>(Option.class);
     Set<Option> given = EnumSet.noneOf(Option.class);
     String configFile = flags.getOrDefault(Option.CONFIG, env.getOrDefault(Option.CONFIG.env(), ""));
@@ -50,7 +53,7 @@ final class OptionValues {
         value = file.getProperty(option.flag);
       }
       if (value == null) {
-        value = option.defaultValue;
+        value = defaults.getOrDefault(option, option.defaultValue);
       } else {
         given.add(option);
       }

@@ -1,6 +1,9 @@
 package org.ezshop.dist;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,8 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.ezshop.gateway.GatewayConfig;
 import org.ezshop.gateway.fusion.FusionSettings;
-import org.ezshop.gateway.fusion.PendingPlace;
+import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.identity.IdentityConfig;
+import org.ezshop.load.chaos.ChaosSettings;
 import org.ezshop.load.sim.SimSettings;
 import org.ezshop.store.StoreConfig;
 
@@ -68,7 +72,21 @@ final class Settings {
       topic = Optional.of(command);
       command = Command.HELP;
     }
-    return new Settings(command, topic, OptionValues.resolve(flags, env));
+    return new Settings(command, topic, OptionValues.resolve(flags, env, command == Command.CHAOS
+        ? chaosProfile(flags.getOrDefault(Option.CHAOS_PROFILE, env.getOrDefault(Option.CHAOS_PROFILE.env(),
+        Option.CHAOS_PROFILE.defaultValue))) : Map.of()));
+  }
+
+  /** The simulated store a chaos profile runs, unless told otherwise. */
+  private static Map<Option, String> chaosProfile(String name) {
+    Map<String, String> profile = ChaosSettings.PROFILES.get(name);
+    if (profile == null) {
+      throw new IllegalArgumentException("--chaos-profile must be one of " + ChaosSettings.PROFILES.keySet()
+          + ", not '" + name + "'");
+    }
+    Map<Option, String> defaults = new EnumMap<>(Option.class);
+    profile.forEach((flag, value) -> defaults.put(Option.byFlag(flag), value));
+    return defaults;
   }
 
   /** The same settings on 127.0.0.1 with every port picked free and the given options replaced: in-process runs. */
@@ -119,7 +137,8 @@ final class Settings {
         localStorePort), values.target(Option.IDENTITY_TARGET, localIdentityPort),
         values.positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
         values.positive(Option.IDENTIFY_CONCURRENCY), values.port(Option.METRICS_PORT), values.port(Option.WEB_PORT),
-        sessionSecret(), values.positive(Option.DOOR_COOLDOWN_MS), fusion(), values.path(Option.PUSH_CREDENTIALS));
+        sessionSecret(), values.positive(Option.DOOR_COOLDOWN_MS), fusion(), statePlace(),
+        values.path(Option.PUSH_CREDENTIALS));
   }
 
   FusionSettings fusion() {
@@ -127,21 +146,32 @@ final class Settings {
     if (!(reviewBelow >= 0 && reviewBelow <= 1)) {
       throw new IllegalArgumentException("--review-below must be from 0 to 1, not " + reviewBelow);
     }
-    return FusionSettings.defaults(values.path(Option.GATEWAY_DATA_DIR)).withPending(pendingPlace())
+    return FusionSettings.defaults()
         .withWindow(values.positive(Option.FUSION_WINDOW_MS)).withReviewBelow(reviewBelow)
         .withGrace(values.positive(Option.FUSION_GRACE_MS));
   }
 
-  private PendingPlace pendingPlace() {
+  private StatePlace statePlace() {
     switch (values.text(Option.GATEWAY_STATE)) {
       case "dir":
-        return PendingPlace.of(values.path(Option.GATEWAY_DATA_DIR));
+        return StatePlace.of(values.path(Option.GATEWAY_DATA_DIR));
       case "pg":
-        return new PendingPlace.Postgres(values.optional(Option.PG_URL).orElseThrow(() -> new IllegalArgumentException(
+        return new StatePlace.Postgres(values.optional(Option.PG_URL).orElseThrow(() -> new IllegalArgumentException(
             "--gateway-state pg needs --pg-url (or EZSHOP_PG_URL)")));
       default:
         throw new IllegalArgumentException("--gateway-state must be dir or pg, not " + values.text(Option.GATEWAY_STATE));
     }
+  }
+
+  /** A chaos run: the simulated store, PostgreSQL, and this launcher for the services' processes. */
+  ChaosSettings chaos() {
+    String pg = values.optional(Option.PG_URL).orElseThrow(() -> new IllegalArgumentException(
+        "chaos runs the services on PostgreSQL: set --pg-url or EZSHOP_PG_URL"));
+    List<String> launcher = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), Ezshop.class.getName());
+    return new ChaosSettings(values.text(Option.CHAOS_PROFILE), values.longNumber(Option.CHAOS_SEED),
+        simulation(false), pg, Optional.ofNullable(System.getenv("EZSHOP_PG_CLUSTER")).filter(c -> !c.isBlank()),
+        launcher, Path.of(values.text(Option.CHAOS_OUT)));
   }
 
   /**
@@ -222,6 +252,20 @@ final class Settings {
   }
 
   /** The demo keeps the terminal for the store's story unless --verbose. */
+  /** Where `chaos` logs its simulated devices (each service logs beside it), so the terminal shows the run. */
+  Optional<Path> chaosLog() {
+    if (command != Command.CHAOS) {
+      return Optional.empty();
+    }
+    Path out = Path.of(values.text(Option.CHAOS_OUT));
+    try {
+      Files.createDirectories(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create --chaos-out " + out, e);
+    }
+    return Optional.of(out.resolve("chaos.log"));
+  }
+
   boolean quietDemo() {
     return command == Command.DEMO && !values.bool(Option.VERBOSE);
   }

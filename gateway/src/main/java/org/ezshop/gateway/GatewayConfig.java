@@ -4,6 +4,7 @@ import io.vertx.core.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.ezshop.gateway.fusion.FusionSettings;
+import org.ezshop.gateway.state.StatePlace;
 
 /**
  * Settings of the gateway.
@@ -21,11 +22,13 @@ import org.ezshop.gateway.fusion.FusionSettings;
  * @param sessionSecret   key signing shopper session tokens (32+ bytes), shared with store-svc
  * @param doorCooldownMillis after a door acts for a shopper, how long that camera ignores them
  * @param fusion          how shelf changes are attributed to shoppers
+ * @param state           where shelf changes wait for their decision and rows' levels are kept, across restarts
  * @param pushCredentials Firebase service-account JSON for receipt notifications; empty logs them instead
  */
 public record GatewayConfig(String host, int port, SocketAddress storeTarget, SocketAddress identityTarget,
     int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort, int webPort,
-    byte[] sessionSecret, long doorCooldownMillis, FusionSettings fusion, Optional<Path> pushCredentials) {
+    byte[] sessionSecret, long doorCooldownMillis, FusionSettings fusion, StatePlace state,
+    Optional<Path> pushCredentials) {
 
   public static final int DEFAULT_PORT = 7000;
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 << 20;

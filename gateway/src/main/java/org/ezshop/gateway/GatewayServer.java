@@ -18,11 +18,13 @@ import org.ezshop.gateway.sight.FrameIntake;
 import org.ezshop.gateway.link.EdgeLinkApi;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.gateway.shelf.LayoutLoader;
+import org.ezshop.gateway.shelf.RowLevels;
 import org.ezshop.gateway.shelf.ShelfChangeFeed;
 import org.ezshop.gateway.shelf.Shelves;
 import org.ezshop.gateway.shop.ShopApi;
 import org.ezshop.gateway.sight.SightingWindow;
 import org.ezshop.gateway.sight.Sightings;
+import org.ezshop.gateway.state.GatewayState;
 import org.ezshop.gateway.web.WebApp;
 import org.ezshop.identity.v1.IdentityServiceGrpcService;
 import org.ezshop.rpc.GrpcEndpoint;
@@ -49,9 +51,11 @@ public final class GatewayServer {
   private final int metricsPort;
   private final Fusion fusion;
   private final WebApp web;
+  private final GatewayState state;
 
   private GatewayServer(GrpcEndpoint endpoint, GrpcClient client, LayoutLoader layout, EdgeLinks links,
-      ShelfChangeFeed changes, Sightings sightings, Metrics metrics, int metricsPort, Fusion fusion, WebApp web) {
+      ShelfChangeFeed changes, Sightings sightings, Metrics metrics, int metricsPort, Fusion fusion, WebApp web,
+      GatewayState state) {
     this.endpoint = endpoint;
     this.client = client;
     this.layout = layout;
@@ -62,6 +66,7 @@ public final class GatewayServer {
     this.metricsPort = metricsPort;
     this.fusion = fusion;
     this.web = web;
+    this.state = state;
   }
 
   public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config) {
@@ -71,6 +76,12 @@ public final class GatewayServer {
 
   /** With the given FCM client (tests pass one over a test HTTP transport). */
   public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config, Optional<FirebaseMessaging> fcm) {
+    return GatewayState.open(vertx, config.state()).compose(state -> start(vertx, config, fcm, state)
+        .onFailure(e -> state.close()));
+  }
+
+  private static Future<GatewayServer> start(Vertx vertx, GatewayConfig config, Optional<FirebaseMessaging> fcm,
+      GatewayState state) {
     GrpcClient client = GrpcClient.client(vertx, new HttpClientOptions()
         .setHttp2ClearTextUpgrade(false) // prior knowledge, as every gRPC server here speaks h2c
         .setConnectTimeout(CONNECT_TIMEOUT_MS));
@@ -79,15 +90,18 @@ public final class GatewayServer {
     DownstreamHealth identity = new DownstreamHealth(client, config.identityTarget(),
         IdentityServiceGrpcService.SERVICE_NAME);
     ServiceClient storeCalls = new ServiceClient(client, config.storeTarget(), config.managerToken());
-    Shelves shelves = new Shelves(GatewayConfig.STABLE_MILLIS);
     EdgeLinks links = new EdgeLinks();
-    LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves, links::layoutChanged);
     ServiceClient identityCalls = new ServiceClient(client, config.identityTarget(), config.managerToken());
     Sightings sightings = new Sightings(identityCalls,
         new SightingWindow(GatewayConfig.SIGHTING_WINDOW_MILLIS), config.identifyConcurrency());
-    Fusion fusion = new Fusion(vertx, storeCalls, sightings.window(), links::frameWatermark, config.fusion());
-    // A reading's path: EdgeLinkApi -> EdgeSession -> ShelfIntake -> Shelves -> ShelfChangeFeed -> Fusion -> Verdict.
-    ShelfChangeFeed changes = new ShelfChangeFeed(fusion);
+    Fusion fusion = new Fusion(vertx, storeCalls, sightings.window(), links::frameWatermark, config.fusion(),
+        state.area("pending"), config.state().durable());
+    // A reading's path: EdgeLinkApi -> EdgeSession -> ShelfIntake -> Shelves -> ShelfChangeFeed -> RowLevels ->
+    // Fusion -> Verdict.
+    RowLevels levels = new RowLevels(state.area("levels"), fusion);
+    ShelfChangeFeed changes = new ShelfChangeFeed(levels);
+    Shelves shelves = new Shelves(GatewayConfig.STABLE_MILLIS, levels);
+    LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves, links::layoutChanged);
     ShelfIntake shelfIntake = new ShelfIntake(shelves, changes);
     FrameIntake frameIntake = new FrameIntake(sightings);
     Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis());
@@ -95,10 +109,11 @@ public final class GatewayServer {
     Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier);
     doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
         "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
-    sightings.listen(doors::seen);
     sightings.listen(fusion::seen);
-    sightings.keepWith(fusion::keep);
-    return layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS)
+    sightings.beforeAck(fusion::keep);
+    sightings.beforeAck(doors::act);
+    return levels.load()
+        .compose(loaded -> layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS))
         .compose(loaded -> fusion.start())
         .compose(started -> GrpcEndpoint.start(vertx, config.host(), config.port(),
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,
@@ -117,7 +132,7 @@ public final class GatewayServer {
           LOG.info("event=started service=gateway port={} metrics_port={} web_port={} store={} identity={}",
               endpoint.port(), metricsPort, web.port(), config.storeTarget(), config.identityTarget());
           return new GatewayServer(endpoint, client, layout, links, changes, sightings, metrics, metricsPort, fusion,
-              web);
+              web, state);
         })).onFailure(e -> endpoint.close(Duration.ZERO)));
   }
 
@@ -162,7 +177,8 @@ public final class GatewayServer {
 
   public Future<Void> close(Duration grace) {
     layout.stop();
-    return fusion.close().compose(v -> endpoint.close(grace)).compose(v -> web.close())
-        .compose(v -> metrics.close()).compose(v -> client.close());
+    fusion.close();
+    return endpoint.close(grace).compose(v -> web.close()).compose(v -> metrics.close()).compose(v -> client.close())
+        .eventually(state::close);
   }
 }

@@ -27,7 +27,7 @@ import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
-import org.ezshop.gateway.fusion.FusionSettings;
+import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.gateway.link.TestDevice;
 import org.ezshop.gateway.link.TestDevices;
 import org.ezshop.shop.v1.RegisterShopperRequest;
@@ -119,7 +119,7 @@ class DemoTest {
 
   @Test
   void twoShoppersTakeWhatTheyTakeAndGetTheRightReceiptsOnTheirPhones() throws Exception {
-    platform = new TestPlatform(10_000, 4, FusionSettings.defaults(Optional.empty()), true, Optional.of(fcm()));
+    platform = new TestPlatform(10_000, 4, new StatePlace.Memory(), true, Optional.of(fcm()));
     ShopServiceGrpc.ShopServiceBlockingStub shop = ShopServiceGrpc.newBlockingStub(platform.channel);
     // 1. Both register with a photo.
     Shopper ana = shop.registerShopper(RegisterShopperRequest.newBuilder().setName("Ana").setPhoto(photo("women/0"))

@@ -16,6 +16,7 @@ import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.common.v1.Money;
 import org.ezshop.common.v1.SensorType;
 import org.ezshop.gateway.fusion.FusionSettings;
+import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.identity.IdentityServer;
 import org.ezshop.identity.v1.IdentityServiceGrpc;
@@ -59,18 +60,19 @@ public final class TestPlatform implements AutoCloseable {
   private final ManagedChannel services;
 
   public TestPlatform(long heartbeatMillis, int identifyConcurrency) throws Exception {
-    this(heartbeatMillis, identifyConcurrency, FusionSettings.defaults(Optional.empty()));
+    this(heartbeatMillis, identifyConcurrency, new StatePlace.Memory());
   }
 
-  public TestPlatform(long heartbeatMillis, int identifyConcurrency, FusionSettings fusion) throws Exception {
-    this(heartbeatMillis, identifyConcurrency, fusion, false, Optional.empty());
+  public TestPlatform(long heartbeatMillis, int identifyConcurrency, StatePlace state) throws Exception {
+    this(heartbeatMillis, identifyConcurrency, state, false, Optional.empty());
   }
 
   /**
+   * @param state    where the gateway keeps pending changes and rows' levels
    * @param postgres store-svc and identity-svc on a fresh PostgreSQL database (else in memory)
    * @param fcm      push notifications through this client (else logged)
    */
-  public TestPlatform(long heartbeatMillis, int identifyConcurrency, FusionSettings fusion, boolean postgres,
+  public TestPlatform(long heartbeatMillis, int identifyConcurrency, StatePlace state, boolean postgres,
       Optional<FirebaseMessaging> fcm) throws Exception {
     this.fcm = fcm;
     db = postgres ? Optional.of(TestPostgres.freshDatabase(vertx)) : Optional.empty();
@@ -106,7 +108,7 @@ public final class TestPlatform implements AutoCloseable {
     config = new GatewayConfig("127.0.0.1", 0,
         SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
         SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
-        heartbeatMillis, identifyConcurrency, 0, 0, SECRET, 2000, fusion, Optional.empty());
+        heartbeatMillis, identifyConcurrency, 0, 0, SECRET, 2000, FusionSettings.defaults(), state, Optional.empty());
     startGateway();
   }
 
@@ -117,17 +119,17 @@ public final class TestPlatform implements AutoCloseable {
 
   /** Stops the gateway at once (streams cut, nothing drained) and starts a new one on the same settings. */
   public void restartGateway() throws Exception {
-    replaceGateway(config.fusion());
+    replaceGateway(config.state());
   }
 
-  /** Stops the gateway at once and starts another on a new port, with these fusion settings. */
-  public void replaceGateway(FusionSettings fusion) throws Exception {
+  /** Stops the gateway at once and starts another on a new port, keeping its state in this place. */
+  public void replaceGateway(StatePlace state) throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     gateway.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
     config = new GatewayConfig(config.host(), config.port(), config.storeTarget(), config.identityTarget(),
         config.maxFrameBytes(), config.managerToken(), config.heartbeatMillis(), config.identifyConcurrency(),
-        config.metricsPort(), config.webPort(), config.sessionSecret(), config.doorCooldownMillis(), fusion,
-        config.pushCredentials());
+        config.metricsPort(), config.webPort(), config.sessionSecret(), config.doorCooldownMillis(), config.fusion(),
+        state, config.pushCredentials());
     startGateway();
   }
 

@@ -57,10 +57,7 @@ public final class IdentityServer {
                   return new IdentityServer(endpoint, store, workers, gallery, models);
                 })
                 .onFailure(e -> store.close())))
-        .onFailure(e -> {
-          workers.close();
-          gallery.close();
-        });
+        .onFailure(e -> workers.close(gallery::close));
   }
 
   public int port() {
@@ -68,14 +65,13 @@ public final class IdentityServer {
   }
 
   public Future<Void> close(Duration grace) {
-    return endpoint.close(grace).eventually(store::close).andThen(x -> {
-      workers.close();
+    return endpoint.close(grace).eventually(store::close).eventually(() -> workers.close(() -> {
       gallery.close();
       try {
         models.close();
       } catch (Exception e) {
         LOG.warn("event=models_close_failed error={}", e.getMessage());
       }
-    });
+    }));
   }
 }

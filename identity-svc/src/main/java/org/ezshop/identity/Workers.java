@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The inference pool: a fixed number of threads and a bounded queue; beyond it, RESOURCE_EXHAUSTED at once. */
-final class Workers implements AutoCloseable {
+final class Workers {
 
   // ONNX Runtime's native start-up overflows the JVM's default 1 MB thread stack (a SIGSEGV on JDK 17).
   private static final long STACK_BYTES = 16 << 20;
@@ -48,8 +48,26 @@ final class Workers implements AutoCloseable {
     return done.future();
   }
 
-  @Override
-  public void close() {
+  /**
+   * Takes no more work and drops what waits; once the inference running now is done, runs {@code last} on a thread
+   * of its own (closing the models under a running inference crashes the JVM).
+   */
+  Future<Void> close(Runnable last) {
+    pool.getQueue().clear();
     pool.shutdown();
+    Promise<Void> closed = Promise.promise();
+    Thread closer = new Thread(() -> {
+      try {
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+        last.run();
+        closed.complete();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        closed.fail(e);
+      }
+    }, "inference-close");
+    closer.setDaemon(true);
+    closer.start();
+    return closed.future();
   }
 }

@@ -1,12 +1,12 @@
 package org.ezshop.gateway.door;
 
 import io.vertx.core.Future;
-import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -56,23 +56,42 @@ public final class Doors {
     receipts.add(listener);
   }
 
-  /** Handles a sighting (any camera; only door cameras act). */
-  public void seen(Sighting s) {
-    if (s.role() != CameraRole.CAMERA_ROLE_ENTRANCE && s.role() != CameraRole.CAMERA_ROLE_EXIT) {
-      return;
+  /**
+   * Acts on a frame's sightings (only door cameras act). Completes once every door act is done, so that the frame is
+   * acked only then; if one fails (store-svc away), the frame is not acked, the walk past is forgotten, and the
+   * frame resent after the reconnect acts again. EnterStore and ExitStore say when they had nothing left to do.
+   */
+  public Future<Void> act(List<Sighting> frame) {
+    List<Future<Void>> acts = new ArrayList<>();
+    for (Sighting s : frame) {
+      if (s.role() == CameraRole.CAMERA_ROLE_ENTRANCE || s.role() == CameraRole.CAMERA_ROLE_EXIT) {
+        acts.add(act(s));
+      }
     }
+    return Future.all(acts).mapEmpty();
+  }
+
+  private Future<Void> act(Sighting s) {
     String who = s.known() ? s.faceId() : "unknown";
     if (!s.known() && s.role() == CameraRole.CAMERA_ROLE_EXIT) {
-      return; // nobody to check out
+      return Future.succeededFuture(); // nobody to check out
     }
-    if (!firstInCooldown(who + "@" + s.cameraId(), s.atMillis())) {
-      return;
+    String walk = who + "@" + s.cameraId();
+    if (!firstInCooldown(walk, s.atMillis())) {
+      return Future.succeededFuture();
     }
     Future<Void> acted = !s.known() ? unknownAtEntrance(s)
-        : shopperOf(s.faceId()).compose(shopper -> s.role() == CameraRole.CAMERA_ROLE_ENTRANCE
-            ? enter(shopper, s) : exit(shopper, s));
-    acted.onFailure(e -> LOG.warn("event=door_failed camera={} face={} error={}", s.cameraId(), s.faceId(),
-        e.getMessage()));
+        : shopperOf(s.faceId()).compose(shopper -> shopper.isEmpty() ? Future.succeededFuture()
+            : s.role() == CameraRole.CAMERA_ROLE_ENTRANCE ? enter(shopper.get(), s) : exit(shopper.get(), s));
+    return acted.onFailure(e -> {
+      forget(walk, s.atMillis());
+      LOG.warn("event=door_failed camera={} face={} error={}; the frame is resent", s.cameraId(), s.faceId(),
+          e.getMessage());
+    });
+  }
+
+  private synchronized void forget(String walk, long at) {
+    lastActed.remove(walk, at);
   }
 
   private synchronized boolean firstInCooldown(String key, long at) {
@@ -89,10 +108,10 @@ public final class Doors {
     return true;
   }
 
-  private Future<Shopper> shopperOf(String faceId) {
+  // A face identity-svc knows but store-svc does not (an enrolment that failed half-way) opens no door.
+  private Future<Optional<Shopper>> shopperOf(String faceId) {
     return store.call(StoreServiceGrpcClient.ListShoppers, ListShoppersRequest.newBuilder().setFaceId(faceId).build())
-        .compose(list -> list.getShoppersCount() > 0 ? Future.succeededFuture(list.getShoppers(0))
-            : Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no shopper has face " + faceId)));
+        .map(list -> list.getShoppersList().stream().findFirst());
   }
 
   private Future<Void> enter(Shopper shopper, Sighting s) {
@@ -124,7 +143,8 @@ public final class Doors {
   }
 
   private Future<Void> unknownAtEntrance(Sighting s) {
-    return store.call(StoreServiceGrpcClient.RaiseAlert, RaiseAlertRequest.newBuilder().setAlert(Alert.newBuilder()
+    return store.call(StoreServiceGrpcClient.RaiseAlert, RaiseAlertRequest.newBuilder()
+        .setIdempotencyKey("door:" + s.cameraId() + "@" + s.atMillis()).setAlert(Alert.newBuilder()
         .setKind(AlertKind.ALERT_KIND_UNKNOWN_FACE).setDeviceId(s.deviceId())
         .setMessage("an unknown face at entrance camera " + s.cameraId() + " (best score "
             + String.format("%.2f", s.score()) + ")")).build()).mapEmpty();

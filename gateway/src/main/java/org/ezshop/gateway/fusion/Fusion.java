@@ -15,12 +15,13 @@ import org.ezshop.gateway.shelf.ShelfChange;
 import org.ezshop.gateway.shelf.ShelfChangeSink;
 import org.ezshop.gateway.sight.Sighting;
 import org.ezshop.gateway.sight.SightingWindow;
+import org.ezshop.gateway.state.StateArea;
 import org.ezshop.store.v1.*;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shelf changes to cart events: each change is kept (in its {@link PendingPlace}) before its readings are
+ * Shelf changes to cart events: each change is kept (in the gateway's state) before its readings are
  * acked, then decided by {@link Evidence} once its window (and the lateness allowed for identification) has
  * passed and every camera covering the row has sent and identified its frames past onset + window (event time:
  * after a restart, readings resent first wait for the cameras' resent frames; a camera silent past the grace
@@ -44,14 +45,15 @@ public final class Fusion implements ShelfChangeSink {
   private final Set<String> waitingForCameras = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
+  /** @param state where changes wait for their decision ("pending"); {@code durable} if it outlives the process */
   public Fusion(Vertx vertx, ServiceClient store, SightingWindow window, CameraWatermarks cameras,
-      FusionSettings settings) {
+      FusionSettings settings, StateArea state, boolean durable) {
     this.vertx = vertx;
     this.store = store;
     this.window = window;
     this.cameras = cameras;
     this.settings = settings;
-    this.pending = new PendingChanges(vertx, settings.pending());
+    this.pending = new PendingChanges(state, durable);
   }
 
   /** Decides whatever a previous run left pending, with the sightings kept with it. */
@@ -162,9 +164,8 @@ public final class Fusion implements ShelfChangeSink {
   }
 
   /** Decides nothing more: what is pending stays where it is kept, for the next start (or another gateway). */
-  public Future<Void> close() {
+  public void close() {
     closed = true;
-    return pending.close();
   }
 
   private void decide(ShelfChange change) {

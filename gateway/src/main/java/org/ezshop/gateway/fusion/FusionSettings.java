@@ -1,8 +1,5 @@
 package org.ezshop.gateway.fusion;
 
-import java.nio.file.Path;
-import java.util.Optional;
-
 /**
  * How shelf changes are attributed. Each sighting of a person at a covering camera, inside the row's region, is
  * weighed as {@code exp(-|Δt| / timeScale) × proximity^proximityPower × recognition}; a person's evidence is their
@@ -28,11 +25,10 @@ import java.util.Optional;
  * @param graceMillis        past its decision time, a change waits at most this long for a covering camera whose
  *                           frames have not passed onset + W (offline, or still sending its backlog), then is decided
  *                           with what is there, and says so
- * @param pending            where pending changes are kept until decided
  */
 public record FusionSettings(long windowMillis, long latenessMillis, double timeScaleMillis, double proximityPower,
     double nearQuantile, double recognisedScore, double unseenEvidence, double unrecognisedRatio, double reviewBelow,
-    double splitRatio, long togetherMillis, long epsilonMillis, long graceMillis, PendingPlace pending) {
+    double splitRatio, long togetherMillis, long epsilonMillis, long graceMillis) {
 
   public static final long DEFAULT_WINDOW_MILLIS = 2000;
   public static final long DEFAULT_LATENESS_MILLIS = 1000;
@@ -50,34 +46,27 @@ public record FusionSettings(long windowMillis, long latenessMillis, double time
   /** A camera's reconnect after a gateway or network fault takes seconds; half a minute bounds the wait. */
   public static final long DEFAULT_GRACE_MILLIS = 30_000;
 
-  /** The defaults, pending changes kept in this directory (else in memory). */
-  public static FusionSettings defaults(Optional<Path> dataDir) {
+  public static FusionSettings defaults() {
     return new FusionSettings(DEFAULT_WINDOW_MILLIS, DEFAULT_LATENESS_MILLIS, DEFAULT_TIME_SCALE_MILLIS,
         DEFAULT_PROXIMITY_POWER, DEFAULT_NEAR_QUANTILE, DEFAULT_RECOGNISED_SCORE, DEFAULT_UNSEEN_EVIDENCE,
         DEFAULT_UNRECOGNISED_RATIO, DEFAULT_REVIEW_BELOW, DEFAULT_SPLIT_RATIO, DEFAULT_TOGETHER_MILLIS, DEFAULT_EPSILON_MILLIS,
-        DEFAULT_GRACE_MILLIS, PendingPlace.of(dataDir));
+        DEFAULT_GRACE_MILLIS);
   }
 
   public FusionSettings withWindow(long millis) {
     return new FusionSettings(millis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile, recognisedScore,
-        unseenEvidence, unrecognisedRatio, reviewBelow, splitRatio, togetherMillis, epsilonMillis, graceMillis, pending);
+        unseenEvidence, unrecognisedRatio, reviewBelow, splitRatio, togetherMillis, epsilonMillis, graceMillis);
   }
 
   public FusionSettings withReviewBelow(double share) {
     return new FusionSettings(windowMillis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile,
-        recognisedScore, unseenEvidence, unrecognisedRatio, share, splitRatio, togetherMillis, epsilonMillis, graceMillis,
-        pending);
+        recognisedScore, unseenEvidence, unrecognisedRatio, share, splitRatio, togetherMillis, epsilonMillis,
+        graceMillis);
   }
 
   public FusionSettings withGrace(long millis) {
     return new FusionSettings(windowMillis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile,
         recognisedScore, unseenEvidence, unrecognisedRatio, reviewBelow, splitRatio, togetherMillis, epsilonMillis,
-        millis, pending);
-  }
-
-  public FusionSettings withPending(PendingPlace place) {
-    return new FusionSettings(windowMillis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile,
-        recognisedScore, unseenEvidence, unrecognisedRatio, reviewBelow, splitRatio, togetherMillis, epsilonMillis,
-        graceMillis, place);
+        millis);
   }
 }

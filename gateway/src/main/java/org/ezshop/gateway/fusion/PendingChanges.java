@@ -1,7 +1,6 @@
 package org.ezshop.gateway.fusion;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -12,16 +11,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.gateway.shelf.RowView;
 import org.ezshop.gateway.shelf.ShelfChange;
 import org.ezshop.gateway.sight.Sighting;
+import org.ezshop.gateway.state.StateArea;
 
 /**
- * Shelf changes accepted but not yet decided, each kept with the sightings that may decide it in a
- * {@link PendingPlace}: written before the readings (or frames) behind them are acked, removed once decided, so
- * that a restart loses neither. Writes of one change go in order, each with everything kept so far.
+ * Shelf changes accepted but not yet decided, each kept with the sightings that may decide it in the gateway's
+ * state ("pending"): written before the readings (or frames) behind them are acked, removed once decided, so
+ * that a restart loses neither. Each write holds everything kept for the change so far.
  */
 final class PendingChanges {
 
@@ -29,26 +28,23 @@ final class PendingChanges {
   record Kept(ShelfChange change, List<Sighting> sightings) {
   }
 
-  private final Vertx vertx;
-  private final PendingPlace place;
+  private final StateArea area;
+  private final boolean durable;
   private final Map<String, Kept> kept = new HashMap<>();
-  private final Map<String, Future<Void>> writing = new HashMap<>();
-  private Future<PendingStore> store;
 
-  PendingChanges(Vertx vertx, PendingPlace place) {
-    this.vertx = vertx;
-    this.place = place;
+  PendingChanges(StateArea area, boolean durable) {
+    this.area = area;
+    this.durable = durable;
   }
 
   /** True when changes outlive this process. */
   boolean persistent() {
-    return !(place instanceof PendingPlace.Memory);
+    return durable;
   }
 
-  /** Opens the place and returns every change still pending there, with its sightings. */
-  synchronized Future<List<Kept>> load() {
-    store = PendingStore.open(vertx, place);
-    return store.compose(PendingStore::all).map(bodies -> {
+  /** Every change still pending in the state, with its sightings. */
+  Future<List<Kept>> load() {
+    return area.all().map(bodies -> {
       List<Kept> all = new ArrayList<>();
       synchronized (this) {
         for (byte[] body : bodies) {
@@ -63,8 +59,9 @@ final class PendingChanges {
 
   /** Keeps a new change with the sightings seen so far. */
   synchronized Future<Void> add(ShelfChange c, List<Sighting> seen) {
-    kept.computeIfAbsent(c.key(), k -> new Kept(c, new ArrayList<>())).sightings().addAll(seen);
-    return write(c.key());
+    Kept k = kept.computeIfAbsent(c.key(), key -> new Kept(c, new ArrayList<>()));
+    k.sightings().addAll(seen);
+    return area.put(c.key(), encode(k));
   }
 
   /** Adds sightings to a change still pending; nothing once it is decided. */
@@ -74,45 +71,12 @@ final class PendingChanges {
       return Future.succeededFuture();
     }
     k.sightings().addAll(seen);
-    return write(c.key());
+    return area.put(c.key(), encode(k));
   }
 
   synchronized Future<Void> remove(ShelfChange c) {
     kept.remove(c.key());
-    return after(c.key(), () -> store.compose(s -> s.delete(c.key())));
-  }
-
-  Future<Void> close() {
-    Future<PendingStore> opened;
-    synchronized (this) {
-      opened = store;
-    }
-    return opened == null ? Future.succeededFuture() : opened.compose(PendingStore::close, e -> Future.succeededFuture());
-  }
-
-  private Future<Void> write(String key) {
-    return after(key, () -> {
-      byte[] body;
-      synchronized (this) {
-        Kept k = kept.get(key);
-        if (k == null) {
-          return Future.succeededFuture(); // decided meanwhile
-        }
-        body = encode(k);
-      }
-      return store.compose(s -> s.put(key, body));
-    });
-  }
-
-  private Future<Void> after(String key, Supplier<Future<Void>> step) {
-    Future<Void> next = writing.getOrDefault(key, Future.succeededFuture()).transform(x -> step.get());
-    writing.put(key, next);
-    next.onComplete(x -> {
-      synchronized (this) {
-        writing.remove(key, next);
-      }
-    });
-    return next;
+    return area.delete(c.key());
   }
 
   private static byte[] encode(Kept k) {

@@ -1,5 +1,7 @@
 package org.ezshop.gateway.link;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.EdgeNotice;
@@ -18,6 +20,7 @@ public final class DeviceLink {
   final String deviceId;
   final ClockOffset clock = new ClockOffset();
   private final FrameWatermark watermark = new FrameWatermark();
+  private final Promise<Void> clocked = Promise.promise();
   // Data messages per second of the last minute: one slot per second.
   private final long[] perSecond = new long[60];
   private long slotSecond;
@@ -96,6 +99,23 @@ public final class DeviceLink {
   synchronized void answered(ClockProbes probes, TimeSyncReply reply, long nowMillis) {
     probes.answered(reply, clock, nowMillis);
     watermark.caughtUp(!reply.hasBacklogSent() || reply.getBacklogSent(), nowMillis);
+  }
+
+  /** Completes once the device's clock is measured by a probe answer, or is taken as hello guessed it. */
+  Future<Void> clocked() {
+    return clocked.future();
+  }
+
+  /** Completes {@link #clocked} if a probe has been answered; outside the lock, since waiting data runs on. */
+  void clockMeasured() {
+    if (clockSamples() > 0) {
+      clocked.tryComplete();
+    }
+  }
+
+  /** No probe answer in time: hello's guess it is. True if the clock was not known until now. */
+  boolean clockGuessed() {
+    return clocked.tryComplete();
   }
 
   /** The frame of data message {@code seq} is identified (or refused). */

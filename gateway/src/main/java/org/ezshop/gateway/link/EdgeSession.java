@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * One device's EdgeLink stream, on the event loop of its connection: hello first, then data messages in seq
  * order, each acked once its effect is accepted downstream; clock probes; a dead-link timer. At most
  * {@link #MAX_IN_FLIGHT} messages are in processing: beyond that the stream is paused (HTTP/2 flow control
- * then holds the device back).
+ * then holds the device back). While the gateway has no probe answer from the device (a new gateway process), data
+ * waits for the first ({@link DeviceLink#clocked}), unpaused so the answer can arrive: hello's rough clock guess is
+ * off by however long the network held the hello up, seconds after a stall, and every reading would be that far off.
  */
 final class EdgeSession {
 
@@ -105,7 +107,10 @@ final class EdgeSession {
       return;
     }
     switch (m.getBodyCase()) {
-      case TIME_SYNC_REPLY -> link.answered(probes, m.getTimeSyncReply(), lastMessage);
+      case TIME_SYNC_REPLY -> {
+        link.answered(probes, m.getTimeSyncReply(), lastMessage);
+        link.clockMeasured();
+      }
       case HEARTBEAT -> { }
       case READINGS, FRAME, NOTICE -> data(m);
       case HELLO -> notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, 0, "hello", "already said hello");
@@ -125,6 +130,15 @@ final class EdgeSession {
       replaced.context.runOnContext(v -> replaced.replaced());
     }
     long now = System.currentTimeMillis();
+    if (!link.clocked().isComplete()) {
+      DeviceLink measured = link;
+      vertx.setTimer(heartbeatMillis, t -> {
+        if (measured.clockGuessed()) {
+          LOG.warn("event=clock_unprobed device={} waited_ms={}; its data goes by hello's clock", device.getDeviceId(),
+              heartbeatMillis);
+        }
+      });
+    }
     long welcomeAcked = link.hello(hello, device.getKind(), now);
     sources = Set.copyOf(hello.getSourceIdsList());
     links.cameras(link, sources);
@@ -198,12 +212,14 @@ final class EdgeSession {
       notice(GatewayNoticeKind.GATEWAY_NOTICE_KIND_SEQ_GAP, seq, "seq", (seq - before - 1)
           + " messages after seq " + before + " never arrived");
     }
-    Future<Void> effect = effect(m);
+    // Data that waits for the clock runs when it is known, in arrival order, even if this stream has ended by then.
+    Future<Void> clock = link.clocked();
+    Future<Void> effect = clock.isComplete() ? effect(m) : clock.compose(v -> effect(m));
     if (inFlight == 0 && effect.succeeded()) { // the common case: done at once, nothing ahead of it
       acked(seq);
       return;
     }
-    if (++inFlight >= MAX_IN_FLIGHT) {
+    if (++inFlight >= MAX_IN_FLIGHT && clock.isComplete()) {
       call.pause();
     }
     pending = pending.transform(x -> effect).andThen(done -> context.runOnContext(v -> {

@@ -8,7 +8,8 @@ import org.ezshop.store.v1.ShelfRow;
 /**
  * Every row's state: readings in, {@link ShelfChange}s out. Rows outlive device links, so a change made while
  * a device was away shows up when its first stable level after the reconnect differs ("level, not edge"); at
- * the first level after a gateway start, the row is compared with the stock store-svc recorded. Thread-safe:
+ * the first level after a gateway start, the row is compared with its level as the gateway's state last kept it
+ * ({@link RowLevels}), or else with the stock store-svc recorded. Thread-safe:
  * each sensor has its own lock (one device feeds it), and a new layout swaps the whole table at once.
  */
 public final class Shelves {
@@ -48,7 +49,8 @@ public final class Shelves {
       long onset = signal.tracker.onset();
       signal.tracker.settled();
       if (before < 0) {
-        before = (int) recorded;
+        int kept = levels.last(placement.sensor().getSensorId());
+        before = kept >= 0 ? kept : (int) recorded;
         if (before < 0 || before == level) {
           return null; // the first level is the baseline
         }
@@ -60,11 +62,13 @@ public final class Shelves {
   }
 
   private final long stableMillis;
+  private final RowLevels levels;
   private volatile ShelfLayout layout = ShelfLayout.empty();
   private volatile Map<String, Slot> slots = Map.of();
 
-  public Shelves(long stableMillis) {
+  public Shelves(long stableMillis, RowLevels levels) {
     this.stableMillis = stableMillis;
+    this.levels = levels;
   }
 
   /** A new layout: sensors whose row or calibration changed start afresh; the others keep their state. */

@@ -52,7 +52,7 @@ public final class Sightings {
   private final Map<String, ArrayDeque<Job>> waiting = new HashMap<>();
   private final ArrayDeque<String> turn = new ArrayDeque<>();
   private final List<Consumer<Sighting>> listeners = new CopyOnWriteArrayList<>();
-  private volatile Function<List<Sighting>, Future<Void>> keeper = seen -> Future.succeededFuture();
+  private final List<Function<List<Sighting>, Future<Void>>> beforeAck = new CopyOnWriteArrayList<>();
   private int inFlight;
   private final AtomicLong coalesced = new AtomicLong();
 
@@ -76,11 +76,11 @@ public final class Sightings {
   }
 
   /**
-   * Where a frame's sightings are kept before the frame counts as done (and is acked): a failure leaves the frame
-   * unacked, for the device to send again.
+   * Work a frame's sightings need done before the frame counts as done (and is acked): kept with a waiting change,
+   * a door opened. A failure leaves the frame unacked, for the device to send again.
    */
-  public void keepWith(Function<List<Sighting>, Future<Void>> keeper) {
-    this.keeper = keeper;
+  public void beforeAck(Function<List<Sighting>, Future<Void>> work) {
+    beforeAck.add(work);
   }
 
   /** Identifies the frame (gateway time {@code atMillis}) of a device's camera when its turn comes. */
@@ -133,7 +133,7 @@ public final class Sightings {
               window.add(s);
               listeners.forEach(l -> l.accept(s));
             });
-            keeper.apply(seen).onComplete(kept -> {
+            Future.all(beforeAck.stream().map(work -> work.apply(seen)).toList()).onComplete(kept -> {
               if (kept.succeeded()) {
                 job.done.complete(new Outcome(false));
               } else {

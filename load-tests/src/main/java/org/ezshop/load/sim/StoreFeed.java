@@ -21,9 +21,12 @@ final class StoreFeed implements StreamObserver<StoreEvent> {
   private final long start = System.currentTimeMillis();
   private final Context.CancellableContext context = Context.current().withCancellation();
   private final java.util.Set<String> receipts = new java.util.HashSet<>();
+  private final StoreServiceGrpc.StoreServiceStub store;
   final Decisions decisions = new Decisions();
 
-  private StoreFeed(PrintStream out, List<String> ids, List<String> shopperNames, Plan plan) {
+  private StoreFeed(StoreServiceGrpc.StoreServiceStub store, PrintStream out, List<String> ids,
+      List<String> shopperNames, Plan plan) {
+    this.store = store;
     this.out = out;
     for (int i = 0; i < ids.size(); i++) {
       names.put(ids.get(i), shopperNames.get(i));
@@ -33,9 +36,13 @@ final class StoreFeed implements StreamObserver<StoreEvent> {
 
   static StoreFeed watch(StoreServiceGrpc.StoreServiceStub store, PrintStream out, List<String> ids,
       List<String> names, Plan plan) {
-    StoreFeed feed = new StoreFeed(out, ids, names, plan);
-    feed.context.run(() -> store.watch(WatchRequest.getDefaultInstance(), feed));
+    StoreFeed feed = new StoreFeed(store, out, ids, names, plan);
+    feed.watch();
     return feed;
+  }
+
+  private void watch() {
+    context.run(() -> store.watch(WatchRequest.getDefaultInstance(), this));
   }
 
   @Override
@@ -62,7 +69,6 @@ final class StoreFeed implements StreamObserver<StoreEvent> {
           if (!receipts.add(e.getReceipt().getReceiptId())) {
             return; // the same receipt again, with its notification recorded
           }
-          notifyAll();
         }
         StringBuilder lines = new StringBuilder();
         e.getReceipt().getLinesList().forEach(l -> lines.append(lines.length() == 0 ? "" : ", ").append(l.getQuantity())
@@ -93,20 +99,17 @@ final class StoreFeed implements StreamObserver<StoreEvent> {
     return String.format("%d.%02d %s", m.getMinorUnits() / 100, m.getMinorUnits() % 100, m.getCurrency());
   }
 
-  /** Waits until {@code count} receipts have been issued, or the timeout. */
-  synchronized void awaitReceipts(int count, long timeoutMillis) throws InterruptedException {
-    long until = System.currentTimeMillis() + timeoutMillis;
-    while (receipts.size() < count && System.currentTimeMillis() < until) {
-      wait(Math.max(1, until - System.currentTimeMillis()));
-    }
-  }
-
   void close() {
     context.cancel(null);
   }
 
+  /** store-svc went away (a restart, a network cut): watch again shortly; what it did meanwhile is not shown. */
   @Override
   public void onError(Throwable t) {
+    if (!context.isCancelled()) {
+      java.util.concurrent.CompletableFuture.delayedExecutor(500, java.util.concurrent.TimeUnit.MILLISECONDS)
+          .execute(this::watch);
+    }
   }
 
   @Override

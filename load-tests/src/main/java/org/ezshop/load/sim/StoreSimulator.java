@@ -75,9 +75,15 @@ public final class StoreSimulator {
   /** Runs the simulation against the platform at the targets (host:port) and returns its score. */
   public static Score run(SimSettings settings, String gatewayTarget, String storeTarget, String managerToken,
       PrintStream out) throws Exception {
+    return run(settings, gatewayTarget, storeTarget, managerToken, out, () -> { });
+  }
+
+  /** The same, calling {@code opened} as the store opens: set up, shoppers enrolled, devices configured. */
+  public static Score run(SimSettings settings, String gatewayTarget, String storeTarget, String managerToken,
+      PrintStream out, Runnable opened) throws Exception {
     StoreSimulator sim = new StoreSimulator(settings, gatewayTarget, storeTarget, managerToken, out);
     try {
-      return sim.run();
+      return sim.run(opened);
     } finally {
       sim.gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       sim.storeChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -86,7 +92,7 @@ public final class StoreSimulator {
     }
   }
 
-  private Score run() throws Exception {
+  private Score run(Runnable opened) throws Exception {
     setUpStore();
     enrolShoppers();
     out.printf("simulate: %d shoppers and %d strangers, %d rows, %.1f store minutes at %.1fx (seed %d): the store is "
@@ -100,6 +106,7 @@ public final class StoreSimulator {
     try {
       connectDevices(devices);
       long start = System.currentTimeMillis();
+      opened.run();
       feed = StoreFeed.watch(as(StoreServiceGrpc.newStub(storeChannel), managerToken), out, shopperIds, names, plan);
       List<ShelfSampler> samplers = new ArrayList<>();
       for (int p = 0; p * 8 < plan.rows.size(); p++) {
@@ -114,7 +121,7 @@ public final class StoreSimulator {
             camerasRandom)), start + shot.at() - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
       }
       Thread.sleep(Math.max(0, start + plan.end - System.currentTimeMillis()));
-      feed.awaitReceipts(s.shoppers(), 30_000);
+      awaitReceipts(30_000);
       return score(start, feed.decisions);
     } finally {
       clock.shutdownNow();
@@ -263,6 +270,25 @@ public final class StoreSimulator {
         .setTrigger(FrameTrigger.FRAME_TRIGGER_FACE_CLOSE)));
   }
 
+  /** Waits until every shopper has a receipt, or the timeout; store-svc may be restarting meanwhile. */
+  private void awaitReceipts(long timeoutMillis) throws InterruptedException {
+    long until = System.currentTimeMillis() + timeoutMillis;
+    for (String id : shopperIds) {
+      while (System.currentTimeMillis() < until && !hasReceipt(id)) {
+        Thread.sleep(250);
+      }
+    }
+  }
+
+  private boolean hasReceipt(String shopperId) {
+    try {
+      return store.listReceipts(ListReceiptsRequest.newBuilder().setShopperId(shopperId).build())
+          .getReceiptsCount() > 0;
+    } catch (StatusRuntimeException e) {
+      return false;
+    }
+  }
+
   private Score score(long start, Decisions decisions) throws IOException {
     List<Map<String, Integer>> receipts = new ArrayList<>();
     for (String id : shopperIds) {
@@ -274,12 +300,12 @@ public final class StoreSimulator {
         .count();
     Score score = Score.of(plan.truth(), receipts, plan.changes.size(), reviews,
         decisions.score(plan, shopperIds, start));
-    writeTruth(receipts);
+    writeTruth(start, receipts);
     out.println(score);
     return score;
   }
 
-  private void writeTruth(List<Map<String, Integer>> receipts) throws IOException {
+  private void writeTruth(long start, List<Map<String, Integer>> receipts) throws IOException {
     JsonArray shoppers = new JsonArray();
     List<Map<String, Integer>> truth = plan.truth();
     for (int i = 0; i < shopperIds.size(); i++) {
@@ -291,10 +317,13 @@ public final class StoreSimulator {
     JsonArray changes = new JsonArray();
     plan.changes.forEach(c -> changes.add(new JsonObject().put("at_ms", c.at()).put("row", plan.rows.get(c.row()).rowId())
         .put("sku", plan.rows.get(c.row()).sku()).put("shelf_delta", c.delta()).put("by", c.person() < names.size() ? names.get(c.person()) : "stranger " + (c.person() - names.size() + 1))));
+    JsonArray rows = new JsonArray();
+    plan.rows.forEach(row -> rows.add(new JsonObject().put("row", row.rowId()).put("sku", row.sku())
+        .put("stock", row.capacity())));
     Files.createDirectories(s.out());
     Path file = s.out().resolve("truth.json");
-    Files.writeString(file, new JsonObject().put("seed", s.seed()).put("shoppers", shoppers).put("changes", changes)
-        .encodePrettily());
+    Files.writeString(file, new JsonObject().put("seed", s.seed()).put("start_ms", start).put("rows", rows)
+        .put("shoppers", shoppers).put("changes", changes).encodePrettily());
     out.println("simulate: ground truth and receipts in " + file);
   }
 }

@@ -1,4 +1,4 @@
-package org.ezshop.gateway.fusion;
+package org.ezshop.gateway.state;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,22 +17,22 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Pending changes as one small file each, synced and renamed into place, written on a worker. */
-final class PendingFiles implements PendingStore {
+/** Each area a directory, each body a small file in it, synced and renamed into place, on a worker. */
+final class StateFiles implements GatewayState.Backend {
 
   private final Vertx vertx;
   private final Path dir;
 
-  PendingFiles(Vertx vertx, Path dir) {
+  StateFiles(Vertx vertx, Path dir) {
     this.vertx = vertx;
     this.dir = dir;
   }
 
   @Override
-  public Future<Void> put(String key, byte[] body) {
+  public Future<Void> put(String area, String key, byte[] body) {
     return vertx.executeBlocking(() -> {
-      Files.createDirectories(dir);
-      Path file = file(key);
+      Path file = file(area, key);
+      Files.createDirectories(file.getParent());
       Path partial = file.resolveSibling(file.getFileName() + ".tmp");
       try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -45,20 +45,20 @@ final class PendingFiles implements PendingStore {
   }
 
   @Override
-  public Future<Void> delete(String key) {
+  public Future<Void> delete(String area, String key) {
     return vertx.executeBlocking(() -> {
-      Files.deleteIfExists(file(key));
+      Files.deleteIfExists(file(area, key));
       return null;
     });
   }
 
   @Override
-  public Future<List<byte[]>> all() {
+  public Future<List<byte[]>> all(String area) {
     return vertx.executeBlocking(() -> {
       List<byte[]> bodies = new ArrayList<>();
-      if (Files.isDirectory(dir)) {
-        try (Stream<Path> files = Files.list(dir)) {
-          for (Path f : files.filter(p -> p.toString().endsWith(".pending")).sorted().toList()) {
+      if (Files.isDirectory(dir.resolve(area))) {
+        try (Stream<Path> files = Files.list(dir.resolve(area))) {
+          for (Path f : files.filter(p -> p.toString().endsWith(".state")).sorted().toList()) {
             bodies.add(Files.readAllBytes(f));
           }
         }
@@ -72,10 +72,10 @@ final class PendingFiles implements PendingStore {
     return Future.succeededFuture();
   }
 
-  private Path file(String key) throws IOException {
+  private Path file(String area, String key) throws IOException {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return dir.resolve(HexFormat.of().formatHex(digest, 0, 16) + ".pending");
+      return dir.resolve(area).resolve(HexFormat.of().formatHex(digest, 0, 16) + ".state");
     } catch (NoSuchAlgorithmException e) {
       throw new IOException(e);
     }

@@ -1,0 +1,149 @@
+package org.ezshop.load.chaos;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.ezshop.load.sim.Score;
+import org.ezshop.load.sim.SimSettings;
+import org.ezshop.load.sim.StoreSimulator;
+
+/**
+ * One pass of the simulated store through store-svc, identity-svc and the gateway as separate processes on a fresh
+ * PostgreSQL database, each link between them through a {@link FaultProxy}, with these faults injected as it runs.
+ */
+final class ChaosRun {
+
+  /** A fault as it was carried out: when it began and how long it took, both from the store's opening. */
+  record Done(Fault fault, long startedMillis, long tookMillis, String error) {
+  }
+
+  /** A pass's outcome. */
+  record Result(String name, Score score, List<Invariants.Check> checks, List<Done> faults, List<Timeline.Sample> samples) {
+    boolean held() {
+      return checks.stream().allMatch(Invariants.Check::held) && faults.stream().allMatch(d -> d.error() == null);
+    }
+  }
+
+  private final ChaosSettings settings;
+  private final Vertx vertx;
+  private final String name;
+  private final Path dir;
+  private final String token;
+  private final String secret;
+
+  ChaosRun(ChaosSettings settings, Vertx vertx, String name) {
+    this.settings = settings;
+    this.vertx = vertx;
+    this.name = name;
+    this.dir = settings.out().resolve(name);
+    Random random = new Random(settings.seed());
+    this.token = "chaos-" + HexFormat.of().formatHex(bytes(random, 12));
+    this.secret = HexFormat.of().formatHex(bytes(random, 24));
+  }
+
+  Result run(List<Fault> schedule, PrintStream out) throws Exception {
+    Files.createDirectories(dir);
+    String db = Databases.create(vertx, settings.pgUrl(), "ezshop_chaos_" + name);
+    int[] ports = freePorts(7);
+    int store = ports[0], identity = ports[1], gateway = ports[2], metrics = ports[3];
+    ServiceProcess storeSvc = service("store-svc", store, "store", "--store-port", store, "--pg-url", db,
+        "--session-secret", secret);
+    ServiceProcess identitySvc = service("identity-svc", identity, "identity", "--identity-port", identity,
+        "--pg-url", db);
+    ServiceProcess gatewayProcess = service("gateway", gateway, "gateway", "--gateway-port", gateway,
+        "--store-target", "127.0.0.1:" + ports[4], "--identity-target", "127.0.0.1:" + ports[5], "--metrics-port",
+        metrics, "--web-port", 0, "--session-secret", secret, "--gateway-state", "pg", "--pg-url", db);
+    FaultProxy toStore = FaultProxy.start(vertx, ports[4], store).await(10, TimeUnit.SECONDS);
+    FaultProxy toIdentity = FaultProxy.start(vertx, ports[5], identity).await(10, TimeUnit.SECONDS);
+    FaultProxy devices = FaultProxy.start(vertx, ports[6], gateway).await(10, TimeUnit.SECONDS);
+    Faults faults = new Faults(storeSvc, identitySvc, gatewayProcess, toStore, toIdentity, devices,
+        settings.pgCluster());
+    Timeline timeline = new Timeline(metrics);
+    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(db)).using(vertx).build();
+    try {
+      storeSvc.start();
+      identitySvc.start();
+      gatewayProcess.start();
+      out.printf("chaos: %s: store-svc :%d, identity-svc :%d, gateway :%d (devices through :%d); simulating%n", name,
+          store, identity, gateway, ports[6]);
+      CompletableFuture<Long> opened = new CompletableFuture<>();
+      SimSettings sim = settings.sim().withOut(dir);
+      try (PrintStream simLog = new PrintStream(Files.newOutputStream(dir.resolve("simulate.log")), true,
+          StandardCharsets.UTF_8)) {
+        CompletableFuture<Score> score = CompletableFuture.supplyAsync(() -> {
+          try {
+            return StoreSimulator.run(sim, "127.0.0.1:" + ports[6], "127.0.0.1:" + store, token, simLog,
+                () -> opened.complete(System.currentTimeMillis()));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        long start = opened.get(10, TimeUnit.MINUTES);
+        timeline.start(start);
+        List<Done> done = faults.play(schedule, start, out);
+        Score result = score.get(settings.openMillis() + 10 * 60_000, TimeUnit.MILLISECONDS);
+        timeline.stop();
+        JsonObject truth = new JsonObject(Files.readString(sim.out().resolve("truth.json")));
+        List<Invariants.Check> checks = Invariants.check(truth, Ledger.read(pool),
+            Files.readAllLines(dir.resolve("gateway.log")));
+        return new Result(name, result, checks, done, timeline.samples());
+      }
+    } finally {
+      timeline.stop();
+      for (ServiceProcess p : List.of(gatewayProcess, identitySvc, storeSvc)) {
+        p.stop();
+      }
+      for (FaultProxy p : List.of(toStore, toIdentity, devices)) {
+        p.close().await(10, TimeUnit.SECONDS);
+      }
+      pool.close().await(10, TimeUnit.SECONDS);
+      Databases.drop(vertx, settings.pgUrl(), db);
+    }
+  }
+
+  private ServiceProcess service(String service, int port, Object... args) {
+    List<String> command = new ArrayList<>(settings.launcher());
+    for (Object a : args) {
+      command.add(String.valueOf(a));
+    }
+    command.addAll(List.of("--host", "127.0.0.1", "--manager-token", token, "--shutdown-grace-ms", "500"));
+    return new ServiceProcess(service, command, port, dir.resolve(service + ".log"));
+  }
+
+  private static int[] freePorts(int n) throws IOException {
+    int[] ports = new int[n];
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0);
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
+    }
+    return ports;
+  }
+
+  private static byte[] bytes(Random random, int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+}

@@ -1,0 +1,38 @@
+package org.ezshop.load.chaos;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.ezshop.load.sim.SimSettings;
+
+/**
+ * A chaos run.
+ *
+ * @param profile    {@code short} (every fault once, evenly) or {@code long} (a fault every 20–60 s)
+ * @param seed       seed of the fault schedule
+ * @param sim        the simulated store, run once clean and once under faults
+ * @param pgUrl      the PostgreSQL the runs make their databases beside
+ * @param pgCluster  the local cluster ("15 main") that a PostgreSQL restart restarts; empty: that fault is left out
+ * @param launcher   the command that starts `ezshop` (java, class path, main class), for the services' processes
+ * @param out        where the logs and the report go
+ */
+public record ChaosSettings(String profile, long seed, SimSettings sim, String pgUrl, Optional<String> pgCluster,
+    List<String> launcher, Path out) {
+
+  /** What each profile sets unless told otherwise: the simulated store's size and pace. */
+  public static final Map<String, Map<String, String>> PROFILES = Map.of(
+      "short", Map.of("sim-profile", "easy", "sim-shoppers", "6", "sim-rows", "8", "sim-minutes", "4", "sim-speed",
+          "3"),
+      "long", Map.of("sim-profile", "hard", "sim-shoppers", "20", "sim-rows", "40", "sim-minutes", "60", "sim-speed",
+          "2"));
+
+  boolean everyFaultOnce() {
+    return profile.equals("short");
+  }
+
+  /** How long the store is open, in real time. */
+  long openMillis() {
+    return Math.round(sim.minutes() * 60_000 / sim.speed());
+  }
+}

@@ -1,0 +1,37 @@
+package org.ezshop.load.chaos;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
+
+/** Databases made for one run beside the given one, and dropped after it. */
+final class Databases {
+
+  private Databases() {
+  }
+
+  /** Creates {@code name} (replacing one left by an earlier run) and returns its URL. */
+  static String create(Vertx vertx, String url, String name) throws Exception {
+    PgConnectOptions base = PgConnectOptions.fromUri(url);
+    admin(vertx, base, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    admin(vertx, base, "CREATE DATABASE " + name);
+    return "postgresql://" + base.getUser() + ":" + base.getPassword() + "@" + base.getHost() + ":" + base.getPort()
+        + "/" + name;
+  }
+
+  static void drop(Vertx vertx, String url, String dbUrl) throws Exception {
+    admin(vertx, PgConnectOptions.fromUri(url), "DROP DATABASE IF EXISTS "
+        + PgConnectOptions.fromUri(dbUrl).getDatabase() + " WITH (FORCE)");
+  }
+
+  private static void admin(Vertx vertx, PgConnectOptions base, String sql) throws Exception {
+    Pool admin = PgBuilder.pool().connectingTo(base).using(vertx).build();
+    try {
+      admin.query(sql).execute().await(60, TimeUnit.SECONDS);
+    } finally {
+      admin.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package org.ezshop.load.chaos;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** One of the platform's services as a process of its own, on a fixed port, its output appended to a log. */
+final class ServiceProcess {
+
+  private static final long START_MILLIS = 90_000;
+  final String name;
+  private final List<String> command;
+  private final int port;
+  private final Path log;
+  private Process process;
+
+  ServiceProcess(String name, List<String> command, int port, Path log) {
+    this.name = name;
+    this.command = command;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** Starts it and waits until its port accepts connections. */
+  synchronized void start() throws IOException, InterruptedException {
+    process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    long until = System.currentTimeMillis() + START_MILLIS;
+    while (!listening()) {
+      if (!process.isAlive() || System.currentTimeMillis() > until) {
+        process.destroyForcibly();
+        throw new IllegalStateException(name + " did not start listening on port " + port + " (exit "
+            + (process.isAlive() ? "none" : process.exitValue()) + "); see " + log);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** SIGKILL: no shutdown hook, nothing flushed or drained. */
+  synchronized void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, as an operator stops it. */
+  synchronized void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private boolean listening() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
