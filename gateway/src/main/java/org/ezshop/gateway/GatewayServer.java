@@ -50,12 +50,13 @@ public final class GatewayServer {
   private final Metrics metrics;
   private final int metricsPort;
   private final Fusion fusion;
+  private final RowLevels levels;
   private final WebApp web;
   private final GatewayState state;
 
   private GatewayServer(GrpcEndpoint endpoint, GrpcClient client, LayoutLoader layout, EdgeLinks links,
-      ShelfChangeFeed changes, Sightings sightings, Metrics metrics, int metricsPort, Fusion fusion, WebApp web,
-      GatewayState state) {
+      ShelfChangeFeed changes, Sightings sightings, Metrics metrics, int metricsPort, Fusion fusion, RowLevels levels,
+      WebApp web, GatewayState state) {
     this.endpoint = endpoint;
     this.client = client;
     this.layout = layout;
@@ -65,6 +66,7 @@ public final class GatewayServer {
     this.metrics = metrics;
     this.metricsPort = metricsPort;
     this.fusion = fusion;
+    this.levels = levels;
     this.web = web;
     this.state = state;
   }
@@ -98,7 +100,7 @@ public final class GatewayServer {
         state.area("pending"), config.state().durable());
     // A reading's path: EdgeLinkApi -> EdgeSession -> ShelfIntake -> Shelves -> ShelfChangeFeed -> RowLevels ->
     // Fusion -> Verdict.
-    RowLevels levels = new RowLevels(state.area("levels"), fusion);
+    RowLevels levels = new RowLevels(vertx, state.area("levels"), fusion);
     ShelfChangeFeed changes = new ShelfChangeFeed(levels);
     Shelves shelves = new Shelves(GatewayConfig.STABLE_MILLIS, levels);
     LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves, links::layoutChanged);
@@ -132,7 +134,7 @@ public final class GatewayServer {
           LOG.info("event=started service=gateway port={} metrics_port={} web_port={} store={} identity={}",
               endpoint.port(), metricsPort, web.port(), config.storeTarget(), config.identityTarget());
           return new GatewayServer(endpoint, client, layout, links, changes, sightings, metrics, metricsPort, fusion,
-              web, state);
+              levels, web, state);
         })).onFailure(e -> endpoint.close(Duration.ZERO)));
   }
 
@@ -178,6 +180,7 @@ public final class GatewayServer {
   public Future<Void> close(Duration grace) {
     layout.stop();
     fusion.close();
+    levels.close();
     return endpoint.close(grace).compose(v -> web.close()).compose(v -> metrics.close()).compose(v -> client.close())
         .eventually(state::close);
   }

@@ -2,6 +2,8 @@ package org.ezshop.gateway.link;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.util.HashSet;
+import java.util.Set;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.EdgeNotice;
@@ -21,6 +23,7 @@ public final class DeviceLink {
   final ClockOffset clock = new ClockOffset();
   private final FrameWatermark watermark = new FrameWatermark();
   private final Promise<Void> clocked = Promise.promise();
+  private final Set<Long> failed = new HashSet<>();
   // Data messages per second of the last minute: one slot per second.
   private final long[] perSecond = new long[60];
   private long slotSecond;
@@ -65,9 +68,17 @@ public final class DeviceLink {
   synchronized long accept(long seq, long nowMillis) {
     lastSeenMillis = nowMillis;
     counted(nowMillis);
+    if (failed.remove(seq)) {
+      return seq - 1; // its effect failed: the resend is taken afresh
+    }
     long before = accepted;
     accepted = Math.max(accepted, seq);
     return before;
+  }
+
+  /** Data message {@code seq} was taken but its effect failed (its stream ended unacked): take its resend again. */
+  synchronized void failed(long seq) {
+    failed.add(seq);
   }
 
   /**

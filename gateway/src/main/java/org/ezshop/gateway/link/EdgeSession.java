@@ -225,9 +225,13 @@ final class EdgeSession {
     pending = pending.transform(x -> effect).andThen(done -> context.runOnContext(v -> {
       inFlight--;
       if (done.failed()) {
+        link.failed(seq);
         fail(GrpcStatus.UNAVAILABLE, "could not pass on seq " + seq + " (" + done.cause().getMessage()
             + "); resend after reconnecting");
         return;
+      }
+      if (closed) {
+        return; // after a failure nothing later may be acked past it; a resend is acked as already taken
       }
       acked(seq);
       if (inFlight == MAX_IN_FLIGHT / 2) {

@@ -127,16 +127,21 @@ class FusionTest {
     platform.gateway.reloadLayout().await(5, java.util.concurrent.TimeUnit.SECONDS);
   }
 
-  /** Ultrasonic samples from {@code from} for {@code ms}, {@code items} on the soda row. */
+  /** Ultrasonic samples from {@code from} for {@code ms}, {@code items} on the soda row, acked. */
   private void shelf(long from, long ms, int items) throws Exception {
-    ReadingBatch.Builder batch = ReadingBatch.newBuilder();
-    for (long t = from; t < from + ms; t += 50) {
-      batch.addReadings(Reading.newBuilder().setSensorId("us-1").setCapturedAt(TestDevices.stamp(t))
-          .setDistanceMm(600 - 60 * items + (float) (noise.nextDouble() * 16 - 8)));
-    }
     long s = ++seq;
-    pi.send(EdgeMessage.newBuilder().setSeq(s).setReadings(batch).build());
+    pi.send(EdgeMessage.newBuilder().setSeq(s).setReadings(ReadingBatch.newBuilder()
+        .addAllReadings(readings(from, ms, items))).build());
     pi.await(m -> m.hasAck() && m.getAck().getUpToSeq() == s);
+  }
+
+  private List<Reading> readings(long from, long ms, int items) {
+    List<Reading> samples = new java.util.ArrayList<>();
+    for (long t = from; t < from + ms; t += 50) {
+      samples.add(Reading.newBuilder().setSensorId("us-1").setCapturedAt(TestDevices.stamp(t))
+          .setDistanceMm(600 - 60 * items + (float) (noise.nextDouble() * 16 - 8)).build());
+    }
+    return samples;
   }
 
   /** Five on the row, then four from {@code pickAt}: one soda taken. */
@@ -410,6 +415,27 @@ class FusionTest {
     } finally {
       pool.close();
     }
+  }
+
+  @Test
+  void aChangeTheStateCannotTakeYetIsKeptWhenItCanAndItsReadingsAckedOnlyThen() throws Exception {
+    Files.writeString(data.resolve("levels"), "not a directory"); // the state refuses writes, as a restarting database
+    start(Optional.of(data));
+    java.util.concurrent.atomic.AtomicInteger measured = new java.util.concurrent.atomic.AtomicInteger();
+    platform.gateway.shelfChanges().listen(c -> measured.incrementAndGet());
+    Shopper ana = shopper("Ana", "women/0", true);
+    long pickAt = System.currentTimeMillis();
+    seen("women/2", pickAt);
+    shelf(pickAt - 2000, 2000, 5);
+    pi.send(EdgeMessage.newBuilder().setSeq(++seq).setReadings(ReadingBatch.newBuilder().addAllReadings(
+        readings(pickAt, 1000, 4))).build());
+    long pickSeq = seq;
+    TestPlatform.eventually(() -> measured.get() == 1);
+    assertTrue(pi.received.stream().noneMatch(m -> m.hasAck() && m.getAck().getUpToSeq() >= pickSeq),
+        "not acked while the change is not kept");
+    Files.delete(data.resolve("levels")); // the state is back
+    pi.await(m -> m.hasAck() && m.getAck().getUpToSeq() == pickSeq);
+    TestPlatform.eventually(() -> sodas(ana) == 1);
   }
 
   private long pendingFiles() {

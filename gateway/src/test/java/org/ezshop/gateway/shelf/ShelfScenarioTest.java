@@ -264,9 +264,13 @@ class ShelfScenarioTest {
     assertEquals(List.of(-1), deltas);
   }
 
-  /** Rows' levels kept in this state; the change goes nowhere further. */
+  /** Rows' levels kept in this state (with no timers: in memory nothing fails to be kept); changes go no further. */
   private static RowLevels levels(GatewayState state) {
-    return new RowLevels(state.area("levels"), change -> Future.succeededFuture());
+    return levels(null, state);
+  }
+
+  private static RowLevels levels(Vertx vertx, GatewayState state) {
+    return new RowLevels(vertx, state.area("levels"), change -> Future.succeededFuture());
   }
 
   @Test
@@ -275,10 +279,10 @@ class ShelfScenarioTest {
     Vertx vertx = Vertx.vertx();
     try {
       StatePlace place = new StatePlace.Directory(dir);
-      RowLevels before = levels(GatewayState.open(vertx, place).await(10, TimeUnit.SECONDS));
+      RowLevels before = levels(vertx, GatewayState.open(vertx, place).await(10, TimeUnit.SECONDS));
       before.accept(new ShelfChange("soda-row", "soda", "us-1", -1, 5, now, now + 600, 1, List.of()))
           .await(10, TimeUnit.SECONDS); // a pick from 6 to 5, acked; the gateway stops before deciding it
-      RowLevels kept = levels(GatewayState.open(vertx, place).await(10, TimeUnit.SECONDS));
+      RowLevels kept = levels(vertx, GatewayState.open(vertx, place).await(10, TimeUnit.SECONDS));
       kept.load().await(10, TimeUnit.SECONDS);
       Shelves restarted = new Shelves(STABLE_MS, kept);
       restarted.layout(new ShelfLayout(List.of(SODA), List.of(Item.newBuilder().setSku("soda").setStock(6).build())));

@@ -55,7 +55,8 @@ final class ChaosRun {
     this.secret = HexFormat.of().formatHex(bytes(random, 24));
   }
 
-  Result run(List<Fault> schedule, PrintStream out) throws Exception {
+  /** Runs the store; with {@code faults}, under the settings' schedule for as long as the store turns out to be open. */
+  Result run(boolean faults, PrintStream out) throws Exception {
     Files.createDirectories(dir);
     String db = Databases.create(vertx, settings.pgUrl(), "ezshop_chaos_" + name);
     int[] ports = freePorts(7);
@@ -70,7 +71,7 @@ final class ChaosRun {
     FaultProxy toStore = FaultProxy.start(vertx, ports[4], store).await(10, TimeUnit.SECONDS);
     FaultProxy toIdentity = FaultProxy.start(vertx, ports[5], identity).await(10, TimeUnit.SECONDS);
     FaultProxy devices = FaultProxy.start(vertx, ports[6], gateway).await(10, TimeUnit.SECONDS);
-    Faults faults = new Faults(storeSvc, identitySvc, gatewayProcess, toStore, toIdentity, devices,
+    Faults injector = new Faults(storeSvc, identitySvc, gatewayProcess, toStore, toIdentity, devices,
         settings.pgCluster());
     Timeline timeline = new Timeline(metrics);
     Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(db)).using(vertx).build();
@@ -80,22 +81,27 @@ final class ChaosRun {
       gatewayProcess.start();
       out.printf("chaos: %s: store-svc :%d, identity-svc :%d, gateway :%d (devices through :%d); simulating%n", name,
           store, identity, gateway, ports[6]);
-      CompletableFuture<Long> opened = new CompletableFuture<>();
+      CompletableFuture<Long> openFor = new CompletableFuture<>();
       SimSettings sim = settings.sim().withOut(dir);
       try (PrintStream simLog = new PrintStream(Files.newOutputStream(dir.resolve("simulate.log")), true,
           StandardCharsets.UTF_8)) {
         CompletableFuture<Score> score = CompletableFuture.supplyAsync(() -> {
           try {
             return StoreSimulator.run(sim, "127.0.0.1:" + ports[6], "127.0.0.1:" + store, token, simLog,
-                () -> opened.complete(System.currentTimeMillis()));
+                openFor::complete);
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
         });
-        long start = opened.get(10, TimeUnit.MINUTES);
+        long open = openFor.get(10, TimeUnit.MINUTES);
+        long start = System.currentTimeMillis();
         timeline.start(start);
-        List<Done> done = faults.play(schedule, start, out);
-        Score result = score.get(settings.openMillis() + 10 * 60_000, TimeUnit.MILLISECONDS);
+        List<Fault> schedule = faults ? Chaos.schedule(settings, open) : List.of();
+        if (faults) {
+          out.printf("chaos: %s: %d faults over %.0f s of store%n", name, schedule.size(), open / 1000.0);
+        }
+        List<Done> done = injector.play(schedule, start, out);
+        Score result = score.get(open + 10 * 60_000, TimeUnit.MILLISECONDS);
         timeline.stop();
         JsonObject truth = new JsonObject(Files.readString(sim.out().resolve("truth.json")));
         List<Invariants.Check> checks = Invariants.check(truth, Ledger.read(pool),

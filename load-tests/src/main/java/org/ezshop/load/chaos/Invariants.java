@@ -16,8 +16,9 @@ import org.ezshop.store.v1.Review;
 
 /**
  * What must hold after any run, faults or not, checked against the simulator's truth: each true shelf change
- * ends as exactly its units charged or one review, no cart event counts twice, stock adds up, and the gateway's
- * last measured level of every row is what the shelf really holds (every acked reading was applied).
+ * ends as exactly its units charged or one review, no cart event counts twice, stock adds up, the gateway's
+ * last measured level of every row is what the shelf really holds (every acked reading was applied), and every
+ * shopper who walked out has a receipt.
  */
 final class Invariants {
 
@@ -34,7 +35,7 @@ final class Invariants {
 
   static List<Check> check(JsonObject truth, Ledger ledger, List<String> gatewayLog) {
     return List.of(everyChangeOnce(truth, ledger), nothingTwice(ledger), stockAddsUp(truth, ledger),
-        levelsMeasured(truth, gatewayLog));
+        levelsMeasured(truth, gatewayLog), everyoneCheckedOut(truth, ledger));
   }
 
   /** A run of true changes on one row, no two further apart than the matching distance, of one direction. */
@@ -160,6 +161,19 @@ final class Invariants {
     }
     return new Check("no cart event applied twice: each receipt is the sum of its visit's cart events", wrong.isEmpty(),
         wrong.isEmpty() ? ledger.receipts().size() + " receipts, " + keys + " distinct keys" : String.join("; ", wrong));
+  }
+
+  /** Every shopper who walked out has a receipt: no exit was lost. */
+  static Check everyoneCheckedOut(JsonObject truth, Ledger ledger) {
+    List<String> missing = new ArrayList<>();
+    for (Object o : truth.getJsonArray("shoppers")) {
+      JsonObject shopper = (JsonObject) o;
+      if (ledger.receipts().stream().noneMatch(r -> r.getShopperId().equals(shopper.getString("shopper_id")))) {
+        missing.add(shopper.getString("name") + " (out at " + shopper.getLong("exited_ms") / 1000.0 + " s)");
+      }
+    }
+    return new Check("every shopper who walked out has a receipt", missing.isEmpty(), missing.isEmpty()
+        ? truth.getJsonArray("shoppers").size() + " shoppers" : "no receipt for " + String.join(", ", missing));
   }
 
   /** Each item's stock is its initial stock minus what was charged plus what was put back. */

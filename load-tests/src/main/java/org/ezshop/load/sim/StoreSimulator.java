@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.common.v1.Money;
@@ -75,12 +76,15 @@ public final class StoreSimulator {
   /** Runs the simulation against the platform at the targets (host:port) and returns its score. */
   public static Score run(SimSettings settings, String gatewayTarget, String storeTarget, String managerToken,
       PrintStream out) throws Exception {
-    return run(settings, gatewayTarget, storeTarget, managerToken, out, () -> { });
+    return run(settings, gatewayTarget, storeTarget, managerToken, out, openMillis -> { });
   }
 
-  /** The same, calling {@code opened} as the store opens: set up, shoppers enrolled, devices configured. */
+  /**
+   * The same, calling {@code opened} with how long the store stays open (real millis) as it opens: set up, shoppers
+   * enrolled, devices configured.
+   */
   public static Score run(SimSettings settings, String gatewayTarget, String storeTarget, String managerToken,
-      PrintStream out, Runnable opened) throws Exception {
+      PrintStream out, LongConsumer opened) throws Exception {
     StoreSimulator sim = new StoreSimulator(settings, gatewayTarget, storeTarget, managerToken, out);
     try {
       return sim.run(opened);
@@ -92,7 +96,7 @@ public final class StoreSimulator {
     }
   }
 
-  private Score run(Runnable opened) throws Exception {
+  private Score run(LongConsumer opened) throws Exception {
     setUpStore();
     enrolShoppers();
     out.printf("simulate: %d shoppers and %d strangers, %d rows, %.1f store minutes at %.1fx (seed %d): the store is "
@@ -106,7 +110,7 @@ public final class StoreSimulator {
     try {
       connectDevices(devices);
       long start = System.currentTimeMillis();
-      opened.run();
+      opened.accept(plan.end);
       feed = StoreFeed.watch(as(StoreServiceGrpc.newStub(storeChannel), managerToken), out, shopperIds, names, plan);
       List<ShelfSampler> samplers = new ArrayList<>();
       for (int p = 0; p * 8 < plan.rows.size(); p++) {
