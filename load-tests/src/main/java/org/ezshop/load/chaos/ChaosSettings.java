@@ -9,7 +9,8 @@ import org.ezshop.load.sim.SimSettings;
 /**
  * A chaos run.
  *
- * @param profile    {@code short} (every fault once, evenly) or {@code long} (a fault every 20–60 s)
+ * @param profile    {@code short} (every fault once, evenly, over ~85 s of store) or {@code long} (a fault every
+ *                   20–60 s over ~31 minutes of the hard store)
  * @param seed       seed of the fault schedule
  * @param sim        the simulated store, run once clean and once under faults
  * @param pgUrl      the PostgreSQL the runs make their databases beside
@@ -25,7 +26,7 @@ public record ChaosSettings(String profile, long seed, SimSettings sim, String p
       "short", Map.of("sim-profile", "easy", "sim-shoppers", "6", "sim-rows", "8", "sim-minutes", "3", "sim-speed",
           "4"),
       "long", Map.of("sim-profile", "hard", "sim-shoppers", "20", "sim-rows", "40", "sim-minutes", "60", "sim-speed",
-          "2"));
+          "1"));
 
   boolean everyFaultOnce() {
     return profile.equals("short");
