@@ -29,7 +29,8 @@ class ChaosTest {
     ChaosReport report = Chaos.run(settings.chaos(), System.out);
     assertEquals(Set.of("gateway: kill -9 and restart", "gateway->store-svc: network cut",
             "gateway->store-svc: network stall", "devices->gateway: network cut", "devices->gateway: network stall",
-            "identity-svc: kill -9 and restart", "identity-svc: slowed to 1 s per call", "postgresql: PostgreSQL restart",
+            "identity-svc: kill -9 and restart", "identity-svc: slowed to 1 s per call",
+            "postgresql: PostgreSQL restart",
             "store-svc: kill -9 and restart"),
         Set.copyOf(report.faultsDone()), "every fault carried out");
     assertTrue(report.held(), String.join("\n", report.broken()));

@@ -49,7 +49,8 @@ public final class TestPlatform implements AutoCloseable {
   public static final byte[] SECRET = "gateway-test-session-secret-0123456789".getBytes();
 
   public final Vertx vertx = EventLoops.vertx();
-  public final StoreServer store;
+  public StoreServer store;
+  private StoreConfig storeConfig;
   public final IdentityServer identity;
   public GatewayServer gateway;
   public ManagedChannel channel;
@@ -78,6 +79,7 @@ public final class TestPlatform implements AutoCloseable {
     db = postgres ? Optional.of(TestPostgres.freshDatabase(vertx)) : Optional.empty();
     store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, db, MANAGER,
         SECRET)).await(30, TimeUnit.SECONDS);
+    storeConfig = new StoreConfig("127.0.0.1", store.port(), db, MANAGER, SECRET);
     identity = IdentityServer.start(vertx, IdentityConfig.of("127.0.0.1", 0, MANAGER, db))
         .await(60, TimeUnit.SECONDS);
     services = ManagedChannelBuilder.forAddress("127.0.0.1", store.port()).usePlaintext().build();
@@ -131,6 +133,15 @@ public final class TestPlatform implements AutoCloseable {
         config.metricsPort(), config.webPort(), config.sessionSecret(), config.doorCooldownMillis(), config.fusion(),
         state, config.pushCredentials());
     startGateway();
+  }
+
+  /** Stops store-svc at once, as a crash would; {@link #startStore} brings it back on its port and database. */
+  public void stopStore() throws Exception {
+    store.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
+  }
+
+  public void startStore() throws Exception {
+    store = StoreServer.start(vertx, storeConfig).await(30, TimeUnit.SECONDS);
   }
 
   /** Waits up to 20 s for the condition; fails the test if it never holds. */

@@ -4,19 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.gateway.TestPlatform;
+import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.gateway.link.TestDevice;
 import org.ezshop.gateway.link.TestDevices;
 import org.ezshop.shop.v1.RegisterShopperRequest;
 import org.ezshop.shop.v1.ShopServiceGrpc;
 import org.ezshop.store.v1.AlertKind;
+import org.ezshop.store.v1.EnterStoreRequest;
 import org.ezshop.store.v1.ListAlertsRequest;
 import org.ezshop.store.v1.ListReceiptsRequest;
 import org.ezshop.store.v1.ListShoppersRequest;
@@ -83,6 +87,29 @@ class DoorsTest {
         .setShopperId(ana.getShopperId()).build()).getReceiptsList();
     assertEquals(1, receipts.size());
     assertTrue(greetings(exit).isEmpty(), "nobody is greeted on the way out");
+  }
+
+  @Test
+  void anExitSeenWhileStoreSvcIsDownIsActedOnWhenTheCameraResendsTheFrame() throws Exception {
+    platform.close();
+    platform = new TestPlatform(10_000, 4, new StatePlace.Memory(), true, Optional.empty());
+    Shopper ana = ShopServiceGrpc.newBlockingStub(platform.channel).registerShopper(RegisterShopperRequest
+        .newBuilder().setName("Ana").setPhoto(ByteString.copyFrom(portrait("women/0"))).build()).getShopper();
+    platform.storeStub().enterStore(EnterStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
+    TestDevice exit = TestDevices.camera(platform.channel, TestPlatform.EXIT_TOKEN, "cam-exit", "cam-exit");
+    EdgeMessage walkingOut = EdgeMessage.newBuilder().setSeq(1).setFrame(Frame.newBuilder().setCameraId("cam-exit")
+        .setCapturedAt(TestDevices.stamp(exit.clock())).setJpeg(ByteString.copyFrom(portrait("women/19")))).build();
+    platform.stopStore();
+    exit.send(walkingOut);
+    assertEquals(Status.Code.UNAVAILABLE, exit.awaitEnd().getCode(), "the frame could not be acted on");
+    assertTrue(exit.received.stream().noneMatch(GatewayMessage::hasAck), "so it is not acked");
+    platform.startStore();
+    TestDevice back = TestDevices.camera(platform.channel, TestPlatform.EXIT_TOKEN, "cam-exit", "cam-exit");
+    back.send(walkingOut); // the agent resends what was not acked
+    back.await(m -> m.hasAck() && m.getAck().getUpToSeq() == 1);
+    TestPlatform.eventually(() -> !inStore(ana.getShopperId()).getInStore());
+    assertEquals(1, platform.storeStub().listReceipts(ListReceiptsRequest.newBuilder()
+        .setShopperId(ana.getShopperId()).build()).getReceiptsCount());
   }
 
   @Test

@@ -112,7 +112,7 @@ public final class TestDevice implements StreamObserver<GatewayMessage> {
     throw new AssertionError("no such message within 10 s; got " + received);
   }
 
-  Status awaitEnd() throws Exception {
+  public Status awaitEnd() throws Exception {
     return ended.get(15, TimeUnit.SECONDS);
   }
 

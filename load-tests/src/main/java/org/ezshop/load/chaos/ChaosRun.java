@@ -32,7 +32,8 @@ final class ChaosRun {
   }
 
   /** A pass's outcome. */
-  record Result(String name, Score score, List<Invariants.Check> checks, List<Done> faults, List<Timeline.Sample> samples) {
+  record Result(String name, Score score, List<Invariants.Check> checks, List<Done> faults,
+      List<Timeline.Sample> samples) {
     boolean held() {
       return checks.stream().allMatch(Invariants.Check::held) && faults.stream().allMatch(d -> d.error() == null);
     }
@@ -55,7 +56,7 @@ final class ChaosRun {
     this.secret = HexFormat.of().formatHex(bytes(random, 24));
   }
 
-  /** Runs the store; with {@code faults}, under the settings' schedule for as long as the store turns out to be open. */
+  /** Runs the store; with {@code faults}, under the settings' schedule over as long as the store is open. */
   Result run(boolean faults, PrintStream out) throws Exception {
     Files.createDirectories(dir);
     String db = Databases.create(vertx, settings.pgUrl(), "ezshop_chaos_" + name);
@@ -75,6 +76,8 @@ final class ChaosRun {
         settings.pgCluster());
     Timeline timeline = new Timeline(metrics);
     Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(db)).using(vertx).build();
+    Thread interrupted = new Thread(() -> List.of(gatewayProcess, identitySvc, storeSvc).forEach(ServiceProcess::kill));
+    Runtime.getRuntime().addShutdownHook(interrupted); // Ctrl-C leaves no service running
     try {
       storeSvc.start();
       identitySvc.start();
@@ -93,7 +96,11 @@ final class ChaosRun {
             throw new IllegalStateException(e);
           }
         });
-        long open = openFor.get(10, TimeUnit.MINUTES);
+        CompletableFuture.anyOf(openFor, score).get(10, TimeUnit.MINUTES);
+        if (!openFor.isDone()) {
+          score.join(); // the simulator stopped before the store opened: its error
+        }
+        long open = openFor.get();
         long start = System.currentTimeMillis();
         timeline.start(start);
         List<Fault> schedule = faults ? Chaos.schedule(settings, open) : List.of();
@@ -109,6 +116,7 @@ final class ChaosRun {
         return new Result(name, result, checks, done, timeline.samples());
       }
     } finally {
+      Runtime.getRuntime().removeShutdownHook(interrupted);
       timeline.stop();
       for (ServiceProcess p : List.of(gatewayProcess, identitySvc, storeSvc)) {
         p.stop();

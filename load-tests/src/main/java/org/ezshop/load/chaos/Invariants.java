@@ -160,7 +160,8 @@ final class Invariants {
       }
     }
     return new Check("no cart event applied twice: each receipt is the sum of its visit's cart events", wrong.isEmpty(),
-        wrong.isEmpty() ? ledger.receipts().size() + " receipts, " + keys + " distinct keys" : String.join("; ", wrong));
+        wrong.isEmpty() ? ledger.receipts().size() + " receipts, " + keys + " distinct keys"
+            : String.join("; ", wrong));
   }
 
   /** Every shopper who walked out has a receipt: no exit was lost. */

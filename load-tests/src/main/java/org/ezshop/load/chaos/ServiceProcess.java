@@ -40,9 +40,15 @@ final class ServiceProcess {
   }
 
   /** SIGKILL: no shutdown hook, nothing flushed or drained. */
-  synchronized void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+  synchronized void kill() {
+    if (process != null) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** SIGTERM, as an operator stops it. */
