@@ -159,7 +159,8 @@ final class Settings {
         return new StatePlace.Postgres(values.optional(Option.PG_URL).orElseThrow(() -> new IllegalArgumentException(
             "--gateway-state pg needs --pg-url (or EZSHOP_PG_URL)")));
       default:
-        throw new IllegalArgumentException("--gateway-state must be dir or pg, not " + values.text(Option.GATEWAY_STATE));
+        throw new IllegalArgumentException("--gateway-state must be dir or pg, not '" + values.text(Option.GATEWAY_STATE)
+            + "'");
     }
   }
 

@@ -56,6 +56,26 @@ class SettingsTest {
   }
 
   @Test
+  void aChaosProfileSetsTheStoreItRunsUnlessToldOtherwiseAndTheGatewayStateIsNamed(@TempDir Path dir) {
+    Map<String, String> pg = Map.of("EZSHOP_PG_URL", "postgresql://u:p@db:5432/ezshop");
+    var chaos = Settings.parse(List.of("chaos", "--chaos-profile", "long", "--sim-shoppers", "3", "--chaos-out",
+        dir.toString()), pg).chaos();
+    assertEquals(3, chaos.sim().shoppers(), "a flag beats the profile");
+    assertEquals(40, chaos.sim().rows());
+    assertEquals(3, chaos.sim().strangers(), "the long profile runs the hard store");
+    assertEquals(6, Settings.parse(List.of("chaos", "--chaos-out", dir.toString()), pg).chaos().sim().shoppers());
+    assertEquals(20, Settings.parse(List.of("simulate"), pg).simulation(false).shoppers(), "only chaos");
+    assertMessage("--chaos-profile must be one of", () -> Settings.parse(List.of("chaos", "--chaos-profile", "x"),
+        pg));
+    assertMessage("chaos runs the services on PostgreSQL: set --pg-url or EZSHOP_PG_URL",
+        () -> Settings.parse(List.of("chaos", "--chaos-out", dir.toString()), Map.of()).chaos());
+    assertMessage("--gateway-state pg needs --pg-url (or EZSHOP_PG_URL)",
+        () -> Settings.parse(List.of("gateway", "--gateway-state", "pg"), Map.of()).gateway(1, 2));
+    assertMessage("--gateway-state must be dir or pg, not 'x'",
+        () -> Settings.parse(List.of("gateway", "--gateway-state", "x"), Map.of()).gateway(1, 2));
+  }
+
+  @Test
   void theDemoKeepsTheTerminalForTheStoryUnlessVerbose() {
     assertTrue(Settings.parse(List.of("demo"), Map.of()).quietDemo());
     assertFalse(Settings.parse(List.of("demo", "--verbose", "--sim-seed", "3"), Map.of()).quietDemo());
