@@ -120,8 +120,8 @@ class DemoTest {
   @Test
   void twoShoppersTakeWhatTheyTakeAndGetTheRightReceiptsOnTheirPhones() throws Exception {
     platform = new TestPlatform(10_000, 4, new StatePlace.Memory(), true, Optional.of(fcm()));
-    ShopServiceGrpc.ShopServiceBlockingStub shop = ShopServiceGrpc.newBlockingStub(platform.channel);
-    // 1. Both register with a photo.
+    ShopServiceGrpc.ShopServiceBlockingStub shop = platform.shopStub();
+    // 1. The manager registers both with a photo.
     Shopper ana = shop.registerShopper(RegisterShopperRequest.newBuilder().setName("Ana").setPhoto(photo("women/0"))
         .setPushToken("fcm-token-ana").build()).getShopper();
     Shopper ben = shop.registerShopper(RegisterShopperRequest.newBuilder().setName("Ben").setPhoto(photo("men/2"))

@@ -20,6 +20,7 @@ import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.identity.IdentityServer;
 import org.ezshop.identity.v1.IdentityServiceGrpc;
+import org.ezshop.shop.v1.ShopServiceGrpc;
 import org.ezshop.rpc.EventLoops;
 import org.ezshop.store.StoreConfig;
 import org.ezshop.store.StoreServer;
@@ -158,6 +159,12 @@ public final class TestPlatform implements AutoCloseable {
     Metadata auth = new Metadata();
     auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + MANAGER);
     return auth;
+  }
+
+  /** The gateway's ShopService as the manager (enrolment needs it). */
+  public ShopServiceGrpc.ShopServiceBlockingStub shopStub() {
+    return ShopServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(managerMetadata()));
   }
 
   public StoreServiceGrpc.StoreServiceBlockingStub storeStub() {

@@ -125,7 +125,8 @@ final class StoreApi implements Service {
       return ledger.applyCartEvent(event);
     });
     Calls.unary(s, StoreServiceGrpcService.GetCart, (h, r) -> {
-      access.requireOwner(h, text(r.getShopperId(), "shopper_id"));
+      access.requireOwner(h, r.getShopperId()); // who calls, then whose it is, then whether it is well formed
+      text(r.getShopperId(), "shopper_id");
       return ledger.cart(r.getShopperId()).map(c -> GetCartResponse.newBuilder().setCart(c).build());
     });
     Calls.unary(s, StoreServiceGrpcService.GetReceipt, (h, r) -> {
@@ -138,7 +139,8 @@ final class StoreApi implements Service {
       });
     });
     Calls.unary(s, StoreServiceGrpcService.ListReceipts, (h, r) -> {
-      access.requireOwner(h, text(r.getShopperId(), "shopper_id"));
+      access.requireOwner(h, r.getShopperId());
+      text(r.getShopperId(), "shopper_id");
       return ledger.receipts(r.getShopperId()).map(list -> ListReceiptsResponse.newBuilder().addAllReceipts(list).build());
     });
     Calls.unary(s, StoreServiceGrpcService.RecordNotification, (h, r) -> {
@@ -203,7 +205,8 @@ final class StoreApi implements Service {
       return Future.succeededFuture();
     });
     Calls.serverStreaming(s, StoreServiceGrpcService.WatchCart, (h, r, out) -> {
-      access.requireOwner(h, text(r.getShopperId(), "shopper_id"));
+      access.requireOwner(h, r.getShopperId());
+      text(r.getShopperId(), "shopper_id");
       return Feeds.watchCart(vertx, store.feed(), ledger, r.getShopperId(), out, watchBuffer);
     });
   }

@@ -63,7 +63,10 @@ public final class ShopApi implements Service {
 
   @Override
   public void bind(GrpcServer s) {
-    Calls.unary(s, ShopServiceGrpcService.RegisterShopper, (h, r) -> register(r));
+    Calls.unary(s, ShopServiceGrpcService.RegisterShopper, (h, r) -> {
+      access.requireManager(h); // enrolment is the manager's: a face is biometric data
+      return register(r);
+    });
     Calls.unary(s, ShopServiceGrpcService.LoginWithFace, (h, r) -> login(r.getPhoto()));
     Calls.serverStreaming(s, ShopServiceGrpcService.WatchMyCart, (h, r, call) -> relay(call,
         StoreServiceGrpcClient.WatchCart, WatchCartRequest.newBuilder().setShopperId(access.shopper(h)).build()));

