@@ -21,7 +21,7 @@ enum Command {
       Ezshop::simulate, null, union(Groups.CLIENT, Groups.SIMULATION)),
   RECORD("record", "a proxy on --gateway-port in front of a platform (--gateway-target, --store-target) that writes "
       + "its setup calls and every EdgeLink message to --file, until Ctrl-C",
-      Ezshop::record, null, EnumSet.of(GATEWAY_PORT, GATEWAY_TARGET, STORE_TARGET, FILE)),
+      Ezshop::record, null, EnumSet.of(GATEWAY_PORT, GATEWAY_TARGET, STORE_TARGET, FILE, REDACT_PHOTOS)),
   REPLAY("replay", "plays --file into a running platform at --speed, then writes --receipts",
       Ezshop::replay, null, union(Groups.CLIENT, EnumSet.of(FILE, SPEED, RECEIPTS))),
   LOAD("load", "--load-devices shelf devices at --load-hz batches of --load-batch readings each, open loop, for "

@@ -85,7 +85,7 @@ public final class Ezshop {
 
   static void record(Settings settings, PrintStream out) throws Exception {
     RecordingProxy proxy = RecordingProxy.start(settings.recorderPort(), settings.gatewayTarget(),
-        settings.storeTarget(), Recording.create(settings.recordingFile()));
+        settings.storeTarget(), Recording.create(settings.recordingFile(), settings.redactPhotos()));
     out.printf("ezshop: record: listening on port %d; StoreService to %s, the rest to %s; writing %s "
         + "(Ctrl-C stops)%n", proxy.port(), settings.storeTarget(), settings.gatewayTarget(), settings.recordingFile());
     untilStopped(() -> {

@@ -104,6 +104,8 @@ enum Option {
   SIM_ROWS_PER_CAMERA("sim-rows-per-camera", "", "simulate: most rows one shelf camera covers, people standing in "
       + "their row's band of its frame (by profile: easy 1, a camera per row; hard 3)"),
   SIM_OUT("sim-out", "sim-out", "simulate: directory for truth.json (ground truth and receipts)"),
+  REDACT_PHOTOS("redact-photos", "false", "record: write every photo and frame as its SHA-256 only, for a recording "
+      + "kept for its timing (it cannot be replayed)"),
   CHAOS_PROFILE("chaos-profile", "short", "chaos: short (every fault once over a 6-shopper store, ~5 min) or long "
       + "(a fault every 20-60 s over 30 minutes of the hard store); sets the --sim-* it names unless given"),
   CHAOS_SEED("chaos-seed", "1", "chaos: seed of the fault schedule"),
@@ -134,7 +136,7 @@ enum Option {
 
   /** A flag that may stand alone, meaning true. */
   boolean isSwitch() {
-    return this == BASELINE || this == VERBOSE;
+    return this == BASELINE || this == VERBOSE || this == REDACT_PHOTOS;
   }
 
   String env() {

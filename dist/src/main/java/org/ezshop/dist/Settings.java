@@ -267,6 +267,10 @@ final class Settings {
     return Optional.of(out.resolve("chaos.log"));
   }
 
+  boolean redactPhotos() {
+    return values.bool(Option.REDACT_PHOTOS);
+  }
+
   boolean quietDemo() {
     return command == Command.DEMO && !values.bool(Option.VERBOSE);
   }

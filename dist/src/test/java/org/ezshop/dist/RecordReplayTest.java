@@ -1,6 +1,7 @@
 package org.ezshop.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
@@ -52,6 +53,11 @@ class RecordReplayTest {
       recorded.stop();
     }
     List<String> lines = Files.readAllLines(file);
+    String text = String.join("\n", lines);
+    assertFalse(text.contains("\"token\""), "no device token is recorded");
+    assertFalse(text.contains(TOKEN), "nor the manager's");
+    assertFalse(text.contains("-" + java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8).putLong(7)
+        .array())), "nor any token the simulator registered its devices with (device id, '-', the seed in hex)");
     assertTrue(lines.get(0).startsWith("{\"rpc\":\"ezshop.store.v1.StoreService/CreateItem\""), lines.get(0));
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"rpc\":\"ezshop.shop.v1.ShopService/RegisterShopper\"")));
     assertTrue(lines.stream().anyMatch(l -> l.contains("\"frame\":{\"cameraId\":\"sim-entrance\"")));

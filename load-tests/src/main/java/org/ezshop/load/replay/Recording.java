@@ -1,5 +1,6 @@
 package org.ezshop.load.replay;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -10,13 +11,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.store.v1.RegisterDeviceRequest;
 
 /**
  * A recording, JSON Lines: setup records {@code {"rpc":"pkg.Service/Method","request":{...}}} first, then device
- * records {@code {"device":"…","token":"…","at_ms":…,"message":{EdgeMessage}}}; messages in protobuf JSON.
- * load-tests/README.md documents it.
+ * records {@code {"device":"…","at_ms":…,"message":{EdgeMessage}}}; messages in protobuf JSON. It holds no secret:
+ * RegisterDevice requests are written without their token (a replay registers each device with a fresh one), and
+ * no call's bearer token is kept. With photos redacted, every photo and frame is replaced by its SHA-256, for a
+ * recording kept for its timing only. load-tests/README.md documents it.
  */
 public final class Recording implements AutoCloseable {
 
@@ -25,27 +32,54 @@ public final class Recording implements AutoCloseable {
   }
 
   /** One message a device sent, {@code atMillis} on the recorder's clock. */
-  public record DeviceRecord(int line, String device, String token, long atMillis, EdgeMessage message) {
+  public record DeviceRecord(int line, String device, long atMillis, EdgeMessage message) {
   }
 
+  /** What a redacted photo or frame starts with, followed by the hex SHA-256 of the bytes it replaced. */
+  public static final String REDACTED = "sha256:";
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
   private final BufferedWriter out;
+  private final boolean redactPhotos;
 
-  private Recording(BufferedWriter out) {
+  private Recording(BufferedWriter out, boolean redactPhotos) {
     this.out = out;
+    this.redactPhotos = redactPhotos;
   }
 
   public static Recording create(Path file) throws IOException {
-    return new Recording(Files.newBufferedWriter(file));
+    return create(file, false);
+  }
+
+  /** @param redactPhotos every photo and frame written as its SHA-256 only */
+  public static Recording create(Path file, boolean redactPhotos) throws IOException {
+    return new Recording(Files.newBufferedWriter(file), redactPhotos);
   }
 
   synchronized void setup(String rpc, Message request) {
-    write("{\"rpc\":\"" + rpc + "\",\"request\":" + print(request) + "}");
+    Message kept = request;
+    if (kept instanceof RegisterDeviceRequest r) {
+      kept = r.toBuilder().clearToken().build();
+    } else if (redactPhotos && kept instanceof org.ezshop.shop.v1.RegisterShopperRequest r) {
+      kept = r.toBuilder().setPhoto(redacted(r.getPhoto())).build();
+    }
+    write("{\"rpc\":\"" + rpc + "\",\"request\":" + print(kept) + "}");
   }
 
-  synchronized void device(String device, String token, long atMillis, EdgeMessage message) {
-    write(new JsonObject().put("device", device).put("token", token).put("at_ms", atMillis).encode()
-        .replaceFirst("}$", ",\"message\":" + print(message) + "}"));
+  synchronized void device(String device, long atMillis, EdgeMessage message) {
+    EdgeMessage kept = redactPhotos && message.hasFrame()
+        ? message.toBuilder().setFrame(message.getFrame().toBuilder().setJpeg(redacted(message.getFrame().getJpeg())))
+            .build() : message;
+    write(new JsonObject().put("device", device).put("at_ms", atMillis).encode()
+        .replaceFirst("}$", ",\"message\":" + print(kept) + "}"));
+  }
+
+  private static ByteString redacted(ByteString bytes) {
+    try {
+      return ByteString.copyFromUtf8(REDACTED + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(bytes.toByteArray())));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void write(String line) {
@@ -90,8 +124,7 @@ public final class Recording implements AutoCloseable {
         } else if (record.containsKey("device")) {
           EdgeMessage.Builder message = EdgeMessage.newBuilder();
           JsonFormat.parser().merge(record.getJsonObject("message").encode(), message);
-          devices.add(new DeviceRecord(line, record.getString("device"), record.getString("token"),
-              record.getLong("at_ms"), message.build()));
+          devices.add(new DeviceRecord(line, record.getString("device"), record.getLong("at_ms"), message.build()));
         } else {
           throw new IllegalArgumentException("a record has \"rpc\" (setup) or \"device\"");
         }

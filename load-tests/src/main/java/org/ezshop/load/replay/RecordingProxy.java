@@ -27,7 +27,7 @@ import org.ezshop.edge.v1.EdgeMessage;
 /**
  * `ezshop record`: a gRPC proxy in front of a platform that writes a {@link Recording}. StoreService calls go to
  * store-svc, everything else to the gateway, byte for byte. Setup calls that succeed become setup records; every
- * message a device sends on EdgeLink becomes a device record, with the token it connected with.
+ * message a device sends on EdgeLink becomes a device record. No token is written (see {@link Recording}).
  */
 public final class RecordingProxy implements AutoCloseable {
 
@@ -87,9 +87,7 @@ public final class RecordingProxy implements AutoCloseable {
     String method = serverCall.getMethodDescriptor().getFullMethodName();
     ManagedChannel target = method.startsWith("ezshop.store.v1.StoreService/") ? store : gateway;
     ClientCall<byte[], byte[]> clientCall = target.newCall(serverCall.getMethodDescriptor(), CallOptions.DEFAULT);
-    String token = String.valueOf(headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER)))
-        .replaceFirst("^Bearer ", "");
-    RecordingProxyTap tap = method.equals(CONNECT) ? new DeviceTap(token)
+    RecordingProxyTap tap = method.equals(CONNECT) ? new DeviceTap()
         : SETUP.containsKey(method) ? new SetupTap(method, SETUP.get(method)) : NOTHING;
     CallProxy proxy = new CallProxy(serverCall, clientCall, tap);
     clientCall.start(proxy.responses, headers);
@@ -100,12 +98,7 @@ public final class RecordingProxy implements AutoCloseable {
 
   /** A device's stream: every message, once its hello has named the device. */
   private final class DeviceTap implements RecordingProxyTap {
-    private final String token;
     private String device;
-
-    DeviceTap(String token) {
-      this.token = token;
-    }
 
     @Override
     public synchronized void request(byte[] bytes) {
@@ -115,7 +108,7 @@ public final class RecordingProxy implements AutoCloseable {
           device = message.getHello().getDeviceId();
         }
         if (device != null) {
-          recording.device(device, token, System.currentTimeMillis(), message);
+          recording.device(device, System.currentTimeMillis(), message);
         }
       } catch (InvalidProtocolBufferException e) {
         // not an EdgeMessage: the gateway will say so to the device; nothing to replay

@@ -18,8 +18,10 @@ import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.edge.v1.Hello;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ import org.ezshop.load.ClientAuth;
 import org.ezshop.load.sim.SimDevice;
 import org.ezshop.rpc.EpochMillis;
 import org.ezshop.shop.v1.ShopServiceGrpc;
+import org.ezshop.store.v1.RegisterDeviceRequest;
 import org.ezshop.store.v1.StoreServiceGrpc;
 
 /**
@@ -44,6 +47,7 @@ import org.ezshop.store.v1.StoreServiceGrpc;
 public final class Replayer {
 
   private static final Map<String, MethodDescriptor<?, ?>> METHODS = new HashMap<>();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   static {
     for (ServiceDescriptor service : List.of(StoreServiceGrpc.getServiceDescriptor(),
@@ -70,8 +74,9 @@ public final class Replayer {
     try {
       ClientInterceptor auth = ClientAuth.bearer(managerToken);
       Map<String, String> shoppers = new LinkedHashMap<>();
+      Map<String, String> tokens = new HashMap<>();
       for (Recording.Setup setup : setups) {
-        Message response = call(setup, setup.rpc().startsWith("ezshop.store.") ? store : gateway, auth);
+        Message response = call(setup, setup.rpc().startsWith("ezshop.store.") ? store : gateway, auth, tokens);
         if (response instanceof org.ezshop.shop.v1.RegisterShopperResponse r) {
           shoppers.put(r.getShopper().getShopperId(), r.getShopper().getName());
         } else if (response instanceof org.ezshop.store.v1.RegisterShopperResponse r) {
@@ -81,7 +86,7 @@ public final class Replayer {
       out.printf("replay: %d setup calls done, %d device messages to play at %.1fx; waiting for the gateway to read "
           + "the layout%n", setups.size(), records.size(), speed);
       Map<String, Long> offsets = clockOffsets(records);
-      connect(records, offsets, gateway, agent, devices, out);
+      connect(records, offsets, tokens, gateway, agent, devices, out);
       play(records, offsets, speed, devices);
       long until = System.currentTimeMillis() + 30_000;
       for (SimDevice device : devices.values()) {
@@ -104,7 +109,8 @@ public final class Replayer {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Message call(Recording.Setup setup, ManagedChannel channel, ClientInterceptor auth) throws Exception {
+  private static Message call(Recording.Setup setup, ManagedChannel channel, ClientInterceptor auth,
+      Map<String, String> tokens) throws Exception {
     MethodDescriptor method = METHODS.get(setup.rpc());
     if (method == null) {
       throw new IllegalArgumentException("line " + setup.line() + ": no such setup rpc " + setup.rpc()
@@ -113,6 +119,16 @@ public final class Replayer {
     Message.Builder request = ((Message) ((MethodDescriptor.PrototypeMarshaller) method.getRequestMarshaller())
         .getMessagePrototype()).toBuilder();
     JsonFormat.parser().merge(setup.requestJson(), request);
+    if (request instanceof RegisterDeviceRequest.Builder device) { // recordings keep no token: a fresh one each
+      byte[] secret = new byte[24];
+      RANDOM.nextBytes(secret);
+      device.setToken(HexFormat.of().formatHex(secret));
+      tokens.put(device.getDeviceId(), device.getToken());
+    }
+    if (redacted(request)) {
+      throw new IllegalArgumentException("line " + setup.line() + ": " + setup.rpc() + " has a redacted photo: a "
+          + "recording made with --redact-photos keeps timing, not faces, and cannot enrol anyone");
+    }
     try {
       return (Message) ClientCalls.blockingUnaryCall(ClientInterceptors.intercept(channel, auth), method, CallOptions.DEFAULT
           .withDeadlineAfter(30, TimeUnit.SECONDS), request.build());
@@ -121,17 +137,28 @@ public final class Replayer {
     }
   }
 
+  private static boolean redacted(Message.Builder request) {
+    return request instanceof org.ezshop.shop.v1.RegisterShopperRequest.Builder r
+        && r.getPhoto().startsWith(com.google.protobuf.ByteString.copyFromUtf8(Recording.REDACTED));
+  }
+
   /**
    * Connects every recorded device up front, then waits until the gateway has sent each shelf device its config:
    * the sign that it has read the layout the setup calls made.
    */
-  private static void connect(List<Recording.DeviceRecord> records, Map<String, Long> offsets, ManagedChannel gateway,
-      ScheduledExecutorService agent, Map<String, SimDevice> devices, PrintStream out) throws InterruptedException {
+  private static void connect(List<Recording.DeviceRecord> records, Map<String, Long> offsets,
+      Map<String, String> tokens, ManagedChannel gateway, ScheduledExecutorService agent, Map<String, SimDevice> devices,
+      PrintStream out) throws InterruptedException {
     List<SimDevice> shelves = new ArrayList<>();
     for (Recording.DeviceRecord r : records) {
       if (r.message().hasHello() && !devices.containsKey(r.device())) {
         Hello hello = r.message().getHello();
-        SimDevice device = new SimDevice(gateway, r.token(), r.device(), hello.getKind(), hello.getSourceIdsList(),
+        String token = tokens.get(r.device());
+        if (token == null) {
+          throw new IllegalArgumentException("line " + r.line() + ": device " + r.device() + " has no RegisterDevice "
+              + "among the setup records, so it has no token to connect with");
+        }
+        SimDevice device = new SimDevice(gateway, token, r.device(), hello.getKind(), hello.getSourceIdsList(),
             offsets.getOrDefault(r.device(), 0L), agent, message -> { });
         devices.put(r.device(), device);
         if (hello.getKind() == DeviceKind.DEVICE_KIND_SHELF) {
