@@ -58,6 +58,13 @@ final class ChaosRun {
 
   /** Runs the store; with {@code faults}, under the settings' schedule over as long as the store is open. */
   Result run(boolean faults, PrintStream out) throws Exception {
+    if (Files.isDirectory(dir)) { // the logs are appended to across restarts: an earlier run's must not be read
+      try (var old = Files.walk(dir)) {
+        for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
     Files.createDirectories(dir);
     String db = Databases.create(vertx, settings.pgUrl(), "ezshop_chaos_" + name);
     int[] ports = freePorts(7);
