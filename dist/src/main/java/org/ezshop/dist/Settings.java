@@ -137,8 +137,16 @@ final class Settings {
         localStorePort), values.target(Option.IDENTITY_TARGET, localIdentityPort),
         values.positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
         values.positive(Option.IDENTIFY_CONCURRENCY), values.port(Option.METRICS_PORT), values.port(Option.WEB_PORT),
-        sessionSecret(), values.positive(Option.DOOR_COOLDOWN_MS), fusion(), statePlace(),
-        values.path(Option.PUSH_CREDENTIALS));
+        sessionSecret(), values.positive(Option.DOOR_COOLDOWN_MS), fusion(), statePlace(), loginThreshold(),
+        values.positive(Option.LOGINS_PER_MINUTE), values.path(Option.PUSH_CREDENTIALS));
+  }
+
+  private float loginThreshold() {
+    double t = values.number(Option.LOGIN_THRESHOLD);
+    if (!(t > 0 && t <= 1)) {
+      throw new IllegalArgumentException("--login-threshold must be above 0 and at most 1, not " + t);
+    }
+    return (float) t;
   }
 
   FusionSettings fusion() {

@@ -21,6 +21,7 @@ import org.ezshop.gateway.shelf.LayoutLoader;
 import org.ezshop.gateway.shelf.RowLevels;
 import org.ezshop.gateway.shelf.ShelfChangeFeed;
 import org.ezshop.gateway.shelf.Shelves;
+import org.ezshop.gateway.shop.FaceLogins;
 import org.ezshop.gateway.shop.ShopApi;
 import org.ezshop.gateway.sight.SightingWindow;
 import org.ezshop.gateway.sight.Sightings;
@@ -108,7 +109,8 @@ public final class GatewayServer {
     FrameIntake frameIntake = new FrameIntake(sightings);
     Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis());
     ReceiptNotifier notifier = new ReceiptNotifier(vertx, storeCalls, fcm);
-    Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier);
+    FaceLogins logins = new FaceLogins(config.loginThreshold(), config.loginsPerMinute(), System::currentTimeMillis);
+    Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier, logins);
     doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
         "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
     sightings.listen(fusion::seen);
@@ -120,7 +122,8 @@ public final class GatewayServer {
         .compose(started -> GrpcEndpoint.start(vertx, config.host(), config.port(),
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,
             List.of(new EdgeLinkApi(vertx, storeCalls, links, shelfIntake, frameIntake, config.heartbeatMillis()),
-                new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links))))
+                new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links,
+                    logins))))
         .compose(endpoint -> ListenFailure.named("gateway-metrics", config.metricsPort(),
             metrics.start(vertx, config.host(), config.metricsPort())).compose(metricsPort ->
             ListenFailure.named("gateway-web", config.webPort(), WebApp.start(vertx, client,

@@ -1,6 +1,7 @@
 package org.ezshop.gateway;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.grpc.client.GrpcClient;
@@ -86,8 +87,15 @@ public final class ServiceClient {
 
   /** A call with the caller's own token instead (none when empty). */
   public <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request, String callerToken) {
+    return call(method, request, callerToken, MultiMap.caseInsensitiveMultiMap());
+  }
+
+  /** The same, with these headers besides. */
+  public <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request, String callerToken,
+      MultiMap headers) {
     return client.request(target, method)
         .compose(call -> {
+          call.headers().addAll(headers);
           if (!callerToken.isEmpty()) {
             call.headers().set("authorization", "Bearer " + callerToken);
           }

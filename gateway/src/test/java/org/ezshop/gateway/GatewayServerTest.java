@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.ezshop.gateway.fusion.FusionSettings;
+import org.ezshop.gateway.shop.FaceLogins;
 import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.identity.v1.IdentityServiceGrpcService;
 import org.ezshop.identity.v1.IdentityServiceService;
@@ -52,7 +53,8 @@ class GatewayServerTest {
           SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES,
           "test-manager-token", GatewayConfig.DEFAULT_HEARTBEAT_MILLIS, GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY,
           0, 0, "gateway-test-session-secret-0123456789".getBytes(), GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS,
-          FusionSettings.defaults(), new StatePlace.Memory(), Optional.empty()));
+          FusionSettings.defaults(), new StatePlace.Memory(), FaceLogins.DEFAULT_THRESHOLD,
+          FaceLogins.DEFAULT_PER_MINUTE, Optional.empty()));
     }).onComplete(started.succeeding(server -> {
       gateway = server;
       started.completeNow();

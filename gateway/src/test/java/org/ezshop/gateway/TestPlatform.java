@@ -16,6 +16,7 @@ import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.common.v1.Money;
 import org.ezshop.common.v1.SensorType;
 import org.ezshop.gateway.fusion.FusionSettings;
+import org.ezshop.gateway.shop.FaceLogins;
 import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.identity.IdentityServer;
@@ -111,7 +112,8 @@ public final class TestPlatform implements AutoCloseable {
     config = new GatewayConfig("127.0.0.1", 0,
         SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
         SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
-        heartbeatMillis, identifyConcurrency, 0, 0, SECRET, 2000, FusionSettings.defaults(), state, Optional.empty());
+        heartbeatMillis, identifyConcurrency, 0, 0, SECRET, 2000, FusionSettings.defaults(), state,
+        FaceLogins.DEFAULT_THRESHOLD, FaceLogins.DEFAULT_PER_MINUTE, Optional.empty());
     startGateway();
   }
 
@@ -132,7 +134,7 @@ public final class TestPlatform implements AutoCloseable {
     config = new GatewayConfig(config.host(), config.port(), config.storeTarget(), config.identityTarget(),
         config.maxFrameBytes(), config.managerToken(), config.heartbeatMillis(), config.identifyConcurrency(),
         config.metricsPort(), config.webPort(), config.sessionSecret(), config.doorCooldownMillis(), config.fusion(),
-        state, config.pushCredentials());
+        state, config.loginThreshold(), config.loginsPerMinute(), config.pushCredentials());
     startGateway();
   }
 

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
@@ -29,17 +30,27 @@ public final class Calls {
     Future<Resp> call(MultiMap headers, Req request);
   }
 
+  /** A unary call that also needs to know whom it comes from: the connection's remote address. */
+  public interface UnaryFrom<Req, Resp> {
+    Future<Resp> call(MultiMap headers, SocketAddress peer, Req request);
+  }
+
   public interface ServerStreaming<Req, Resp> {
     /** Starts writing to {@code call.response()}; a failed future ends the stream with that status. */
     Future<Void> call(MultiMap headers, Req request, GrpcServerRequest<Req, Resp> call);
   }
 
   public static <Req, Resp> void unary(GrpcServer server, ServiceMethod<Req, Resp> method, Unary<Req, Resp> handler) {
+    unaryFrom(server, method, (headers, peer, request) -> handler.call(headers, request));
+  }
+
+  public static <Req, Resp> void unaryFrom(GrpcServer server, ServiceMethod<Req, Resp> method,
+      UnaryFrom<Req, Resp> handler) {
     server.callHandler(method, call -> call.handler(request -> {
       Context context = Vertx.currentContext();
       Future<Resp> result;
       try {
-        result = handler.call(call.headers(), request);
+        result = handler.call(call.headers(), call.connection().remoteAddress(), request);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }

@@ -3,6 +3,8 @@ package org.ezshop.gateway.shop;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
@@ -35,15 +37,19 @@ import org.ezshop.store.v1.WatchRequest;
 public final class ShopApi implements Service {
 
   static final Duration SESSION = Duration.ofHours(12);
+  /** The header the web bridge names the browser's address in. */
+  public static final String FORWARDED_FOR = "x-forwarded-for";
 
   private final ServiceClient store;
   private final ServiceClient identity;
   private final ShopAccess access;
   private final SessionTokens sessions;
   private final ManagerViews views;
+  private final FaceLogins logins;
 
   public ShopApi(ServiceClient store, ServiceClient identity, String managerToken, byte[] sessionSecret,
-      EdgeLinks links) {
+      EdgeLinks links, FaceLogins logins) {
+    this.logins = logins;
     this.store = store;
     this.identity = identity;
     this.sessions = new SessionTokens(sessionSecret);
@@ -67,7 +73,10 @@ public final class ShopApi implements Service {
       access.requireManager(h); // enrolment is the manager's: a face is biometric data
       return register(r);
     });
-    Calls.unary(s, ShopServiceGrpcService.LoginWithFace, (h, r) -> login(r.getPhoto()));
+    Calls.unaryFrom(s, ShopServiceGrpcService.LoginWithFace, (h, peer, r) -> {
+      logins.attempt(source(h, peer));
+      return login(r.getPhoto());
+    });
     Calls.serverStreaming(s, ShopServiceGrpcService.WatchMyCart, (h, r, call) -> relay(call,
         StoreServiceGrpcClient.WatchCart, WatchCartRequest.newBuilder().setShopperId(access.shopper(h)).build()));
     Calls.unary(s, ShopServiceGrpcService.GetMyReceipts, (h, r) -> store.call(StoreServiceGrpcClient.ListReceipts,
@@ -124,11 +133,22 @@ public final class ShopApi implements Service {
         .map(registered -> RegisterShopperResponse.newBuilder().setShopper(registered.getShopper()).build());
   }
 
+  /**
+   * Where a login comes from: the connection's address, or for the gateway's own web bridge (a loopback caller)
+   * the browser's, which the bridge passes on.
+   */
+  private static String source(MultiMap headers, SocketAddress peer) {
+    String forwarded = headers.get(FORWARDED_FOR);
+    boolean local = peer != null && ("127.0.0.1".equals(peer.hostAddress()) || "0:0:0:0:0:0:0:1".equals(
+        peer.hostAddress()));
+    return local && forwarded != null ? forwarded : peer == null ? "unknown" : peer.hostAddress();
+  }
+
   /** The largest face in the photo, if it matches an enrolled shopper, gets a session. */
   private Future<LoginWithFaceResponse> login(ByteString photo) {
     require(!photo.isEmpty(), "photo", "required: a JPEG or PNG of the shopper's face");
     return identity.call(IdentityServiceGrpcClient.Identify, IdentifyRequest.newBuilder().setImage(photo)
-            .setMaxCandidates(1).build())
+            .setMaxCandidates(1).setThreshold(logins.threshold()).build())
         .recover(failure -> Future.failedFuture(photoProblem(failure)))
         .compose(found -> {
           if (found.getFacesCount() == 0) {

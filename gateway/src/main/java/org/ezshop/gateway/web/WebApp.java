@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -21,7 +22,10 @@ import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.StatusException;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.ezshop.gateway.ServiceClient;
+import org.ezshop.gateway.shop.ShopApi;
 import org.ezshop.shop.v1.*;
 
 /**
@@ -35,6 +39,7 @@ import org.ezshop.shop.v1.*;
 public final class WebApp {
 
   private static final String MANAGER = "ezshop_manager";
+  private static final Pattern RETRY = Pattern.compile("retry in (\\d+) s");
   private static final String SESSION = "ezshop_session";
   private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
 
@@ -132,7 +137,10 @@ public final class WebApp {
           + request.getDescriptorForType().getName() + " in JSON: " + e.getMessage()));
       return;
     }
-    shop.call((ServiceMethod) m.method(), request.build(), token(ctx, m.cookie())).onSuccess(response -> {
+    // A face login counts against the browser's address, not the bridge's.
+    MultiMap from = MultiMap.caseInsensitiveMultiMap().add(ShopApi.FORWARDED_FOR,
+        ctx.request().remoteAddress().hostAddress());
+    shop.call((ServiceMethod) m.method(), request.build(), token(ctx, m.cookie()), from).onSuccess(response -> {
       Message reply = (Message) response;
       if (reply instanceof LoginWithFaceResponse login) { // the token goes into the cookie, not to page scripts
         ctx.response().addCookie(cookie(SESSION, login.getSessionToken(),
@@ -191,6 +199,10 @@ public final class WebApp {
       case UNAVAILABLE, DEADLINE_EXCEEDED -> 503;
       default -> 500;
     };
+    if (http == 429) {
+      Matcher retry = RETRY.matcher(String.valueOf(message));
+      response.putHeader("retry-after", retry.find() ? retry.group(1) : "60");
+    }
     send(response, http, new JsonObject().put("code", status.name()).put("message", message).encode());
   }
 

@@ -115,6 +115,20 @@ class ShopApiTest {
   }
 
   @Test
+  void theTwentyFirstFaceLoginInAMinuteFromOneAddressIsRefusedAndCounted() throws Exception {
+    LoginWithFaceRequest empty = LoginWithFaceRequest.getDefaultInstance(); // each attempt counts, good or bad
+    for (int i = 1; i <= 20; i++) {
+      expect(Status.Code.INVALID_ARGUMENT, "photo: required", () -> shop(null).loginWithFace(empty));
+    }
+    expect(Status.Code.RESOURCE_EXHAUSTED, "LoginWithFace: at most 20 attempts a minute from one address; retry in",
+        () -> shop(null).loginWithFace(empty));
+    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + platform.gateway.metricsPort() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(metrics.contains("ezshop_limit_refused_total{limit=\"login\"} 1.0"), metrics);
+  }
+
+  @Test
   void theManagerSeesInventoryShoppersInStoreAndDeviceLinks() throws Exception {
     Shopper cy = register("Cy", "women/13");
     platform.storeStub().enterStore(EnterStoreRequest.newBuilder().setShopperId(cy.getShopperId()).build());

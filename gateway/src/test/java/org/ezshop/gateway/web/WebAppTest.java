@@ -12,25 +12,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import org.ezshop.gateway.TestPlatform;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The browser bridge over real HTTP: pages, sign-in, refusals named, a stream as Server-Sent Events. */
 class WebAppTest {
 
-  private static TestPlatform platform;
-  private static String web;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private TestPlatform platform;
+  private String web;
 
-  @BeforeAll
-  static void start() throws Exception {
+  // A platform each: a face-login limit spent by one test must not refuse another's login.
+  @BeforeEach
+  void start() throws Exception {
     platform = new TestPlatform(10_000, 4);
     web = "http://127.0.0.1:" + platform.gateway.webPort();
   }
 
-  @AfterAll
-  static void stop() throws Exception {
+  @AfterEach
+  void stop() throws Exception {
     platform.close();
   }
 
@@ -63,8 +64,20 @@ class WebAppTest {
         "signing out revokes the session, even for a copy of its cookie");
   }
 
+  @Test
+  void aBrowserOverTheFaceLoginLimitGets429WithRetryAfter() throws Exception {
+    for (int i = 1; i <= 20; i++) {
+      assertEquals(400, post("/api/shop/LoginWithFace", "{}", null).statusCode(), "attempt " + i);
+    }
+    HttpResponse<String> r = post("/api/shop/LoginWithFace", "{}", null);
+    assertEquals(429, r.statusCode(), r.body());
+    assertEquals("RESOURCE_EXHAUSTED", new JsonObject(r.body()).getString("code"));
+    int retry = Integer.parseInt(r.headers().firstValue("retry-after").orElseThrow());
+    assertTrue(retry >= 1 && retry <= 60, "retry-after " + retry);
+  }
+
   /** A manager's session cookie, from signing in with the token. */
-  private static String signedIn() throws Exception {
+  private String signedIn() throws Exception {
     HttpResponse<String> login = post("/api/login", "{\"token\":\"" + TestPlatform.MANAGER + "\"}", null);
     assertEquals(204, login.statusCode());
     return login.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
@@ -112,7 +125,7 @@ class WebAppTest {
     }
   }
 
-  private static HttpResponse<String> get(String path, String cookie) throws Exception {
+  private HttpResponse<String> get(String path, String cookie) throws Exception {
     HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(web + path)).timeout(java.time.Duration.ofSeconds(10));
     if (cookie != null) {
       r.header("cookie", cookie);
@@ -120,7 +133,7 @@ class WebAppTest {
     return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static HttpResponse<String> post(String path, String body, String cookie) throws Exception {
+  private HttpResponse<String> post(String path, String body, String cookie) throws Exception {
     HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(web + path)).POST(HttpRequest.BodyPublishers.ofString(body))
         .header("content-type", "application/json").timeout(java.time.Duration.ofSeconds(20));
     if (cookie != null) {
