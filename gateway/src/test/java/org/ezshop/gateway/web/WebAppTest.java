@@ -76,6 +76,22 @@ class WebAppTest {
     assertTrue(retry >= 1 && retry <= 60, "retry-after " + retry);
   }
 
+  @Test
+  void everyRouteOfTheBridgeKnowsItsCallerFirst() throws Exception {
+    for (var method : org.ezshop.shop.v1.ShopServiceGrpc.getServiceDescriptor().getMethods()) {
+      String name = method.getBareMethodName();
+      if (name.equals("LoginWithFace")) {
+        continue; // the one call that makes a session
+      }
+      boolean stream = method.getType() == io.grpc.MethodDescriptor.MethodType.SERVER_STREAMING;
+      for (String cookie : java.util.Arrays.asList(null, "ezshop_manager=forged", "ezshop_session=forged")) {
+        HttpResponse<String> r = stream ? get("/api/shop/" + name + "/events", cookie)
+            : post("/api/shop/" + name, "{}", cookie);
+        assertEquals(401, r.statusCode(), name + " with " + cookie + ": " + r.body());
+      }
+    }
+  }
+
   /** A manager's session cookie, from signing in with the token. */
   private String signedIn() throws Exception {
     HttpResponse<String> login = post("/api/login", "{\"token\":\"" + TestPlatform.MANAGER + "\"}", null);
