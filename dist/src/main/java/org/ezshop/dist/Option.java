@@ -3,7 +3,7 @@ package org.ezshop.dist;
 import java.util.Locale;
 import org.ezshop.gateway.GatewayConfig;
 import org.ezshop.gateway.fusion.FusionSettings;
-import org.ezshop.gateway.shop.FaceLogins;
+import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.store.StoreConfig;
 
@@ -58,10 +58,14 @@ enum Option {
   GATEWAY_STATE("gateway-state", "dir", "gateway: where shelf changes wait for their decision: dir (in "
       + "--gateway-data-dir) or pg (in PostgreSQL at --pg-url, so that another gateway process can take the store "
       + "over)"),
-  LOGIN_THRESHOLD("login-threshold", String.valueOf(FaceLogins.DEFAULT_THRESHOLD), "gateway: match score "
-      + "LoginWithFace needs, stricter than --face-threshold's for sightings (a login admits someone)"),
-  LOGINS_PER_MINUTE("logins-per-minute", String.valueOf(FaceLogins.DEFAULT_PER_MINUTE), "gateway: LoginWithFace "
-      + "attempts one address may make in any minute; more get RESOURCE_EXHAUSTED (HTTP 429 with Retry-After)"),
+  LOGIN_THRESHOLD("login-threshold", String.valueOf(ShopLimits.Settings.DEFAULT_LOGIN_THRESHOLD), "gateway: match "
+      + "score LoginWithFace needs, stricter than --face-threshold's for sightings (a login admits someone)"),
+  LOGINS_PER_MINUTE("logins-per-minute", String.valueOf(ShopLimits.Settings.DEFAULT_LOGINS_PER_MINUTE), "gateway: "
+      + "LoginWithFace attempts one address may make in any minute; more get RESOURCE_EXHAUSTED (HTTP 429 with "
+      + "Retry-After)"),
+  SESSION_CALLS_PER_SECOND("session-calls-per-second",
+      String.valueOf(ShopLimits.Settings.DEFAULT_SESSION_CALLS_PER_SECOND), "gateway: calls one shopper session "
+      + "may make in any second; more get RESOURCE_EXHAUSTED"),
   PUSH_CREDENTIALS("push-credentials", "", "gateway: Firebase service-account JSON for receipt notifications (else "
       + "GOOGLE_APPLICATION_CREDENTIALS; with neither, notifications are logged and recorded as such)"),
   MAX_FRAME_BYTES("max-frame-bytes", String.valueOf(GatewayConfig.DEFAULT_MAX_FRAME_BYTES), "largest camera frame the gateway accepts"),

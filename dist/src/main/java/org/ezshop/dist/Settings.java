@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.ezshop.gateway.GatewayConfig;
 import org.ezshop.gateway.fusion.FusionSettings;
+import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.load.chaos.ChaosSettings;
@@ -137,16 +138,17 @@ final class Settings {
         localStorePort), values.target(Option.IDENTITY_TARGET, localIdentityPort),
         values.positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
         values.positive(Option.IDENTIFY_CONCURRENCY), values.port(Option.METRICS_PORT), values.port(Option.WEB_PORT),
-        sessionSecret(), values.positive(Option.DOOR_COOLDOWN_MS), fusion(), statePlace(), loginThreshold(),
-        values.positive(Option.LOGINS_PER_MINUTE), values.path(Option.PUSH_CREDENTIALS));
+        sessionSecret(), values.positive(Option.DOOR_COOLDOWN_MS), fusion(), statePlace(), limits(),
+        values.path(Option.PUSH_CREDENTIALS));
   }
 
-  private float loginThreshold() {
+  private ShopLimits.Settings limits() {
     double t = values.number(Option.LOGIN_THRESHOLD);
     if (!(t > 0 && t <= 1)) {
       throw new IllegalArgumentException("--login-threshold must be above 0 and at most 1, not " + t);
     }
-    return (float) t;
+    return new ShopLimits.Settings((float) t, values.positive(Option.LOGINS_PER_MINUTE),
+        values.positive(Option.SESSION_CALLS_PER_SECOND));
   }
 
   FusionSettings fusion() {

@@ -4,6 +4,7 @@ import io.vertx.core.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.ezshop.gateway.fusion.FusionSettings;
+import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.state.StatePlace;
 
 /**
@@ -23,14 +24,13 @@ import org.ezshop.gateway.state.StatePlace;
  * @param doorCooldownMillis after a door acts for a shopper, how long that camera ignores them
  * @param fusion          how shelf changes are attributed to shoppers
  * @param state           where shelf changes wait for their decision and rows' levels are kept, across restarts
- * @param loginThreshold  match score LoginWithFace needs (stricter than the sightings')
- * @param loginsPerMinute LoginWithFace attempts one source address may make in any minute
+ * @param limits          the limits on ShopService's callers (face logins, shopper sessions)
  * @param pushCredentials Firebase service-account JSON for receipt notifications; empty logs them instead
  */
 public record GatewayConfig(String host, int port, SocketAddress storeTarget, SocketAddress identityTarget,
     int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort, int webPort,
-    byte[] sessionSecret, long doorCooldownMillis, FusionSettings fusion, StatePlace state, float loginThreshold,
-    int loginsPerMinute, Optional<Path> pushCredentials) {
+    byte[] sessionSecret, long doorCooldownMillis, FusionSettings fusion, StatePlace state,
+    ShopLimits.Settings limits, Optional<Path> pushCredentials) {
 
   public static final int DEFAULT_PORT = 7000;
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 << 20;

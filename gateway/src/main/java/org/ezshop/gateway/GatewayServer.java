@@ -1,28 +1,28 @@
 package org.ezshop.gateway;
 
+import com.google.firebase.messaging.FirebaseMessaging;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import java.time.Duration;
 import java.util.List;
-import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
-import com.google.firebase.messaging.FirebaseMessaging;
 import java.util.Optional;
+import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
 import org.ezshop.gateway.door.Doors;
-import org.ezshop.gateway.notify.ReceiptNotifier;
 import org.ezshop.gateway.fusion.Fusion;
-import org.ezshop.gateway.shelf.ShelfIntake;
-import org.ezshop.gateway.sight.FrameIntake;
 import org.ezshop.gateway.link.EdgeLinkApi;
 import org.ezshop.gateway.link.EdgeLinks;
+import org.ezshop.gateway.notify.ReceiptNotifier;
 import org.ezshop.gateway.shelf.LayoutLoader;
 import org.ezshop.gateway.shelf.RowLevels;
 import org.ezshop.gateway.shelf.ShelfChangeFeed;
+import org.ezshop.gateway.shelf.ShelfIntake;
 import org.ezshop.gateway.shelf.Shelves;
-import org.ezshop.gateway.shop.FaceLogins;
 import org.ezshop.gateway.shop.ShopApi;
+import org.ezshop.gateway.shop.ShopLimits;
+import org.ezshop.gateway.sight.FrameIntake;
 import org.ezshop.gateway.sight.SightingWindow;
 import org.ezshop.gateway.sight.Sightings;
 import org.ezshop.gateway.state.GatewayState;
@@ -109,8 +109,8 @@ public final class GatewayServer {
     FrameIntake frameIntake = new FrameIntake(sightings);
     Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis());
     ReceiptNotifier notifier = new ReceiptNotifier(vertx, storeCalls, fcm);
-    FaceLogins logins = new FaceLogins(config.loginThreshold(), config.loginsPerMinute(), System::currentTimeMillis);
-    Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier, logins);
+    ShopLimits limits = new ShopLimits(config.limits(), System::currentTimeMillis);
+    Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier, limits);
     doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
         "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
     sightings.listen(fusion::seen);
@@ -123,7 +123,7 @@ public final class GatewayServer {
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,
             List.of(new EdgeLinkApi(vertx, storeCalls, links, shelfIntake, frameIntake, config.heartbeatMillis()),
                 new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links,
-                    logins))))
+                    limits))))
         .compose(endpoint -> ListenFailure.named("gateway-metrics", config.metricsPort(),
             metrics.start(vertx, config.host(), config.metricsPort())).compose(metricsPort ->
             ListenFailure.named("gateway-web", config.webPort(), WebApp.start(vertx, client,

@@ -23,7 +23,7 @@ import org.ezshop.gateway.link.DeviceLink;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.gateway.notify.ReceiptNotifier;
 import org.ezshop.gateway.shelf.ShelfChangeFeed;
-import org.ezshop.gateway.shop.FaceLogins;
+import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.sight.Sightings;
 
 /** The gateway's metrics in the Prometheus text format at GET /metrics on their own port. */
@@ -37,7 +37,7 @@ final class Metrics {
   private HttpServer server;
 
   Metrics(EdgeLinks links, ShelfChangeFeed changes, Sightings sightings, Fusion fusion, ReceiptNotifier receipts,
-      FaceLogins logins) {
+      ShopLimits limits) {
     this.links = links;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -67,8 +67,11 @@ final class Metrics {
     FunctionCounter.builder("ezshop.receipts.unpushed", receipts, ReceiptNotifier::unsent)
         .description("receipt notifications logged (no credentials or no token) or failed after retries")
         .register(registry);
-    FunctionCounter.builder("ezshop.limit.refused", logins, FaceLogins::refused).tag("limit", "login")
-        .description("calls refused for a rate limit, by limit").register(registry);
+    String refused = "calls refused for a rate limit, by limit";
+    FunctionCounter.builder("ezshop.limit.refused", limits, ShopLimits::loginsRefused).tag("limit", "login")
+        .description(refused).register(registry);
+    FunctionCounter.builder("ezshop.limit.refused", limits, ShopLimits::sessionCallsRefused).tag("limit", "session")
+        .description(refused).register(registry);
     offsets = MultiGauge.builder("ezshop.edge.clock.offset").baseUnit("seconds")
         .description("device clock minus gateway clock").register(registry);
     lastSeen = MultiGauge.builder("ezshop.edge.last.seen").baseUnit("seconds")

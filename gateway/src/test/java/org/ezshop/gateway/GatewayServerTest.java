@@ -7,14 +7,14 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import org.ezshop.gateway.fusion.FusionSettings;
-import org.ezshop.gateway.shop.FaceLogins;
+import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.identity.v1.IdentityServiceGrpcService;
 import org.ezshop.identity.v1.IdentityServiceService;
@@ -53,8 +53,8 @@ class GatewayServerTest {
           SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES,
           "test-manager-token", GatewayConfig.DEFAULT_HEARTBEAT_MILLIS, GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY,
           0, 0, "gateway-test-session-secret-0123456789".getBytes(), GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS,
-          FusionSettings.defaults(), new StatePlace.Memory(), FaceLogins.DEFAULT_THRESHOLD,
-          FaceLogins.DEFAULT_PER_MINUTE, Optional.empty()));
+          FusionSettings.defaults(), new StatePlace.Memory(), ShopLimits.Settings.defaults(),
+          Optional.empty()));
     }).onComplete(started.succeeding(server -> {
       gateway = server;
       started.completeNow();

@@ -16,13 +16,13 @@ import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.common.v1.Money;
 import org.ezshop.common.v1.SensorType;
 import org.ezshop.gateway.fusion.FusionSettings;
-import org.ezshop.gateway.shop.FaceLogins;
+import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.identity.IdentityServer;
 import org.ezshop.identity.v1.IdentityServiceGrpc;
-import org.ezshop.shop.v1.ShopServiceGrpc;
 import org.ezshop.rpc.EventLoops;
+import org.ezshop.shop.v1.ShopServiceGrpc;
 import org.ezshop.store.StoreConfig;
 import org.ezshop.store.StoreServer;
 import org.ezshop.store.v1.CreateItemRequest;
@@ -113,7 +113,7 @@ public final class TestPlatform implements AutoCloseable {
         SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
         SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
         heartbeatMillis, identifyConcurrency, 0, 0, SECRET, 2000, FusionSettings.defaults(), state,
-        FaceLogins.DEFAULT_THRESHOLD, FaceLogins.DEFAULT_PER_MINUTE, Optional.empty());
+        ShopLimits.Settings.defaults(), Optional.empty());
     startGateway();
   }
 
@@ -134,7 +134,7 @@ public final class TestPlatform implements AutoCloseable {
     config = new GatewayConfig(config.host(), config.port(), config.storeTarget(), config.identityTarget(),
         config.maxFrameBytes(), config.managerToken(), config.heartbeatMillis(), config.identifyConcurrency(),
         config.metricsPort(), config.webPort(), config.sessionSecret(), config.doorCooldownMillis(), config.fusion(),
-        state, config.loginThreshold(), config.loginsPerMinute(), config.pushCredentials());
+        state, config.limits(), config.pushCredentials());
     startGateway();
   }
 

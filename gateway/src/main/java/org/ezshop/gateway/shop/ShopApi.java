@@ -45,11 +45,11 @@ public final class ShopApi implements Service {
   private final ShopAccess access;
   private final SessionTokens sessions;
   private final ManagerViews views;
-  private final FaceLogins logins;
+  private final ShopLimits limits;
 
   public ShopApi(ServiceClient store, ServiceClient identity, String managerToken, byte[] sessionSecret,
-      EdgeLinks links, FaceLogins logins) {
-    this.logins = logins;
+      EdgeLinks links, ShopLimits limits) {
+    this.limits = limits;
     this.store = store;
     this.identity = identity;
     this.sessions = new SessionTokens(sessionSecret);
@@ -74,13 +74,13 @@ public final class ShopApi implements Service {
       return register(r);
     });
     Calls.unaryFrom(s, ShopServiceGrpcService.LoginWithFace, (h, peer, r) -> {
-      logins.attempt(source(h, peer));
+      limits.login(source(h, peer));
       return login(r.getPhoto());
     });
     Calls.serverStreaming(s, ShopServiceGrpcService.WatchMyCart, (h, r, call) -> relay(call,
-        StoreServiceGrpcClient.WatchCart, WatchCartRequest.newBuilder().setShopperId(access.shopper(h)).build()));
+        StoreServiceGrpcClient.WatchCart, WatchCartRequest.newBuilder().setShopperId(shopper(h)).build()));
     Calls.unary(s, ShopServiceGrpcService.GetMyReceipts, (h, r) -> store.call(StoreServiceGrpcClient.ListReceipts,
-            ListReceiptsRequest.newBuilder().setShopperId(access.shopper(h)).build())
+            ListReceiptsRequest.newBuilder().setShopperId(shopper(h)).build())
         .map(list -> GetMyReceiptsResponse.newBuilder().addAllReceipts(list.getReceiptsList()).build()));
     Calls.serverStreaming(s, ShopServiceGrpcService.WatchStore, (h, r, call) -> {
       access.requireManager(h);
@@ -133,6 +133,13 @@ public final class ShopApi implements Service {
         .map(registered -> RegisterShopperResponse.newBuilder().setShopper(registered.getShopper()).build());
   }
 
+  /** The signed-in shopper, within the session's rate. */
+  private String shopper(MultiMap headers) {
+    String shopperId = access.shopper(headers);
+    limits.sessionCall(shopperId);
+    return shopperId;
+  }
+
   /**
    * Where a login comes from: the connection's address, or for the gateway's own web bridge (a loopback caller)
    * the browser's, which the bridge passes on.
@@ -148,7 +155,7 @@ public final class ShopApi implements Service {
   private Future<LoginWithFaceResponse> login(ByteString photo) {
     require(!photo.isEmpty(), "photo", "required: a JPEG or PNG of the shopper's face");
     return identity.call(IdentityServiceGrpcClient.Identify, IdentifyRequest.newBuilder().setImage(photo)
-            .setMaxCandidates(1).setThreshold(logins.threshold()).build())
+            .setMaxCandidates(1).setThreshold(limits.loginThreshold()).build())
         .recover(failure -> Future.failedFuture(photoProblem(failure)))
         .compose(found -> {
           if (found.getFacesCount() == 0) {

@@ -129,6 +129,23 @@ class ShopApiTest {
   }
 
   @Test
+  void aSessionCallingFasterThanItsLimitIsRefusedAndCounted() throws Exception {
+    String session = new org.ezshop.rpc.SessionTokens(TestPlatform.SECRET).issue("s-looping",
+        java.time.Instant.now().plusSeconds(600));
+    Status refused = null;
+    for (int i = 0; i < 200 && refused == null; i++) { // ten a second are allowed; a tight loop makes far more
+      try {
+        shop(session).getMyReceipts(GetMyReceiptsRequest.getDefaultInstance());
+      } catch (io.grpc.StatusRuntimeException e) {
+        refused = e.getStatus();
+      }
+    }
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getCode(), refused.toString());
+    assertTrue(refused.getDescription().startsWith("at most 10 calls a second per session; retry in 1 s"),
+        refused.getDescription());
+  }
+
+  @Test
   void theManagerSeesInventoryShoppersInStoreAndDeviceLinks() throws Exception {
     Shopper cy = register("Cy", "women/13");
     platform.storeStub().enterStore(EnterStoreRequest.newBuilder().setShopperId(cy.getShopperId()).build());
