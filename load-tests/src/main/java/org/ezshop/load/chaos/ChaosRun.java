@@ -83,6 +83,7 @@ final class ChaosRun {
         settings.pgCluster());
     Timeline timeline = new Timeline(metrics);
     Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(db)).using(vertx).build();
+    Result result = null;
     Thread interrupted = new Thread(() -> List.of(gatewayProcess, identitySvc, storeSvc).forEach(ServiceProcess::kill));
     Runtime.getRuntime().addShutdownHook(interrupted); // Ctrl-C leaves no service running
     try {
@@ -115,12 +116,13 @@ final class ChaosRun {
           out.printf("chaos: %s: %d faults over %.0f s of store%n", name, schedule.size(), open / 1000.0);
         }
         List<Done> done = injector.play(schedule, start, out);
-        Score result = score.get(open + 10 * 60_000, TimeUnit.MILLISECONDS);
+        Score scored = score.get(open + 10 * 60_000, TimeUnit.MILLISECONDS);
         timeline.stop();
         JsonObject truth = new JsonObject(Files.readString(sim.out().resolve("truth.json")));
         List<Invariants.Check> checks = Invariants.check(truth, Ledger.read(pool),
             Files.readAllLines(dir.resolve("gateway.log")));
-        return new Result(name, result, checks, done, timeline.samples());
+        result = new Result(name, scored, checks, done, timeline.samples());
+        return result;
       }
     } finally {
       Runtime.getRuntime().removeShutdownHook(interrupted);
@@ -132,7 +134,11 @@ final class ChaosRun {
         p.close().await(10, TimeUnit.SECONDS);
       }
       pool.close().await(10, TimeUnit.SECONDS);
-      Databases.drop(vertx, settings.pgUrl(), db);
+      if (result != null && !result.held()) {
+        out.printf("chaos: %s: database %s kept for inspection%n", name, db.substring(db.lastIndexOf('/') + 1));
+      } else {
+        Databases.drop(vertx, settings.pgUrl(), db);
+      }
     }
   }
 
