@@ -172,6 +172,12 @@ public final class Fusion implements ShelfChangeSink {
     if (closed || !waiting.containsKey(change.key())) {
       return; // decided already
     }
+    if (change.delta() > 0 && pending.earlierOfItem(change)) {
+      // Who holds the item is known only once its earlier changes are carried out: a pick still waiting (for a
+      // late camera, say) would otherwise leave its picker's put-back to look like nobody's.
+      vertx.setTimer(WATERMARK_POLL_MILLIS, t -> decide(change));
+      return;
+    }
     long now = System.currentTimeMillis();
     long due = change.onsetMillis() + settings.windowMillis() + settings.latenessMillis();
     List<String> behind = behind(change, change.onsetMillis() + settings.windowMillis(), now);

@@ -74,6 +74,12 @@ final class PendingChanges {
     return area.put(c.key(), encode(k));
   }
 
+  /** True while a change of the same item that began earlier is not yet carried out. */
+  synchronized boolean earlierOfItem(ShelfChange c) {
+    return kept.values().stream().anyMatch(k -> k.change().sku().equals(c.sku())
+        && k.change().onsetMillis() < c.onsetMillis());
+  }
+
   synchronized Future<Void> remove(ShelfChange c) {
     kept.remove(c.key());
     return area.delete(c.key());

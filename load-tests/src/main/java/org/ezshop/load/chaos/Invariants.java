@@ -177,13 +177,14 @@ final class Invariants {
         ? truth.getJsonArray("shoppers").size() + " shoppers" : "no receipt for " + String.join(", ", missing));
   }
 
-  /** Each item's stock is its initial stock minus what was charged plus what was put back. */
+  /** Each item's stock is its initial stock minus what was charged plus what was put back (or found misplaced). */
   static Check stockAddsUp(JsonObject truth, Ledger ledger) {
     Map<String, Long> expected = new HashMap<>();
     truth.getJsonArray("rows").forEach(o -> expected.put(((JsonObject) o).getString("sku"),
         ((JsonObject) o).getLong("stock")));
     ledger.cartEvents().stream().filter(a -> !a.refused())
         .forEach(a -> expected.merge(a.event().getSku(), (long) -a.event().getQuantityDelta(), Long::sum));
+    ledger.adjusted().forEach((sku, delta) -> expected.merge(sku, delta, Long::sum)); // misplaced items put back
     List<String> wrong = new ArrayList<>();
     expected.forEach((sku, stock) -> {
       if (!stock.equals(ledger.stock().get(sku))) {

@@ -12,7 +12,8 @@ import org.ezshop.store.v1.Receipt;
 import org.ezshop.store.v1.Review;
 
 /** What the store of record holds at the end of a run, read from its tables. */
-record Ledger(List<Applied> cartEvents, List<Review> reviews, Map<String, Long> stock, List<Receipt> receipts) {
+record Ledger(List<Applied> cartEvents, List<Review> reviews, Map<String, Long> stock, Map<String, Long> adjusted,
+    List<Receipt> receipts) {
 
   /** A cart event as recorded: applied to the cart and stock, or refused (a put-back of an item not held). */
   record Applied(CartEvent event, String visitId, boolean refused) {
@@ -31,11 +32,15 @@ record Ledger(List<Applied> cartEvents, List<Review> reviews, Map<String, Long> 
     for (Row row : query(db, "SELECT sku, stock FROM items")) {
       stock.put(row.getString(0), row.getLong(1));
     }
+    Map<String, Long> adjusted = new HashMap<>();
+    for (Row row : query(db, "SELECT sku, delta FROM stock_adjustments")) {
+      adjusted.merge(row.getString(0), row.getLong(1), Long::sum);
+    }
     List<Receipt> receipts = new ArrayList<>();
     for (Row row : query(db, "SELECT body FROM receipts")) {
       receipts.add(Receipt.parseFrom(row.getBuffer(0).getBytes()));
     }
-    return new Ledger(events, reviews, stock, receipts);
+    return new Ledger(events, reviews, stock, adjusted, receipts);
   }
 
   private static Iterable<Row> query(Pool db, String sql) throws Exception {
