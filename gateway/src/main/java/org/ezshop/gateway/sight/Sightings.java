@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Frames to sightings through identity-svc's Identify, at most {@code maxInFlight} at a time, cameras taking
- * turns. A camera has at most one live frame waiting: a newer one replaces it (the older is coalesced, reported,
- * and done), so an overloaded identity-svc never makes a queue of live frames grow. Backlog a camera resends
- * after a reconnect is identified in full, in order: the device's flow control (32 messages in processing per
- * stream) bounds it. Every face becomes a sighting, unknown ones included.
+ * turns. A shelf camera has at most one live frame waiting: a newer one replaces it (the older is coalesced,
+ * reported, and done), so an overloaded identity-svc never makes a queue of live frames grow. Door cameras' frames
+ * and backlog a camera resends after a reconnect are identified in full, in order: the device's flow control (32
+ * messages in processing per stream) bounds them. Every face becomes a sighting, unknown ones included.
  */
 public final class Sightings {
 
@@ -92,7 +92,7 @@ public final class Sightings {
       ArrayDeque<Job> queue = waiting.computeIfAbsent(cameraId, c -> new ArrayDeque<>());
       if (queue.isEmpty()) {
         turn.addLast(cameraId);
-      } else if (live(queue.peekLast()) && live(job)) {
+      } else if (coalescable(queue.peekLast()) && coalescable(job)) {
         replaced = queue.pollLast();
       }
       queue.addLast(job);
@@ -148,8 +148,10 @@ public final class Sightings {
         });
   }
 
-  private static boolean live(Job job) {
-    return System.currentTimeMillis() - job.atMillis < BACKLOG_AFTER_MILLIS;
+  // Frames of people walking through a door one after another each show someone else: none may replace another.
+  private static boolean coalescable(Job job) {
+    boolean door = job.role == CameraRole.CAMERA_ROLE_ENTRANCE || job.role == CameraRole.CAMERA_ROLE_EXIT;
+    return !door && System.currentTimeMillis() - job.atMillis < BACKLOG_AFTER_MILLIS;
   }
 
   private static List<Sighting> sightings(Job job, IdentifyResponse frame) {

