@@ -45,7 +45,9 @@ final class LevelTracker {
    */
   int offer(long at, long origin, double estimate) {
     boolean valid = !Double.isNaN(estimate) && estimate >= -0.5 && (capacity <= 0 || estimate <= capacity + OVERFULL);
-    trackOnset(origin, valid && level >= 0 && Math.abs(estimate - level) < 0.5 + hysteresis);
+    if (level >= 0) { // with no level yet, nothing is departed from: a first level dates from its own start
+      trackOnset(origin, valid && Math.abs(estimate - level) < 0.5 + hysteresis);
+    }
     if (!valid) {
       candidate = -1;
       return -1;

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Each sensor's row level as of its last change, kept in the gateway's state ("levels") before the change goes on
- * (and its readings are acked). After a restart a row's first level is compared with this, not with the stock
+ * (and its readings are acked), with the zero point its signal learnt (a load cell's drifting tare) for the
+ * calibration it learnt it from. After a restart a row's first level is compared with this, not with the stock
  * store-svc recorded, which lags every change still pending or sent to review: a pick the last run had not yet
  * decided is not measured, and charged, a second time. A change the state cannot take yet (PostgreSQL restarting)
  * is tried again until it can: the row has moved on and the readings will not make it again, so it must not be
@@ -27,7 +28,18 @@ public final class RowLevels implements ShelfChangeSink {
   private final Vertx vertx;
   private final StateArea area;
   private final ShelfChangeSink next;
-  private final Map<String, Integer> levels = new ConcurrentHashMap<>();
+  private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+
+  /** A level (-1: none yet) and a zero point learnt (NaN: none) from calibration {@code calibrated}. */
+  private record Kept(int level, double calibrated, double learnt) {
+    static final Kept NONE = new Kept(-1, Double.NaN, Double.NaN);
+
+    byte[] body(String sensorId) {
+      byte[] sensor = sensorId.getBytes(StandardCharsets.UTF_8);
+      return ByteBuffer.allocate(20 + sensor.length).putInt(level).putDouble(calibrated).putDouble(learnt).put(sensor)
+          .array();
+    }
+  }
   private volatile boolean closed;
 
   public RowLevels(Vertx vertx, StateArea area, ShelfChangeSink next) {
@@ -41,8 +53,8 @@ public final class RowLevels implements ShelfChangeSink {
     return area.all().map(bodies -> {
       for (byte[] body : bodies) {
         ByteBuffer b = ByteBuffer.wrap(body);
-        int level = b.getInt();
-        levels.put(StandardCharsets.UTF_8.decode(b).toString(), level);
+        Kept k = new Kept(b.getInt(), b.getDouble(), b.getDouble());
+        kept.put(StandardCharsets.UTF_8.decode(b).toString(), k);
       }
       return null;
     });
@@ -50,15 +62,32 @@ public final class RowLevels implements ShelfChangeSink {
 
   /** The sensor's level as last changed; -1 when this gateway's state has none. */
   int last(String sensorId) {
-    return levels.getOrDefault(sensorId, -1);
+    return kept.getOrDefault(sensorId, Kept.NONE).level();
+  }
+
+  /** The zero point the sensor's signal learnt from calibration {@code calibrated}; NaN for none or another. */
+  double learnt(String sensorId, double calibrated) {
+    Kept k = kept.getOrDefault(sensorId, Kept.NONE);
+    return k.calibrated() == calibrated ? k.learnt() : Double.NaN;
+  }
+
+  /**
+   * A zero point learnt between changes. Kept as it comes, without holding anything up: one lost (PostgreSQL
+   * restarting) costs a step of drift, and the next step is kept again.
+   */
+  void learnt(String sensorId, double calibrated, double learnt) {
+    Kept k = kept.compute(sensorId, (id, was) -> new Kept(was == null ? -1 : was.level(), calibrated, learnt));
+    area.put(sensorId, k.body(sensorId)).onFailure(e -> LOG.debug("event=learnt_unkept sensor={} error={}", sensorId,
+        e.getMessage()));
   }
 
   @Override
   public Future<Void> accept(ShelfChange change) {
-    levels.put(change.sensorId(), change.level());
-    Promise<Void> kept = Promise.promise();
-    keep(change, kept, 0);
-    return kept.future();
+    kept.compute(change.sensorId(), (id, was) -> was == null ? new Kept(change.level(), Double.NaN, Double.NaN)
+        : new Kept(change.level(), was.calibrated(), was.learnt()));
+    Promise<Void> done = Promise.promise();
+    keep(change, done, 0);
+    return done.future();
   }
 
   /** Tries no more: the gateway is stopping, and what is unacked will be sent again to the next. */
@@ -66,19 +95,19 @@ public final class RowLevels implements ShelfChangeSink {
     closed = true;
   }
 
-  private void keep(ShelfChange change, Promise<Void> kept, int attempt) {
-    byte[] sensor = change.sensorId().getBytes(StandardCharsets.UTF_8);
-    byte[] body = ByteBuffer.allocate(4 + sensor.length).putInt(change.level()).put(sensor).array();
-    area.put(change.sensorId(), body).compose(v -> next.accept(change)).onComplete(done -> {
-      if (done.succeeded()) {
-        kept.complete();
+  // Each try writes the sensor's latest: a retry must not put back an older zero point or level.
+  private void keep(ShelfChange change, Promise<Void> done, int attempt) {
+    String sensor = change.sensorId();
+    area.put(sensor, kept.get(sensor).body(sensor)).compose(v -> next.accept(change)).onComplete(result -> {
+      if (result.succeeded()) {
+        done.complete();
       } else if (closed) {
-        kept.fail(done.cause());
+        done.fail(result.cause());
       } else {
         if (attempt == 0) {
-          LOG.warn("event=change_unkept key={} error={}; retrying", change.key(), done.cause().getMessage());
+          LOG.warn("event=change_unkept key={} error={}; retrying", change.key(), result.cause().getMessage());
         }
-        vertx.setTimer(RETRY_MILLIS, t -> keep(change, kept, attempt + 1));
+        vertx.setTimer(RETRY_MILLIS, t -> keep(change, done, attempt + 1));
       }
     });
   }

@@ -20,6 +20,15 @@ abstract class RowSignal {
     return at;
   }
 
+  /** A zero point learnt from the signal since it was last asked for, when it moved enough to keep; else NaN. */
+  double learntToKeep() {
+    return Double.NaN;
+  }
+
+  /** Resumes from a zero point an earlier run learnt (NaN: none). */
+  void resume(double learnt) {
+  }
+
   static RowSignal of(SensorType type, Calibration c, long stableMillis) {
     LevelTracker tracker = new LevelTracker(stableMillis, 0.2, type == SensorType.SENSOR_TYPE_LIGHT ? 1 : c.getCapacity());
     switch (type) {
@@ -70,31 +79,55 @@ abstract class RowSignal {
     }
   }
 
-  /** Dark while the item covers the slot: present (1) or not (0). */
+  /**
+   * Dark while the item covers the slot: present (1) or not (0). A hand darkens the gate as an item does, so an
+   * empty slot's going dark counts only once it has outlasted a reach: a hand hovering over it is no put-back.
+   */
   static final class Light extends RowSignal {
+    /** The longest a hand stays at a row: the hard store's reaches last 350 ms to 1 s (see RESULTS.md). */
+    static final long REACH_MILLIS = 1000;
+    private long darkSince = -1;
+
     Light(LevelTracker tracker) {
       super(tracker);
     }
 
     @Override
     double estimate(long at, double dark) {
-      return dark;
+      if (dark < 0.5) {
+        darkSince = -1;
+        return dark;
+      }
+      if (darkSince < 0) {
+        darkSince = at;
+      }
+      return tracker.level() == 1 || at - darkSince >= REACH_MILLIS ? dark : Double.NaN;
+    }
+
+    @Override
+    long origin(long at) {
+      return darkSince < 0 ? at : darkSince;
     }
   }
 
   /**
    * A load cell: count = (weight − tare) / unit, but only while the last samples are still (a pick is a burst
-   * of variance between two still spells). While still at an unchanged count, the tare follows slow drift.
+   * of variance between two still spells). While still at an unchanged count, the tare follows slow drift; what
+   * it learnt is kept (in steps of {@link #KEEP_STEP} of a unit), so a restart does not misread a drifted cell.
    */
   static final class Weight extends RowSignal {
+    static final double KEEP_STEP = 0.05;
     private final float unit;
     private double tare;
+    private double keptTare;
     private long burstStart = -1;
+    private boolean still;
     private final SampleWindow window = new SampleWindow(8);
 
     Weight(LevelTracker tracker, float tare, float unit) {
       super(tracker);
       this.tare = tare;
+      this.keptTare = tare;
       this.unit = unit;
     }
 
@@ -112,14 +145,19 @@ abstract class RowSignal {
         var += (window.values[i] - mean) * (window.values[i] - mean);
       }
       double sd = Math.sqrt(var / filled);
-      if (!window.full() || sd > Math.max(2, 0.1 * unit)) {
-        if (burstStart < 0) {
-          burstStart = at; // a hand on the row: the change, if any, began here
+      if (!window.full()) {
+        return Double.NaN; // filling after a start: no hand yet
+      }
+      int level = tracker.level();
+      if (sd > Math.max(2, 0.1 * unit)) {
+        if (burstStart < 0 || level < 0 && still) {
+          burstStart = at; // a hand on the row: the change, if any, began here (with no level yet, the latest hand)
         }
+        still = false;
         return Double.NaN;
       }
+      still = true;
       double estimate = (mean - tare) / unit;
-      int level = tracker.level();
       if (level >= 0 && Math.round(estimate) == level) {
         burstStart = -1;
         tare += 0.05 * (mean - (tare + level * unit)); // re-tare while still
@@ -130,6 +168,23 @@ abstract class RowSignal {
     @Override
     long origin(long at) {
       return burstStart < 0 ? at : burstStart;
+    }
+
+    @Override
+    double learntToKeep() {
+      if (Math.abs(tare - keptTare) < KEEP_STEP * unit) {
+        return Double.NaN;
+      }
+      keptTare = tare;
+      return tare;
+    }
+
+    @Override
+    void resume(double learnt) {
+      if (!Double.isNaN(learnt)) {
+        tare = learnt;
+        keptTare = learnt;
+      }
     }
   }
 }

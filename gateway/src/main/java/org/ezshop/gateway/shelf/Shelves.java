@@ -26,11 +26,16 @@ public final class Shelves {
       this.placement = placement;
       this.views = List.copyOf(RowView.of(placement.row()));
       this.signal = RowSignal.of(placement.sensor().getType(), placement.row().getCalibration(), stableMillis);
+      this.signal.resume(levels.learnt(placement.sensor().getSensorId(), tare()));
       this.recorded = recorded;
     }
 
     public ShelfLayout.Placement placement() {
       return placement;
+    }
+
+    private double tare() {
+      return placement.row().getCalibration().getTareG();
     }
 
     /** A sample the sensor could not take, in gateway time: no level counts as held across it. */
@@ -42,6 +47,10 @@ public final class Shelves {
     public synchronized ShelfChange offer(long at, double value) {
       int before = signal.tracker.level();
       double estimate = signal.estimate(at, value);
+      double learnt = signal.learntToKeep();
+      if (!Double.isNaN(learnt)) {
+        levels.learnt(placement.sensor().getSensorId(), tare(), learnt);
+      }
       int level = signal.tracker.offer(at, signal.origin(at), estimate);
       if (level < 0) {
         return null;

@@ -155,12 +155,12 @@ class ShelfScenarioTest {
         Calibration.getDefaultInstance())), List.of()));
     ShelfChange change = null;
     long leftAt = 0;
-    for (int i = 0; i < 80 && change == null; i++, now += 50) {
-      boolean flicker = i >= 30 && i < 36 && i % 2 == 1; // the hand half covers the gate, then the item is gone
-      if (i == 30) {
+    for (int i = 0; i < 100 && change == null; i++, now += 50) {
+      boolean flicker = i >= 50 && i < 56 && i % 2 == 1; // the hand half covers the gate, then the item is gone
+      if (i == 50) {
         leftAt = now;
       }
-      change = slot.slot("ldr-1").offer(now, i < 30 || flicker ? 1 : 0);
+      change = slot.slot("ldr-1").offer(now, i < 50 || flicker ? 1 : 0);
     }
     assertEquals(-1, change.delta());
     assertTrue(Math.abs(change.onsetMillis() - leftAt) <= 150, "light: " + (change.onsetMillis() - leftAt) + " ms");
@@ -254,6 +254,9 @@ class ShelfScenarioTest {
     int[] script = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     List<Integer> deltas = new ArrayList<>();
+    for (int i = 0; i < 40; i++, now += 50) { // present from the start: the first level is 1
+      assertEquals(null, slot.slot("ldr-1").offer(now, 1));
+    }
     for (int dark : script) { // 20 samples a second: a flicker of 150 ms, then the item taken for good
       ShelfChange change = slot.slot("ldr-1").offer(now, dark);
       if (change != null) {
@@ -262,6 +265,85 @@ class ShelfScenarioTest {
       now += 50;
     }
     assertEquals(List.of(-1), deltas);
+  }
+
+  @Test
+  void aHandOverAnEmptyLightSlotForASecondIsNoPutBackAnItemLeftThereIs() {
+    Shelves slot = new Shelves(STABLE_MS, levels(GatewayState.inMemory()));
+    slot.layout(new ShelfLayout(List.of(row("gum-slot", "gum", "ldr-1", SensorType.SENSOR_TYPE_LIGHT,
+        Calibration.getDefaultInstance())), List.of(Item.newBuilder().setSku("gum").setStock(0).build())));
+    List<Integer> deltas = new ArrayList<>();
+    long putAt = 0;
+    // empty 2 s, a hand over the slot for the longest reach, empty 2 s, then an item put there
+    for (long[] spell : new long[][] {{0, 2000}, {1, RowSignal.Light.REACH_MILLIS}, {0, 2000}, {1, 3000}}) {
+      putAt = now;
+      for (long end = now + spell[1]; now < end; now += 50) {
+        ShelfChange change = slot.slot("ldr-1").offer(now, spell[0]);
+        if (change != null) {
+          deltas.add(change.delta());
+          assertEquals(putAt, change.onsetMillis(), "dated where the slot went dark");
+        }
+      }
+    }
+    assertEquals(List.of(1), deltas);
+  }
+
+  @Test
+  void aLoadCellsFirstLevelAfterAStartIsDatedFromTheHandNotFromTheStart() {
+    Shelves started = new Shelves(STABLE_MS, levels(GatewayState.inMemory()));
+    started.layout(new ShelfLayout(List.of(NUTS), List.of(Item.newBuilder().setSku("nuts").setStock(6).build())));
+    List<ShelfChange> seen = new ArrayList<>();
+    long handAt = 0;
+    for (int i = 0; i < 50; i++, now += 100) { // 1.3 s still at 6: no level yet, then a pick
+      if (i == 13) {
+        handAt = now;
+      }
+      double grams = i < 13 ? 50 + 60 * 6 + noise.nextDouble() - 0.5 : i < 21 ? 50 + 60 * (noise.nextBoolean() ? 6 : 5)
+          + noise.nextGaussian() * 40 : 50 + 60 * 5 + noise.nextDouble() - 0.5;
+      ShelfChange change = started.slot("lc-1").offer(now, grams);
+      if (change != null) {
+        seen.add(change);
+      }
+    }
+    assertEquals(List.of(-1), seen.stream().map(ShelfChange::delta).toList());
+    assertTrue(Math.abs(seen.get(0).onsetMillis() - handAt) <= 150, (seen.get(0).onsetMillis() - handAt) + " ms");
+  }
+
+  @Test
+  void aLoadCellsDriftLearntBeforeARestartIsKeptAndItsCountReadTheSame(@TempDir Path dir) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      StatePlace place = new StatePlace.Directory(dir);
+      Item seven = Item.newBuilder().setSku("nuts").setStock(7).build();
+      Shelves before = new Shelves(STABLE_MS, levels(vertx, GatewayState.open(vertx, place).await(10,
+          TimeUnit.SECONDS)));
+      before.layout(new ShelfLayout(List.of(NUTS), List.of(seven)));
+      List<ShelfChange> seen = new ArrayList<>();
+      double drift = 0;
+      for (; drift < 40; drift += 0.01, now += 100) { // 40 g (two thirds of an item) over 7 minutes, followed
+        ShelfChange change = before.slot("lc-1").offer(now, 50 + 60 * 7 + drift + noise.nextDouble() - 0.5);
+        assertEquals(null, change);
+      }
+      RowLevels kept = null;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (kept == null || !(kept.learnt("lc-1", 50) >= 50 + drift - 3) && System.nanoTime() < deadline) {
+        kept = levels(vertx, GatewayState.open(vertx, place).await(10, TimeUnit.SECONDS)); // written unwaited
+        kept.load().await(10, TimeUnit.SECONDS);
+      }
+      assertTrue(kept.learnt("lc-1", 50) >= 50 + drift - 3, "kept " + kept.learnt("lc-1", 50));
+      assertTrue(Double.isNaN(kept.learnt("lc-1", 55)), "a new calibration starts from its own tare");
+      Shelves after = new Shelves(STABLE_MS, kept);
+      after.layout(new ShelfLayout(List.of(NUTS), List.of(seven)));
+      for (int i = 0; i < 50; i++, now += 100) {
+        ShelfChange change = after.slot("lc-1").offer(now, 50 + 60 * 7 + drift + noise.nextDouble() - 0.5);
+        if (change != null) {
+          seen.add(change);
+        }
+      }
+      assertEquals(List.of(), seen.stream().map(ShelfChange::delta).toList(), "7 items, drifted, are still 7");
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
   }
 
   /** Rows' levels kept in this state (with no timers: in memory nothing fails to be kept); changes go no further. */
