@@ -21,7 +21,8 @@ enum Command {
       Ezshop::simulate, null, union(Groups.CLIENT, Groups.SIMULATION)),
   RECORD("record", "a proxy on --gateway-port in front of a platform (--gateway-target, --store-target) that writes "
       + "its setup calls and every EdgeLink message to --file, until Ctrl-C",
-      Ezshop::record, null, EnumSet.of(GATEWAY_PORT, GATEWAY_TARGET, STORE_TARGET, FILE, REDACT_PHOTOS)),
+      Ezshop::record, null, union(Groups.TLS, EnumSet.of(GATEWAY_PORT, GATEWAY_TARGET, STORE_TARGET, FILE,
+          REDACT_PHOTOS))),
   REPLAY("replay", "plays --file into a running platform at --speed, then writes --receipts",
       Ezshop::replay, null, union(Groups.CLIENT, EnumSet.of(FILE, SPEED, RECEIPTS))),
   LOAD("load", "--load-devices shelf devices at --load-hz batches of --load-batch readings each, open loop, for "
@@ -32,7 +33,8 @@ enum Command {
   CHAOS("chaos", "store-svc, identity-svc and the gateway as separate processes on PostgreSQL (--pg-url), a "
       + "simulated store through them once clean and once under seeded faults (kill -9 of each, a PostgreSQL restart, "
       + "network cuts and stalls, identity-svc slowed); checks the invariants and writes a report to --chaos-out",
-      Ezshop::chaos, null, union(Groups.SIMULATION, EnumSet.of(CONFIG, PG_URL, CHAOS_PROFILE, CHAOS_SEED, CHAOS_OUT))),
+      Ezshop::chaos, null, union(Groups.SIMULATION, Groups.TLS, EnumSet.of(CONFIG, PG_URL, CHAOS_PROFILE, CHAOS_SEED,
+          CHAOS_OUT))),
   STORE("store", "store-svc only", Ezshop::serve, Platform::store, Groups.STORE),
   IDENTITY("identity", "identity-svc only", Ezshop::serve, Platform::identity, Groups.IDENTITY),
   GATEWAY("gateway", "the gateway only (set --store-target and --identity-target)", Ezshop::serve,
@@ -52,6 +54,9 @@ enum Command {
       + "1:N search over --bench-gallery synthetic faces beside a plain read of the same floats",
       Benchmarks::identity, null, union(minus(Groups.IDENTITY, Groups.LOOPBACK), EnumSet.of(FACES, BENCH_GALLERY,
           BENCH_SECONDS))),
+  DEVICE_CERT("device-cert", "a client certificate for --device from --tls auto's CA in --data-dir, into --out, for a "
+      + "gateway started with --device-client-ca (the agents' tls_cert and tls_key)", Ezshop::deviceCert, null,
+      EnumSet.of(CONFIG, DEVICE, OUT, DATA_DIR)),
   HELP("help", "this text; `help COMMAND` (or `COMMAND --help`) lists the options that command reads",
       (settings, out) -> out.print(Usage.text(settings.topic)), null, EnumSet.noneOf(Option.class));
 
@@ -106,7 +111,8 @@ enum Command {
 
   /** Options several commands read. */
   private static final class Groups {
-    static final Set<Option> SERVICE = EnumSet.of(CONFIG, HOST, MANAGER_TOKEN, SHUTDOWN_GRACE_MS);
+    static final Set<Option> TLS = EnumSet.of(Option.TLS, TLS_CERT, TLS_KEY, TLS_CA, TLS_NAMES, DATA_DIR);
+    static final Set<Option> SERVICE = union(TLS, EnumSet.of(CONFIG, HOST, MANAGER_TOKEN, SHUTDOWN_GRACE_MS));
     static final Set<Option> STORE = union(SERVICE, EnumSet.of(STORE_PORT, PG_URL, SESSION_SECRET,
         JOURNAL_RETENTION_HOURS));
     static final Set<Option> IDENTITY = union(SERVICE, EnumSet.of(IDENTITY_PORT, PG_URL, MAX_IMAGE_BYTES,
@@ -114,12 +120,13 @@ enum Command {
     static final Set<Option> GATEWAY = union(SERVICE, EnumSet.of(GATEWAY_PORT, STORE_TARGET, IDENTITY_TARGET,
         SESSION_SECRET, METRICS_PORT, WEB_PORT, IDENTIFY_CONCURRENCY, DOOR_COOLDOWN_MS, FUSION_WINDOW_MS,
         FUSION_GRACE_MS, REVIEW_BELOW, GATEWAY_DATA_DIR, GATEWAY_STATE, PG_URL, LOGIN_THRESHOLD, LOGINS_PER_MINUTE,
-        SESSION_CALLS_PER_SECOND, PUSH_CREDENTIALS, MAX_FRAME_BYTES));
+        SESSION_CALLS_PER_SECOND, PUSH_CREDENTIALS, MAX_FRAME_BYTES, WEB_REDIRECT_PORT, DEVICE_CLIENT_CA));
     static final Set<Option> CLIENT = EnumSet.of(CONFIG, MANAGER_TOKEN, GATEWAY_TARGET, STORE_TARGET, GATEWAY_PORT,
-        STORE_PORT);
+        STORE_PORT, Option.TLS, TLS_CA, DATA_DIR);
     /** What the benchmarks and `load` set themselves: their services run here, on loopback, in memory. */
-    static final Set<Option> LOOPBACK = EnumSet.of(HOST, GATEWAY_PORT, STORE_PORT, IDENTITY_PORT, METRICS_PORT,
-        WEB_PORT, STORE_TARGET, IDENTITY_TARGET, PG_URL, PUSH_CREDENTIALS, KEEP_FACE_PHOTOS);
+    static final Set<Option> LOOPBACK = union(TLS, EnumSet.of(HOST, GATEWAY_PORT, STORE_PORT, IDENTITY_PORT,
+        METRICS_PORT, WEB_PORT, WEB_REDIRECT_PORT, STORE_TARGET, IDENTITY_TARGET, PG_URL, PUSH_CREDENTIALS,
+        KEEP_FACE_PHOTOS));
     static final Set<Option> IN_PROCESS = minus(union(STORE, IDENTITY, GATEWAY), LOOPBACK);
     static final Set<Option> SIMULATION = EnumSet.of(FACES, SIM_SEED, SIM_SHOPPERS, SIM_ROWS, SIM_MINUTES, SIM_SPEED,
         SIM_PICK_TWO, SIM_PUT_BACK, SIM_TOGETHER, SIM_PROFILE, SIM_MISSED_FACE, SIM_HOVER, SIM_CLOCK_SKEW_MS,

@@ -2,6 +2,7 @@ package org.ezshop.dist;
 
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.ezshop.load.replay.RecordingProxy;
 import org.ezshop.load.replay.Replayer;
 import org.ezshop.load.sim.StoreSimulator;
 import org.ezshop.rpc.EventLoops;
+import org.ezshop.rpc.Tls;
 
 /** The `ezshop` launcher: runs the command named by the arguments (see {@link Command}). */
 public final class Ezshop {
@@ -68,7 +70,7 @@ public final class Ezshop {
 
   static void simulate(Settings settings, PrintStream out) throws Exception {
     StoreSimulator.run(settings.simulation(false), settings.gatewayTarget(), settings.storeTarget(),
-        clientToken(settings), out);
+        settings.clientTls(), clientToken(settings), out);
   }
 
   static void chaos(Settings settings, PrintStream out) throws Exception {
@@ -80,12 +82,12 @@ public final class Ezshop {
 
   static void replay(Settings settings, PrintStream out) throws Exception {
     Replayer.run(settings.recordingFile(), settings.speed(), settings.gatewayTarget(), settings.storeTarget(),
-        clientToken(settings), settings.receiptsFile(), out);
+        settings.clientTls(), clientToken(settings), settings.receiptsFile(), out);
   }
 
   static void record(Settings settings, PrintStream out) throws Exception {
     RecordingProxy proxy = RecordingProxy.start(settings.recorderPort(), settings.gatewayTarget(),
-        settings.storeTarget(), Recording.create(settings.recordingFile(), settings.redactPhotos()));
+        settings.storeTarget(), settings.tls(), Recording.create(settings.recordingFile(), settings.redactPhotos()));
     out.printf("ezshop: record: listening on port %d; StoreService to %s, the rest to %s; writing %s "
         + "(Ctrl-C stops)%n", proxy.port(), settings.storeTarget(), settings.gatewayTarget(), settings.recordingFile());
     untilStopped(() -> {
@@ -95,6 +97,18 @@ public final class Ezshop {
         System.err.println("ezshop: the recording did not close cleanly: " + e.getMessage());
       }
     });
+  }
+
+  static void deviceCert(Settings settings, PrintStream out) throws Exception {
+    String device = settings.values.text(Option.DEVICE);
+    if (device.isBlank()) {
+      throw new IllegalArgumentException("needs --device (the device id the certificate names)");
+    }
+    Tls issued = settings.localCa().device(device, Path.of(settings.values.text(Option.OUT)));
+    out.printf("ezshop: device-cert: %s for device '%s', from the CA %s; in the agent's YAML:%n", issued.cert().get(),
+        device, settings.localCa().caFile());
+    out.printf("tls_ca: %s%ntls_cert: %s%ntls_key: %s%n", issued.ca().get().toAbsolutePath(),
+        issued.cert().get().toAbsolutePath(), issued.key().get().toAbsolutePath());
   }
 
   private static String clientToken(Settings settings) {
@@ -137,10 +151,20 @@ public final class Ezshop {
       if (settings.managerTokenGenerated()) {
         out.println("ezshop: manager token " + settings.managerToken() + " (random; set EZSHOP_MANAGER_TOKEN to choose)");
       }
+      Tls tls = settings.tls();
+      if (!tls.serves()) {
+        out.println("ezshop: WARNING: --tls off: device, session and manager tokens and face photos cross the "
+            + "network in plaintext");
+      } else if (settings.tlsAuto()) {
+        out.printf("ezshop: TLS on every port; devices, apps and browsers trust the CA %s (SHA-256 %s)%n",
+            settings.localCa().caFile(), settings.localCa().fingerprint());
+      } else {
+        out.printf("ezshop: TLS on every port, with %s%n", tls.cert().get());
+      }
       Integer web = platform.ports().get("gateway-web");
       if (web != null) {
-        out.printf("ezshop: manager dashboard http://127.0.0.1:%d/dashboard.html, shopper page "
-            + "http://127.0.0.1:%d/shop.html%n", web, web);
+        out.printf("ezshop: manager dashboard %2$s://127.0.0.1:%1$d/dashboard.html, shopper page "
+            + "%2$s://127.0.0.1:%1$d/shop.html%n", web, tls.scheme());
       }
       out.println("ezshop: ready (Ctrl-C stops)");
       return new Ezshop(vertx, platform, settings.shutdownGrace());
@@ -157,7 +181,7 @@ public final class Ezshop {
     Thread simulation = new Thread(() -> {
       try {
         StoreSimulator.run(settings.simulation(true), "127.0.0.1:" + ports().get("gateway"),
-            "127.0.0.1:" + ports().get("store-svc"), settings.managerToken(), out);
+            "127.0.0.1:" + ports().get("store-svc"), settings.tls(), settings.managerToken(), out);
         out.println("ezshop: demo: the simulated store has closed; the platform keeps running (Ctrl-C stops)");
       } catch (Exception e) {
         out.println("ezshop: demo: the simulation failed: " + e.getMessage());

@@ -1,5 +1,6 @@
 package org.ezshop.dist;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import org.ezshop.gateway.GatewayConfig;
 import org.ezshop.gateway.fusion.FusionSettings;
@@ -19,6 +20,21 @@ enum Option {
   PG_URL("pg-url", "", "PostgreSQL URL for store-svc and identity-svc (and the gateway's state with "
       + "--gateway-state pg), postgresql://user:password@host:port/db "
       + "(default: everything in memory)"),
+  TLS("tls", "auto", "auto (TLS on every listener, with a local CA and a server certificate made in --data-dir on "
+      + "first start and reused; clients trust that CA) or off (plaintext, with a warning); --tls-cert and --tls-key "
+      + "serve your own certificate instead"),
+  TLS_CERT("tls-cert", "", "servers: certificate (PEM, with its chain) to serve instead of --tls auto's"),
+  TLS_KEY("tls-key", "", "servers: the certificate's private key (PEM, PKCS#8 or PKCS#1)"),
+  TLS_CA("tls-ca", "", "clients (the gateway calling the services, simulate, replay, record, chaos): CA certificate "
+      + "(PEM) the servers' certificates chain to (default with --tls auto: the one in --data-dir)"),
+  TLS_NAMES("tls-names", "", "--tls auto: more host names or addresses the server certificate covers, "
+      + "comma-separated, beside localhost, 127.0.0.1, ::1 and this host's name"),
+  DEVICE_CLIENT_CA("device-client-ca", "", "gateway, with TLS: CA certificate (PEM) whose client certificates every "
+      + "device must present, its subject CN (or a URI SAN) the device id, beside its token; `ezshop device-cert` "
+      + "issues them from --tls auto's CA (--data-dir/tls/ca.pem)"),
+  DEVICE("device", "", "device-cert: the device id its certificate names"),
+  OUT("out", ".", "device-cert: directory for DEVICE.pem (with the chain), DEVICE-key.pem and ca.pem"),
+  DATA_DIR("data-dir", Option.defaultDataDir(), "where --tls auto keeps its CA and certificates (tls/)"),
   MANAGER_TOKEN("manager-token", "", "bearer token of managers and of the services calling each other (default: "
       + "a random one, printed at start)"),
   JOURNAL_RETENTION_HOURS("journal-retention-hours", String.valueOf(StoreConfig.DEFAULT_JOURNAL_RETENTION.toHours()),
@@ -39,7 +55,9 @@ enum Option {
   METRICS_PORT("metrics-port", String.valueOf(GatewayConfig.DEFAULT_METRICS_PORT), "gateway: HTTP port of GET /metrics "
       + "(Prometheus text format; 0 = any free)"),
   WEB_PORT("web-port", String.valueOf(GatewayConfig.DEFAULT_WEB_PORT), "gateway: HTTP port of the manager dashboard "
-      + "(/dashboard.html) and the shopper page (/shop.html); 0 = any free"),
+      + "(/dashboard.html) and the shopper page (/shop.html), HTTPS with TLS; 0 = any free"),
+  WEB_REDIRECT_PORT("web-redirect-port", String.valueOf(GatewayConfig.DEFAULT_WEB_REDIRECT_PORT), "gateway, with "
+      + "TLS: plain HTTP port that sends browsers on to the pages' HTTPS; 0 = any free"),
   IDENTIFY_CONCURRENCY("identify-concurrency", String.valueOf(GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY), "gateway: "
       + "camera frames being identified at once (beyond it, a camera's newest live frame waits and replaces the one "
       + "before; a backlog resent after a reconnect waits in full)"),
@@ -142,6 +160,12 @@ enum Option {
   }
 
   static final String DEMO_LOG = "ezshop-demo.log";
+
+  private static String defaultDataDir() {
+    String xdg = System.getenv("XDG_DATA_HOME");
+    return Path.of(xdg != null && !xdg.isBlank() ? xdg : System.getProperty("user.home") + "/.local/share", "ezshop")
+        .toString();
+  }
 
   /** A flag that may stand alone, meaning true. */
   boolean isSwitch() {

@@ -62,9 +62,13 @@ final class Platform {
     return named("gateway", config.port(), GatewayServer.start(vertx, config))
         .map(gateway -> {
           this.gateway = gateway;
-          return add("gateway", gateway.port(), gateway::close)
+          add("gateway", gateway.port(), gateway::close)
               .add("gateway-metrics", gateway.metricsPort(), grace -> Future.succeededFuture())
               .add("gateway-web", gateway.webPort(), grace -> Future.succeededFuture());
+          if (gateway.webRedirectPort() >= 0) {
+            add("gateway-web-redirect", gateway.webRedirectPort(), grace -> Future.succeededFuture());
+          }
+          return this;
         });
   }
 

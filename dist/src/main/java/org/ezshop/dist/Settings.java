@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.load.chaos.ChaosSettings;
 import org.ezshop.load.sim.SimSettings;
+import org.ezshop.rpc.Tls;
 import org.ezshop.store.StoreConfig;
 
 /** A launcher command line: the command, and its options turned into each service's typed config. */
@@ -27,6 +30,7 @@ final class Settings {
   /** With `help COMMAND` or `COMMAND --help`: the command asked about. */
   final Optional<Command> topic;
   final OptionValues values;
+  private Tls tls; // made once: --tls auto may write its certificates
 
   private Settings(Command command, Optional<Command> topic, OptionValues values) {
     this.command = command;
@@ -90,10 +94,14 @@ final class Settings {
     return defaults;
   }
 
-  /** The same settings on 127.0.0.1 with every port picked free and the given options replaced: in-process runs. */
+  /**
+   * The same settings on 127.0.0.1 with every port picked free, in plaintext, and the given options replaced:
+   * the benchmarks' in-process runs, which measure the platform beside baselines without TLS.
+   */
   Settings loopback(Map<Option, String> replaced) {
     Map<Option, String> all = new EnumMap<>(Map.of(Option.HOST, "127.0.0.1", Option.GATEWAY_PORT, "0",
-        Option.STORE_PORT, "0", Option.IDENTITY_PORT, "0", Option.METRICS_PORT, "0", Option.WEB_PORT, "0"));
+        Option.STORE_PORT, "0", Option.IDENTITY_PORT, "0", Option.METRICS_PORT, "0", Option.WEB_PORT, "0",
+        Option.TLS, "off", Option.TLS_CERT, "", Option.TLS_KEY, ""));
     all.putAll(replaced);
     return new Settings(command, topic, values.with(all));
   }
@@ -118,7 +126,66 @@ final class Settings {
   StoreConfig store() {
     return new StoreConfig(host(), values.port(Option.STORE_PORT), values.optional(Option.PG_URL), managerToken(),
         sessionSecret(), StoreConfig.DEFAULT_WATCH_BUFFER,
-        Duration.ofHours(values.positive(Option.JOURNAL_RETENTION_HOURS)));
+        Duration.ofHours(values.positive(Option.JOURNAL_RETENTION_HOURS)), tls());
+  }
+
+  /**
+   * The servers' TLS, which the gateway also calls the services with: --tls-cert and --tls-key (with --tls-ca),
+   * or --tls auto's own CA and certificate in --data-dir, or none with --tls off.
+   */
+  synchronized Tls tls() {
+    if (tls == null) {
+      Optional<Path> cert = values.path(Option.TLS_CERT);
+      Optional<Path> key = values.path(Option.TLS_KEY);
+      if (cert.isPresent() || key.isPresent()) {
+        if (cert.isEmpty() || key.isEmpty()) {
+          throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        tls = new Tls(cert, key, values.path(Option.TLS_CA));
+      } else if (tlsAuto()) {
+        try {
+          tls = localCa().server(LocalCa.names(tlsNames()));
+        } catch (IOException | GeneralSecurityException e) {
+          throw new IllegalStateException("--tls auto could not make its certificates in " + localCa().caFile()
+              .getParent() + ": " + e.getMessage(), e);
+        }
+      } else {
+        tls = Tls.OFF;
+      }
+    }
+    return tls;
+  }
+
+  /** A client's TLS: trusting --tls-ca, or else the CA --tls auto made in --data-dir; none with --tls off. */
+  Tls clientTls() {
+    Optional<Path> ca = values.path(Option.TLS_CA);
+    if (ca.isPresent() || !tlsAuto()) {
+      return ca.map(Tls::trusting).orElse(Tls.OFF);
+    }
+    Path local = localCa().caFile();
+    if (!Files.exists(local)) {
+      throw new IllegalArgumentException("no CA at " + local + ": a platform started with --tls auto (the default) "
+          + "makes it there; give --tls-ca (or --data-dir), or --tls off for a plaintext platform");
+    }
+    return Tls.trusting(local);
+  }
+
+  /** Whether the servers' certificate is this installation's own (so its CA's fingerprint is worth printing). */
+  boolean tlsAuto() {
+    String mode = values.text(Option.TLS);
+    if (!mode.equals("auto") && !mode.equals("off")) {
+      throw new IllegalArgumentException("--tls must be auto or off, not '" + mode + "'");
+    }
+    return mode.equals("auto") && values.path(Option.TLS_CERT).isEmpty();
+  }
+
+  LocalCa localCa() {
+    return new LocalCa(Path.of(values.text(Option.DATA_DIR)));
+  }
+
+  private List<String> tlsNames() {
+    return Arrays.stream(values.text(Option.TLS_NAMES).split(",")).map(String::strip).filter(n -> !n.isEmpty())
+        .toList();
   }
 
   IdentityConfig identity() {
@@ -129,17 +196,26 @@ final class Settings {
     return new IdentityConfig(host(), values.port(Option.IDENTITY_PORT), managerToken(), values.optional(Option.PG_URL),
         values.path(Option.FACE_MODELS), values.positive(Option.MAX_IMAGE_BYTES), values.positive(Option.MAX_IMAGE_SIDE),
         values.positive(Option.MIN_FACE_PIXELS), threshold, values.positive(Option.FACE_WORKERS),
-        values.positive(Option.FACE_QUEUE), values.bool(Option.KEEP_FACE_PHOTOS));
+        values.positive(Option.FACE_QUEUE), values.bool(Option.KEEP_FACE_PHOTOS), tls());
   }
 
   /** The gateway's config, given where store-svc and identity-svc actually listen when started alongside. */
   GatewayConfig gateway(int localStorePort, int localIdentityPort) {
-    return new GatewayConfig(host(), values.port(Option.GATEWAY_PORT), values.target(Option.STORE_TARGET,
-        localStorePort), values.target(Option.IDENTITY_TARGET, localIdentityPort),
+    GatewayConfig config = new GatewayConfig(host(), values.port(Option.GATEWAY_PORT),
+        values.target(Option.STORE_TARGET, localStorePort), values.target(Option.IDENTITY_TARGET, localIdentityPort),
         values.positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
         values.positive(Option.IDENTIFY_CONCURRENCY), values.port(Option.METRICS_PORT), values.port(Option.WEB_PORT),
         sessionSecret(), values.positive(Option.DOOR_COOLDOWN_MS), fusion(), statePlace(), limits(),
-        values.path(Option.PUSH_CREDENTIALS));
+        values.path(Option.PUSH_CREDENTIALS), tls(), values.port(Option.WEB_REDIRECT_PORT),
+        values.path(Option.DEVICE_CLIENT_CA));
+    if (config.tls().serves() && !config.tls().trusts()) {
+      throw new IllegalArgumentException("--tls-cert needs --tls-ca for the gateway: the CA the services' "
+          + "certificates (and its own) chain to");
+    }
+    if (config.deviceClientCa().isPresent() && !config.tls().serves()) {
+      throw new IllegalArgumentException("--device-client-ca needs TLS (not --tls off)");
+    }
+    return config;
   }
 
   private ShopLimits.Settings limits() {
@@ -182,7 +258,7 @@ final class Settings {
         System.getProperty("java.class.path"), Ezshop.class.getName());
     return new ChaosSettings(values.text(Option.CHAOS_PROFILE), values.longNumber(Option.CHAOS_SEED),
         simulation(false), pg, Optional.ofNullable(System.getenv("EZSHOP_PG_CLUSTER")).filter(c -> !c.isBlank()),
-        launcher, Path.of(values.text(Option.CHAOS_OUT)));
+        launcher, tls(), Path.of(values.text(Option.CHAOS_OUT)));
   }
 
   /**

@@ -3,24 +3,41 @@ package org.ezshop.dist;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Base64;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
-/** Debian's headless Chromium through its ChromeDriver, with a fake camera for getUserMedia. */
+/**
+ * Debian's headless Chromium through its ChromeDriver, with a fake camera for getUserMedia; with {@code ca}, it
+ * resolves {@link #HOST} to 127.0.0.1 and trusts certificate chains that hold that CA's key.
+ */
 final class Browser {
 
   private Browser() {
   }
 
+  /** A host name that is not localhost, so the pages get no exemption from needing HTTPS for the camera. */
+  static final String HOST = "ezshop.test";
+
   /** @param windowSize "width,height" in CSS pixels */
   static ChromeDriver open(String windowSize) throws Exception {
+    return open(windowSize, null);
+  }
+
+  static ChromeDriver open(String windowSize, Path ca) throws Exception {
     ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless=new",
         "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--window-size=" + windowSize,
         "--user-data-dir=" + Files.createTempDirectory("ezshop-chromium"));
+    if (ca != null) {
+      byte[] spki = LocalCa.read(ca).getPublicKey().getEncoded();
+      options.addArguments("--host-resolver-rules=MAP " + HOST + " 127.0.0.1", "--ignore-certificate-errors-spki-list="
+          + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(spki)));
+    }
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
     return new ChromeDriver(service, options);

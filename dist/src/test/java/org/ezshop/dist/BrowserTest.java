@@ -16,9 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.ezshop.common.v1.Calibration;
 import org.ezshop.common.v1.CameraRole;
@@ -32,6 +32,7 @@ import org.ezshop.edge.v1.ReadingBatch;
 import org.ezshop.load.ClientAuth;
 import org.ezshop.load.sim.SimDevice;
 import org.ezshop.rpc.EpochMillis;
+import org.ezshop.rpc.Tls;
 import org.ezshop.store.v1.*;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -53,17 +54,19 @@ class BrowserTest {
 
   @Test
   void aShopperRegisteredOnTheDashboardShopsAndBothPagesFollowLive() throws Exception {
-    Ezshop ezshop = Ezshop.start(Settings.parse(List.of("all", "--host", "127.0.0.1", "--gateway-port", "0",
-        "--store-port", "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--manager-token",
-        TOKEN), Map.of()), System.out);
-    String web = "http://127.0.0.1:" + ezshop.ports().get("gateway-web");
-    ManagedChannel storeChannel = NettyChannelBuilder.forAddress("127.0.0.1", ezshop.ports().get("store-svc"))
-        .usePlaintext().build();
-    ManagedChannel gateway = NettyChannelBuilder.forAddress("127.0.0.1", ezshop.ports().get("gateway"))
-        .usePlaintext().maxInboundMessageSize(16 << 20).build();
+    Settings settings = Settings.parse(List.of("all", "--host", "127.0.0.1", "--gateway-port", "0", "--store-port",
+        "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--web-redirect-port", "0",
+        "--manager-token", TOKEN, "--data-dir", "target/ezshop-data", "--tls-names", Browser.HOST), Map.of());
+    Ezshop ezshop = Ezshop.start(settings, System.out);
+    Tls tls = settings.tls();
+    String web = "https://" + Browser.HOST + ":" + ezshop.ports().get("gateway-web");
+    ManagedChannel storeChannel = NettyChannelBuilder.forAddress("127.0.0.1", ezshop.ports().get("store-svc"),
+        tls.credentials()).build();
+    ManagedChannel gateway = NettyChannelBuilder.forAddress("127.0.0.1", ezshop.ports().get("gateway"),
+        tls.credentials()).maxInboundMessageSize(16 << 20).build();
     ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor();
-    ChromeDriver dashboard = Browser.open("1280,1300");
-    ChromeDriver shop = Browser.open("412,800"); // a phone
+    ChromeDriver dashboard = Browser.open("1280,1300", tls.ca().get());
+    ChromeDriver shop = Browser.open("412,800", tls.ca().get()); // a phone
     try {
       StoreServiceGrpc.StoreServiceBlockingStub store = ClientAuth.as(StoreServiceGrpc.newBlockingStub(storeChannel), TOKEN);
       setUpStore(store);
@@ -73,7 +76,8 @@ class BrowserTest {
       WebDriverWait wait = waitOn(dashboard, Duration.ofSeconds(10));
       wait.until(d -> d.findElement(By.id("signin")).isDisplayed());
       assertFalse(dashboard.findElement(By.id("app")).isDisplayed());
-      HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(web
+      HttpResponse<String> refused = HttpClient.newBuilder().sslContext(tls.sslContext()).build().send(
+          HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + ezshop.ports().get("gateway-web")
           + "/api/shop/ListShoppersInStore")).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(401, refused.statusCode(), refused.body());
@@ -120,7 +124,16 @@ class BrowserTest {
       frame(doorIn, "door-in", "women/2.jpg");
       waitFor(() -> store.listShoppers(ListShoppersRequest.newBuilder().setInStoreOnly(true).build())
           .getShoppersCount() == 1);
-      shop.get(web + "/shop.html");
+      shop.get("http://" + Browser.HOST + ":" + ezshop.ports().get("gateway-web-redirect") + "/shop.html");
+      assertTrue(shop.getCurrentUrl().startsWith(web + "/shop.html"), "sent to HTTPS: " + shop.getCurrentUrl());
+      // The camera works at a name that is not localhost, over HTTPS; the fake camera's picture has no face.
+      shop.findElement(By.id("camera")).click();
+      waitOn(shop, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("snap")).isDisplayed());
+      Thread.sleep(500); // the fake camera's first frames
+      shop.findElement(By.id("snap")).click();
+      waitOn(shop, Duration.ofSeconds(10)).until(d -> !text(shop, "login-error").isEmpty()
+          && !text(shop, "login-error").startsWith("Looking"));
+      assertTrue(text(shop, "login-error").contains("face"), text(shop, "login-error"));
       shop.findElement(By.id("face")).sendKeys(PORTRAITS.resolve("women/19.jpg").toAbsolutePath().toString());
       waitOn(shop, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("cart-view")).isDisplayed());
       assertEquals("Hello, Ana", text(shop, "hello"));

@@ -24,8 +24,8 @@ class ChaosTest {
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void everyFaultOnceLosesNothingChargesNothingTwiceAndScoresAsTheCleanRun() throws Exception {
     Path out = Path.of("target/chaos");
-    Settings settings = Settings.parse(List.of("chaos", "--chaos-profile", "short", "--chaos-out", out.toString()),
-        System.getenv());
+    Settings settings = Settings.parse(List.of("chaos", "--chaos-profile", "short", "--chaos-out", out.toString(),
+        "--data-dir", "target/ezshop-data"), System.getenv());
     ChaosReport report = Chaos.run(settings.chaos(), System.out);
     assertEquals(Set.of("gateway: kill -9 and restart", "gateway->store-svc: network cut",
             "gateway->store-svc: network stall", "devices->gateway: network cut", "devices->gateway: network stall",

@@ -45,7 +45,8 @@ class DemoTest {
     }, true, StandardCharsets.UTF_8);
     long start = System.nanoTime();
     Settings settings = Settings.parse(List.of("demo", "--host", "127.0.0.1", "--gateway-port", "0", "--store-port",
-        "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--sim-out", "target/demo"), Map.of());
+        "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--web-redirect-port", "0", "--data-dir",
+        "target/ezshop-data", "--sim-out", "target/demo"), Map.of());
     Ezshop demo = Ezshop.start(settings, out);
     try {
       demo.demo(settings, out);

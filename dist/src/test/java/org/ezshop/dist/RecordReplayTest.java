@@ -19,6 +19,7 @@ import org.ezshop.load.replay.Recording;
 import org.ezshop.load.replay.RecordingProxy;
 import org.ezshop.load.replay.Replayer;
 import org.ezshop.load.sim.StoreSimulator;
+import org.ezshop.rpc.Tls;
 import org.ezshop.store.v1.StoreServiceGrpc;
 import org.junit.jupiter.api.Test;
 
@@ -41,14 +42,14 @@ class RecordReplayTest {
     JsonObject original;
     try {
       try (RecordingProxy proxy = RecordingProxy.start(0, "127.0.0.1:" + recorded.ports().get("gateway"),
-          "127.0.0.1:" + recorded.ports().get("store-svc"), Recording.create(file))) {
-        StoreSimulator.run(settings.simulation(false), "127.0.0.1:" + proxy.port(), "127.0.0.1:" + proxy.port(), TOKEN,
-            System.out);
+          "127.0.0.1:" + recorded.ports().get("store-svc"), settings.tls(), Recording.create(file))) {
+        StoreSimulator.run(settings.simulation(false), "127.0.0.1:" + proxy.port(), "127.0.0.1:" + proxy.port(),
+            settings.tls(), TOKEN, System.out);
       }
       Map<String, String> shoppers = new LinkedHashMap<>();
       new JsonObject(Files.readString(dir.resolve("truth.json"))).getJsonArray("shoppers").forEach(s ->
           shoppers.put(((JsonObject) s).getString("shopper_id"), ((JsonObject) s).getString("name")));
-      original = receipts(recorded.ports().get("store-svc"), shoppers);
+      original = receipts(recorded.ports().get("store-svc"), settings.tls(), shoppers);
     } finally {
       recorded.stop();
     }
@@ -64,10 +65,12 @@ class RecordReplayTest {
     assertTrue(original.stream().anyMatch(e -> !((JsonObject) e.getValue()).getJsonArray("lines").isEmpty()),
         original.encode());
 
-    Ezshop fresh = Ezshop.start(settings(), System.out);
+    Settings freshSettings = settings();
+    Ezshop fresh = Ezshop.start(freshSettings, System.out);
     try {
       JsonObject replayed = Replayer.run(file, 1, "127.0.0.1:" + fresh.ports().get("gateway"),
-          "127.0.0.1:" + fresh.ports().get("store-svc"), TOKEN, dir.resolve("receipts.json"), System.out);
+          "127.0.0.1:" + fresh.ports().get("store-svc"), freshSettings.tls(), TOKEN, dir.resolve("receipts.json"),
+          System.out);
       assertEquals(original.encodePrettily(), replayed.encodePrettily());
       assertEquals(replayed, new JsonObject(Files.readString(dir.resolve("receipts.json"))));
     } finally {
@@ -77,10 +80,12 @@ class RecordReplayTest {
     // Every device's clock 90 s fast: the replay keeps it, the gateway must correct it, and decide the same.
     Path fast = dir.resolve("store-clocks-fast.jsonl");
     Files.write(fast, lines.stream().map(line -> clockAhead(line, 90_000)).toList());
-    Ezshop again = Ezshop.start(settings(), System.out);
+    Settings againSettings = settings();
+    Ezshop again = Ezshop.start(againSettings, System.out);
     try {
       JsonObject replayed = Replayer.run(fast, 1, "127.0.0.1:" + again.ports().get("gateway"),
-          "127.0.0.1:" + again.ports().get("store-svc"), TOKEN, dir.resolve("receipts-fast.json"), System.out);
+          "127.0.0.1:" + again.ports().get("store-svc"), againSettings.tls(), TOKEN, dir.resolve("receipts-fast.json"),
+          System.out);
       assertEquals(original.encodePrettily(), replayed.encodePrettily());
     } finally {
       again.stop();
@@ -113,8 +118,8 @@ class RecordReplayTest {
     return record.encode();
   }
 
-  private static JsonObject receipts(int storePort, Map<String, String> shoppers) throws Exception {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", storePort).usePlaintext().build();
+  private static JsonObject receipts(int storePort, Tls tls, Map<String, String> shoppers) throws Exception {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", storePort, tls.credentials()).build();
     try {
       return Receipts.of(ClientAuth.as(StoreServiceGrpc.newBlockingStub(channel), TOKEN), shoppers);
     } finally {
@@ -124,7 +129,8 @@ class RecordReplayTest {
 
   private static Settings settings(String... more) {
     List<String> args = new java.util.ArrayList<>(List.of("all", "--host", "127.0.0.1", "--gateway-port", "0",
-        "--store-port", "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--manager-token", TOKEN));
+        "--store-port", "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--web-redirect-port", "0",
+        "--manager-token", TOKEN, "--data-dir", "target/ezshop-data"));
     args.addAll(List.of(more));
     return Settings.parse(args, Map.of());
   }

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ezshop.load.sim.SimSettings;
+import org.ezshop.rpc.Tls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +21,7 @@ class SettingsTest {
 
   @Test
   void defaultsRunEverythingOnTheInMemoryStore() {
-    Settings settings = Settings.parse(List.of("all"), Map.of());
+    Settings settings = Settings.parse(List.of("all", "--tls", "off"), Map.of());
     assertEquals(Command.ALL, settings.command);
     assertEquals(7001, settings.store().port());
     assertEquals(Optional.empty(), settings.store().pgUrl());
@@ -31,7 +34,7 @@ class SettingsTest {
   void aFlagBeatsItsVariableWhichBeatsTheFileWhichBeatsTheDefault(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("ezshop.properties");
     Files.writeString(file, "store-port=7101\nidentity-port=7102\ngateway-port=7100\n");
-    Settings settings = Settings.parse(List.of("all", "--config", file.toString(), "--store-port=7201"),
+    Settings settings = Settings.parse(List.of("all", "--config", file.toString(), "--store-port=7201", "--tls=off"),
         Map.of("EZSHOP_STORE_PORT", "7301", "EZSHOP_IDENTITY_PORT", "7302",
             "EZSHOP_PG_URL", "postgresql://u:p@db:5432/ezshop"));
     assertEquals(7201, settings.store().port());
@@ -59,11 +62,12 @@ class SettingsTest {
   void aChaosProfileSetsTheStoreItRunsUnlessToldOtherwiseAndTheGatewayStateIsNamed(@TempDir Path dir) {
     Map<String, String> pg = Map.of("EZSHOP_PG_URL", "postgresql://u:p@db:5432/ezshop");
     var chaos = Settings.parse(List.of("chaos", "--chaos-profile", "long", "--sim-shoppers", "3", "--chaos-out",
-        dir.toString()), pg).chaos();
+        dir.toString(), "--tls", "off"), pg).chaos();
     assertEquals(3, chaos.sim().shoppers(), "a flag beats the profile");
     assertEquals(40, chaos.sim().rows());
     assertEquals(3, chaos.sim().strangers(), "the long profile runs the hard store");
-    assertEquals(6, Settings.parse(List.of("chaos", "--chaos-out", dir.toString()), pg).chaos().sim().shoppers());
+    assertEquals(6, Settings.parse(List.of("chaos", "--chaos-out", dir.toString(), "--tls", "off"), pg).chaos().sim()
+        .shoppers());
     assertEquals(20, Settings.parse(List.of("simulate"), pg).simulation(false).shoppers(), "only chaos");
     assertMessage("--chaos-profile must be one of", () -> Settings.parse(List.of("chaos", "--chaos-profile", "x"),
         pg));
@@ -99,12 +103,46 @@ class SettingsTest {
   }
 
   @Test
+  void tlsAutoMakesItsCaOnceAndACertificateForEveryNameClientsTrustIt(@TempDir Path dir) throws Exception {
+    Settings first = Settings.parse(List.of("all", "--data-dir", dir.toString()), Map.of());
+    Tls tls = first.store().tls();
+    assertEquals(Optional.of(dir.resolve("tls/ca.pem")), tls.ca());
+    assertTrue(tls.serves() && first.gateway(1, 2).tls().trusts());
+    String fingerprint = first.localCa().fingerprint();
+    assertTrue(fingerprint.matches("([0-9A-F]{2}:){31}[0-9A-F]{2}"), fingerprint);
+    X509Certificate cert = LocalCa.read(tls.cert().get());
+    List<String> names = cert.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList();
+    assertTrue(names.containsAll(List.of("localhost", "127.0.0.1")), names.toString());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tls.key().get())));
+
+    Settings again = Settings.parse(List.of("all", "--data-dir", dir.toString(), "--tls-names", "ezshop.test"),
+        Map.of());
+    assertEquals(fingerprint, again.localCa().fingerprint(), "the CA is made once");
+    X509Certificate named = LocalCa.read(again.identity().tls().cert().get());
+    assertTrue(named.getSubjectAlternativeNames().stream().anyMatch(n -> n.get(1).equals("ezshop.test")),
+        "a certificate made anew for a new name");
+    named.verify(LocalCa.read(tls.ca().get()).getPublicKey());
+    assertEquals(Optional.of(dir.resolve("tls/ca.pem")), Settings.parse(List.of("simulate", "--data-dir",
+        dir.toString()), Map.of()).clientTls().ca(), "a client on this machine trusts it with no flag");
+
+    assertEquals(Tls.OFF, Settings.parse(List.of("all", "--tls", "off"), Map.of()).store().tls());
+    assertMessage("--tls must be auto or off, not 'on'", () -> Settings.parse(List.of("all", "--tls", "on"),
+        Map.of()).store());
+    assertMessage("--tls-cert and --tls-key go together", () -> Settings.parse(List.of("all", "--tls-cert",
+        tls.cert().get().toString()), Map.of()).store());
+    assertMessage("--tls-cert needs --tls-ca for the gateway", () -> Settings.parse(List.of("gateway", "--tls-cert",
+        tls.cert().get().toString(), "--tls-key", tls.key().get().toString()), Map.of()).gateway(1, 2));
+    assertMessage("no CA at " + dir.resolve("none/tls/ca.pem"), () -> Settings.parse(List.of("simulate",
+        "--data-dir", dir.resolve("none").toString()), Map.of()).clientTls());
+  }
+
+  @Test
   void secretsAreRandomUnlessConfigured() {
     Settings random = Settings.parse(List.of("all"), Map.of());
     assertTrue(random.managerTokenGenerated());
     assertTrue(random.managerToken().length() >= 32);
     assertTrue(random.sessionSecret().length >= 32);
-    Settings chosen = Settings.parse(List.of("all", "--manager-token", "m-token"),
+    Settings chosen = Settings.parse(List.of("all", "--manager-token", "m-token", "--tls", "off"),
         Map.of("EZSHOP_SESSION_SECRET", "0123456789abcdef0123456789abcdef"));
     assertEquals("m-token", chosen.store().managerToken());
     assertTrue(!chosen.managerTokenGenerated());

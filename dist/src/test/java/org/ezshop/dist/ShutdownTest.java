@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ezshop.rpc.Tls;
 import org.ezshop.testing.GrpcProbe;
 import org.junit.jupiter.api.Test;
 
@@ -23,13 +24,15 @@ import org.junit.jupiter.api.Test;
 class ShutdownTest {
 
   private static final Pattern LISTENING = Pattern.compile("ezshop: (\\S+) listening on port (\\d+)");
+  private static final Path DATA_DIR = Path.of("target/ezshop-data");
 
   @Test
   void ctrlCClosesStreamsAndExitsZero() throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
         Ezshop.class.getName(), "all", "--host", "127.0.0.1", "--gateway-port", "0", "--store-port", "0",
-        "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--shutdown-grace-ms", "500")
+        "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--web-redirect-port", "0", "--data-dir",
+        DATA_DIR.toString(), "--shutdown-grace-ms", "500")
         .redirectErrorStream(true)
         .start();
     try {
@@ -43,7 +46,7 @@ class ShutdownTest {
       }
       assertTrue(gatewayPort > 0, "the launcher printed the gateway port");
 
-      try (GrpcProbe probe = new GrpcProbe(gatewayPort)) {
+      try (GrpcProbe probe = new GrpcProbe(gatewayPort, Tls.trusting(DATA_DIR.resolve("tls/ca.pem")))) {
         // A reflection stream left open, as a device's EdgeLink stream would be.
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> open = ServerReflectionGrpc.newStub(probe.channel())

@@ -43,7 +43,8 @@ class SimulatorTest {
   private static Score simulate(String profile, String seed) throws Exception {
     Path out = Path.of("target/sim-" + profile);
     Settings settings = Settings.parse(List.of("all", "--host", "127.0.0.1", "--gateway-port", "0", "--store-port",
-        "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--manager-token", "sim-test-manager-token",
+        "0", "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--web-redirect-port", "0",
+        "--data-dir", "target/ezshop-data", "--manager-token", "sim-test-manager-token",
         "--sim-profile", profile, "--sim-seed", seed, "--sim-shoppers", "20", "--sim-rows", "40", "--sim-minutes", "10",
         "--sim-speed", "10", "--sim-out", out.toString()), Map.of());
     Ezshop ezshop = Ezshop.start(settings, System.out);
@@ -51,7 +52,7 @@ class SimulatorTest {
     try {
       long start = System.nanoTime();
       Score score = StoreSimulator.run(settings.simulation(false), "127.0.0.1:" + ezshop.ports().get("gateway"),
-          "127.0.0.1:" + ezshop.ports().get("store-svc"), settings.managerToken(),
+          "127.0.0.1:" + ezshop.ports().get("store-svc"), settings.tls(), settings.managerToken(),
           new PrintStream(new TeeStream(log, System.out), true, StandardCharsets.UTF_8));
       System.out.printf("simulation took %.1f s%n", (System.nanoTime() - start) / 1e9);
       assertTrue(log.toString(StandardCharsets.UTF_8).contains("score: line items precision"));

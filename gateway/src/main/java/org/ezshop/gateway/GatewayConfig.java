@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.ezshop.gateway.fusion.FusionSettings;
 import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.state.StatePlace;
+import org.ezshop.rpc.Tls;
 
 /**
  * Settings of the gateway.
@@ -26,11 +27,17 @@ import org.ezshop.gateway.state.StatePlace;
  * @param state           where shelf changes wait for their decision and rows' levels are kept, across restarts
  * @param limits          the limits on ShopService's callers (face logins, shopper sessions)
  * @param pushCredentials Firebase service-account JSON for receipt notifications; empty logs them instead
+ * @param tls             the certificate and key its listeners serve, and the CA the services' certificates (and
+ *                        its own, which its web bridge calls on 127.0.0.1) chain to; none: plaintext
+ * @param webRedirectPort with TLS, the plain HTTP port that sends browsers to the pages' HTTPS (0 picks a free one)
+ * @param deviceClientCa  with TLS, the CA whose client certificates devices must present, each naming its device
+ *                        (subject CN or URI SAN); empty: the device token alone
  */
 public record GatewayConfig(String host, int port, SocketAddress storeTarget, SocketAddress identityTarget,
     int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort, int webPort,
     byte[] sessionSecret, long doorCooldownMillis, FusionSettings fusion, StatePlace state,
-    ShopLimits.Settings limits, Optional<Path> pushCredentials) {
+    ShopLimits.Settings limits, Optional<Path> pushCredentials, Tls tls, int webRedirectPort,
+    Optional<Path> deviceClientCa) {
 
   public static final int DEFAULT_PORT = 7000;
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 << 20;
@@ -38,6 +45,7 @@ public record GatewayConfig(String host, int port, SocketAddress storeTarget, So
   public static final int DEFAULT_IDENTIFY_CONCURRENCY = 4;
   public static final int DEFAULT_METRICS_PORT = 9464;
   public static final int DEFAULT_WEB_PORT = 8080;
+  public static final int DEFAULT_WEB_REDIRECT_PORT = 8081;
   public static final long DEFAULT_DOOR_COOLDOWN_MILLIS = 30_000;
   /** How long sightings are kept for fusion. */
   public static final long SIGHTING_WINDOW_MILLIS = 30_000;

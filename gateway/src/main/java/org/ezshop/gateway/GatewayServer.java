@@ -4,6 +4,7 @@ import com.google.firebase.messaging.FirebaseMessaging;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import org.ezshop.gateway.web.WebApp;
 import org.ezshop.identity.v1.IdentityServiceGrpcService;
 import org.ezshop.rpc.GrpcEndpoint;
 import org.ezshop.rpc.ListenFailure;
+import org.ezshop.rpc.TlsOptions;
 import org.ezshop.shop.v1.ShopServiceGrpcService;
 import org.ezshop.store.v1.StoreServiceGrpcService;
 import org.slf4j.Logger;
@@ -85,9 +87,9 @@ public final class GatewayServer {
 
   private static Future<GatewayServer> start(Vertx vertx, GatewayConfig config, Optional<FirebaseMessaging> fcm,
       GatewayState state) {
-    GrpcClient client = GrpcClient.client(vertx, new HttpClientOptions()
-        .setHttp2ClearTextUpgrade(false) // prior knowledge, as every gRPC server here speaks h2c
-        .setConnectTimeout(CONNECT_TIMEOUT_MS));
+    GrpcClient client = GrpcClient.client(vertx, TlsOptions.client(config.tls(), new HttpClientOptions()
+        .setHttp2ClearTextUpgrade(false) // prior knowledge, as every plaintext gRPC server here speaks h2c
+        .setConnectTimeout(CONNECT_TIMEOUT_MS)));
     // The gateway is only as healthy as the services it needs.
     DownstreamHealth store = new DownstreamHealth(client, config.storeTarget(), StoreServiceGrpcService.SERVICE_NAME);
     DownstreamHealth identity = new DownstreamHealth(client, config.identityTarget(),
@@ -121,21 +123,23 @@ public final class GatewayServer {
         .compose(loaded -> fusion.start())
         .compose(started -> GrpcEndpoint.start(vertx, config.host(), config.port(),
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,
-            List.of(new EdgeLinkApi(vertx, storeCalls, links, shelfIntake, frameIntake, config.heartbeatMillis()),
+            List.of(new EdgeLinkApi(vertx, storeCalls, links, shelfIntake, frameIntake, config.heartbeatMillis(),
+                    config.deviceClientCa().isPresent()),
                 new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links,
-                    limits))))
+                    limits)), endpointOptions(config)))
         .compose(endpoint -> ListenFailure.named("gateway-metrics", config.metricsPort(),
-            metrics.start(vertx, config.host(), config.metricsPort())).compose(metricsPort ->
+            metrics.start(vertx, config.host(), config.metricsPort(), config.tls())).compose(metricsPort ->
             ListenFailure.named("gateway-web", config.webPort(), WebApp.start(vertx, client,
                 SocketAddress.inetSocketAddress(endpoint.port(), "127.0.0.1"), config.host(), config.webPort(),
-                config.maxFrameBytes())).map(web -> {
+                config.maxFrameBytes(), config.tls(), config.webRedirectPort())).map(web -> {
           endpoint.health()
               .register(EdgeLinkServiceGrpcService.SERVICE_NAME, store::serving)
               .register(ShopServiceGrpcService.SERVICE_NAME,
                   () -> Future.all(store.serving(), identity.serving()).map(all -> all.<Boolean>resultAt(0)
                       && all.<Boolean>resultAt(1)));
-          LOG.info("event=started service=gateway port={} metrics_port={} web_port={} store={} identity={}",
-              endpoint.port(), metricsPort, web.port(), config.storeTarget(), config.identityTarget());
+          LOG.info("event=started service=gateway port={} metrics_port={} web_port={} store={} identity={} tls={}",
+              endpoint.port(), metricsPort, web.port(), config.storeTarget(), config.identityTarget(),
+              config.tls().serves());
           return new GatewayServer(endpoint, client, layout, links, changes, sightings, metrics, metricsPort, fusion,
               levels, web, state);
         })).onFailure(e -> endpoint.close(Duration.ZERO)));
@@ -145,9 +149,20 @@ public final class GatewayServer {
     return endpoint.port();
   }
 
+  // Devices and apps share the port: a client certificate is asked for, and EdgeLink insists on one.
+  private static HttpServerOptions endpointOptions(GatewayConfig config) {
+    HttpServerOptions options = TlsOptions.server(config.tls(), new HttpServerOptions());
+    return config.deviceClientCa().map(ca -> TlsOptions.askingClientCertificates(options, ca)).orElse(options);
+  }
+
   /** Where the dashboard and the shopper page are served. */
   public int webPort() {
     return web.port();
+  }
+
+  /** Where plain HTTP is sent on to the pages' HTTPS; -1 without TLS. */
+  public int webRedirectPort() {
+    return web.redirectPort();
   }
 
   /** Where GET /metrics answers (Prometheus text format). */

@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,8 @@ import org.ezshop.gateway.notify.ReceiptNotifier;
 import org.ezshop.gateway.shelf.ShelfChangeFeed;
 import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.sight.Sightings;
+import org.ezshop.rpc.Tls;
+import org.ezshop.rpc.TlsOptions;
 
 /** The gateway's metrics in the Prometheus text format at GET /metrics on their own port. */
 final class Metrics {
@@ -97,14 +100,15 @@ final class Metrics {
     return registry.scrape();
   }
 
-  /** Serves /metrics on the port (0 = any free one). */
-  Future<Integer> start(Vertx vertx, String host, int port) {
+  /** Serves /metrics on the port (0 = any free one), over HTTPS when {@code tls} serves. */
+  Future<Integer> start(Vertx vertx, String host, int port, Tls tls) {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(ctx -> vertx.executeBlocking(this::scrape)
         .onSuccess(text -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
             .end(text))
         .onFailure(ctx::fail));
-    return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {
+    return vertx.createHttpServer(TlsOptions.server(tls, new HttpServerOptions())).requestHandler(router).listen(port, host)
+        .map(s -> {
       server = s;
       return s.actualPort();
     });

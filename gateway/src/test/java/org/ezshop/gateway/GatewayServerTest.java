@@ -20,6 +20,7 @@ import org.ezshop.identity.v1.IdentityServiceGrpcService;
 import org.ezshop.identity.v1.IdentityServiceService;
 import org.ezshop.rpc.EventLoops;
 import org.ezshop.rpc.GrpcEndpoint;
+import org.ezshop.rpc.Tls;
 import org.ezshop.store.v1.StoreServiceGrpcService;
 import org.ezshop.store.v1.StoreServiceService;
 import org.ezshop.testing.GrpcProbe;
@@ -54,7 +55,7 @@ class GatewayServerTest {
           "test-manager-token", GatewayConfig.DEFAULT_HEARTBEAT_MILLIS, GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY,
           0, 0, "gateway-test-session-secret-0123456789".getBytes(), GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS,
           FusionSettings.defaults(), new StatePlace.Memory(), ShopLimits.Settings.defaults(),
-          Optional.empty()));
+          Optional.empty(), Tls.OFF, 0, Optional.empty()));
     }).onComplete(started.succeeding(server -> {
       gateway = server;
       started.completeNow();

@@ -22,6 +22,7 @@ import org.ezshop.identity.IdentityConfig;
 import org.ezshop.identity.IdentityServer;
 import org.ezshop.identity.v1.IdentityServiceGrpc;
 import org.ezshop.rpc.EventLoops;
+import org.ezshop.rpc.Tls;
 import org.ezshop.shop.v1.ShopServiceGrpc;
 import org.ezshop.store.StoreConfig;
 import org.ezshop.store.StoreServer;
@@ -113,7 +114,7 @@ public final class TestPlatform implements AutoCloseable {
         SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
         SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
         heartbeatMillis, identifyConcurrency, 0, 0, SECRET, 2000, FusionSettings.defaults(), state,
-        ShopLimits.Settings.defaults(), Optional.empty());
+        ShopLimits.Settings.defaults(), Optional.empty(), Tls.OFF, 0, Optional.empty());
     startGateway();
   }
 
@@ -134,7 +135,8 @@ public final class TestPlatform implements AutoCloseable {
     config = new GatewayConfig(config.host(), config.port(), config.storeTarget(), config.identityTarget(),
         config.maxFrameBytes(), config.managerToken(), config.heartbeatMillis(), config.identifyConcurrency(),
         config.metricsPort(), config.webPort(), config.sessionSecret(), config.doorCooldownMillis(), config.fusion(),
-        state, config.limits(), config.pushCredentials());
+        state, config.limits(), config.pushCredentials(), config.tls(), config.webRedirectPort(),
+        config.deviceClientCa());
     startGateway();
   }
 

@@ -2,6 +2,7 @@ package org.ezshop.identity;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.ezshop.rpc.Tls;
 
 /**
  * Settings of identity-svc.
@@ -19,10 +20,11 @@ import java.util.Optional;
  * @param workers          inference threads (default: the cores)
  * @param queue            requests waiting for a worker before calls fail with RESOURCE_EXHAUSTED
  * @param keepPhotos       also store the enrolled photos (default: embeddings only)
+ * @param tls              the server's certificate and key; none: plaintext
  */
 public record IdentityConfig(String host, int port, String managerToken, Optional<String> pgUrl,
     Optional<Path> models, int maxImageBytes, int maxImageSide, int minFacePixels, float threshold, int workers,
-    int queue, boolean keepPhotos) {
+    int queue, boolean keepPhotos, Tls tls) {
 
   public static final int DEFAULT_PORT = 7002;
   public static final int DEFAULT_MAX_IMAGE_BYTES = 8 << 20;
@@ -36,6 +38,6 @@ public record IdentityConfig(String host, int port, String managerToken, Optiona
   public static IdentityConfig of(String host, int port, String managerToken, Optional<String> pgUrl) {
     return new IdentityConfig(host, port, managerToken, pgUrl, Optional.empty(), DEFAULT_MAX_IMAGE_BYTES,
         DEFAULT_MAX_IMAGE_SIDE, DEFAULT_MIN_FACE_PIXELS, DEFAULT_THRESHOLD,
-        Runtime.getRuntime().availableProcessors(), DEFAULT_QUEUE, false);
+        Runtime.getRuntime().availableProcessors(), DEFAULT_QUEUE, false, Tls.OFF);
   }
 }

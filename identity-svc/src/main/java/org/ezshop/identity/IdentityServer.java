@@ -48,7 +48,8 @@ public final class IdentityServer {
             .orElseGet(() -> Future.succeededFuture(new MemoryFaceStore(gallery)))
             .compose(store -> GrpcEndpoint.start(vertx, config.host(), config.port(),
                     (long) config.maxImageBytes() + ENVELOPE_BYTES,
-                    List.of(new IdentityApi(config, workers, new FaceEngine(models, MIN_DETECTION_SCORE), gallery, store)))
+                    List.of(new IdentityApi(config, workers, new FaceEngine(models, MIN_DETECTION_SCORE), gallery, store)),
+                    config.tls())
                 .map(endpoint -> {
                   endpoint.health().register(IdentityServiceGrpcService.SERVICE_NAME, store::reachable);
                   LOG.info("event=started service=identity-svc port={} storage={} faces={} models={}", endpoint.port(),

@@ -29,7 +29,8 @@ class IdentityServerTest {
     vertx = EventLoops.vertx();
     IdentityConfig base = TestIdentity.memory();
     IdentityConfig small = new IdentityConfig(base.host(), 0, base.managerToken(), base.pgUrl(), base.models(),
-        MAX_IMAGE, base.maxImageSide(), base.minFacePixels(), base.threshold(), base.workers(), base.queue(), false);
+        MAX_IMAGE, base.maxImageSide(), base.minFacePixels(), base.threshold(), base.workers(), base.queue(), false,
+        base.tls());
     server = IdentityServer.start(vertx, small).await(60, TimeUnit.SECONDS);
   }
 

@@ -6,14 +6,11 @@ import com.pi4j.plugin.mock.platform.MockPlatform;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,6 +22,7 @@ import org.ezshop.pi.config.ShelfConfig;
 import org.ezshop.pi.link.ShelfLink;
 import org.ezshop.pi.outbox.Outbox;
 import org.ezshop.pi.sampler.Sampler;
+import org.ezshop.rpc.Tls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +63,7 @@ public final class PiEdge {
   }
 
   /** Runs until {@code stop} opens; what is not yet acked stays in the outbox for the next run. */
-  static void run(ShelfConfig shelf, boolean simulate, CountDownLatch stop) throws Exception {
+  public static void run(ShelfConfig shelf, boolean simulate, CountDownLatch stop) throws Exception {
     Context pi4j = simulate
         ? Pi4J.newContextBuilder().add(new MockPlatform())
             .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance()).build()
@@ -73,7 +71,7 @@ public final class PiEdge {
     ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "agent"));
     List<ManagedChannel> channels = new ArrayList<>();
     for (String gateway : shelf.gateways()) {
-      channels.add(channel(gateway, shelf.tlsCa()));
+      channels.add(channel(gateway, shelf.tls()));
     }
     Outbox outbox = Outbox.open(shelf.outbox().dir(), shelf.outbox().maxBytes(),
         Math.max(64 * 1024, shelf.outbox().maxBytes() / 16), shelf.outbox().syncEvery());
@@ -110,19 +108,14 @@ public final class PiEdge {
     pi4j.shutdown();
   }
 
-  private static ManagedChannel channel(String gateway, Optional<Path> tlsCa) throws IOException {
+  private static ManagedChannel channel(String gateway, Tls tls) {
     int colon = gateway.lastIndexOf(':');
-    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(gateway.substring(0, colon),
-            Integer.parseInt(gateway.substring(colon + 1)))
+    return NettyChannelBuilder.forAddress(gateway.substring(0, colon), Integer.parseInt(gateway.substring(colon + 1)),
+            tls.deviceCredentials())
         // Behind NAT a quiet connection is dropped silently: probe it, and notice a dead one within a minute.
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(20, TimeUnit.SECONDS)
-        .keepAliveWithoutCalls(true);
-    if (tlsCa.isPresent()) {
-      builder.sslContext(GrpcSslContexts.forClient().trustManager(tlsCa.get().toFile()).build());
-    } else {
-      builder.usePlaintext();
-    }
-    return builder.build();
+        .keepAliveWithoutCalls(true)
+        .build();
   }
 }

@@ -31,19 +31,31 @@ public final class GrpcEndpoint {
     this.health = health;
   }
 
+  /** Binds {@code host:port} in plaintext (port 0 picks a free one). */
+  public static Future<GrpcEndpoint> start(Vertx vertx, String host, int port, long maxMessageBytes,
+      List<Service> services) {
+    return start(vertx, host, port, maxMessageBytes, services, Tls.OFF);
+  }
+
   /**
-   * Binds {@code host:port} (port 0 picks a free one).
+   * Binds {@code host:port} (port 0 picks a free one), with TLS when {@code tls} serves.
    *
    * @param maxMessageBytes largest request message accepted; larger ones fail with RESOURCE_EXHAUSTED
    */
   public static Future<GrpcEndpoint> start(Vertx vertx, String host, int port, long maxMessageBytes,
-      List<Service> services) {
+      List<Service> services, Tls tls) {
+    return start(vertx, host, port, maxMessageBytes, services, TlsOptions.server(tls, new HttpServerOptions()));
+  }
+
+  /** The same on {@code base}: options already set with TLS (and client certificates) as the caller needs. */
+  public static Future<GrpcEndpoint> start(Vertx vertx, String host, int port, long maxMessageBytes,
+      List<Service> services, HttpServerOptions base) {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(maxMessageBytes));
     services.forEach(grpc::addService);
     HealthService health = HealthService.create(vertx);
     grpc.addService(health);
     grpc.addService(new Reflection());
-    HttpServerOptions options = new HttpServerOptions()
+    HttpServerOptions options = base
         .setHost(host)
         .setPort(port)
         .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW_BYTES))

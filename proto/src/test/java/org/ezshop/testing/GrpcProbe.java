@@ -1,7 +1,7 @@
 package org.ezshop.testing;
 
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.ezshop.rpc.Tls;
 
 /** A plain grpc-java client, independent of our Vert.x code, for checking what a server offers. */
 public final class GrpcProbe implements AutoCloseable {
@@ -22,7 +23,12 @@ public final class GrpcProbe implements AutoCloseable {
   private final ManagedChannel channel;
 
   public GrpcProbe(int port) {
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    this(port, Tls.OFF);
+  }
+
+  /** Over TLS trusting {@code tls}'s CA (plaintext without one). */
+  public GrpcProbe(int port, Tls tls) {
+    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, tls.credentials()).build();
   }
 
   public ManagedChannel channel() {

@@ -2,6 +2,7 @@ package org.ezshop.store;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.ezshop.rpc.Tls;
 
 /**
  * Settings of store-svc.
@@ -13,9 +14,10 @@ import java.util.Optional;
  * @param sessionSecret key that signs shopper session tokens, shared with the gateway (at least 32 bytes)
  * @param watchBuffer   events a live stream may fall behind by before it is resynced with a snapshot
  * @param journalRetention how long the PostgreSQL event journal (store_events) keeps rows every replica has read
+ * @param tls           the server's certificate and key; none: plaintext
  */
 public record StoreConfig(String host, int port, Optional<String> pgUrl, String managerToken, byte[] sessionSecret,
-    int watchBuffer, Duration journalRetention) {
+    int watchBuffer, Duration journalRetention, Tls tls) {
 
   public static final int DEFAULT_PORT = 7001;
   public static final int DEFAULT_WATCH_BUFFER = 1000;
@@ -24,6 +26,6 @@ public record StoreConfig(String host, int port, Optional<String> pgUrl, String 
   public static final int POOL_SIZE = 8;
 
   public StoreConfig(String host, int port, Optional<String> pgUrl, String managerToken, byte[] sessionSecret) {
-    this(host, port, pgUrl, managerToken, sessionSecret, DEFAULT_WATCH_BUFFER, DEFAULT_JOURNAL_RETENTION);
+    this(host, port, pgUrl, managerToken, sessionSecret, DEFAULT_WATCH_BUFFER, DEFAULT_JOURNAL_RETENTION, Tls.OFF);
   }
 }

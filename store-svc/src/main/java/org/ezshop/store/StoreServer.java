@@ -1,6 +1,5 @@
 package org.ezshop.store;
 
-import org.ezshop.store.storage.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -9,6 +8,7 @@ import org.ezshop.rpc.GrpcEndpoint;
 import org.ezshop.rpc.SessionTokens;
 import org.ezshop.store.memory.MemoryTransactions;
 import org.ezshop.store.pg.PgTransactions;
+import org.ezshop.store.storage.Transactions;
 import org.ezshop.store.v1.StoreServiceGrpcService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +34,7 @@ public final class StoreServer {
             config.journalRetention()).map(pg -> pg))
         .orElseGet(() -> Future.succeededFuture(new MemoryTransactions()));
     return storage.compose(store -> GrpcEndpoint.start(vertx, config.host(), config.port(), MAX_MESSAGE_BYTES,
-            List.of(new StoreApi(vertx, access, store, config.watchBuffer())))
+            List.of(new StoreApi(vertx, access, store, config.watchBuffer())), config.tls())
         .map(endpoint -> {
           endpoint.health().register(StoreServiceGrpcService.SERVICE_NAME, store::reachable);
           LOG.info("event=started service=store-svc port={} storage={}", endpoint.port(),

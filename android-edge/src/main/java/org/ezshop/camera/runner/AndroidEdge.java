@@ -19,6 +19,7 @@ import org.ezshop.camera.core.Speaker;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edgelink.Backoff;
 import org.ezshop.edgelink.YamlConfig;
+import org.ezshop.rpc.Tls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +42,7 @@ public final class AndroidEdge implements AutoCloseable {
     for (String gateway : config.gateways) {
       int colon = gateway.lastIndexOf(':');
       channels.add(OkHttpChannelBuilder.forAddress(gateway.substring(0, colon),
-              Integer.parseInt(gateway.substring(colon + 1)))
-          .usePlaintext()
+              Integer.parseInt(gateway.substring(colon + 1)), config.tls.deviceCredentials())
           .keepAliveTime(30, TimeUnit.SECONDS)
           .build());
     }

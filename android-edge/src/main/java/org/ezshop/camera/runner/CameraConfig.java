@@ -3,6 +3,7 @@ package org.ezshop.camera.runner;
 import java.nio.file.Path;
 import java.util.List;
 import org.ezshop.camera.core.CapturedFrame;
+import org.ezshop.rpc.Tls;
 
 /** Everything the desktop camera runner is told by its config file (see android-edge/camera.example.yaml). */
 public final class CameraConfig {
@@ -28,6 +29,8 @@ public final class CameraConfig {
   public final String token;
   /** host:port of the gateway's EdgeLink; with more than one, the others in turn when it is down. */
   public final List<String> gateways;
+  /** TLS to the gateway: the CA to trust, and the device's own certificate if it has one; none: plaintext. */
+  public final Tls tls;
   public final String cameraId;
   public final Role role;
   /** Shelf rows a SHELF camera covers. */
@@ -42,12 +45,14 @@ public final class CameraConfig {
   public final boolean loop;
   public final SpeakerKind speaker;
 
-  CameraConfig(String deviceId, String token, List<String> gateways, String cameraId, Role role, List<String> rows,
+  CameraConfig(String deviceId, String token, List<String> gateways, Tls tls, String cameraId, Role role,
+      List<String> rows,
       long cooldownMillis, float minFaceWidth, long shelfPeriodMillis, int bufferFrames, long bufferBytes,
       List<Shot> shots, double fps, boolean loop, SpeakerKind speaker) {
     this.deviceId = deviceId;
     this.token = token;
     this.gateways = List.copyOf(gateways);
+    this.tls = tls;
     this.cameraId = cameraId;
     this.role = role;
     this.rows = List.copyOf(rows);

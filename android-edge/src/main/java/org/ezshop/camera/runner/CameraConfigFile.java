@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,9 +12,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.ezshop.camera.core.CapturedFrame;
-import org.ezshop.edgelink.YamlConfig;
+import org.ezshop.edgelink.AgentTls;
 import org.ezshop.edgelink.YamlConfig.Fields;
 import org.ezshop.edgelink.YamlConfig.Invalid;
+import org.ezshop.edgelink.YamlConfig;
+import org.ezshop.rpc.Tls;
 
 /** Reads and checks camera.yaml; every problem names its line and field. Relative paths are from the file. */
 public final class CameraConfigFile {
@@ -23,8 +26,12 @@ public final class CameraConfigFile {
 
   public static CameraConfig read(Path file, Map<String, String> env) throws Invalid {
     Fields top = YamlConfig.read(file, env, "device_id, token, gateway, role, source");
-    top.only(Set.of("device_id", "token", "gateway", "camera_id", "role", "rows", "door", "shelf", "buffer", "source",
-        "speaker"));
+    Set<String> keys = new HashSet<>(Set.of("device_id", "token", "gateway", "camera_id", "role", "rows", "door",
+        "shelf", "buffer", "source", "speaker"));
+    keys.addAll(AgentTls.KEYS);
+    top.only(keys);
+    Path base = file.toAbsolutePath().getParent();
+    Tls tls = AgentTls.read(top, base);
     String deviceId = top.text("device_id", null);
     String token = top.token("token");
     List<String> gateways = top.hostPorts("gateway");
@@ -48,10 +55,10 @@ public final class CameraConfigFile {
     if (fps <= 0 || fps > 60) {
       throw source.invalid("fps", fps + " is outside (0, 60]");
     }
-    return new CameraConfig(deviceId, token, gateways, top.text("camera_id", deviceId), role, rows,
+    return new CameraConfig(deviceId, token, gateways, tls, top.text("camera_id", deviceId), role, rows,
         door.integer("cooldown_ms", 10_000, 0, 3_600_000), door.integer("min_face_width", 200, 1, 10_000),
         shelf.integer("period_ms", 1000, 10, 3_600_000), buffer.integer("frames", 50, 1, 100_000),
-        buffer.integer("max_mb", 16, 1, 4096) * 1024L * 1024L, shots(source, file.toAbsolutePath().getParent()),
+        buffer.integer("max_mb", 16, 1, 4096) * 1024L * 1024L, shots(source, base),
         fps, bool(source, "loop"), choice(top, "speaker", CameraConfig.SpeakerKind.class, CameraConfig.SpeakerKind.AUTO));
   }
 

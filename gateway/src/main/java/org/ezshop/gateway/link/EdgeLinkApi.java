@@ -7,6 +7,7 @@ import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.Service;
 import io.vertx.grpc.server.StatusException;
+import java.util.Set;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.gateway.shelf.ShelfIntake;
@@ -14,7 +15,10 @@ import org.ezshop.gateway.sight.FrameIntake;
 import org.ezshop.rpc.Bearer;
 import org.ezshop.rpc.Calls;
 
-/** ezshop.edge.v1.EdgeLinkService/Connect: the token is checked before a single message is read. */
+/**
+ * ezshop.edge.v1.EdgeLinkService/Connect: the token (and, with device certificates, the client certificate that
+ * must name the token's device) is checked before a single message is read.
+ */
 public final class EdgeLinkApi implements Service {
 
   private static final long AUTH_CACHE_MS = 30_000;
@@ -25,15 +29,18 @@ public final class EdgeLinkApi implements Service {
   private final ShelfIntake shelves;
   private final FrameIntake frames;
   private final long heartbeatMillis;
+  private final boolean certificates;
 
+  /** @param certificates whether a device must also present a client certificate that names it */
   public EdgeLinkApi(Vertx vertx, ServiceClient store, EdgeLinks links, ShelfIntake shelves,
-      FrameIntake frames, long heartbeatMillis) {
+      FrameIntake frames, long heartbeatMillis, boolean certificates) {
     this.vertx = vertx;
     this.auth = new DeviceAuth(store, AUTH_CACHE_MS);
     this.links = links;
     this.shelves = shelves;
     this.frames = frames;
     this.heartbeatMillis = heartbeatMillis;
+    this.certificates = certificates;
   }
 
   @Override
@@ -51,8 +58,13 @@ public final class EdgeLinkApi implements Service {
     server.callHandler(EdgeLinkServiceGrpcService.Connect, call -> {
       call.pause();
       String token;
+      Set<String> named = certificates ? DeviceCertificate.names(call.connection()) : Set.of();
       try {
         token = Bearer.token(call.headers());
+        if (certificates && named.isEmpty()) {
+          throw new StatusException(GrpcStatus.UNAUTHENTICATED, "this gateway needs a client certificate from "
+              + "its device CA (--device-client-ca), naming the device");
+        }
       } catch (StatusException e) {
         Calls.fail(call.response(), EdgeLinkServiceGrpcService.Connect, e);
         return;
@@ -60,6 +72,10 @@ public final class EdgeLinkApi implements Service {
       auth.device(token).onComplete(result -> {
         if (result.failed()) {
           Calls.fail(call.response(), EdgeLinkServiceGrpcService.Connect, result.cause());
+        } else if (certificates && !named.contains(result.result().getDeviceId())) {
+          Calls.fail(call.response(), EdgeLinkServiceGrpcService.Connect, new StatusException(
+              GrpcStatus.UNAUTHENTICATED, "the client certificate names " + named + ", not this token's device '"
+              + result.result().getDeviceId() + "'"));
         } else if (!result.result().getDeviceId().isEmpty()) {
           new EdgeSession(vertx, call, result.result(), links, shelves, frames, heartbeatMillis).start();
         } else {

@@ -9,6 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
@@ -26,6 +28,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.gateway.shop.ShopApi;
+import org.ezshop.rpc.ListenFailure;
+import org.ezshop.rpc.Tls;
+import org.ezshop.rpc.TlsOptions;
 import org.ezshop.shop.v1.*;
 
 /**
@@ -62,6 +67,7 @@ public final class WebApp {
   private final ShopEvents events;
   private final ManagerSessions managers = new ManagerSessions(System::currentTimeMillis);
   private HttpServer server;
+  private HttpServer redirect;
 
   private WebApp(GrpcClient client, SocketAddress gateway) {
     this.shop = new ServiceClient(client, gateway, "");
@@ -70,10 +76,11 @@ public final class WebApp {
 
   /**
    * Serves the pages and the bridge on {@code port}, calling ShopService at {@code gateway}, which takes messages
-   * up to {@code maxMessageBytes}.
+   * up to {@code maxMessageBytes}. With TLS, the pages are HTTPS, and plain HTTP on {@code redirectPort} is sent
+   * there.
    */
   public static Future<WebApp> start(Vertx vertx, GrpcClient client, SocketAddress gateway, String host, int port,
-      int maxMessageBytes) {
+      int maxMessageBytes, Tls tls, int redirectPort) {
     int maxBodyBytes = maxMessageBytes / 3 * 4 + 65_536; // a photo travels as base64 inside the JSON
     WebApp app = new WebApp(client, gateway);
     Router router = Router.router(vertx);
@@ -92,25 +99,46 @@ public final class WebApp {
     router.errorHandler(413, ctx -> send(ctx.response(), 413, new JsonObject().put("code", "RESOURCE_EXHAUSTED")
         .put("message", String.format("the photo is too big: the gateway takes up to %.1f MB",
             maxMessageBytes / 1048576.0)).encode()));
-    return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {
-      app.server = s;
-      return app;
-    });
+    return vertx.createHttpServer(TlsOptions.server(tls, new HttpServerOptions())).requestHandler(router).listen(port, host)
+        .compose(s -> {
+          app.server = s;
+          if (!tls.serves()) {
+            return Future.succeededFuture(app);
+          }
+          return ListenFailure.named("gateway-web-redirect", redirectPort, vertx.createHttpServer()
+              .requestHandler(app::toHttps).listen(redirectPort, host)).map(r -> {
+                app.redirect = r;
+                return app;
+              }).onFailure(e -> s.close());
+        });
+  }
+
+  // The page asked for over plain HTTP, on the same host name, at the HTTPS port: a phone's camera needs HTTPS.
+  private void toHttps(HttpServerRequest request) {
+    String name = request.authority() == null ? "localhost" : request.authority().host();
+    String bracketed = name.contains(":") && !name.startsWith("[") ? "[" + name + "]" : name;
+    request.response().setStatusCode(301).putHeader("location", "https://" + bracketed + ":" + port()
+        + request.uri()).end();
   }
 
   public int port() {
     return server.actualPort();
   }
 
+  /** Where plain HTTP is sent to the HTTPS pages; -1 without TLS. */
+  public int redirectPort() {
+    return redirect == null ? -1 : redirect.actualPort();
+  }
+
   public Future<Void> close() {
-    return server.close();
+    return server.close().compose(v -> redirect == null ? Future.succeededFuture() : redirect.close());
   }
 
   // A manager signs in with the token: it is checked by a call that needs it; the cookie gets a session id.
   private void login(RoutingContext ctx) {
     String token = ctx.body().asJsonObject() == null ? "" : ctx.body().asJsonObject().getString("token", "");
     shop.call(ShopServiceGrpcClient.ListDeviceLinks, ListDeviceLinksRequest.getDefaultInstance(), token)
-        .onSuccess(ok -> ctx.response().addCookie(cookie(MANAGER, managers.open(token),
+        .onSuccess(ok -> ctx.response().addCookie(cookie(ctx, MANAGER, managers.open(token),
             ManagerSessions.TTL_MILLIS / 1000)).setStatusCode(204).end())
         .onFailure(e -> fail(ctx.response(), e));
   }
@@ -118,7 +146,8 @@ public final class WebApp {
   private void logout(RoutingContext ctx) {
     Cookie session = ctx.request().getCookie(MANAGER);
     managers.close(session == null ? null : session.getValue());
-    ctx.response().addCookie(cookie(MANAGER, "", 0)).addCookie(cookie(SESSION, "", 0)).setStatusCode(204).end();
+    ctx.response().addCookie(cookie(ctx, MANAGER, "", 0)).addCookie(cookie(ctx, SESSION, "", 0)).setStatusCode(204)
+        .end();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -143,7 +172,7 @@ public final class WebApp {
     shop.call((ServiceMethod) m.method(), request.build(), token(ctx, m.cookie()), from).onSuccess(response -> {
       Message reply = (Message) response;
       if (reply instanceof LoginWithFaceResponse login) { // the token goes into the cookie, not to page scripts
-        ctx.response().addCookie(cookie(SESSION, login.getSessionToken(),
+        ctx.response().addCookie(cookie(ctx, SESSION, login.getSessionToken(),
             Math.max(0, login.getExpiresAt().getSeconds() - System.currentTimeMillis() / 1000)));
         reply = login.toBuilder().clearSessionToken().build();
       }
@@ -170,8 +199,9 @@ public final class WebApp {
     return cookie.equals(MANAGER) ? managers.token(c.getValue()) : c.getValue();
   }
 
-  private static Cookie cookie(String name, String value, long maxAgeSeconds) {
-    Cookie c = Cookie.cookie(name, value).setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.STRICT);
+  private static Cookie cookie(RoutingContext ctx, String name, String value, long maxAgeSeconds) {
+    Cookie c = Cookie.cookie(name, value).setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
+        .setSecure(ctx.request().isSSL());
     if (maxAgeSeconds >= 0) {
       c.setMaxAge(maxAgeSeconds);
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.ezshop.load.sim.Score;
 import org.ezshop.load.sim.SimSettings;
 import org.ezshop.load.sim.StoreSimulator;
+import org.ezshop.rpc.Tls;
 
 /**
  * One pass of the simulated store through store-svc, identity-svc and the gateway as separate processes on a fresh
@@ -81,7 +82,7 @@ final class ChaosRun {
     FaultProxy devices = FaultProxy.start(vertx, ports[6], gateway).await(10, TimeUnit.SECONDS);
     Faults injector = new Faults(storeSvc, identitySvc, gatewayProcess, toStore, toIdentity, devices,
         settings.pgCluster());
-    Timeline timeline = new Timeline(metrics);
+    Timeline timeline = new Timeline(metrics, settings.tls());
     Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(db)).using(vertx).build();
     Result result = null;
     Thread interrupted = new Thread(() -> List.of(gatewayProcess, identitySvc, storeSvc).forEach(ServiceProcess::kill));
@@ -98,7 +99,7 @@ final class ChaosRun {
           StandardCharsets.UTF_8)) {
         CompletableFuture<Score> score = CompletableFuture.supplyAsync(() -> {
           try {
-            return StoreSimulator.run(sim, "127.0.0.1:" + ports[6], "127.0.0.1:" + store, token, simLog,
+            return StoreSimulator.run(sim, "127.0.0.1:" + ports[6], "127.0.0.1:" + store, settings.tls(), token, simLog,
                 openFor::complete);
           } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -148,6 +149,9 @@ final class ChaosRun {
       command.add(String.valueOf(a));
     }
     command.addAll(List.of("--host", "127.0.0.1", "--manager-token", token, "--shutdown-grace-ms", "500"));
+    Tls tls = settings.tls();
+    command.addAll(tls.serves() ? List.of("--tls-cert", tls.cert().get().toString(), "--tls-key",
+        tls.key().get().toString(), "--tls-ca", tls.ca().get().toString()) : List.of("--tls", "off"));
     return new ServiceProcess(service, command, port, dir.resolve(service + ".log"));
   }
 

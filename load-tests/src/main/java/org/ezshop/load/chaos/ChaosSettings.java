@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ezshop.load.sim.SimSettings;
+import org.ezshop.rpc.Tls;
 
 /**
  * A chaos run.
@@ -16,10 +17,11 @@ import org.ezshop.load.sim.SimSettings;
  * @param pgUrl      the PostgreSQL the runs make their databases beside
  * @param pgCluster  the local cluster ("15 main") that a PostgreSQL restart restarts; empty: that fault is left out
  * @param launcher   the command that starts `ezshop` (java, class path, main class), for the services' processes
+ * @param tls        the services' certificate and key, and the CA the gateway and the simulated store trust
  * @param out        where the logs and the report go
  */
 public record ChaosSettings(String profile, long seed, SimSettings sim, String pgUrl, Optional<String> pgCluster,
-    List<String> launcher, Path out) {
+    List<String> launcher, Tls tls, Path out) {
 
   /** What each profile sets unless told otherwise: the simulated store's size and pace. */
   public static final Map<String, Map<String, String>> PROFILES = Map.of(

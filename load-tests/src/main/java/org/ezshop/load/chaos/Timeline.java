@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.rpc.Tls;
 
 /** The gateway's /metrics once a second: devices linked, and shelf changes waiting (for cameras among them). */
 final class Timeline {
@@ -18,13 +19,15 @@ final class Timeline {
   record Sample(long atMillis, int links, int waiting, int waitingForCameras) {
   }
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+  private final HttpClient http;
   private final URI metrics;
   private final List<Sample> samples = new ArrayList<>();
   private ScheduledExecutorService clock;
 
-  Timeline(int metricsPort) {
-    this.metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+  Timeline(int metricsPort, Tls tls) {
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500));
+    this.http = (tls.trusts() ? http.sslContext(tls.sslContext()) : http).build();
+    this.metrics = URI.create(tls.scheme() + "://127.0.0.1:" + metricsPort + "/metrics");
   }
 
   synchronized void start(long start) {

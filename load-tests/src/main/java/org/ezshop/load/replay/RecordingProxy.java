@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpc;
 import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.rpc.Tls;
 
 /**
  * `ezshop record`: a gRPC proxy in front of a platform that writes a {@link Recording}. StoreService calls go to
@@ -60,11 +61,15 @@ public final class RecordingProxy implements AutoCloseable {
   private final ManagedChannel store;
   private final Recording recording;
 
-  private RecordingProxy(int port, String gatewayTarget, String storeTarget, Recording recording) throws IOException {
-    this.gateway = NettyChannelBuilder.forTarget(gatewayTarget).usePlaintext().maxInboundMessageSize(64 << 20).build();
-    this.store = NettyChannelBuilder.forTarget(storeTarget).usePlaintext().maxInboundMessageSize(64 << 20).build();
+  private RecordingProxy(int port, String gatewayTarget, String storeTarget, Tls tls, Recording recording)
+      throws IOException {
+    this.gateway = NettyChannelBuilder.forTarget(gatewayTarget, tls.credentials()).maxInboundMessageSize(64 << 20)
+        .build();
+    this.store = NettyChannelBuilder.forTarget(storeTarget, tls.credentials()).maxInboundMessageSize(64 << 20)
+        .build();
     this.recording = recording;
-    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(port)).maxInboundMessageSize(64 << 20)
+    this.server = NettyServerBuilder.forAddress(new InetSocketAddress(port), tls.serverCredentials())
+        .maxInboundMessageSize(64 << 20)
         .fallbackHandlerRegistry(new HandlerRegistry() {
           @Override
           public ServerMethodDefinition<?, ?> lookupMethod(String method, String authority) {
@@ -74,9 +79,10 @@ public final class RecordingProxy implements AutoCloseable {
         }).build().start();
   }
 
-  public static RecordingProxy start(int port, String gatewayTarget, String storeTarget, Recording recording)
+  /** Listens on {@code port} and forwards to the targets, both with {@code tls}: its certificate, and its CA. */
+  public static RecordingProxy start(int port, String gatewayTarget, String storeTarget, Tls tls, Recording recording)
       throws IOException {
-    return new RecordingProxy(port, gatewayTarget, storeTarget, recording);
+    return new RecordingProxy(port, gatewayTarget, storeTarget, tls, recording);
   }
 
   public int port() {

@@ -14,8 +14,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
-import org.ezshop.common.v1.DeviceKind;
-import org.ezshop.edge.v1.Hello;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -28,10 +26,13 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.edge.v1.Hello;
 import org.ezshop.load.ClientAuth;
 import org.ezshop.load.sim.SimDevice;
 import org.ezshop.rpc.EpochMillis;
+import org.ezshop.rpc.Tls;
 import org.ezshop.shop.v1.ShopServiceGrpc;
 import org.ezshop.store.v1.RegisterDeviceRequest;
 import org.ezshop.store.v1.StoreServiceGrpc;
@@ -59,16 +60,16 @@ public final class Replayer {
   private Replayer() {
   }
 
-  public static JsonObject run(Path file, double speed, String gatewayTarget, String storeTarget, String managerToken,
-      Path receiptsFile, PrintStream out) throws Exception {
+  public static JsonObject run(Path file, double speed, String gatewayTarget, String storeTarget, Tls tls,
+      String managerToken, Path receiptsFile, PrintStream out) throws Exception {
     if (!(speed > 0)) {
       throw new IllegalArgumentException("--speed must be positive");
     }
     List<Recording.Setup> setups = new ArrayList<>();
     List<Recording.DeviceRecord> records = new ArrayList<>();
     Recording.read(file, setups, records);
-    ManagedChannel gateway = NettyChannelBuilder.forTarget(gatewayTarget).usePlaintext().build();
-    ManagedChannel store = NettyChannelBuilder.forTarget(storeTarget).usePlaintext().build();
+    ManagedChannel gateway = NettyChannelBuilder.forTarget(gatewayTarget, tls.credentials()).build();
+    ManagedChannel store = NettyChannelBuilder.forTarget(storeTarget, tls.credentials()).build();
     ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "replay-devices"));
     Map<String, SimDevice> devices = new LinkedHashMap<>();
     try {

@@ -32,6 +32,7 @@ import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.FrameTrigger;
 import org.ezshop.load.replay.Receipts;
 import org.ezshop.rpc.EpochMillis;
+import org.ezshop.rpc.Tls;
 import org.ezshop.shop.v1.RegisterShopperRequest;
 import org.ezshop.shop.v1.ShopServiceGrpc;
 import org.ezshop.store.v1.*;
@@ -60,32 +61,33 @@ public final class StoreSimulator {
   private final ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor(
       r -> new Thread(r, "sim-devices"));
 
-  private StoreSimulator(SimSettings s, String gatewayTarget, String storeTarget, String managerToken,
+  private StoreSimulator(SimSettings s, String gatewayTarget, String storeTarget, Tls tls, String managerToken,
       PrintStream out) {
     this.s = s;
     this.out = out;
     this.managerToken = managerToken;
-    this.gateway = NettyChannelBuilder.forTarget(gatewayTarget).usePlaintext().maxInboundMessageSize(16 << 20).build();
-    this.storeChannel = NettyChannelBuilder.forTarget(storeTarget).usePlaintext().maxInboundMessageSize(16 << 20)
+    this.gateway = NettyChannelBuilder.forTarget(gatewayTarget, tls.credentials()).maxInboundMessageSize(16 << 20)
+        .build();
+    this.storeChannel = NettyChannelBuilder.forTarget(storeTarget, tls.credentials()).maxInboundMessageSize(16 << 20)
         .build();
     this.store = as(StoreServiceGrpc.newBlockingStub(storeChannel), managerToken);
     this.random = new Random(s.seed());
     this.plan = Plan.draw(s, random);
   }
 
-  /** Runs the simulation against the platform at the targets (host:port) and returns its score. */
-  public static Score run(SimSettings settings, String gatewayTarget, String storeTarget, String managerToken,
-      PrintStream out) throws Exception {
-    return run(settings, gatewayTarget, storeTarget, managerToken, out, openMillis -> { });
+  /** Runs the simulation against the platform at the targets (host:port, over {@code tls}) and returns its score. */
+  public static Score run(SimSettings settings, String gatewayTarget, String storeTarget, Tls tls,
+      String managerToken, PrintStream out) throws Exception {
+    return run(settings, gatewayTarget, storeTarget, tls, managerToken, out, openMillis -> { });
   }
 
   /**
    * The same, calling {@code opened} with how long the store stays open (real millis) as it opens: set up, shoppers
    * enrolled, devices configured.
    */
-  public static Score run(SimSettings settings, String gatewayTarget, String storeTarget, String managerToken,
-      PrintStream out, LongConsumer opened) throws Exception {
-    StoreSimulator sim = new StoreSimulator(settings, gatewayTarget, storeTarget, managerToken, out);
+  public static Score run(SimSettings settings, String gatewayTarget, String storeTarget, Tls tls,
+      String managerToken, PrintStream out, LongConsumer opened) throws Exception {
+    StoreSimulator sim = new StoreSimulator(settings, gatewayTarget, storeTarget, tls, managerToken, out);
     try {
       return sim.run(opened);
     } finally {

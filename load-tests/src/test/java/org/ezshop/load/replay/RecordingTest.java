@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.Frame;
+import org.ezshop.rpc.Tls;
 import org.ezshop.shop.v1.RegisterShopperRequest;
 import org.ezshop.store.v1.RegisterDeviceRequest;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,8 @@ class RecordingTest {
           .setName("Ana").setPhoto(FACE).build());
     }
     IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> Replayer.run(file, 1, "127.0.0.1:1", "127.0.0.1:1", "t", dir.resolve("receipts.json"), System.out));
+        () -> Replayer.run(file, 1, "127.0.0.1:1", "127.0.0.1:1", Tls.OFF, "t", dir.resolve("receipts.json"),
+            System.out));
     assertTrue(refused.getMessage().startsWith("line 1: ezshop.shop.v1.ShopService/RegisterShopper has a redacted "
         + "photo"), refused.getMessage());
   }

@@ -8,11 +8,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import org.ezshop.edgelink.YamlConfig;
+import org.ezshop.edgelink.AgentTls;
 import org.ezshop.edgelink.YamlConfig.Fields;
 import org.ezshop.edgelink.YamlConfig.Invalid;
+import org.ezshop.edgelink.YamlConfig;
+import org.ezshop.rpc.Tls;
 
 /** Reads and checks a shelf agent's YAML config (see pi-edge/shelf.example.yaml); problems name line and field. */
 public final class ConfigFile {
@@ -29,15 +30,17 @@ public final class ConfigFile {
 
   /** Reads the file; {@code env} resolves values written as ${NAME}. */
   public static ShelfConfig read(Path file, Map<String, String> env) throws Invalid {
-    return shelf(YamlConfig.read(file, env, "device_id, token, gateway, sensors"));
+    return shelf(YamlConfig.read(file, env, "device_id, token, gateway, sensors"), file.toAbsolutePath().getParent());
   }
 
-  private static ShelfConfig shelf(Fields top) throws Invalid {
-    top.only(Set.of("device_id", "token", "gateway", "tls_ca", "outbox", "batch", "sensors"));
+  private static ShelfConfig shelf(Fields top, Path base) throws Invalid {
+    Set<String> keys = new HashSet<>(Set.of("device_id", "token", "gateway", "outbox", "batch", "sensors"));
+    keys.addAll(AgentTls.KEYS);
+    top.only(keys);
     String deviceId = top.text("device_id", null);
     String token = top.token("token");
     List<String> gateways = top.hostPorts("gateway");
-    Optional<Path> tls = top.has("tls_ca") ? Optional.of(Path.of(top.text("tls_ca", null))) : Optional.empty();
+    Tls tls = AgentTls.read(top, base);
     Fields outbox = top.mapping("outbox");
     outbox.only(Set.of("dir", "max_mb", "sync_every"));
     Fields batch = top.mapping("batch");

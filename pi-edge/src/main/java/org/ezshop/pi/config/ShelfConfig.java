@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import org.ezshop.rpc.Tls;
 
 /**
  * Everything a shelf agent is told by its config file (see pi-edge/shelf.example.yaml).
@@ -12,12 +12,13 @@ import java.util.Optional;
  * @param deviceId  the id the device was registered with
  * @param token     its bearer token
  * @param gateways  host:port of the gateway's EdgeLink; with more than one, the others in turn when it is down
- * @param tlsCa     CA certificate to trust for TLS to the gateway; empty for plaintext
+ * @param tls       TLS to the gateway: the CA to trust, and the device's own certificate if it has one; none:
+ *                  plaintext
  * @param outbox    where and how much to keep while unacked
  * @param batch     when to send
  * @param sensors   the sensors wired to this Pi
  */
-public record ShelfConfig(String deviceId, String token, List<String> gateways, Optional<Path> tlsCa, Outbox outbox,
+public record ShelfConfig(String deviceId, String token, List<String> gateways, Tls tls, Outbox outbox,
     Batch batch, List<Sensor> sensors) {
 
   /** @param syncEvery force the outbox to disk every this many batches */
