@@ -37,7 +37,14 @@ $('signin-form').addEventListener('submit', async (e) => {
     body: JSON.stringify({token: $('token').value})});
   if (response.ok) {
     $('token').value = '';
-    start();
+    async function audit() {
+  const r = await call('ListAuditEntries', {limit: 20});
+  $('audit').tBodies[0].replaceChildren(...(r.entries || []).map((e) => el('tr', {'data-action': e.action},
+    el('td', {}, time(e.at)), el('td', {}, e.actor), el('td', {}, e.action),
+    el('td', {}, Object.entries(e.fields || {}).map(([k, v]) => `${k}: ${v}`).join(', ')))));
+}
+
+start();
   } else {
     $('signin-error').textContent = 'That token was refused.';
   }
@@ -119,7 +126,7 @@ function describe(e) {
 
 async function refresh() {
   try {
-    await Promise.all([inStore(), inventory(), devices()]);
+    await Promise.all([inStore(), inventory(), devices(), audit()]);
     await reviews(); // its buttons name the shoppers in store
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) signIn(e);
@@ -197,6 +204,13 @@ async function devices() {
   $('devices').tBodies[0].replaceChildren(...(r.links || []).map((d) => el('tr', {},
     el('td', {}, d.deviceId), el('td', {}, d.connected ? 'linked' : 'down'), el('td', {}, time(d.lastSeen)),
     el('td', {}, `${millis(d.clockOffset)} ms`))));
+}
+
+async function audit() {
+  const r = await call('ListAuditEntries', {limit: 20});
+  $('audit').tBodies[0].replaceChildren(...(r.entries || []).map((e) => el('tr', {'data-action': e.action},
+    el('td', {}, time(e.at)), el('td', {}, e.actor), el('td', {}, e.action),
+    el('td', {}, Object.entries(e.fields || {}).map(([k, v]) => `${k}: ${v}`).join(', ')))));
 }
 
 start();

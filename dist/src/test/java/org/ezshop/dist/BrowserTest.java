@@ -179,6 +179,19 @@ class BrowserTest {
       review.until(d -> d.findElement(By.cssSelector("#in-store li[data-shopper='Cy']")).getText().contains("1 × Cola")
           && !d.findElement(By.cssSelector("#in-store li[data-shopper='Ben']")).getText().contains("Cola"));
       Browser.screenshot(dashboard, SHOTS.resolve("dashboard-resolved.png"));
+
+      // The audit log has the resolution and the sign-in, under the token's id (never the token), on the page too.
+      String actor = "manager:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(TOKEN.getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 12);
+      List<AuditEntry> audit = store.listAuditEntries(ListAuditEntriesRequest.getDefaultInstance()).getEntriesList();
+      AuditEntry resolved = audit.stream().filter(e -> e.getAction().equals("ResolveReview")).findFirst().orElseThrow();
+      assertEquals(actor, resolved.getActor());
+      assertTrue(resolved.getFieldsMap().get("decision").startsWith("assign:"), resolved.toString());
+      String reviewId = resolved.getFieldsMap().get("review_id");
+      assertTrue(reviewId.startsWith("rv-"), resolved.toString());
+      assertTrue(audit.stream().anyMatch(e -> e.getAction().equals("WebSignIn") && e.getActor().equals(actor)));
+      review.until(d -> d.findElement(By.cssSelector("#audit tr[data-action='ResolveReview']")).getText()
+          .contains(reviewId) && d.findElement(By.id("audit")).getText().contains(actor));
       List.of(pi, shelfCam, doorIn, doorOut).forEach(SimDevice::close);
     } finally {
       dashboard.quit();

@@ -130,7 +130,8 @@ public final class GatewayServer {
         .compose(endpoint -> ListenFailure.named("gateway-metrics", config.metricsPort(),
             metrics.start(vertx, config.host(), config.metricsPort(), config.tls())).compose(metricsPort ->
             ListenFailure.named("gateway-web", config.webPort(), WebApp.start(vertx, client,
-                SocketAddress.inetSocketAddress(endpoint.port(), "127.0.0.1"), config.host(), config.webPort(),
+                SocketAddress.inetSocketAddress(endpoint.port(), "127.0.0.1"), storeCalls, config.host(),
+                config.webPort(),
                 config.maxFrameBytes(), config.tls(), config.webRedirectPort())).map(web -> {
           endpoint.health()
               .register(EdgeLinkServiceGrpcService.SERVICE_NAME, store::serving)

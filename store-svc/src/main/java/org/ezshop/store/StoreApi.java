@@ -8,11 +8,13 @@ import org.ezshop.store.rules.Alerts;
 import org.ezshop.store.rules.Catalog;
 import org.ezshop.store.rules.Ledger;
 import org.ezshop.store.rules.Reviews;
+import org.ezshop.store.storage.Audited;
 import org.ezshop.store.storage.Failures;
 import org.ezshop.store.storage.Stamps;
 import org.ezshop.store.storage.Transactions;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
@@ -21,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.ezshop.rpc.Calls;
 import org.ezshop.store.v1.*;
 
@@ -55,19 +58,36 @@ final class StoreApi implements Service {
     return StoreServiceGrpcService.SERVICE_DESCRIPTOR;
   }
 
+  /** The storage for one manager action: its transaction also appends the action to the audit log. */
+  private Transactions audited(MultiMap h, String action, String... fields) {
+    AuditEntry.Builder entry = entry(h, action);
+    for (int i = 0; i < fields.length; i += 2) {
+      entry.putFields(fields[i], fields[i + 1]);
+    }
+    return new Audited(store, entry.build());
+  }
+
+  private AuditEntry.Builder entry(MultiMap h, String action) {
+    return AuditEntry.newBuilder().setEntryId(Ledger.newId("u")).setAt(Stamps.now()).setActor(access.actor(h))
+        .setAction(action);
+  }
+
   @Override
   public void bind(GrpcServer s) {
     Calls.unary(s, StoreServiceGrpcService.CreateItem, (h, r) -> {
       access.requireManager(h);
       Requests.item(r.getItem(), Requests.ITEM_FIELDS);
-      return catalog.createItem(r.getItem()).map(i -> CreateItemResponse.newBuilder().setItem(i).build());
+      return new Catalog(audited(h, "CreateItem", "sku", r.getItem().getSku())).createItem(r.getItem())
+          .map(i -> CreateItemResponse.newBuilder().setItem(i).build());
     });
     Calls.unary(s, StoreServiceGrpcService.UpdateItem, (h, r) -> {
       access.requireManager(h);
       Set<String> paths = new HashSet<>(r.getUpdateMask().getPathsList());
       paths.forEach(p -> require(Requests.ITEM_FIELDS.contains(p), "update_mask", "cannot update '" + p + "'"));
       Requests.item(r.getItem(), paths.isEmpty() ? Requests.ITEM_FIELDS : paths);
-      return catalog.updateItem(r.getItem(), List.copyOf(paths)).map(i -> UpdateItemResponse.newBuilder().setItem(i).build());
+      return new Catalog(audited(h, "UpdateItem", "sku", r.getItem().getSku(), "fields",
+          String.join(",", new TreeSet<>(paths)))).updateItem(r.getItem(), List.copyOf(paths))
+          .map(i -> UpdateItemResponse.newBuilder().setItem(i).build());
     });
     Calls.unary(s, StoreServiceGrpcService.ListItems, (h, r) -> {
       access.requireManager(h);
@@ -77,7 +97,8 @@ final class StoreApi implements Service {
     Calls.unary(s, StoreServiceGrpcService.PutShelfRow, (h, r) -> {
       access.requireManager(h);
       Requests.row(r.getRow());
-      return catalog.putShelfRow(r.getRow()).map(row -> PutShelfRowResponse.newBuilder().setRow(row).build());
+      return new Catalog(audited(h, "PutShelfRow", "row_id", r.getRow().getRowId(), "sku", r.getRow().getSku()))
+          .putShelfRow(r.getRow()).map(row -> PutShelfRowResponse.newBuilder().setRow(row).build());
     });
     Calls.unary(s, StoreServiceGrpcService.ListShelfRows, (h, r) -> {
       access.requireManager(h);
@@ -85,7 +106,9 @@ final class StoreApi implements Service {
     });
     Calls.unary(s, StoreServiceGrpcService.RegisterShopper, (h, r) -> {
       access.requireManager(h);
-      return catalog.registerShopper(text(r.getName(), "name"), text(r.getFaceId(), "face_id"), r.getPushToken())
+      text(r.getName(), "name");
+      return new Catalog(audited(h, "RegisterShopper", "face_id", text(r.getFaceId(), "face_id")))
+          .registerShopper(r.getName(), r.getFaceId(), r.getPushToken())
           .map(shopper -> RegisterShopperResponse.newBuilder().setShopper(shopper).build());
     });
     Calls.unary(s, StoreServiceGrpcService.ListShoppers, (h, r) -> {
@@ -98,7 +121,8 @@ final class StoreApi implements Service {
       Requests.device(r);
       Device device = Device.newBuilder().setDeviceId(r.getDeviceId()).setKind(r.getKind())
           .setCameraRole(r.getCameraRole()).build();
-      return catalog.registerDevice(device, r.getToken()).map(d -> RegisterDeviceResponse.newBuilder().setDevice(d).build());
+      return new Catalog(audited(h, "RegisterDevice", "device_id", r.getDeviceId(), "kind", r.getKind().name()))
+          .registerDevice(device, r.getToken()).map(d -> RegisterDeviceResponse.newBuilder().setDevice(d).build());
     });
     Calls.unary(s, StoreServiceGrpcService.ListDevices, (h, r) -> {
       access.requireManager(h);
@@ -169,7 +193,8 @@ final class StoreApi implements Service {
       Optional<String> assignTo = r.hasAssignToShopperId()
           ? Optional.of(text(r.getAssignToShopperId(), "assign_to_shopper_id")) : Optional.empty();
       require(assignTo.isPresent() || r.getDismiss(), "dismiss", "must be true when set");
-      return reviews.resolve(r.getReviewId(), assignTo);
+      return new Reviews(audited(h, "ResolveReview", "review_id", r.getReviewId(), "decision",
+          assignTo.map(shopper -> "assign:" + shopper).orElse("dismiss"))).resolve(r.getReviewId(), assignTo);
     });
     Calls.unary(s, StoreServiceGrpcService.RaiseAlert, (h, r) -> {
       access.requireManager(h);
@@ -196,8 +221,21 @@ final class StoreApi implements Service {
     Calls.unary(s, StoreServiceGrpcService.AdjustStock, (h, r) -> {
       access.requireManager(h);
       require(r.getDelta() != 0, "delta", "must not be 0");
-      return catalog.adjustStock(text(r.getSku(), "sku"), r.getDelta(), r.getReason(), r.getIdempotencyKey())
+      return new Catalog(audited(h, "AdjustStock", "sku", text(r.getSku(), "sku"), "delta",
+          String.valueOf(r.getDelta()))).adjustStock(r.getSku(), r.getDelta(), r.getReason(), r.getIdempotencyKey())
           .map(i -> AdjustStockResponse.newBuilder().setItem(i).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.ListAuditEntries, (h, r) -> {
+      access.requireManager(h);
+      require(r.getLimit() >= 0, "limit", "must be >= 0");
+      return store.inTx(tx -> tx.followUps().audit(r.getLimit() == 0 ? 100 : r.getLimit()))
+          .map(list -> ListAuditEntriesResponse.newBuilder().addAllEntries(list).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.RecordAudit, (h, r) -> {
+      access.requireManager(h);
+      AuditEntry entry = entry(h, text(r.getAction(), "action")).putAllFields(r.getFieldsMap()).build();
+      return store.inTx(tx -> tx.followUps().appendAudit(entry))
+          .map(v -> RecordAuditResponse.newBuilder().setEntry(entry).build());
     });
     Calls.serverStreaming(s, StoreServiceGrpcService.Watch, (h, r, out) -> {
       access.requireManager(h);

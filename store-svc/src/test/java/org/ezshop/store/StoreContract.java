@@ -524,6 +524,38 @@ abstract class StoreContract {
   }
 
   @Test
+  void everyManagerActionIsAuditedInItsOwnTransactionWithTheTokensIdNotTheToken() throws Exception {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    CartEvent pick = event(ana, soda, 1);
+    apply(pick);
+    Review review = manager().createReview(CreateReviewRequest.newBuilder().setReason(ReviewReason.REVIEW_REASON_AMBIGUOUS)
+        .setEvent(pick).build()).getReview();
+    ResolveReviewRequest dismiss = ResolveReviewRequest.newBuilder().setReviewId(review.getReviewId()).setDismiss(true)
+        .build();
+    manager().resolveReview(dismiss);
+    assertStatus(Status.Code.FAILED_PRECONDITION, "already", () -> manager().resolveReview(dismiss));
+    manager().recordAudit(RecordAuditRequest.newBuilder().setAction("WebSignIn").putFields("from", "127.0.0.1").build());
+
+    List<AuditEntry> audit = manager().listAuditEntries(ListAuditEntriesRequest.newBuilder().setLimit(1000).build())
+        .getEntriesList();
+    String actor = "manager:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(TestStores.MANAGER.getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 12);
+    List<AuditEntry> resolved = audit.stream().filter(e -> e.getAction().equals("ResolveReview")
+        && e.getFieldsMap().get("review_id").equals(review.getReviewId())).toList();
+    assertEquals(1, resolved.size(), "the refused second resolve left no entry: " + resolved);
+    assertEquals("dismiss", resolved.get(0).getFieldsMap().get("decision"));
+    assertEquals(actor, resolved.get(0).getActor());
+    assertTrue(audit.stream().anyMatch(e -> e.getAction().equals("CreateItem")
+        && e.getFieldsMap().get("sku").equals(soda.getSku())), "the item's creation");
+    assertTrue(audit.stream().anyMatch(e -> e.getAction().equals("RegisterShopper")
+        && e.getFieldsMap().containsKey("face_id")), "the shopper's registration");
+    assertEquals("WebSignIn", audit.get(0).getAction(), "newest first");
+    assertFalse(audit.toString().contains(TestStores.MANAGER), "never the token itself");
+    assertTrue(audit.get(0).getAt().getSeconds() >= resolved.get(0).getAt().getSeconds());
+  }
+
+  @Test
   void dismissingAnAmbiguousReviewReversesTheCharge() {
     Item soda = item(125, 10);
     Shopper ana = inStore("Ana");

@@ -108,6 +108,12 @@ public final class ShopApi implements Service {
       return store.call(StoreServiceGrpcClient.ResolveReview, resolve.build())
           .map(done -> ResolveReviewResponse.newBuilder().setReview(done.getReview()).build());
     });
+    Calls.unary(s, ShopServiceGrpcService.ListAuditEntries, (h, r) -> {
+      access.requireManager(h);
+      return store.call(StoreServiceGrpcClient.ListAuditEntries, org.ezshop.store.v1.ListAuditEntriesRequest
+          .newBuilder().setLimit(r.getLimit()).build()).map(list -> ListAuditEntriesResponse.newBuilder()
+          .addAllEntries(list.getEntriesList()).build());
+    });
     Calls.unary(s, ShopServiceGrpcService.GetInventory, (h, r) -> {
       access.requireManager(h);
       return views.inventory();

@@ -32,6 +32,8 @@ import org.ezshop.rpc.ListenFailure;
 import org.ezshop.rpc.Tls;
 import org.ezshop.rpc.TlsOptions;
 import org.ezshop.shop.v1.*;
+import org.ezshop.store.v1.RecordAuditRequest;
+import org.ezshop.store.v1.StoreServiceGrpcClient;
 
 /**
  * The browser pages (/dashboard.html for managers, /shop.html for shoppers) and the thin bridge they use: each
@@ -60,29 +62,32 @@ public final class WebApp {
       Map.entry("ResolveReview", new Method(ShopServiceGrpcClient.ResolveReview, ResolveReviewRequest::newBuilder, MANAGER)),
       Map.entry("GetInventory", new Method(ShopServiceGrpcClient.GetInventory, GetInventoryRequest::newBuilder, MANAGER)),
       Map.entry("ListDeviceLinks", new Method(ShopServiceGrpcClient.ListDeviceLinks, ListDeviceLinksRequest::newBuilder, MANAGER)),
+      Map.entry("ListAuditEntries", new Method(ShopServiceGrpcClient.ListAuditEntries, ListAuditEntriesRequest::newBuilder, MANAGER)),
       Map.entry("WatchStore", new Method(ShopServiceGrpcClient.WatchStore, WatchStoreRequest::newBuilder, MANAGER)),
       Map.entry("WatchMyCart", new Method(ShopServiceGrpcClient.WatchMyCart, WatchMyCartRequest::newBuilder, SESSION)));
 
   private final ServiceClient shop;
+  private final ServiceClient store;
   private final ShopEvents events;
   private final ManagerSessions managers = new ManagerSessions(System::currentTimeMillis);
   private HttpServer server;
   private HttpServer redirect;
 
-  private WebApp(GrpcClient client, SocketAddress gateway) {
+  private WebApp(GrpcClient client, SocketAddress gateway, ServiceClient store) {
     this.shop = new ServiceClient(client, gateway, "");
+    this.store = store;
     this.events = new ShopEvents(client, gateway);
   }
 
   /**
    * Serves the pages and the bridge on {@code port}, calling ShopService at {@code gateway}, which takes messages
-   * up to {@code maxMessageBytes}. With TLS, the pages are HTTPS, and plain HTTP on {@code redirectPort} is sent
-   * there.
+   * up to {@code maxMessageBytes}, and store-svc for the audit log. With TLS, the pages are HTTPS, and plain HTTP
+   * on {@code redirectPort} is sent there.
    */
-  public static Future<WebApp> start(Vertx vertx, GrpcClient client, SocketAddress gateway, String host, int port,
-      int maxMessageBytes, Tls tls, int redirectPort) {
+  public static Future<WebApp> start(Vertx vertx, GrpcClient client, SocketAddress gateway, ServiceClient store,
+      String host, int port, int maxMessageBytes, Tls tls, int redirectPort) {
     int maxBodyBytes = maxMessageBytes / 3 * 4 + 65_536; // a photo travels as base64 inside the JSON
-    WebApp app = new WebApp(client, gateway);
+    WebApp app = new WebApp(client, gateway, store);
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       ctx.response().putHeader("content-security-policy", "default-src 'self'; img-src 'self' data: blob:; "
@@ -134,10 +139,14 @@ public final class WebApp {
     return server.close().compose(v -> redirect == null ? Future.succeededFuture() : redirect.close());
   }
 
-  // A manager signs in with the token: it is checked by a call that needs it; the cookie gets a session id.
+  // A manager signs in with the token: it is checked by a call that needs it, the sign-in goes into the audit log
+  // (under that token's id), and the cookie gets a session id.
   private void login(RoutingContext ctx) {
     String token = ctx.body().asJsonObject() == null ? "" : ctx.body().asJsonObject().getString("token", "");
     shop.call(ShopServiceGrpcClient.ListDeviceLinks, ListDeviceLinksRequest.getDefaultInstance(), token)
+        .compose(ok -> store.call(StoreServiceGrpcClient.RecordAudit, RecordAuditRequest.newBuilder()
+            .setAction("WebSignIn").putFields("from", String.valueOf(ctx.request().remoteAddress().hostAddress()))
+            .build(), token))
         .onSuccess(ok -> ctx.response().addCookie(cookie(ctx, MANAGER, managers.open(token),
             ManagerSessions.TTL_MILLIS / 1000)).setStatusCode(204).end())
         .onFailure(e -> fail(ctx.response(), e));

@@ -62,6 +62,21 @@ final class MemoryFollowUps implements FollowUpTx {
   }
 
   @Override
+  public Future<Void> appendAudit(AuditEntry entry) {
+    if (s.audit.putIfAbsent(entry.getEntryId(), entry) == null) {
+      tx.undo(() -> s.audit.remove(entry.getEntryId()));
+    }
+    return succeededFuture();
+  }
+
+  @Override
+  public Future<List<AuditEntry>> audit(int limit) {
+    List<AuditEntry> newest = new ArrayList<>(s.audit.values());
+    Collections.reverse(newest);
+    return succeededFuture(newest.subList(0, Math.min(limit, newest.size())));
+  }
+
+  @Override
   public Future<List<Alert>> alerts(int limit) {
     List<Alert> newest = new ArrayList<>(s.alerts);
     Collections.reverse(newest);

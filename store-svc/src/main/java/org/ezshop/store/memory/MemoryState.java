@@ -2,12 +2,14 @@ package org.ezshop.store.memory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.ezshop.store.storage.Tx.RecordedEvent;
 import org.ezshop.store.v1.Alert;
+import org.ezshop.store.v1.AuditEntry;
 import org.ezshop.store.v1.CartLine;
 import org.ezshop.store.v1.Device;
 import org.ezshop.store.v1.Item;
@@ -34,6 +36,7 @@ final class MemoryState {
   final Map<String, Review> reviews = new HashMap<>();
   final List<String> reviewOrder = new ArrayList<>();
   final List<Alert> alerts = new ArrayList<>();
+  final Map<String, AuditEntry> audit = new LinkedHashMap<>();
   final Map<String, Boolean> adjustments = new HashMap<>();
   long nextCartEventId = 1;
   long nextStoreEventId = 1;

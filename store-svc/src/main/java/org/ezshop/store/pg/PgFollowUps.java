@@ -53,6 +53,18 @@ final class PgFollowUps implements FollowUpTx {
   }
 
   @Override
+  public Future<Void> appendAudit(AuditEntry e) {
+    return tx.sql("INSERT INTO audit_entries VALUES ($1, $2, $3) ON CONFLICT (entry_id) DO NOTHING", e.getEntryId(),
+        time(e.getAt()), bytes(e)).mapEmpty();
+  }
+
+  @Override
+  public Future<List<AuditEntry>> audit(int limit) {
+    return all(tx.sql("SELECT body FROM audit_entries ORDER BY at DESC, entry_id DESC LIMIT $1", (long) limit),
+        r -> parse(AuditEntry.parser(), r.getBuffer("body")));
+  }
+
+  @Override
   public Future<List<Alert>> alerts(int limit) {
     return all(tx.sql("SELECT body FROM alerts ORDER BY at DESC LIMIT $1", (long) limit),
         r -> parse(Alert.parser(), r.getBuffer("body")));

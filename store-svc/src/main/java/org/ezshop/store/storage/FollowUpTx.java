@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.ezshop.store.v1.*;
 
-/** What staff follow up, in one transaction: reviews and alerts. */
+/** What staff follow up, in one transaction: reviews, alerts, and the audit log of what managers did. */
 public interface FollowUpTx {
 
   Future<Void> putReview(Review review);
@@ -21,4 +21,10 @@ public interface FollowUpTx {
 
   /** Newest first. */
   Future<List<Alert>> alerts(int limit);
+
+  /** Appends once: an entry id already there is left as it is. */
+  Future<Void> appendAudit(AuditEntry entry);
+
+  /** Newest first. */
+  Future<List<AuditEntry>> audit(int limit);
 }
