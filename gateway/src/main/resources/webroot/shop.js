@@ -36,6 +36,19 @@ $('sign-out').addEventListener('click', async () => {
   location.reload();
 });
 
+$('delete-data').addEventListener('click', async () => {
+  if (!confirm('Forget your face and name? You will need to register again to shop.')) return;
+  try {
+    await call('DeleteMyData');
+    await fetch('/api/logout', {method: 'POST'});
+    sessionStorage.clear();
+    sessionStorage.setItem('ezshop-notice', 'Your face and name are forgotten.');
+    location.reload();
+  } catch (e) {
+    alert(e.message);
+  }
+});
+
 function show() {
   $('login').hidden = true;
   $('cart-view').hidden = false;
@@ -72,6 +85,9 @@ async function receipts() {
   }
 }
 
-if (sessionStorage.getItem('ezshop-name')) {
+if (sessionStorage.getItem('ezshop-notice')) {
+  $('login-error').textContent = sessionStorage.getItem('ezshop-notice');
+  sessionStorage.removeItem('ezshop-notice');
+} else if (sessionStorage.getItem('ezshop-name')) {
   call('GetMyReceipts').then(show, () => sessionStorage.clear());
 }

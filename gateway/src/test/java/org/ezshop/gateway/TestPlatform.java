@@ -29,6 +29,7 @@ import org.ezshop.store.StoreServer;
 import org.ezshop.store.v1.CreateItemRequest;
 import org.ezshop.store.v1.Item;
 import org.ezshop.store.v1.PutShelfRowRequest;
+import org.ezshop.store.v1.RegisterShopperRequest;
 import org.ezshop.store.v1.RegisterDeviceRequest;
 import org.ezshop.store.v1.ShelfRow;
 import org.ezshop.store.v1.ShelfSensor;
@@ -169,6 +170,12 @@ public final class TestPlatform implements AutoCloseable {
   public ShopServiceGrpc.ShopServiceBlockingStub shopStub() {
     return ShopServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(managerMetadata()));
+  }
+
+  /** A shopper store-svc knows (with no face in identity-svc), whose session tokens the gateway honours. */
+  public String registeredShopper(String name) {
+    return storeStub().registerShopper(RegisterShopperRequest.newBuilder().setName(name)
+        .setFaceId("face-" + java.util.UUID.randomUUID()).build()).getShopper().getShopperId();
   }
 
   public StoreServiceGrpc.StoreServiceBlockingStub storeStub() {

@@ -113,8 +113,13 @@ final class StoreApi implements Service {
     });
     Calls.unary(s, StoreServiceGrpcService.ListShoppers, (h, r) -> {
       access.requireManager(h);
-      return catalog.listShoppers(r.getInStoreOnly(), r.getFaceId(), r.getHoldingSku())
+      return catalog.listShoppers(r.getInStoreOnly(), r.getFaceId(), r.getHoldingSku(), r.getShopperId())
           .map(list -> ListShoppersResponse.newBuilder().addAllShoppers(list).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.EraseShopper, (h, r) -> {
+      access.requireManager(h);
+      return catalog.eraseShopper(text(r.getShopperId(), "shopper_id"), entry(h, "EraseShopper")
+          .putFields("reason", r.getReason()));
     });
     Calls.unary(s, StoreServiceGrpcService.RegisterDevice, (h, r) -> {
       access.requireManager(h);

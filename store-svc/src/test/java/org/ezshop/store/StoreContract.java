@@ -556,6 +556,34 @@ abstract class StoreContract {
   }
 
   @Test
+  void anErasedShoppersReceiptsStayUnderAnAnonymousIdAndAskingAgainAnswersTheSame() {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    apply(event(ana, soda, 2));
+    assertStatus(Status.Code.FAILED_PRECONDITION, "in store", () -> manager().eraseShopper(EraseShopperRequest
+        .newBuilder().setShopperId(ana.getShopperId()).build()));
+    Receipt receipt = manager().exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build())
+        .getReceipt();
+
+    EraseShopperResponse erased = manager().eraseShopper(EraseShopperRequest.newBuilder()
+        .setShopperId(ana.getShopperId()).setReason("the shopper asked").build());
+    assertEquals(ana.getFaceId(), erased.getFaceId(), "the face to forget in identity-svc");
+    List<Receipt> kept = manager().listReceipts(ListReceiptsRequest.newBuilder().setShopperId(erased.getAnonymousId())
+        .build()).getReceiptsList();
+    assertEquals(List.of(receipt.getReceiptId()), kept.stream().map(Receipt::getReceiptId).toList());
+    assertEquals(250, kept.get(0).getTotal().getMinorUnits());
+    assertEquals("", kept.get(0).getShopperName());
+    assertTrue(manager().listShoppers(ListShoppersRequest.newBuilder().setShopperId(ana.getShopperId()).build())
+        .getShoppersList().isEmpty(), "the shopper is gone");
+    assertTrue(manager().listShoppers(ListShoppersRequest.newBuilder().setFaceId(ana.getFaceId()).build())
+        .getShoppersList().isEmpty(), "and their face with them");
+    assertEquals(erased, manager().eraseShopper(EraseShopperRequest.newBuilder().setShopperId(ana.getShopperId())
+        .build()), "asked again, the same answer");
+    assertStatus(Status.Code.NOT_FOUND, "no shopper", () -> manager().eraseShopper(EraseShopperRequest.newBuilder()
+        .setShopperId("s-nobody").build()));
+  }
+
+  @Test
   void dismissingAnAmbiguousReviewReversesTheCharge() {
     Item soda = item(125, 10);
     Shopper ana = inStore("Ana");

@@ -77,11 +77,20 @@ public final class ShopApi implements Service {
       limits.login(source(h, peer));
       return login(r.getPhoto());
     });
-    Calls.serverStreaming(s, ShopServiceGrpcService.WatchMyCart, (h, r, call) -> relay(call,
-        StoreServiceGrpcClient.WatchCart, WatchCartRequest.newBuilder().setShopperId(shopper(h)).build()));
-    Calls.unary(s, ShopServiceGrpcService.GetMyReceipts, (h, r) -> store.call(StoreServiceGrpcClient.ListReceipts,
-            ListReceiptsRequest.newBuilder().setShopperId(shopper(h)).build())
+    Calls.serverStreaming(s, ShopServiceGrpcService.WatchMyCart, (h, r, call) -> session(h).compose(shopper ->
+        relay(call, StoreServiceGrpcClient.WatchCart, WatchCartRequest.newBuilder().setShopperId(shopper).build())));
+    Calls.unary(s, ShopServiceGrpcService.GetMyReceipts, (h, r) -> session(h).compose(shopper -> store.call(
+            StoreServiceGrpcClient.ListReceipts, ListReceiptsRequest.newBuilder().setShopperId(shopper).build()))
         .map(list -> GetMyReceiptsResponse.newBuilder().addAllReceipts(list.getReceiptsList()).build()));
+    Calls.unary(s, ShopServiceGrpcService.DeleteMyData, (h, r) -> session(h)
+        .compose(shopper -> erase(shopper, "the shopper asked"))
+        .map(anonymous -> DeleteMyDataResponse.newBuilder().setAnonymousId(anonymous).build()));
+    Calls.unary(s, ShopServiceGrpcService.EraseShopper, (h, r) -> {
+      access.requireManager(h);
+      require(!r.getShopperId().isBlank(), "shopper_id", "required");
+      return erase(r.getShopperId(), "a manager")
+          .map(anonymous -> EraseShopperResponse.newBuilder().setAnonymousId(anonymous).build());
+    });
     Calls.serverStreaming(s, ShopServiceGrpcService.WatchStore, (h, r, call) -> {
       access.requireManager(h);
       return relay(call, StoreServiceGrpcClient.Watch, WatchRequest.newBuilder().addAllKinds(r.getKindsList()).build());
@@ -140,10 +149,30 @@ public final class ShopApi implements Service {
   }
 
   /** The signed-in shopper, within the session's rate. */
-  private String shopper(MultiMap headers) {
+  /** The session's shopper, refused once their data is erased: a token outlives nothing it was issued for. */
+  private Future<String> session(MultiMap headers) {
     String shopperId = access.shopper(headers);
     limits.sessionCall(shopperId);
-    return shopperId;
+    return store.call(StoreServiceGrpcClient.ListShoppers, ListShoppersRequest.newBuilder().setShopperId(shopperId)
+        .build()).map(found -> {
+          if (found.getShoppersCount() == 0) {
+            throw new StatusException(GrpcStatus.UNAUTHENTICATED, "this shopper's data was erased: the session "
+                + "has ended");
+          }
+          return shopperId;
+        });
+  }
+
+  // The store's part first: asked again it answers the same, face included, so a retry after a failure to forget
+  // the face (identity-svc away) finishes the job. Forget removes the face from every identity-svc replica.
+  private Future<String> erase(String shopperId, String reason) {
+    return store.call(StoreServiceGrpcClient.EraseShopper, org.ezshop.store.v1.EraseShopperRequest.newBuilder()
+            .setShopperId(shopperId).setReason(reason).build())
+        .compose(erased -> identity.call(IdentityServiceGrpcClient.Forget, ForgetRequest.newBuilder()
+                .setFaceId(erased.getFaceId()).build())
+            .recover(failure -> failure instanceof StatusException gone && gone.status() == GrpcStatus.NOT_FOUND
+                ? Future.succeededFuture() : Future.failedFuture(failure))
+            .map(erased.getAnonymousId()));
   }
 
   /**

@@ -130,7 +130,7 @@ class ShopApiTest {
 
   @Test
   void aSessionCallingFasterThanItsLimitIsRefusedAndCounted() throws Exception {
-    String session = new org.ezshop.rpc.SessionTokens(TestPlatform.SECRET).issue("s-looping",
+    String session = new org.ezshop.rpc.SessionTokens(TestPlatform.SECRET).issue(platform.registeredShopper("Looping"),
         java.time.Instant.now().plusSeconds(600));
     Status refused = null;
     for (int i = 0; i < 200 && refused == null; i++) { // ten a second are allowed; a tight loop makes far more

@@ -7,13 +7,13 @@ import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 
 /** Databases made for one run beside the given one, and dropped after it. */
-final class Databases {
+public final class Databases {
 
   private Databases() {
   }
 
   /** Creates {@code name} (replacing one left by an earlier run) and returns its URL. */
-  static String create(Vertx vertx, String url, String name) throws Exception {
+  public static String create(Vertx vertx, String url, String name) throws Exception {
     PgConnectOptions base = PgConnectOptions.fromUri(url);
     admin(vertx, base, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     admin(vertx, base, "CREATE DATABASE " + name);
@@ -21,7 +21,7 @@ final class Databases {
         + "/" + name;
   }
 
-  static void drop(Vertx vertx, String url, String dbUrl) throws Exception {
+  public static void drop(Vertx vertx, String url, String dbUrl) throws Exception {
     admin(vertx, PgConnectOptions.fromUri(url), "DROP DATABASE IF EXISTS "
         + PgConnectOptions.fromUri(dbUrl).getDatabase() + " WITH (FORCE)");
   }

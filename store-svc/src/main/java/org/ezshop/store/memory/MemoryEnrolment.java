@@ -53,6 +53,39 @@ final class MemoryEnrolment implements EnrolmentTx {
   }
 
   @Override
+  public Future<Optional<Erasure>> erasure(String shopperId) {
+    return succeededFuture(Optional.ofNullable(s.erasures.get(shopperId)));
+  }
+
+  @Override
+  public Future<Void> erase(Shopper shopper, Erasure erasure) {
+    String gone = shopper.getShopperId();
+    String anon = erasure.anonymousId();
+    tx.put(s.shoppers, anon, Shopper.newBuilder().setShopperId(anon).setFaceId(anon)
+        .setRegisteredAt(shopper.getRegisteredAt()).build());
+    for (String visitId : s.visitsByShopper.getOrDefault(gone, List.of())) {
+      tx.put(s.visits, visitId, s.visits.get(visitId).toBuilder().setShopperId(anon).build());
+    }
+    tx.put(s.visitsByShopper, anon, s.visitsByShopper.getOrDefault(gone, List.of()));
+    tx.remove(s.visitsByShopper, gone);
+    s.events.forEach((key, recorded) -> {
+      if (recorded.event().getShopperId().equals(gone)) {
+        tx.put(s.events, key, new Tx.RecordedEvent(recorded.event().toBuilder().setShopperId(anon).build(),
+            recorded.refused()));
+      }
+    });
+    s.receipts.forEach((id, receipt) -> {
+      if (receipt.getShopperId().equals(gone)) {
+        tx.put(s.receipts, id, receipt.toBuilder().setShopperId(anon).clearShopperName().build());
+      }
+    });
+    tx.remove(s.shoppers, gone);
+    tx.remove(s.shopperByFace, shopper.getFaceId());
+    tx.put(s.erasures, gone, erasure);
+    return succeededFuture();
+  }
+
+  @Override
   public Future<Void> putDevice(Device device, byte[] tokenHash) {
     String hash = Base64.getEncoder().encodeToString(tokenHash);
     String owner = s.deviceByTokenHash.get(hash);

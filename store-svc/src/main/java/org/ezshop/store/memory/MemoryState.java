@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.ezshop.store.storage.EnrolmentTx;
 import org.ezshop.store.storage.Tx.RecordedEvent;
 import org.ezshop.store.v1.Alert;
 import org.ezshop.store.v1.AuditEntry;
@@ -37,6 +38,7 @@ final class MemoryState {
   final List<String> reviewOrder = new ArrayList<>();
   final List<Alert> alerts = new ArrayList<>();
   final Map<String, AuditEntry> audit = new LinkedHashMap<>();
+  final Map<String, EnrolmentTx.Erasure> erasures = new HashMap<>();
   final Map<String, Boolean> adjustments = new HashMap<>();
   long nextCartEventId = 1;
   long nextStoreEventId = 1;

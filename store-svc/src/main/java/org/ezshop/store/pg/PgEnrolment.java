@@ -1,7 +1,9 @@
 package org.ezshop.store.pg;
 
 import static org.ezshop.store.pg.PgTx.all;
+import static org.ezshop.store.pg.PgTx.bytes;
 import static org.ezshop.store.pg.PgTx.first;
+import static org.ezshop.store.pg.PgTx.parse;
 import static org.ezshop.store.pg.PgTx.stamp;
 import static org.ezshop.store.pg.PgTx.time;
 import static org.ezshop.store.pg.PgTx.unique;
@@ -52,6 +54,30 @@ final class PgEnrolment implements EnrolmentTx {
   public Future<Void> insertShopper(Shopper s) {
     return unique(tx.sql("INSERT INTO shoppers VALUES ($1, $2, $3, $4, $5)", s.getShopperId(), s.getFaceId(), s.getName(),
         s.getPushToken(), time(s.getRegisteredAt())), "face " + s.getFaceId() + " is registered already");
+  }
+
+  @Override
+  public Future<Optional<Erasure>> erasure(String shopperId) {
+    return first(tx.sql("SELECT * FROM erasures WHERE shopper_id = $1", shopperId), r -> new Erasure(
+        r.getString("anonymous_id"), r.getString("face_id"), stamp(r, "at")));
+  }
+
+  // The anonymous shopper takes over every row that names the shopper; receipts' bodies name them too.
+  @Override
+  public Future<Void> erase(Shopper s, Erasure e) {
+    String anon = e.anonymousId();
+    return tx.sql("INSERT INTO shoppers VALUES ($1, $1, '', '', $2)", anon, time(s.getRegisteredAt()))
+        .compose(x -> tx.sql("UPDATE visits SET shopper_id = $1 WHERE shopper_id = $2", anon, s.getShopperId()))
+        .compose(x -> tx.sql("UPDATE cart_events SET shopper_id = $1 WHERE shopper_id = $2", anon, s.getShopperId()))
+        .compose(x -> all(tx.sql("SELECT body FROM receipts WHERE shopper_id = $1 FOR UPDATE", s.getShopperId()),
+            r -> parse(Receipt.parser(), r.getBuffer("body"))))
+        .compose(receipts -> Future.all(receipts.stream().map(r -> tx.sql(
+            "UPDATE receipts SET shopper_id = $1, body = $2 WHERE receipt_id = $3", anon,
+            bytes(r.toBuilder().setShopperId(anon).clearShopperName().build()), r.getReceiptId())).toList()))
+        .compose(x -> tx.sql("DELETE FROM shoppers WHERE shopper_id = $1", s.getShopperId()))
+        .compose(x -> tx.sql("INSERT INTO erasures VALUES ($1, $2, $3, $4)", s.getShopperId(), anon, e.faceId(),
+            time(e.at())))
+        .mapEmpty();
   }
 
   static Device device(Row r) {

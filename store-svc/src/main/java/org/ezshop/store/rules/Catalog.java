@@ -3,6 +3,7 @@ package org.ezshop.store.rules;
 import static io.vertx.core.Future.failedFuture;
 import static io.vertx.core.Future.succeededFuture;
 
+import org.ezshop.store.storage.EnrolmentTx;
 import org.ezshop.store.storage.Failures;
 import org.ezshop.store.storage.Stamps;
 import org.ezshop.store.storage.Transactions;
@@ -14,8 +15,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ezshop.store.v1.AuditEntry;
 import org.ezshop.store.v1.CartLine;
 import org.ezshop.store.v1.Device;
+import org.ezshop.store.v1.EraseShopperResponse;
 import org.ezshop.store.v1.Item;
 import org.ezshop.store.v1.ListItemsResponse;
 import org.ezshop.store.v1.ShelfRow;
@@ -124,9 +127,10 @@ public final class Catalog {
   }
 
   /** @param holdingSku only shoppers whose open cart holds this SKU (by the ledger's own rule); empty for all */
-  public Future<List<Shopper>> listShoppers(boolean inStoreOnly, String faceId, String holdingSku) {
+  public Future<List<Shopper>> listShoppers(boolean inStoreOnly, String faceId, String holdingSku, String shopperId) {
     return store.inTx(tx -> tx.enrolment().shoppers().compose(all -> {
       List<Shopper> chosen = all.stream()
+          .filter(s -> shopperId.isEmpty() || s.getShopperId().equals(shopperId))
           .filter(s -> !inStoreOnly || s.getInStore())
           .filter(s -> faceId.isEmpty() || s.getFaceId().equals(faceId))
           .filter(s -> holdingSku.isEmpty() || s.getInStore())
@@ -145,6 +149,29 @@ public final class Catalog {
         return holding;
       });
     }));
+  }
+
+  /**
+   * See StoreService.EraseShopper; {@code audit} is completed with the anonymous id and appended in the same
+   * transaction. An erasure asked for again answers as the first did.
+   */
+  public Future<EraseShopperResponse> eraseShopper(String shopperId, AuditEntry.Builder audit) {
+    return store.inTx(tx -> tx.enrolment().erasure(shopperId).compose(before -> {
+      if (before.isPresent()) {
+        return Future.succeededFuture(before.get());
+      }
+      return tx.enrolment().shopper(shopperId).compose(found -> {
+        Shopper shopper = found.orElseThrow(() -> Failures.notFound("no shopper " + shopperId));
+        if (shopper.getInStore()) {
+          throw Failures.precondition("the shopper is in store: erase their data once they have walked out");
+        }
+        EnrolmentTx.Erasure erasure = new EnrolmentTx.Erasure(Ledger.newId("anon"), shopper.getFaceId(),
+            Stamps.now());
+        return tx.enrolment().erase(shopper, erasure).map(erasure);
+      });
+    }).compose(erasure -> tx.followUps().appendAudit(audit.putFields("anonymous_id", erasure.anonymousId()).build())
+        .map(EraseShopperResponse.newBuilder().setAnonymousId(erasure.anonymousId()).setFaceId(erasure.faceId())
+            .build())));
   }
 
   public Future<Device> registerDevice(Device device, String token) {

@@ -16,6 +16,19 @@ public interface EnrolmentTx {
   /** Fails with {@link Tx.Conflict} when the face is registered already. */
   Future<Void> insertShopper(Shopper shopper);
 
+  /** How a shopper was erased, when they were. */
+  Future<Optional<Erasure>> erasure(String shopperId);
+
+  /**
+   * Erases the shopper: their visits, cart events and receipts move to the erasure's anonymous id (a shopper with
+   * no name, face or push token), the shopper goes, and the erasure is kept, so that asking again answers the same.
+   */
+  Future<Void> erase(Shopper shopper, Erasure erasure);
+
+  /** A shopper erased: who their records now belong to, and the face that was theirs. */
+  record Erasure(String anonymousId, String faceId, com.google.protobuf.Timestamp at) {
+  }
+
   /** Creates or replaces the device; fails with {@link Tx.Conflict} when another device has the token. */
   Future<Void> putDevice(Device device, byte[] tokenHash);
 
