@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.ezshop.gateway.GatewayConfig;
 import org.ezshop.gateway.fusion.FusionSettings;
+import org.ezshop.gateway.link.DeviceLimits;
 import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.store.StoreConfig;
@@ -84,6 +85,11 @@ enum Option {
   SESSION_CALLS_PER_SECOND("session-calls-per-second",
       String.valueOf(ShopLimits.Settings.DEFAULT_SESSION_CALLS_PER_SECOND), "gateway: calls one shopper session "
       + "may make in any second; more get RESOURCE_EXHAUSTED"),
+  DEVICE_MESSAGES_PER_SECOND("device-messages-per-second", String.valueOf(DeviceLimits.DEFAULT_MESSAGES_PER_SECOND),
+      "gateway: EdgeLink messages one device may send a second (ten seconds' worth at once, for a backlog); past "
+      + "it, its stream ends with RESOURCE_EXHAUSTED naming the limit"),
+  DEVICE_BYTES_PER_SECOND("device-bytes-per-second", String.valueOf(DeviceLimits.DEFAULT_BYTES_PER_SECOND),
+      "gateway: bytes one device may send a second (ten seconds' worth at once)"),
   PUSH_CREDENTIALS("push-credentials", "", "gateway: Firebase service-account JSON for receipt notifications (else "
       + "GOOGLE_APPLICATION_CREDENTIALS; with neither, notifications are logged and recorded as such)"),
   MAX_FRAME_BYTES("max-frame-bytes", String.valueOf(GatewayConfig.DEFAULT_MAX_FRAME_BYTES), "largest camera frame the gateway accepts"),

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.ezshop.gateway.GatewayConfig;
 import org.ezshop.gateway.fusion.FusionSettings;
+import org.ezshop.gateway.link.DeviceLimits;
 import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.identity.IdentityConfig;
@@ -206,7 +207,7 @@ final class Settings {
         values.positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
         values.positive(Option.IDENTIFY_CONCURRENCY), values.port(Option.METRICS_PORT), values.port(Option.WEB_PORT),
         sessionSecret(), values.positive(Option.DOOR_COOLDOWN_MS), fusion(), statePlace(), limits(),
-        values.path(Option.PUSH_CREDENTIALS), tls(), values.port(Option.WEB_REDIRECT_PORT),
+        deviceLimits(), values.path(Option.PUSH_CREDENTIALS), tls(), values.port(Option.WEB_REDIRECT_PORT),
         values.path(Option.DEVICE_CLIENT_CA));
     if (config.tls().serves() && !config.tls().trusts()) {
       throw new IllegalArgumentException("--tls-cert needs --tls-ca for the gateway: the CA the services' "
@@ -216,6 +217,14 @@ final class Settings {
       throw new IllegalArgumentException("--device-client-ca needs TLS (not --tls off)");
     }
     return config;
+  }
+
+  private DeviceLimits.Settings deviceLimits() {
+    long bytes = values.longNumber(Option.DEVICE_BYTES_PER_SECOND);
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("--device-bytes-per-second must be above 0, not " + bytes);
+    }
+    return new DeviceLimits.Settings(values.positive(Option.DEVICE_MESSAGES_PER_SECOND), bytes);
   }
 
   private ShopLimits.Settings limits() {

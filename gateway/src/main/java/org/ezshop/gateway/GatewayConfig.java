@@ -4,6 +4,7 @@ import io.vertx.core.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.ezshop.gateway.fusion.FusionSettings;
+import org.ezshop.gateway.link.DeviceLimits;
 import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.rpc.Tls;
@@ -26,6 +27,7 @@ import org.ezshop.rpc.Tls;
  * @param fusion          how shelf changes are attributed to shoppers
  * @param state           where shelf changes wait for their decision and rows' levels are kept, across restarts
  * @param limits          the limits on ShopService's callers (face logins, shopper sessions)
+ * @param deviceLimits    what one device may send a second
  * @param pushCredentials Firebase service-account JSON for receipt notifications; empty logs them instead
  * @param tls             the certificate and key its listeners serve, and the CA the services' certificates (and
  *                        its own, which its web bridge calls on 127.0.0.1) chain to; none: plaintext
@@ -36,7 +38,7 @@ import org.ezshop.rpc.Tls;
 public record GatewayConfig(String host, int port, SocketAddress storeTarget, SocketAddress identityTarget,
     int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort, int webPort,
     byte[] sessionSecret, long doorCooldownMillis, FusionSettings fusion, StatePlace state,
-    ShopLimits.Settings limits, Optional<Path> pushCredentials, Tls tls, int webRedirectPort,
+    ShopLimits.Settings limits, DeviceLimits.Settings deviceLimits, Optional<Path> pushCredentials, Tls tls, int webRedirectPort,
     Optional<Path> deviceClientCa) {
 
   public static final int DEFAULT_PORT = 7000;

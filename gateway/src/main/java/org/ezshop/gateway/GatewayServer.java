@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
 import org.ezshop.gateway.door.Doors;
 import org.ezshop.gateway.fusion.Fusion;
+import org.ezshop.gateway.link.DeviceLimits;
 import org.ezshop.gateway.link.EdgeLinkApi;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.gateway.notify.ReceiptNotifier;
@@ -112,7 +113,8 @@ public final class GatewayServer {
     Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis());
     ReceiptNotifier notifier = new ReceiptNotifier(vertx, storeCalls, fcm);
     ShopLimits limits = new ShopLimits(config.limits(), System::currentTimeMillis);
-    Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier, limits);
+    DeviceLimits deviceLimits = new DeviceLimits(config.deviceLimits());
+    Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier, limits, deviceLimits);
     doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
         "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
     sightings.listen(fusion::seen);
@@ -124,7 +126,7 @@ public final class GatewayServer {
         .compose(started -> GrpcEndpoint.start(vertx, config.host(), config.port(),
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,
             List.of(new EdgeLinkApi(vertx, storeCalls, links, shelfIntake, frameIntake, config.heartbeatMillis(),
-                    config.deviceClientCa().isPresent()),
+                    config.deviceClientCa().isPresent(), deviceLimits),
                 new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links,
                     limits)), endpointOptions(config)))
         .compose(endpoint -> ListenFailure.named("gateway-metrics", config.metricsPort(),

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.ezshop.gateway.fusion.Fusion;
+import org.ezshop.gateway.link.DeviceLimits;
 import org.ezshop.gateway.link.DeviceLink;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.gateway.notify.ReceiptNotifier;
@@ -40,7 +41,7 @@ final class Metrics {
   private HttpServer server;
 
   Metrics(EdgeLinks links, ShelfChangeFeed changes, Sightings sightings, Fusion fusion, ReceiptNotifier receipts,
-      ShopLimits limits) {
+      ShopLimits limits, DeviceLimits devices) {
     this.links = links;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -75,6 +76,10 @@ final class Metrics {
         .description(refused).register(registry);
     FunctionCounter.builder("ezshop.limit.refused", limits, ShopLimits::sessionCallsRefused).tag("limit", "session")
         .description(refused).register(registry);
+    FunctionCounter.builder("ezshop.limit.refused", devices, DeviceLimits::messagesRefused)
+        .tag("limit", "device_messages").description(refused).register(registry);
+    FunctionCounter.builder("ezshop.limit.refused", devices, DeviceLimits::bytesRefused)
+        .tag("limit", "device_bytes").description(refused).register(registry);
     offsets = MultiGauge.builder("ezshop.edge.clock.offset").baseUnit("seconds")
         .description("device clock minus gateway clock").register(registry);
     lastSeen = MultiGauge.builder("ezshop.edge.last.seen").baseUnit("seconds")

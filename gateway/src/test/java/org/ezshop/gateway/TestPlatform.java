@@ -17,6 +17,7 @@ import org.ezshop.common.v1.Money;
 import org.ezshop.common.v1.SensorType;
 import org.ezshop.gateway.fusion.FusionSettings;
 import org.ezshop.gateway.shop.ShopLimits;
+import org.ezshop.gateway.link.DeviceLimits;
 import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.identity.IdentityServer;
@@ -115,7 +116,8 @@ public final class TestPlatform implements AutoCloseable {
         SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
         SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
         heartbeatMillis, identifyConcurrency, 0, 0, SECRET, 2000, FusionSettings.defaults(), state,
-        ShopLimits.Settings.defaults(), Optional.empty(), Tls.OFF, 0, Optional.empty());
+        ShopLimits.Settings.defaults(), DeviceLimits.Settings.defaults(), Optional.empty(), Tls.OFF, 0,
+        Optional.empty());
     startGateway();
   }
 
@@ -131,12 +133,17 @@ public final class TestPlatform implements AutoCloseable {
 
   /** Stops the gateway at once and starts another on a new port, keeping its state in this place. */
   public void replaceGateway(StatePlace state) throws Exception {
+    replaceGateway(state, config.deviceLimits());
+  }
+
+  /** The same, the new gateway with these limits on each device. */
+  public void replaceGateway(StatePlace state, DeviceLimits.Settings deviceLimits) throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     gateway.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
     config = new GatewayConfig(config.host(), config.port(), config.storeTarget(), config.identityTarget(),
         config.maxFrameBytes(), config.managerToken(), config.heartbeatMillis(), config.identifyConcurrency(),
         config.metricsPort(), config.webPort(), config.sessionSecret(), config.doorCooldownMillis(), config.fusion(),
-        state, config.limits(), config.pushCredentials(), config.tls(), config.webRedirectPort(),
+        state, config.limits(), deviceLimits, config.pushCredentials(), config.tls(), config.webRedirectPort(),
         config.deviceClientCa());
     startGateway();
   }

@@ -11,6 +11,7 @@ import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.Service;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +23,15 @@ public final class GrpcEndpoint {
   // The Vert.x default 64 KiB HTTP/2 window caps one stream's throughput; these gave +60-85% (STACK.md).
   private static final int STREAM_WINDOW_BYTES = 1 << 20;
   private static final int CONNECTION_WINDOW_BYTES = 4 << 20;
+  /** HTTP/2 limits per connection: streams open at once (a device needs one), and header bytes of a request. */
+  static final int MAX_CONCURRENT_STREAMS = 256;
+  static final int MAX_HEADER_LIST_BYTES = 8 << 10;
+  /**
+   * A connection older than this (give or take a tenth, so that clients do not all come back at once) is sent a
+   * GOAWAY and given {@link #AGED_GRACE} to finish: clients reconnect, and load spreads anew over replicas.
+   */
+  static final Duration MAX_CONNECTION_AGE = Duration.ofHours(1);
+  static final Duration AGED_GRACE = Duration.ofMinutes(1);
 
   private final HttpServer http;
   private final HealthService health;
@@ -58,10 +68,16 @@ public final class GrpcEndpoint {
     HttpServerOptions options = base
         .setHost(host)
         .setPort(port)
-        .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW_BYTES))
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW_BYTES)
+            .setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS).setMaxHeaderListSize(MAX_HEADER_LIST_BYTES))
         .setHttp2ConnectionWindowSize(CONNECTION_WINDOW_BYTES);
     return vertx.createHttpServer(options)
         .requestHandler(grpc)
+        .connectionHandler(connection -> {
+          long age = (long) (MAX_CONNECTION_AGE.toMillis() * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble()));
+          long timer = vertx.setTimer(age, t -> connection.shutdown(AGED_GRACE.toMillis(), TimeUnit.MILLISECONDS));
+          connection.closeHandler(v -> vertx.cancelTimer(timer));
+        })
         .listen()
         .map(http -> new GrpcEndpoint(http, health));
   }

@@ -58,6 +58,25 @@ class GrpcEndpointTest {
   }
 
   @Test
+  void aRequestWithMoreHeaderBytesThanTheLimitIsRefusedAndTheConnectionServesOn() throws Exception {
+    try (GrpcProbe probe = new GrpcProbe(endpoint.port())) {
+      assertEquals(ServingStatus.SERVING, checkWithHeaderOf(probe, GrpcEndpoint.MAX_HEADER_LIST_BYTES - 1024));
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+          () -> checkWithHeaderOf(probe, GrpcEndpoint.MAX_HEADER_LIST_BYTES + 1024));
+      assertTrue(refused.getStatus().getCode() != Status.Code.OK, refused.toString());
+      assertEquals(ServingStatus.SERVING, probe.health(""), "the next call on the same connection is served");
+    }
+  }
+
+  private static ServingStatus checkWithHeaderOf(GrpcProbe probe, int bytes) {
+    io.grpc.Metadata padded = new io.grpc.Metadata();
+    padded.put(io.grpc.Metadata.Key.of("x-padding", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "x".repeat(bytes));
+    return io.grpc.health.v1.HealthGrpc.newBlockingStub(probe.channel())
+        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(padded))
+        .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance()).getStatus();
+  }
+
+  @Test
   void reflectionAnswersEveryRequestOfAStream() throws Exception {
     try (GrpcProbe probe = new GrpcProbe(endpoint.port())) {
       List<ServerReflectionResponse> answers = probe.reflect(List.of(

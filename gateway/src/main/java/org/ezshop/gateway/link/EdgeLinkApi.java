@@ -30,10 +30,11 @@ public final class EdgeLinkApi implements Service {
   private final FrameIntake frames;
   private final long heartbeatMillis;
   private final boolean certificates;
+  private final DeviceLimits limits;
 
   /** @param certificates whether a device must also present a client certificate that names it */
   public EdgeLinkApi(Vertx vertx, ServiceClient store, EdgeLinks links, ShelfIntake shelves,
-      FrameIntake frames, long heartbeatMillis, boolean certificates) {
+      FrameIntake frames, long heartbeatMillis, boolean certificates, DeviceLimits limits) {
     this.vertx = vertx;
     this.auth = new DeviceAuth(store, AUTH_CACHE_MS);
     this.links = links;
@@ -41,6 +42,7 @@ public final class EdgeLinkApi implements Service {
     this.frames = frames;
     this.heartbeatMillis = heartbeatMillis;
     this.certificates = certificates;
+    this.limits = limits;
   }
 
   @Override
@@ -77,7 +79,7 @@ public final class EdgeLinkApi implements Service {
               GrpcStatus.UNAUTHENTICATED, "the client certificate names " + named + ", not this token's device '"
               + result.result().getDeviceId() + "'"));
         } else if (!result.result().getDeviceId().isEmpty()) {
-          new EdgeSession(vertx, call, result.result(), links, shelves, frames, heartbeatMillis).start();
+          new EdgeSession(vertx, call, result.result(), links, shelves, frames, heartbeatMillis, limits).start();
         } else {
           Calls.fail(call.response(), EdgeLinkServiceGrpcService.Connect,
               new StatusException(GrpcStatus.UNAUTHENTICATED, "unknown device token"));

@@ -46,6 +46,7 @@ final class EdgeSession {
   private final ShelfIntake shelves;
   private final FrameIntake frames;
   private final long heartbeatMillis;
+  private final DeviceLimits limits;
   private final ClockProbes probes = new ClockProbes();
   private DeviceLink link;
   private Set<String> sources;
@@ -58,7 +59,7 @@ final class EdgeSession {
   private Future<Void> pending = Future.succeededFuture();
 
   EdgeSession(Vertx vertx, GrpcServerRequest<EdgeMessage, GatewayMessage> call, Device device, EdgeLinks links,
-      ShelfIntake shelves, FrameIntake frames, long heartbeatMillis) {
+      ShelfIntake shelves, FrameIntake frames, long heartbeatMillis, DeviceLimits limits) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.call = call;
@@ -68,6 +69,7 @@ final class EdgeSession {
     this.shelves = shelves;
     this.frames = frames;
     this.heartbeatMillis = heartbeatMillis;
+    this.limits = limits;
   }
 
   void start() {
@@ -98,6 +100,12 @@ final class EdgeSession {
       return; // replaced or failed: whatever still arrives is the new stream's to take
     }
     lastMessage = System.currentTimeMillis();
+    String over = limits.spend(device.getDeviceId(), m.getSerializedSize(), lastMessage);
+    if (over != null) {
+      fail(GrpcStatus.RESOURCE_EXHAUSTED, "device '" + device.getDeviceId() + "': " + over + "; what was not acked "
+          + "is for sending again, slower");
+      return;
+    }
     if (!helloed) {
       if (!m.hasHello()) {
         fail(GrpcStatus.FAILED_PRECONDITION, "hello must be the first message on the stream, not " + m.getBodyCase());

@@ -20,6 +20,7 @@ import org.ezshop.gateway.GatewayConfig;
 import org.ezshop.gateway.GatewayServer;
 import org.ezshop.gateway.TestPlatform;
 import org.ezshop.gateway.shelf.ShelfChange;
+import org.ezshop.gateway.state.StatePlace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -216,6 +217,32 @@ class EdgeLinkTest {
     awaitChanges(1);
     assertTrue(Math.abs(changes.get(0).onsetMillis() - pickAt) <= 50,
         "the pick at " + changes.get(0).onsetMillis() + ", truly at " + pickAt + " (hello's guess is 4 s off)");
+  }
+
+  @Test
+  void aDeviceSendingTenTimesItsLimitIsCutNamingTheLimitWhileAnotherStreamsOn() throws Exception {
+    platform.replaceGateway(new StatePlace.Memory(), new DeviceLimits.Settings(20, 1 << 20));
+    TestDevice noisy = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
+    noisy.await(GatewayMessage::hasWelcome);
+    TestDevice calm = TestDevices.camera(platform.channel, "cam-1");
+    long seq = 0;
+    long start = System.nanoTime();
+    while (!noisy.ended.isDone() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+      noisy.send(batch(++seq, noisy.clock(), 1, 5)); // 200 a second: ten times the limit
+      if (seq % 20 == 0) {
+        calm.send(EdgeMessage.newBuilder().setHeartbeat(org.ezshop.edge.v1.Heartbeat.getDefaultInstance()).build());
+      }
+      Thread.sleep(5);
+    }
+    Status cut = noisy.awaitEnd();
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, cut.getCode(), cut.toString());
+    assertTrue(cut.getDescription().contains("at most 20 messages a second per device"), cut.toString());
+    assertTrue(seq >= 200, "its ten seconds' allowance went through first: " + seq);
+    assertTrue(platform.gateway.links().get("cam-1").connected(), "the other device streams on");
+    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + platform.gateway.metricsPort() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(metrics.contains("ezshop_limit_refused_total{limit=\"device_messages\"} 1.0"), metrics);
   }
 
   @Test
