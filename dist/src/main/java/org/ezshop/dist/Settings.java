@@ -96,13 +96,17 @@ final class Settings {
   }
 
   /**
-   * The same settings on 127.0.0.1 with every port picked free, in plaintext, and the given options replaced:
-   * the benchmarks' in-process runs, which measure the platform beside baselines without TLS.
+   * The same settings on 127.0.0.1 with every port picked free, in plaintext, with no limit on a device's rate,
+   * and the given options replaced: the benchmarks' in-process runs, which measure the platform beside baselines
+   * without TLS and drive streams flat out.
    */
   Settings loopback(Map<Option, String> replaced) {
-    Map<Option, String> all = new EnumMap<>(Map.of(Option.HOST, "127.0.0.1", Option.GATEWAY_PORT, "0",
-        Option.STORE_PORT, "0", Option.IDENTITY_PORT, "0", Option.METRICS_PORT, "0", Option.WEB_PORT, "0",
-        Option.TLS, "off", Option.TLS_CERT, "", Option.TLS_KEY, ""));
+    Map<Option, String> all = new EnumMap<>(Map.ofEntries(Map.entry(Option.HOST, "127.0.0.1"),
+        Map.entry(Option.GATEWAY_PORT, "0"), Map.entry(Option.STORE_PORT, "0"), Map.entry(Option.IDENTITY_PORT, "0"),
+        Map.entry(Option.METRICS_PORT, "0"), Map.entry(Option.WEB_PORT, "0"), Map.entry(Option.TLS, "off"),
+        Map.entry(Option.TLS_CERT, ""), Map.entry(Option.TLS_KEY, ""),
+        Map.entry(Option.DEVICE_MESSAGES_PER_SECOND, String.valueOf(Integer.MAX_VALUE)),
+        Map.entry(Option.DEVICE_BYTES_PER_SECOND, String.valueOf(Long.MAX_VALUE / 100))));
     all.putAll(replaced);
     return new Settings(command, topic, values.with(all));
   }
