@@ -19,6 +19,7 @@ import org.ezshop.load.fusion.FusionBenchmark;
 import org.ezshop.load.gateway.EdgeLinkLoad;
 import org.ezshop.load.gateway.GatewayBenchmark;
 import org.ezshop.load.gen.LoadGenerator;
+import org.ezshop.load.gen.NoisyDevice;
 import org.ezshop.load.gen.LoadReport;
 import org.ezshop.load.gen.PickProbe;
 import org.ezshop.load.store.CartEventBenchmark;
@@ -36,7 +37,14 @@ final class Benchmarks {
 
   // Every service of ours on loopback ports, in memory, pushing nowhere, with the rest of the settings as given.
   private static Settings inMemory(Settings settings) {
-    return settings.loopback(Map.of(Option.PG_URL, "", Option.PUSH_CREDENTIALS, "", Option.KEEP_FACE_PHOTOS, "false"));
+    return inMemory(settings, Map.of());
+  }
+
+  private static Settings inMemory(Settings settings, Map<Option, String> more) {
+    Map<Option, String> replaced = new java.util.EnumMap<>(Map.of(Option.PG_URL, "", Option.PUSH_CREDENTIALS, "",
+        Option.KEEP_FACE_PHOTOS, "false"));
+    replaced.putAll(more);
+    return settings.loopback(replaced);
   }
 
   /** `ezshop bench-store`: store-svc on PostgreSQL, driven over gRPC on loopback, against the raw SQL loop. */
@@ -136,7 +144,9 @@ final class Benchmarks {
     }
     Vertx vertx = EventLoops.vertx();
     try {
-      Platform platform = Platform.all(vertx, inMemory(settings)).await(120, TimeUnit.SECONDS);
+      // With a noisy device the per-device limit is the point: it is enforced, as set.
+      Platform platform = Platform.all(vertx, inMemory(settings, load.noisy() == 0 ? Map.of()
+          : Map.of(Option.DEVICE_MESSAGES_PER_SECOND, String.valueOf(load.deviceLimit())))).await(120, TimeUnit.SECONDS);
       CountingEdgeLinkServer bare = CountingEdgeLinkServer.start(vertx, "127.0.0.1", 0).await(60, TimeUnit.SECONDS);
       ManagedChannel store = NettyChannelBuilder.forAddress("127.0.0.1", platform.ports().get("store-svc"))
           .usePlaintext().build();
@@ -145,8 +155,9 @@ final class Benchmarks {
         out.printf("load: %d devices x %.1f Hz x %d readings for %d s (target %,.0f readings/s), a pick every 3 s "
                 + "through the platform meanwhile%s%n", load.devices(), load.hz(), load.batch(), load.seconds(),
             load.devices() * load.hz() * load.batch(), load.baseline() ? "; then the same against the bare server" : "");
-        List<EdgeLinkLoad.Device> devices = GatewayBenchmark.registerDevices("127.0.0.1",
-            platform.ports().get("store-svc"), token, load.devices());
+        List<EdgeLinkLoad.Device> devices = new java.util.ArrayList<>(GatewayBenchmark.registerDevices("127.0.0.1",
+            platform.ports().get("store-svc"), token, load.devices() + (load.noisy() > 0 ? 1 : 0)));
+        EdgeLinkLoad.Device noisy = load.noisy() > 0 ? devices.remove(devices.size() - 1) : null;
         platform.gateway().reloadLayout().await(60, TimeUnit.SECONDS);
         probe.start(3000);
         List<LoadGenerator.Phase> phases = new java.util.ArrayList<>();
@@ -157,6 +168,20 @@ final class Benchmarks {
         if (load.baseline()) {
           phases.add(LoadGenerator.run("bare", "127.0.0.1", bare.port(), devices, load.hz(), load.batch(),
               load.seconds(), out));
+        }
+        if (noisy != null) {
+          double rate = load.noisy() * load.deviceLimit();
+          try (NoisyDevice loud = new NoisyDevice("127.0.0.1", platform.ports().get("gateway"), noisy, rate).start()) {
+            phases.add(LoadGenerator.run("noisy", "127.0.0.1", platform.ports().get("gateway"), devices, load.hz(),
+                load.batch(), load.seconds(), out));
+            out.printf("load: beside them one device at %.0fx its limit (%,.0f messages/s against %d): %s%n",
+                load.noisy(), rate, load.deviceLimit(), loud.summary());
+          }
+          LoadGenerator.Phase quiet = phases.get(0);
+          LoadGenerator.Phase loudPhase = phases.get(phases.size() - 1);
+          out.printf("ratio noisy / quiet for the other devices: p50 %.2f, p99 %.2f, achieved rate %.2f%n",
+              loudPhase.millisAt(50) / quiet.millisAt(50), loudPhase.millisAt(99) / quiet.millisAt(99),
+              loudPhase.achievedPerSecond() / quiet.achievedPerSecond());
         }
         String summary = LoadReport.write(load.out(), phases, picks, picked);
         out.print(summary);

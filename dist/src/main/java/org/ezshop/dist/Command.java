@@ -29,7 +29,7 @@ enum Command {
       + "--load-seconds, through store-svc and the gateway started here; reading -> ack latency (HdrHistogram) and "
       + "rate into --load-out; --baseline adds a bare EdgeLink server",
       Benchmarks::load, null, union(Groups.IN_PROCESS, EnumSet.of(FACES, LOAD_DEVICES, LOAD_HZ, LOAD_BATCH,
-          LOAD_SECONDS, BASELINE, LOAD_OUT))),
+          LOAD_SECONDS, BASELINE, LOAD_NOISY, DEVICE_MESSAGES_PER_SECOND, LOAD_OUT))),
   CHAOS("chaos", "store-svc, identity-svc and the gateway as separate processes on PostgreSQL (--pg-url), a "
       + "simulated store through them once clean and once under seeded faults (kill -9 of each, a PostgreSQL restart, "
       + "network cuts and stalls, identity-svc slowed); checks the invariants and writes a report to --chaos-out",

@@ -107,6 +107,9 @@ enum Option {
       + Option.DEMO_LOG + ", and the terminal shows the store's story)"),
   BASELINE("baseline", "false", "load: also run the same traffic against a bare counting EdgeLink server and print "
       + "the ratio (--baseline alone means true)"),
+  LOAD_NOISY("load-noisy", "0", "load: then the same load again beside one more device sending at this many times "
+      + "the per-device message limit (--device-messages-per-second, enforced in this run), and the other devices' "
+      + "latency against the run without it"),
   LOAD_OUT("load-out", "load-out", "load: directory for load.json, load.txt and load.html"),
   SIM_SEED("sim-seed", "1", "simulate: seed of everything random, so a run can be repeated"),
   SIM_SHOPPERS("sim-shoppers", "20", "simulate: shoppers, each a real face from faces.md"),

@@ -301,11 +301,18 @@ final class Settings {
     if (!(hz > 0)) {
       throw new IllegalArgumentException("--" + Option.LOAD_HZ.flag + " must be above 0");
     }
+    double noisy = values.number(Option.LOAD_NOISY);
+    if (!(noisy >= 0)) {
+      throw new IllegalArgumentException("--" + Option.LOAD_NOISY.flag + " must be 0 (none) or above");
+    }
     return new LoadSettings(values.positive(Option.LOAD_DEVICES), hz, values.positive(Option.LOAD_BATCH),
-        values.positive(Option.LOAD_SECONDS), values.bool(Option.BASELINE), Path.of(values.text(Option.LOAD_OUT)));
+        values.positive(Option.LOAD_SECONDS), values.bool(Option.BASELINE), noisy,
+        values.positive(Option.DEVICE_MESSAGES_PER_SECOND), Path.of(values.text(Option.LOAD_OUT)));
   }
 
-  record LoadSettings(int devices, double hz, int batch, int seconds, boolean baseline, Path out) {
+  /** @param noisy the extra device's rate, in multiples of {@code deviceLimit} messages a second; 0 for none */
+  record LoadSettings(int devices, double hz, int batch, int seconds, boolean baseline, double noisy,
+      int deviceLimit, Path out) {
   }
 
   /** Where the gateway is, for the clients: simulate, replay, load. */

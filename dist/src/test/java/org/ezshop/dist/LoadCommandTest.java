@@ -43,4 +43,21 @@ class LoadCommandTest {
     assertTrue(html.contains("<polyline") && html.contains("by percentile") && html.contains("per second"));
     assertTrue(Files.readString(out.resolve("load.txt")).contains("p99.9"));
   }
+
+  @Test
+  void aDeviceSendingTenTimesItsLimitIsCutWhileTheOthersAreMeasuredBesideIt() throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    Benchmarks.load(Settings.parse(List.of("load", "--load-devices", "10", "--load-hz", "10", "--load-batch", "5",
+        "--load-seconds", "6", "--load-noisy", "10", "--device-messages-per-second", "20", "--load-out",
+        "target/load-noisy"), Map.of()), new PrintStream(printed, true, StandardCharsets.UTF_8));
+    String text = printed.toString(StandardCharsets.UTF_8);
+    System.out.print(text);
+    assertTrue(text.contains("one device at 10x its limit (200 messages/s against 20)"), text);
+    assertTrue(text.matches("(?s).*, [1-9][0-9]* streams ended by the gateway, the last: Status\\{code=RESOURCE_EXHAUSTED, "
+        + "description=device '[^']+': at most 20 messages a second per device.*"), text);
+    assertTrue(text.contains("ratio noisy / quiet for the other devices: p50 "), text);
+    JsonObject json = new JsonObject(Files.readString(Path.of("target/load-noisy/load.json")));
+    assertEquals(List.of("gateway", "noisy"), json.getJsonArray("phases").stream()
+        .map(p -> ((JsonObject) p).getString("name")).toList());
+  }
 }
