@@ -19,8 +19,8 @@ import org.ezshop.load.fusion.FusionBenchmark;
 import org.ezshop.load.gateway.EdgeLinkLoad;
 import org.ezshop.load.gateway.GatewayBenchmark;
 import org.ezshop.load.gen.LoadGenerator;
-import org.ezshop.load.gen.NoisyDevice;
 import org.ezshop.load.gen.LoadReport;
+import org.ezshop.load.gen.NoisyDevice;
 import org.ezshop.load.gen.PickProbe;
 import org.ezshop.load.store.CartEventBenchmark;
 import org.ezshop.rpc.EventLoops;
@@ -145,8 +145,9 @@ final class Benchmarks {
     Vertx vertx = EventLoops.vertx();
     try {
       // With a noisy device the per-device limit is the point: it is enforced, as set.
-      Platform platform = Platform.all(vertx, inMemory(settings, load.noisy() == 0 ? Map.of()
-          : Map.of(Option.DEVICE_MESSAGES_PER_SECOND, String.valueOf(load.deviceLimit())))).await(120, TimeUnit.SECONDS);
+      Map<Option, String> limits = load.noisy() == 0 ? Map.of()
+          : Map.of(Option.DEVICE_MESSAGES_PER_SECOND, String.valueOf(load.deviceLimit()));
+      Platform platform = Platform.all(vertx, inMemory(settings, limits)).await(120, TimeUnit.SECONDS);
       CountingEdgeLinkServer bare = CountingEdgeLinkServer.start(vertx, "127.0.0.1", 0).await(60, TimeUnit.SECONDS);
       ManagedChannel store = NettyChannelBuilder.forAddress("127.0.0.1", platform.ports().get("store-svc"))
           .usePlaintext().build();

@@ -51,7 +51,8 @@ class ErasureTest {
     List<String> common = List.of("--host", "127.0.0.1", "--pg-url", db, "--manager-token", TOKEN, "--data-dir",
         "target/ezshop-data");
     Settings settings = Settings.parse(concat(List.of("all", "--gateway-port", "0", "--store-port", "0",
-        "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--web-redirect-port", "0"), common), Map.of());
+        "--identity-port", "0", "--metrics-port", "0", "--web-port", "0", "--web-redirect-port", "0"), common),
+        Map.of());
     Ezshop platform = Ezshop.start(settings, System.out);
     Ezshop replica = Ezshop.start(Settings.parse(concat(List.of("identity", "--identity-port", "0"), common),
         Map.of()), System.out);
@@ -73,7 +74,8 @@ class ErasureTest {
           .setStock(5).setPrice(Money.newBuilder().setMinorUnits(299).setCurrency("USD"))).build());
       store.enterStore(EnterStoreRequest.newBuilder().setShopperId(ana).build());
       store.applyCartEvent(ApplyCartEventRequest.newBuilder().setEvent(CartEvent.newBuilder().setIdempotencyKey("k1")
-          .setShopperId(ana).setSku("tea").setQuantityDelta(2).setCause(CartEventCause.CART_EVENT_CAUSE_SHELF)).build());
+          .setShopperId(ana).setSku("tea").setQuantityDelta(2).setCause(CartEventCause.CART_EVENT_CAUSE_SHELF))
+          .build());
       Receipt receipt = store.exitStore(ExitStoreRequest.newBuilder().setShopperId(ana).build()).getReceipt();
       String session = shop.loginWithFace(LoginWithFaceRequest.newBuilder().setPhoto(photo("women/2")).build())
           .getSessionToken();

@@ -53,8 +53,9 @@ class LoadCommandTest {
     String text = printed.toString(StandardCharsets.UTF_8);
     System.out.print(text);
     assertTrue(text.contains("one device at 10x its limit (200 messages/s against 20)"), text);
-    assertTrue(text.matches("(?s).*, [1-9][0-9]* streams ended by the gateway, the last: Status\\{code=RESOURCE_EXHAUSTED, "
-        + "description=device '[^']+': at most 20 messages a second per device.*"), text);
+    assertTrue(text.matches("(?s).*, [1-9][0-9]* streams ended by the gateway, the last: "
+        + "Status\\{code=RESOURCE_EXHAUSTED, description=device '[^']+': at most 20 messages a second per device.*"),
+        text);
     assertTrue(text.contains("ratio noisy / quiet for the other devices: p50 "), text);
     JsonObject json = new JsonObject(Files.readString(Path.of("target/load-noisy/load.json")));
     assertEquals(List.of("gateway", "noisy"), json.getJsonArray("phases").stream()

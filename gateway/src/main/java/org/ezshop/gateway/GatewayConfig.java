@@ -38,8 +38,8 @@ import org.ezshop.rpc.Tls;
 public record GatewayConfig(String host, int port, SocketAddress storeTarget, SocketAddress identityTarget,
     int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort, int webPort,
     byte[] sessionSecret, long doorCooldownMillis, FusionSettings fusion, StatePlace state,
-    ShopLimits.Settings limits, DeviceLimits.Settings deviceLimits, Optional<Path> pushCredentials, Tls tls, int webRedirectPort,
-    Optional<Path> deviceClientCa) {
+    ShopLimits.Settings limits, DeviceLimits.Settings deviceLimits, Optional<Path> pushCredentials, Tls tls,
+    int webRedirectPort, Optional<Path> deviceClientCa) {
 
   public static final int DEFAULT_PORT = 7000;
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 << 20;

@@ -112,11 +112,11 @@ final class Metrics {
         .onSuccess(text -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
             .end(text))
         .onFailure(ctx::fail));
-    return vertx.createHttpServer(TlsOptions.server(tls, new HttpServerOptions())).requestHandler(router).listen(port, host)
-        .map(s -> {
-      server = s;
-      return s.actualPort();
-    });
+    return vertx.createHttpServer(TlsOptions.server(tls, new HttpServerOptions())).requestHandler(router)
+        .listen(port, host).map(s -> {
+          server = s;
+          return s.actualPort();
+        });
   }
 
   Future<Void> close() {

@@ -1,6 +1,5 @@
 package org.ezshop.store;
 
-import org.ezshop.store.storage.Failures;
 import io.vertx.core.MultiMap;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,6 +9,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import org.ezshop.rpc.Bearer;
 import org.ezshop.rpc.SessionTokens;
+import org.ezshop.store.storage.Failures;
 
 /**
  * Who is calling, from the bearer token in `authorization` metadata: the manager (also the token services use

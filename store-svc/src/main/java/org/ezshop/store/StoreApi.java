@@ -3,15 +3,6 @@ package org.ezshop.store;
 import static org.ezshop.store.Requests.require;
 import static org.ezshop.store.Requests.text;
 
-import org.ezshop.store.feed.Feeds;
-import org.ezshop.store.rules.Alerts;
-import org.ezshop.store.rules.Catalog;
-import org.ezshop.store.rules.Ledger;
-import org.ezshop.store.rules.Reviews;
-import org.ezshop.store.storage.Audited;
-import org.ezshop.store.storage.Failures;
-import org.ezshop.store.storage.Stamps;
-import org.ezshop.store.storage.Transactions;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -25,6 +16,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.ezshop.rpc.Calls;
+import org.ezshop.store.feed.Feeds;
+import org.ezshop.store.rules.Alerts;
+import org.ezshop.store.rules.Catalog;
+import org.ezshop.store.rules.Ledger;
+import org.ezshop.store.rules.Reviews;
+import org.ezshop.store.storage.Audited;
+import org.ezshop.store.storage.Failures;
+import org.ezshop.store.storage.Stamps;
+import org.ezshop.store.storage.Transactions;
 import org.ezshop.store.v1.*;
 
 /** ezshop.store.v1.StoreService: checks who calls and what they send, then hands over to the domain classes. */

@@ -39,7 +39,8 @@ public final class DeviceLimits {
       a.refill(settings, nowMillis);
       if (a.messages < 1) {
         messagesRefused.increment();
-        return "at most " + settings.messagesPerSecond() + " messages a second per device (--device-messages-per-second)";
+        return "at most " + settings.messagesPerSecond()
+            + " messages a second per device (--device-messages-per-second)";
       }
       if (a.bytes < bytes) {
         bytesRefused.increment();

@@ -106,7 +106,8 @@ public final class WebApp {
     router.errorHandler(413, ctx -> send(ctx.response(), 413, new JsonObject().put("code", "RESOURCE_EXHAUSTED")
         .put("message", String.format("the photo is too big: the gateway takes up to %.1f MB",
             maxMessageBytes / 1048576.0)).encode()));
-    return vertx.createHttpServer(TlsOptions.server(tls, new HttpServerOptions())).requestHandler(router).listen(port, host)
+    return vertx.createHttpServer(TlsOptions.server(tls, new HttpServerOptions())).requestHandler(router)
+        .listen(port, host)
         .compose(s -> {
           app.server = s;
           if (!tls.serves()) {

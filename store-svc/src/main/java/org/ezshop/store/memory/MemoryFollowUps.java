@@ -2,13 +2,13 @@ package org.ezshop.store.memory;
 
 import static io.vertx.core.Future.succeededFuture;
 
-import org.ezshop.store.rules.Reviews;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.ezshop.store.rules.Reviews;
 import org.ezshop.store.storage.FollowUpTx;
 import org.ezshop.store.v1.*;
 

@@ -6,10 +6,10 @@ import static org.ezshop.store.pg.PgTx.first;
 import static org.ezshop.store.pg.PgTx.parse;
 import static org.ezshop.store.pg.PgTx.time;
 
-import org.ezshop.store.rules.Reviews;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
+import org.ezshop.store.rules.Reviews;
 import org.ezshop.store.storage.FollowUpTx;
 import org.ezshop.store.v1.*;
 
