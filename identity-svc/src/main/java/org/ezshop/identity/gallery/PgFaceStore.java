@@ -63,7 +63,12 @@ public final class PgFaceStore implements FaceStore {
       PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 500L);
       PgFaceStore store = new PgFaceStore(pool, subscriber, gallery, keepPhotos);
       subscriber.channel(CHANNEL)
-          .subscribeHandler(x -> store.reconnected())
+          .subscribeHandler(x -> {
+            // A restart of PostgreSQL resets the LISTEN connection; the subscriber reconnects, so a line says it.
+            subscriber.actualConnection().exceptionHandler(e -> LOG.info("event=listen_lost error={}",
+                e.getMessage()));
+            store.reconnected();
+          })
           .handler(store::notified);
       return subscriber.connect()
           .compose(x -> store.loadFirst())

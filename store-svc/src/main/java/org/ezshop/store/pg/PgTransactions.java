@@ -80,7 +80,12 @@ public final class PgTransactions implements Transactions {
       PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 500L);
       JournalReader reader = new JournalReader(vertx, pool, new EventFeed());
       subscriber.channel(CHANNEL)
-          .subscribeHandler(x -> reader.catchUp()) // after every (re)connect: whatever was missed meanwhile
+          .subscribeHandler(x -> { // after every (re)connect: whatever was missed meanwhile
+            // A restart of PostgreSQL resets the LISTEN connection; the subscriber reconnects, so a line says it.
+            subscriber.actualConnection().exceptionHandler(e -> LOG.info("event=listen_lost error={}",
+                e.getMessage()));
+            reader.catchUp();
+          })
           .handler(payload -> reader.catchUp());
       return reader.startAtEnd()
           .compose(x -> subscriber.connect())
