@@ -121,6 +121,7 @@ public final class GatewayServer {
     sightings.beforeAck(fusion::keep);
     sightings.beforeAck(doors::act);
     return levels.load()
+        .compose(loaded -> sightings.window().keepIn(state.area("near")))
         .compose(loaded -> layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS))
         .compose(loaded -> fusion.start())
         .compose(started -> GrpcEndpoint.start(vertx, config.host(), config.port(),

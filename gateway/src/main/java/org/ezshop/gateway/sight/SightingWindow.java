@@ -1,18 +1,32 @@
 package org.ezshop.gateway.sight;
 
+import io.vertx.core.Future;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.ezshop.gateway.state.StateArea;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The last {@code keepMillis} of sightings per camera, in time order, for fusion to look up. Thread-safe. */
+/**
+ * The last {@code keepMillis} of sightings per camera, in time order, for fusion to look up, and each camera's usual
+ * near face, learnt from its frames and kept in the gateway's state (every {@link #KEEP_EVERY} frames) so that a
+ * restart does not judge proximity from a handful of frames. Thread-safe.
+ */
 public final class SightingWindow {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SightingWindow.class);
+  static final int KEEP_EVERY = 32;
 
   private final long keepMillis;
   private final Map<String, ArrayDeque<Sighting>> byCamera = new HashMap<>();
   private final Map<String, NearFaces> near = new HashMap<>();
+  private StateArea kept;
 
   public SightingWindow(long keepMillis) {
     this.keepMillis = keepMillis;
@@ -25,8 +39,32 @@ public final class SightingWindow {
       largest = Math.max(largest, s.area());
     }
     if (largest > 0) {
-      near.computeIfAbsent(cameraId, c -> new NearFaces()).add(largest);
+      NearFaces camera = near.computeIfAbsent(cameraId, c -> new NearFaces());
+      camera.add(largest);
+      if (kept != null && camera.added % KEEP_EVERY == 0) { // one lost (PostgreSQL away) costs a few frames' worth
+        kept.put(cameraId, camera.body(cameraId)).onFailure(e -> LOG.debug("event=near_faces_unkept camera={} "
+            + "error={}", cameraId, e.getMessage()));
+      }
     }
+  }
+
+  /** Takes back the near faces an earlier run kept in {@code area}, and keeps them there from now on. */
+  public Future<Void> keepIn(StateArea area) {
+    return area.all().map(bodies -> {
+      synchronized (this) {
+        for (byte[] body : bodies) {
+          ByteBuffer b = ByteBuffer.wrap(body);
+          byte[] camera = new byte[b.getInt()];
+          b.get(camera);
+          NearFaces faces = near.computeIfAbsent(new String(camera, StandardCharsets.UTF_8), c -> new NearFaces());
+          while (b.hasRemaining()) {
+            faces.add(b.getFloat());
+          }
+        }
+        kept = area;
+      }
+      return null;
+    });
   }
 
   /** A sighting kept on disk with a pending shelf change, back in the window after a restart. */
@@ -67,11 +105,23 @@ public final class SightingWindow {
     private final float[] areas = new float[FRAMES];
     private int filled;
     private int next;
+    private long added;
 
     void add(float area) {
       areas[next] = area;
       next = (next + 1) % FRAMES;
       filled = Math.min(filled + 1, FRAMES);
+      added++;
+    }
+
+    /** The camera's name, then its areas oldest first. */
+    byte[] body(String cameraId) {
+      byte[] camera = cameraId.getBytes(StandardCharsets.UTF_8);
+      ByteBuffer b = ByteBuffer.allocate(4 + camera.length + 4 * filled).putInt(camera.length).put(camera);
+      for (int i = 0; i < filled; i++) {
+        b.putFloat(areas[Math.floorMod(next - filled + i, FRAMES)]);
+      }
+      return b.array();
     }
 
     float quantile(double q) {
