@@ -121,8 +121,15 @@ final class LocalCa {
     T run() throws IOException, GeneralSecurityException;
   }
 
-  // One process at a time (processes started together share the directory), the CA made first if none yet.
-  private synchronized <T> T locked(Work<T> work) throws IOException, GeneralSecurityException {
+  // One process at a time (processes started together share the directory; a file lock is the process's, so one
+  // thread of it at a time too), the CA made first if none yet.
+  private <T> T locked(Work<T> work) throws IOException, GeneralSecurityException {
+    synchronized (LocalCa.class) {
+      return lockedInProcess(work);
+    }
+  }
+
+  private <T> T lockedInProcess(Work<T> work) throws IOException, GeneralSecurityException {
     Files.createDirectories(dir);
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     try (FileChannel lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,

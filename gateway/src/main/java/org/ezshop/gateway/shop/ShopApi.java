@@ -164,15 +164,13 @@ public final class ShopApi implements Service {
   }
 
   // The store's part first: asked again it answers the same, face included, so a retry after a failure to forget
-  // the face (identity-svc away) finishes the job. Forget removes the face from every identity-svc replica.
+  // the face (identity-svc away) finishes the job; forgetting a face already gone succeeds. Forget removes the face
+  // from every identity-svc replica.
   private Future<String> erase(String shopperId, String reason) {
     return store.call(StoreServiceGrpcClient.EraseShopper, org.ezshop.store.v1.EraseShopperRequest.newBuilder()
             .setShopperId(shopperId).setReason(reason).build())
         .compose(erased -> identity.call(IdentityServiceGrpcClient.Forget, ForgetRequest.newBuilder()
-                .setFaceId(erased.getFaceId()).build())
-            .recover(failure -> failure instanceof StatusException gone && gone.status() == GrpcStatus.NOT_FOUND
-                ? Future.succeededFuture() : Future.failedFuture(failure))
-            .map(erased.getAnonymousId()));
+            .setFaceId(erased.getFaceId()).build()).map(erased.getAnonymousId()));
   }
 
   /**
