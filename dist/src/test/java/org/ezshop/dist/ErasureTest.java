@@ -68,8 +68,10 @@ class ErasureTest {
         replicas.add(ClientAuth.as(IdentityServiceGrpc.newBlockingStub(channel(channels, tls, port)), TOKEN));
       }
 
-      String ana = ClientAuth.as(shop, TOKEN).registerShopper(RegisterShopperRequest.newBuilder().setName("Ana")
-          .setPhoto(photo("women/0")).build()).getShopper().getShopperId();
+      Shopper registered = ClientAuth.as(shop, TOKEN).registerShopper(RegisterShopperRequest.newBuilder()
+          .setName("Ana").setPhoto(photo("women/0")).build()).getShopper();
+      String ana = registered.getShopperId();
+      String face = registered.getFaceId();
       store.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku("tea").setName("Tea")
           .setStock(5).setPrice(Money.newBuilder().setMinorUnits(299).setCurrency("USD"))).build());
       store.enterStore(EnterStoreRequest.newBuilder().setShopperId(ana).build());
@@ -111,6 +113,10 @@ class ErasureTest {
           && anonymous.equals(e.getFieldsMap().get("anonymous_id"))
           && "the shopper asked".equals(e.getFieldsMap().get("reason"))), audit.toString());
       assertFalse(audit.toString().contains("Ana"), "no name in the audit log");
+      assertTrue(ClientAuth.as(shop, TOKEN).listAuditEntries(org.ezshop.shop.v1.ListAuditEntriesRequest
+          .getDefaultInstance()).getEntriesList().stream().anyMatch(e -> e.getAction().equals("Forget")
+          && face.equals(e.getFieldsMap().get("face_id")) && "1".equals(e.getFieldsMap().get("embeddings_removed"))),
+          "the face forgotten, in the dashboard's log (identity-svc's beside store-svc's)");
     } finally {
       for (ManagedChannel c : channels) {
         c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package org.ezshop.identity;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
+import com.google.protobuf.Timestamp;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.grpc.common.GrpcStatus;
@@ -23,6 +24,8 @@ import org.ezshop.identity.gallery.Match;
 import org.ezshop.identity.v1.*;
 import org.ezshop.rpc.Bearer;
 import org.ezshop.rpc.Calls;
+import org.ezshop.store.v1.AuditEntry;
+import org.ezshop.store.v1.ListAuditEntriesResponse;
 
 /** ezshop.identity.v1.IdentityService: checks the caller and the request, then runs the pipeline on a worker. */
 final class IdentityApi implements Service {
@@ -127,10 +130,20 @@ final class IdentityApi implements Service {
     Calls.unary(s, IdentityServiceGrpcService.Forget, (h, r) -> {
       authorize(h);
       require(!r.getFaceId().isBlank(), "face_id", "required");
-      return store.forget(r.getFaceId()).map(n -> ForgetResponse.newBuilder()
+      Instant now = Instant.now();
+      AuditEntry.Builder audit = AuditEntry.newBuilder().setEntryId("u-" + UUID.randomUUID()).setAction("Forget")
+          .setActor(Bearer.managerId(Bearer.token(h))).putFields("face_id", r.getFaceId())
+          .setAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()));
+      return store.forget(r.getFaceId(), audit).map(n -> ForgetResponse.newBuilder()
           .setForgotten(n > 0)
           .setEmbeddingsRemoved(n)
           .build());
+    });
+    Calls.unary(s, IdentityServiceGrpcService.ListAuditEntries, (h, r) -> {
+      authorize(h);
+      require(r.getLimit() >= 0, "limit", "must be >= 0");
+      return store.audit(r.getLimit() == 0 ? 100 : r.getLimit())
+          .map(entries -> ListAuditEntriesResponse.newBuilder().addAllEntries(entries).build());
     });
   }
 

@@ -131,6 +131,12 @@ class IdentityServiceTest {
     IdentifyResponse after = client.identify(Photos.portrait("women/28"));
     assertTrue(after.getFaces(0).getCandidatesList().stream().noneMatch(c -> c.getFaceId().equals(id)));
     assertFalse(client.stub().forget(ForgetRequest.newBuilder().setFaceId(id).build()).getForgotten());
+    var audit = client.stub().listAuditEntries(org.ezshop.store.v1.ListAuditEntriesRequest.getDefaultInstance())
+        .getEntriesList().stream().filter(e -> id.equals(e.getFieldsMap().get("face_id"))).toList();
+    assertEquals(java.util.List.of("0", "1"), audit.stream().map(e -> e.getFieldsMap().get("embeddings_removed"))
+        .toList(), "both calls audited, newest first");
+    assertEquals(org.ezshop.rpc.Bearer.managerId(IdentityClient.TOKEN), audit.get(0).getActor());
+    assertEquals("Forget", audit.get(0).getAction());
   }
 
   @Test

@@ -23,6 +23,20 @@ public final class Bearer {
     return header.substring(7).trim();
   }
 
+  /** The manager token's id for the audit log: "manager:" and 12 hex digits of its SHA-256, never the token. */
+  public static String managerId(String token) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder("manager:");
+      for (int i = 0; i < 6; i++) {
+        hex.append(String.format("%02x", digest[i]));
+      }
+      return hex.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Compares in constant time. */
   public static boolean same(String token, String expected) {
     return MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));

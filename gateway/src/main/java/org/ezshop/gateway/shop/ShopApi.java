@@ -119,9 +119,16 @@ public final class ShopApi implements Service {
     });
     Calls.unary(s, ShopServiceGrpcService.ListAuditEntries, (h, r) -> {
       access.requireManager(h);
-      return store.call(StoreServiceGrpcClient.ListAuditEntries, org.ezshop.store.v1.ListAuditEntriesRequest
-          .newBuilder().setLimit(r.getLimit()).build()).map(list -> ListAuditEntriesResponse.newBuilder()
-          .addAllEntries(list.getEntriesList()).build());
+      org.ezshop.store.v1.ListAuditEntriesRequest limit = org.ezshop.store.v1.ListAuditEntriesRequest.newBuilder()
+          .setLimit(r.getLimit() == 0 ? 100 : r.getLimit()).build();
+      // store-svc's log and identity-svc's (faces forgotten), newest first.
+      return Future.all(store.call(StoreServiceGrpcClient.ListAuditEntries, limit),
+              identity.call(IdentityServiceGrpcClient.ListAuditEntries, limit))
+          .map(both -> ListAuditEntriesResponse.newBuilder().addAllEntries(java.util.stream.Stream.concat(
+                  both.<org.ezshop.store.v1.ListAuditEntriesResponse>resultAt(0).getEntriesList().stream(),
+                  both.<org.ezshop.store.v1.ListAuditEntriesResponse>resultAt(1).getEntriesList().stream())
+              .sorted(java.util.Comparator.comparing((org.ezshop.store.v1.AuditEntry e) -> EpochMillis.of(e.getAt()))
+                  .reversed()).limit(limit.getLimit()).toList()).build());
     });
     Calls.unary(s, ShopServiceGrpcService.GetInventory, (h, r) -> {
       access.requireManager(h);

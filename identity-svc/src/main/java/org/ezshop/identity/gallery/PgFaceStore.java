@@ -1,5 +1,6 @@
 package org.ezshop.identity.gallery;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -12,10 +13,14 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.ezshop.store.v1.AuditEntry;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,17 +152,39 @@ public final class PgFaceStore implements FaceStore {
   }
 
   @Override
-  public Future<Integer> forget(String faceId) {
+  public Future<Integer> forget(String faceId, AuditEntry.Builder audit) {
     return pool.withTransaction(conn -> conn
             .preparedQuery("WITH gone AS (DELETE FROM identity.face_embeddings WHERE face_id = $1 RETURNING 1) "
                 + "SELECT count(*) FROM gone")
             .execute(Tuple.of(faceId))
             .map(rows -> rows.iterator().next().getInteger(0))
             .compose(n -> conn.preparedQuery("DELETE FROM identity.faces WHERE face_id = $1").execute(Tuple.of(faceId))
+                .compose(x -> {
+                  AuditEntry entry = audit.putFields("embeddings_removed", String.valueOf(n)).build();
+                  return conn.preparedQuery("INSERT INTO identity.audit_entries VALUES ($1, $2, $3)").execute(
+                      Tuple.of(entry.getEntryId(), OffsetDateTime.ofInstant(Instant.ofEpochSecond(entry.getAt()
+                          .getSeconds(), entry.getAt().getNanos()), ZoneOffset.UTC), Buffer.buffer(entry.toByteArray())));
+                })
                 .compose(x -> conn.preparedQuery("SELECT pg_notify($1, $2)")
                     .execute(Tuple.of(CHANNEL, "forget:" + faceId)))
                 .map(n)))
         .compose(n -> gallery.change(() -> Math.max(n, gallery.remove(faceId))));
+  }
+
+  @Override
+  public Future<List<AuditEntry>> audit(int limit) {
+    return pool.preparedQuery("SELECT body FROM identity.audit_entries ORDER BY at DESC, entry_id DESC LIMIT $1")
+        .execute(Tuple.of(limit)).map(rows -> {
+          List<AuditEntry> entries = new ArrayList<>();
+          for (var row : rows) {
+            try {
+              entries.add(AuditEntry.parseFrom(row.getBuffer("body").getBytes()));
+            } catch (InvalidProtocolBufferException e) {
+              throw new IllegalStateException("an unreadable audit entry", e);
+            }
+          }
+          return entries;
+        });
   }
 
   @Override
