@@ -27,7 +27,6 @@ import org.ezshop.gateway.notify.ReceiptNotifier;
 import org.ezshop.gateway.shelf.ShelfChangeFeed;
 import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.sight.Sightings;
-import org.ezshop.rpc.GrpcEndpoint;
 import org.ezshop.rpc.Tls;
 import org.ezshop.rpc.TlsOptions;
 
@@ -81,8 +80,6 @@ final class Metrics {
         .tag("limit", "device_messages").description(refused).register(registry);
     FunctionCounter.builder("ezshop.limit.refused", devices, DeviceLimits::bytesRefused)
         .tag("limit", "device_bytes").description(refused).register(registry);
-    FunctionCounter.builder("ezshop.limit.refused", GrpcEndpoint.class, c -> GrpcEndpoint.pingsRefused())
-        .tag("limit", "keepalive").description(refused).register(registry);
     offsets = MultiGauge.builder("ezshop.edge.clock.offset").baseUnit("seconds")
         .description("device clock minus gateway clock").register(registry);
     lastSeen = MultiGauge.builder("ezshop.edge.last.seen").baseUnit("seconds")

@@ -12,7 +12,6 @@ import io.vertx.grpc.server.Service;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,7 +39,6 @@ public final class GrpcEndpoint {
   static final Duration MIN_PING_INTERVAL = Duration.ofSeconds(10);
   static final int PING_STRIKES = 2;
   private static final long ENHANCE_YOUR_CALM = 0xb;
-  private static final LongAdder PINGS_REFUSED = new LongAdder();
 
   private final HttpServer http;
   private final HealthService health;
@@ -93,18 +91,12 @@ public final class GrpcEndpoint {
             strikes[0] = now - lastPing[0] < MIN_PING_INTERVAL.toNanos() ? strikes[0] + 1 : 0;
             lastPing[0] = now;
             if (strikes[0] >= PING_STRIKES) {
-              PINGS_REFUSED.increment();
               connection.goAway(ENHANCE_YOUR_CALM);
             }
           });
         })
         .listen()
         .map(http -> new GrpcEndpoint(http, health));
-  }
-
-  /** Connections told to go away for pinging too often, on every gRPC port of this process. */
-  public static long pingsRefused() {
-    return PINGS_REFUSED.sum();
   }
 
   /** The port actually bound. */

@@ -79,13 +79,11 @@ class GrpcEndpointTest {
       connection.closeHandler(v -> goAway.complete(-1L)); // a connection with no stream may be closed at once
       connection.ping(io.vertx.core.buffer.Buffer.buffer("keepaliv"));
       assertEquals(connection, request(client).connection(), "one ping is keepalive: the connection serves on");
-      long refusedBefore = GrpcEndpoint.pingsRefused();
       for (int i = 0; i < GrpcEndpoint.PING_STRIKES; i++) { // answered with a GOAWAY rather than an ACK
         connection.ping(io.vertx.core.buffer.Buffer.buffer("toosoon" + i));
       }
       long code = goAway.get(10, TimeUnit.SECONDS);
       assertTrue(code == 0xb || code == -1, "ENHANCE_YOUR_CALM, or closed: " + code);
-      assertEquals(refusedBefore + 1, GrpcEndpoint.pingsRefused(), "counted (ezshop_limit_refused_total)");
     } finally {
       client.close().await(10, TimeUnit.SECONDS);
     }
