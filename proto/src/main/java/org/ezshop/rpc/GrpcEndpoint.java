@@ -32,13 +32,6 @@ public final class GrpcEndpoint {
    */
   static final Duration MAX_CONNECTION_AGE = Duration.ofHours(1);
   static final Duration AGED_GRACE = Duration.ofMinutes(1);
-  /**
-   * Keepalive PINGs: at most one per this interval (the agents ping every 30 s); a client pinging sooner
-   * {@link #PING_STRIKES} times running is sent a GOAWAY with ENHANCE_YOUR_CALM, as grpc-java's servers do.
-   */
-  static final Duration MIN_PING_INTERVAL = Duration.ofSeconds(10);
-  static final int PING_STRIKES = 2;
-  private static final long ENHANCE_YOUR_CALM = 0xb;
 
   private final HttpServer http;
   private final HealthService health;
@@ -84,16 +77,6 @@ public final class GrpcEndpoint {
           long age = (long) (MAX_CONNECTION_AGE.toMillis() * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble()));
           long timer = vertx.setTimer(age, t -> connection.shutdown(AGED_GRACE.toMillis(), TimeUnit.MILLISECONDS));
           connection.closeHandler(v -> vertx.cancelTimer(timer));
-          long[] lastPing = {System.nanoTime() - MIN_PING_INTERVAL.toNanos()};
-          int[] strikes = {0};
-          connection.pingHandler(data -> {
-            long now = System.nanoTime();
-            strikes[0] = now - lastPing[0] < MIN_PING_INTERVAL.toNanos() ? strikes[0] + 1 : 0;
-            lastPing[0] = now;
-            if (strikes[0] >= PING_STRIKES) {
-              connection.goAway(ENHANCE_YOUR_CALM);
-            }
-          });
         })
         .listen()
         .map(http -> new GrpcEndpoint(http, health));

@@ -68,33 +68,6 @@ class GrpcEndpointTest {
     }
   }
 
-  @Test
-  void aClientPingingFasterThanKeepaliveAllowsIsToldToGoAway() throws Exception {
-    io.vertx.core.http.HttpClientAgent client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
-    try {
-      io.vertx.core.http.HttpConnection connection = request(client).connection();
-      java.util.concurrent.CompletableFuture<Long> goAway = new java.util.concurrent.CompletableFuture<>();
-      connection.goAwayHandler(g -> goAway.complete(g.getErrorCode()));
-      connection.closeHandler(v -> goAway.complete(-1L)); // a connection with no stream may be closed at once
-      connection.ping(io.vertx.core.buffer.Buffer.buffer("keepaliv"));
-      assertEquals(connection, request(client).connection(), "one ping is keepalive: the connection serves on");
-      for (int i = 0; i < GrpcEndpoint.PING_STRIKES; i++) { // answered with a GOAWAY rather than an ACK
-        connection.ping(io.vertx.core.buffer.Buffer.buffer("toosoon" + i));
-      }
-      long code = goAway.get(10, TimeUnit.SECONDS);
-      assertTrue(code == 0xb || code == -1, "ENHANCE_YOUR_CALM, or closed: " + code);
-    } finally {
-      client.close().await(10, TimeUnit.SECONDS);
-    }
-  }
-
-  // A request (and its answer) on the client's one HTTP/2 connection: frames on it are handled in order.
-  private io.vertx.core.http.HttpClientRequest request(io.vertx.core.http.HttpClientAgent client) throws Exception {
-    return client.request(io.vertx.core.http.HttpMethod.GET, endpoint.port(), "127.0.0.1", "/")
-        .compose(request -> request.send().map(response -> request)).await(10, TimeUnit.SECONDS);
-  }
-
   private static ServingStatus checkWithHeaderOf(GrpcProbe probe, int bytes) {
     io.grpc.Metadata padded = new io.grpc.Metadata();
     padded.put(io.grpc.Metadata.Key.of("x-padding", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "x".repeat(bytes));
