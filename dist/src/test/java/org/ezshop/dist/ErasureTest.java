@@ -47,7 +47,7 @@ class ErasureTest {
     String pg = System.getenv("EZSHOP_PG_URL");
     assertTrue(pg != null && !pg.isBlank(), "scripts/test sets EZSHOP_PG_URL");
     Vertx vertx = Vertx.vertx();
-    String db = Databases.create(vertx, pg, "ezshop_erasure_test");
+    String db = Databases.create(vertx, pg, "ezshop_erasure_" + Long.toHexString(System.nanoTime())); // this run's own
     List<String> common = List.of("--host", "127.0.0.1", "--pg-url", db, "--manager-token", TOKEN, "--data-dir",
         "target/ezshop-data");
     Settings settings = Settings.parse(concat(List.of("all", "--gateway-port", "0", "--store-port", "0",
