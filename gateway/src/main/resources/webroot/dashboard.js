@@ -37,14 +37,7 @@ $('signin-form').addEventListener('submit', async (e) => {
     body: JSON.stringify({token: $('token').value})});
   if (response.ok) {
     $('token').value = '';
-    async function audit() {
-  const r = await call('ListAuditEntries', {limit: 20});
-  $('audit').tBodies[0].replaceChildren(...(r.entries || []).map((e) => el('tr', {'data-action': e.action},
-    el('td', {}, time(e.at)), el('td', {}, e.actor), el('td', {}, e.action),
-    el('td', {}, Object.entries(e.fields || {}).map(([k, v]) => `${k}: ${v}`).join(', ')))));
-}
-
-start();
+    start();
   } else {
     $('signin-error').textContent = 'That token was refused.';
   }
