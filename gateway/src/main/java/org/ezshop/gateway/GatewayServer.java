@@ -100,17 +100,20 @@ public final class GatewayServer {
     ServiceClient identityCalls = new ServiceClient(client, config.identityTarget(), config.managerToken());
     Sightings sightings = new Sightings(identityCalls,
         new SightingWindow(GatewayConfig.SIGHTING_WINDOW_MILLIS), config.identifyConcurrency());
-    Fusion fusion = new Fusion(vertx, storeCalls, sightings.window(), links::frameWatermark, config.fusion(),
+    Fusion fusion = new Fusion(vertx, storeCalls, sightings.window(), links, config.fusion(),
         state.area("pending"), config.state().durable());
     // A reading's path: EdgeLinkApi -> EdgeSession -> ShelfIntake -> Shelves -> ShelfChangeFeed -> RowLevels ->
     // Fusion -> Verdict.
     RowLevels levels = new RowLevels(vertx, state.area("levels"), fusion);
     ShelfChangeFeed changes = new ShelfChangeFeed(levels);
     Shelves shelves = new Shelves(GatewayConfig.STABLE_MILLIS, levels);
-    LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves, links::layoutChanged);
+    LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves, devices -> {
+      links.registered(devices);
+      links.layoutChanged();
+    });
     ShelfIntake shelfIntake = new ShelfIntake(shelves, changes);
     FrameIntake frameIntake = new FrameIntake(sightings);
-    Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis());
+    Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis(), fusion::settled);
     ReceiptNotifier notifier = new ReceiptNotifier(vertx, storeCalls, fcm);
     ShopLimits limits = new ShopLimits(config.limits(), System::currentTimeMillis);
     DeviceLimits deviceLimits = new DeviceLimits(config.deviceLimits());

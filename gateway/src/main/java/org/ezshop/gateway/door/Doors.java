@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.LongFunction;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.edge.v1.Command;
 import org.ezshop.edge.v1.Greet;
@@ -31,9 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The doors: an enrolled shopper seen by an ENTRANCE camera starts a visit and is greeted through that camera's
- * device; seen by an EXIT camera while in store, the visit ends and the receipt is issued. One walk past a
- * camera acts once: each shopper has a cooldown per door camera. An unknown face at the entrance raises an
- * alert (at most one per camera per cooldown).
+ * device; seen by an EXIT camera while in store, the visit ends and the receipt is issued, once the shelf changes
+ * from before are carried out. One walk past a camera acts once: each shopper has a cooldown per door camera. An
+ * unknown face at the entrance raises an alert (at most one per camera per cooldown).
  */
 public final class Doors {
 
@@ -42,13 +43,16 @@ public final class Doors {
   private final ServiceClient store;
   private final EdgeLinks links;
   private final long cooldownMillis;
+  private final LongFunction<Future<Void>> settled;
   private final Map<String, Long> lastActed = new HashMap<>();
   private final List<BiConsumer<Shopper, Receipt>> receipts = new CopyOnWriteArrayList<>();
 
-  public Doors(ServiceClient store, EdgeLinks links, long cooldownMillis) {
+  /** @param settled completes once the shelf changes up to a time are carried out (into carts or reviews) */
+  public Doors(ServiceClient store, EdgeLinks links, long cooldownMillis, LongFunction<Future<Void>> settled) {
     this.store = store;
     this.links = links;
     this.cooldownMillis = cooldownMillis;
+    this.settled = settled;
   }
 
   /** Receipts issued at an exit. */
@@ -130,9 +134,11 @@ public final class Doors {
     if (!shopper.getInStore()) {
       return Future.succeededFuture(); // seen at the exit without a visit: nothing to close
     }
-    return store.call(StoreServiceGrpcClient.ExitStore, ExitStoreRequest.newBuilder()
+    // What they took before walking out belongs on the receipt: their changes still waiting are decided first.
+    return settled.apply(s.atMillis()).compose(ready -> store.call(StoreServiceGrpcClient.ExitStore,
+            ExitStoreRequest.newBuilder()
             .setShopperId(shopper.getShopperId()).setAt(EpochMillis.timestamp(s.atMillis()))
-            .setCameraId(s.cameraId()).build())
+            .setCameraId(s.cameraId()).build()))
         .onSuccess(exited -> {
           LOG.info("event=exited shopper={} receipt={} already_exited={}", shopper.getShopperId(),
               exited.getReceipt().getReceiptId(), exited.getAlreadyExited());

@@ -1,6 +1,7 @@
 package org.ezshop.gateway.fusion;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.gateway.shelf.RowView;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Shelf changes to cart events: each change is kept (in the gateway's state) before its readings are
  * acked, then decided by {@link Evidence} once its window (and the lateness allowed for identification) has
- * passed and every camera covering the row has sent and identified its frames past onset + window (event time:
+ * passed and every camera covering the row, and every entrance camera (who was in the store), has sent and
+ * identified its frames past onset + window (event time:
  * after a restart, readings resent first wait for the cameras' resent frames; a camera silent past the grace
  * period is decided without, and the log says so); or at once when every face seen so far makes a clear charge
  * to a shopper seen within {@code epsilonMillis} of the onset (a face identified later cannot undo that). Picks and put-backs go to
@@ -85,6 +88,26 @@ public final class Fusion implements ShelfChangeSink {
     return Future.all(writes).mapEmpty();
   }
 
+  /**
+   * Completes once every change from {@code atMillis} or before is carried out, so that a receipt issued then
+   * holds it; fails if the gateway stops first.
+   */
+  public Future<Void> settled(long atMillis) {
+    Promise<Void> done = Promise.promise();
+    settled(atMillis, done);
+    return done.future();
+  }
+
+  private void settled(long atMillis, Promise<Void> done) {
+    if (closed) {
+      done.fail("the gateway is stopping");
+    } else if (pending.anyFrom(atMillis)) {
+      vertx.setTimer(WATERMARK_POLL_MILLIS, t -> settled(atMillis, done));
+    } else {
+      done.complete();
+    }
+  }
+
   /** Changes waiting for their decision. */
   public int waiting() {
     return waiting.size();
@@ -136,12 +159,15 @@ public final class Fusion implements ShelfChangeSink {
         });
   }
 
-  /** The row's cameras whose frames are not all in up to {@code until}, unless silent past the grace period. */
+  /**
+   * The row's cameras and the entrances whose frames are not all in up to {@code until}, unless silent past the
+   * grace period.
+   */
   private List<String> behind(ShelfChange change, long until, long now) {
-    return change.views().stream().map(RowView::cameraId).distinct().filter(camera -> {
-      long mark = cameras.frameWatermark(camera, now);
-      return mark < until && now - mark < settings.graceMillis();
-    }).toList();
+    Map<String, Long> marks = new TreeMap<>(cameras.entranceWatermarks(now));
+    change.views().forEach(v -> marks.put(v.cameraId(), cameras.frameWatermark(v.cameraId(), now)));
+    return marks.entrySet().stream().filter(mark -> mark.getValue() < until
+        && now - mark.getValue() < settings.graceMillis()).map(Map.Entry::getKey).toList();
   }
 
   /** Faces at the row's cameras, inside its regions, within the window of the onset. */

@@ -80,6 +80,11 @@ final class PendingChanges {
         && k.change().onsetMillis() < c.onsetMillis());
   }
 
+  /** Whether a change with its onset at or before {@code atMillis} is not carried out yet. */
+  synchronized boolean anyFrom(long atMillis) {
+    return kept.values().stream().anyMatch(k -> k.change().onsetMillis() <= atMillis);
+  }
+
   synchronized Future<Void> remove(ShelfChange c) {
     kept.remove(c.key());
     return area.delete(c.key());

@@ -2,14 +2,23 @@ package org.ezshop.gateway.link;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.ezshop.common.v1.CameraRole;
+import org.ezshop.gateway.fusion.CameraWatermarks;
+import org.ezshop.store.v1.Device;
 
 /** Every device the gateway has heard from, and the one stream each may have open. */
-public final class EdgeLinks {
+public final class EdgeLinks implements CameraWatermarks {
 
   private final ConcurrentHashMap<String, DeviceLink> links = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DeviceLink> byCamera = new ConcurrentHashMap<>();
   private final long startedMillis = System.currentTimeMillis();
+  private volatile Set<String> entrances = Set.of();
 
   public DeviceLink get(String deviceId) {
     return links.get(deviceId);
@@ -43,9 +52,27 @@ public final class EdgeLinks {
    * Capture time (gateway time) up to which the camera's frames are all in and identified. For a camera no device
    * has named since the gateway started, the start: it may be on its way back with what it captured meanwhile.
    */
+  @Override
   public long frameWatermark(String cameraId, long nowMillis) {
-    DeviceLink link = byCamera.get(cameraId);
+    return frameWatermark(byCamera.get(cameraId), nowMillis);
+  }
+
+  /** The registry's entrance cameras, linked or not yet, each by its device's watermark. */
+  @Override
+  public Map<String, Long> entranceWatermarks(long nowMillis) {
+    Map<String, Long> marks = new HashMap<>();
+    entrances.forEach(device -> marks.put(device, frameWatermark(links.get(device), nowMillis)));
+    return marks;
+  }
+
+  private long frameWatermark(DeviceLink link, long nowMillis) {
     return link == null ? startedMillis : Math.max(startedMillis, link.frameWatermark(nowMillis));
+  }
+
+  /** The devices store-svc has registered: which are entrance cameras. */
+  public void registered(List<Device> devices) {
+    entrances = devices.stream().filter(d -> d.getCameraRole() == CameraRole.CAMERA_ROLE_ENTRANCE)
+        .map(Device::getDeviceId).collect(Collectors.toUnmodifiableSet());
   }
 
   /** Sends a command down the device's open stream; false when it has none. */

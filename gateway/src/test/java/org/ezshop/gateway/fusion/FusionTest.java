@@ -55,6 +55,7 @@ class FusionTest {
   private TestPlatform platform;
   private TestDevice pi;
   private TestDevice shelfCam;
+  private TestDevice door;
   private long seq;
   private long frames;
 
@@ -70,6 +71,7 @@ class FusionTest {
     pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", seq);
     pi.await(GatewayMessage::hasWelcome);
     shelfCam = TestDevices.camera(platform.channel, TestPlatform.SHELF_CAM_TOKEN, "cam-shelf", "shelf-cam");
+    door = TestDevices.camera(platform.channel, "door-cam"); // the entrance: decisions wait for it too
   }
 
   @AfterEach
@@ -95,7 +97,11 @@ class FusionTest {
 
   /** The shelf camera's next frame: the portrait, captured at gateway time {@code at}. */
   private EdgeMessage frame(String portrait, long at) throws Exception {
-    return EdgeMessage.newBuilder().setSeq(++frames).setFrame(Frame.newBuilder().setCameraId("shelf-cam")
+    return frame("shelf-cam", ++frames, portrait, at);
+  }
+
+  private static EdgeMessage frame(String cameraId, long seq, String portrait, long at) throws Exception {
+    return EdgeMessage.newBuilder().setSeq(seq).setFrame(Frame.newBuilder().setCameraId(cameraId)
         .setCapturedAt(TestDevices.stamp(at)).setJpeg(ByteString.copyFrom(Files.readAllBytes(
             PORTRAITS.resolve(portrait + ".jpg"))))).build();
   }
@@ -325,6 +331,7 @@ class FusionTest {
     platform = new TestPlatform(10_000, 4);
     pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", seq);
     pi.await(GatewayMessage::hasWelcome);
+    door = TestDevices.camera(platform.channel, "door-cam");
     Shopper ana = shopper("Ana", "women/0", true);
     long pickAt = System.currentTimeMillis();
     pick(pickAt);
@@ -349,6 +356,61 @@ class FusionTest {
     TestPlatform.eventually(() -> sodas(ana) == 1);
     assertTrue(reviews().isEmpty(), "a clear charge, not a review: " + reviews());
     assertEquals(0, platform.gateway.fusion().waitingForCameras());
+  }
+
+  @Test
+  void aPickWaitsForTheEntranceCamerasBacklogThatShowsThePickerWalkingIn() throws Exception {
+    // The gateway has (re)started; the shelf agent and camera are back, the entrance camera not yet.
+    platform = new TestPlatform(10_000, 4);
+    pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", seq);
+    pi.await(GatewayMessage::hasWelcome);
+    shelfCam = TestDevices.camera(platform.channel, TestPlatform.SHELF_CAM_TOKEN, "cam-shelf", "shelf-cam");
+    Shopper ana = shopper("Ana", "women/0", false);
+    long pickAt = System.currentTimeMillis();
+    seen("women/2", pickAt + 600); // Ana at the shelf, though not in the store as far as store-svc knows yet
+    pick(pickAt);
+    TestPlatform.eventually(() -> platform.gateway.fusion().waitingForCameras() == 1);
+    assertEquals(0, sodas(ana));
+    assertTrue(reviews().isEmpty(), "nothing decided while the entrance is behind: " + reviews());
+
+    door = new TestDevice(platform.channel, TestPlatform.CAM_TOKEN, 0);
+    door.backlogSent = false;
+    door.hello("cam-1", 0, "door-cam").await(GatewayMessage::hasWelcome);
+    door.send(frame("door-cam", 1, "women/2", pickAt - 5000)); // Ana walking in
+    BufferedImage empty = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
+    ByteArrayOutputStream nobody = new ByteArrayOutputStream();
+    ImageIO.write(empty, "jpg", nobody);
+    door.send(EdgeMessage.newBuilder().setSeq(2).setFrame(Frame.newBuilder().setCameraId("door-cam")
+        .setCapturedAt(TestDevices.stamp(pickAt + 3000)).setJpeg(ByteString.copyFrom(nobody.toByteArray())))
+        .build()); // then the doorway empty
+    door.await(m -> m.hasAck() && m.getAck().getUpToSeq() == 2);
+    TestPlatform.eventually(() -> sodas(ana) == 1);
+    assertTrue(reviews().isEmpty(), "charged to the shopper who walked in, not to an unrecognised person: "
+        + reviews());
+  }
+
+  @Test
+  void aShopperWhoWalksOutWhileHerPickWaitsForItsCameraFindsItOnHerReceipt() throws Exception {
+    // The gateway has (re)started; the shelf camera is not back yet, and holds what it captured.
+    platform = new TestPlatform(10_000, 4);
+    pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", seq);
+    pi.await(GatewayMessage::hasWelcome);
+    door = TestDevices.camera(platform.channel, "door-cam");
+    TestDevice exit = TestDevices.camera(platform.channel, TestPlatform.EXIT_TOKEN, "cam-exit", "exit-cam");
+    Shopper ana = shopper("Ana", "women/0", true);
+    long pickAt = System.currentTimeMillis();
+    pick(pickAt);
+    TestPlatform.eventually(() -> platform.gateway.fusion().waitingForCameras() == 1);
+    exit.send(frame("exit-cam", 1, "women/2", pickAt + 2500)); // Ana walks out before her pick is decided
+
+    shelfCam = new TestDevice(platform.channel, TestPlatform.SHELF_CAM_TOKEN, 0);
+    shelfCam.backlogSent = false;
+    shelfCam.hello("cam-shelf", 0, "shelf-cam").await(GatewayMessage::hasWelcome);
+    shelfCam.send(frame("women/2", pickAt + 100));
+    shelfCam.send(frame("men/0", pickAt + 5000));
+    exit.await(m -> m.hasAck() && m.getAck().getUpToSeq() == 1);
+    assertEquals(List.of("soda"), receipt(ana).getLinesList().stream().map(l -> l.getSku()).toList());
+    assertTrue(reviews().isEmpty(), "charged to Ana before her receipt: " + reviews());
   }
 
   @Test
