@@ -57,6 +57,10 @@ enum Command {
   DEVICE_CERT("device-cert", "a client certificate for --device from --tls auto's CA in --data-dir, into --out, for a "
       + "gateway started with --device-client-ca (the agents' tls_cert and tls_key)", Ezshop::deviceCert, null,
       EnumSet.of(CONFIG, DEVICE, OUT, DATA_DIR)),
+  SETUP("setup", "`setup apply --file store.yaml`: makes the running store (--store-target) what the store file "
+      + "declares and writes each new device's agent config, with its token, into --out-dir; `setup export` writes "
+      + "the running store as a store file to --file (or prints it)", Ezshop::setup, null,
+      union(Groups.CLIENT, EnumSet.of(FILE, OUT_DIR))),
   HELP("help", "this text; `help COMMAND` (or `COMMAND --help`) lists the options that command reads",
       (settings, out) -> out.print(Usage.text(settings.topic)), null, EnumSet.noneOf(Option.class));
 

@@ -1,13 +1,21 @@
 package org.ezshop.dist;
 
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.dist.setup.AgentConfigs;
+import org.ezshop.dist.setup.StoreFile;
+import org.ezshop.dist.setup.StoreSetup;
+import org.ezshop.edgelink.YamlConfig;
+import org.ezshop.load.ClientAuth;
 import org.ezshop.load.chaos.Chaos;
 import org.ezshop.load.chaos.ChaosReport;
 import org.ezshop.load.replay.Recording;
@@ -16,6 +24,7 @@ import org.ezshop.load.replay.Replayer;
 import org.ezshop.load.sim.StoreSimulator;
 import org.ezshop.rpc.EventLoops;
 import org.ezshop.rpc.Tls;
+import org.ezshop.store.v1.StoreServiceGrpc;
 
 /** The `ezshop` launcher: runs the command named by the arguments (see {@link Command}). */
 public final class Ezshop {
@@ -109,6 +118,44 @@ public final class Ezshop {
         device, settings.localCa().caFile());
     out.printf("tls_ca: %s%ntls_cert: %s%ntls_key: %s%n", issued.ca().get().toAbsolutePath(),
         issued.cert().get().toAbsolutePath(), issued.key().get().toAbsolutePath());
+  }
+
+  static void setup(Settings settings, PrintStream out) throws Exception {
+    String action = settings.action.orElse("");
+    if (!action.equals("apply") && !action.equals("export")) {
+      throw new IllegalArgumentException("say `setup apply --file store.yaml` or `setup export [--file store.yaml]`");
+    }
+    String file = settings.values.text(Option.FILE);
+    StoreFile declared = null;
+    if (action.equals("apply")) {
+      if (file.isEmpty()) {
+        throw new IllegalArgumentException("needs --file (the store file)");
+      }
+      try {
+        declared = StoreFile.read(Path.of(file), System.getenv()); // checked whole before the first call
+      } catch (YamlConfig.Invalid e) {
+        throw new IllegalArgumentException(e.getMessage() + "; nothing was changed");
+      }
+    }
+    Tls tls = settings.clientTls();
+    ManagedChannel channel = NettyChannelBuilder.forTarget(settings.storeTarget(), tls.credentials()).build();
+    try {
+      StoreSetup setup = new StoreSetup(ClientAuth.as(StoreServiceGrpc.newBlockingStub(channel),
+          clientToken(settings)));
+      if (declared != null) {
+        StoreSetup.Outcome done = setup.apply(declared, new AgentConfigs(Path.of(settings.values.text(
+            Option.OUT_DIR)), settings.gatewayTarget(), tls.ca()), out);
+        out.printf("setup: %d created, %d updated, %d unchanged%n", done.created(), done.updated(),
+            done.unchanged());
+      } else if (file.isEmpty()) {
+        out.print(setup.export());
+      } else {
+        Files.writeString(Path.of(file), setup.export());
+        out.println("setup: the running store is in " + file);
+      }
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   private static String clientToken(Settings settings) {

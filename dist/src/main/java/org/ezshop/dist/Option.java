@@ -96,7 +96,10 @@ enum Option {
   FACES("faces", "", "directory of the faces.md photos the build fetched (default: faces/ beside ezshop.jar)"),
   GATEWAY_TARGET("gateway-target", "", "simulate, replay, load: host:port of the gateway (default: 127.0.0.1 and the "
       + "gateway port)"),
-  FILE("file", "", "record, replay: the recording (JSON Lines; see load-tests/README.md)"),
+  FILE("file", "", "record, replay: the recording (JSON Lines; see load-tests/README.md); setup: the store file "
+      + "(see examples/original-rack/store.yaml)"),
+  OUT_DIR("out-dir", "devices", "setup apply: directory for each newly registered device's agent config "
+      + "(DEVICE.yaml, with its token) and the CA"),
   SPEED("speed", "1", "replay: how much faster than recorded to play (capture times shrink with it)"),
   RECEIPTS("receipts", "receipts.json", "replay: where to write each shopper's receipt lines and total"),
   LOAD_DEVICES("load-devices", "1000", "load: shelf devices, one EdgeLink stream each"),

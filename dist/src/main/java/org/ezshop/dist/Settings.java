@@ -30,12 +30,15 @@ final class Settings {
   final Command command;
   /** With `help COMMAND` or `COMMAND --help`: the command asked about. */
   final Optional<Command> topic;
+  /** The word after a command that takes one (`setup apply`). */
+  final Optional<String> action;
   final OptionValues values;
   private Tls tls; // made once: --tls auto may write its certificates
 
-  private Settings(Command command, Optional<Command> topic, OptionValues values) {
+  private Settings(Command command, Optional<Command> topic, Optional<String> action, OptionValues values) {
     this.command = command;
     this.topic = topic;
+    this.action = action;
     this.values = values;
   }
 
@@ -69,8 +72,11 @@ final class Settings {
     }
     Command command = words.isEmpty() ? Command.HELP : Command.named(words.get(0));
     Optional<Command> topic = Optional.empty();
+    Optional<String> action = Optional.empty();
     if (command == Command.HELP && words.size() == 2) {
       topic = Optional.of(Command.named(words.get(1)));
+    } else if (command == Command.SETUP && words.size() == 2) {
+      action = Optional.of(words.get(1));
     } else if (words.size() > 1) {
       throw new IllegalArgumentException("unexpected argument '" + words.get(1) + "' (see ezshop --help)");
     }
@@ -78,7 +84,7 @@ final class Settings {
       topic = Optional.of(command);
       command = Command.HELP;
     }
-    return new Settings(command, topic, OptionValues.resolve(flags, env, command == Command.CHAOS
+    return new Settings(command, topic, action, OptionValues.resolve(flags, env, command == Command.CHAOS
         ? chaosProfile(flags.getOrDefault(Option.CHAOS_PROFILE, env.getOrDefault(Option.CHAOS_PROFILE.env(),
         Option.CHAOS_PROFILE.defaultValue))) : Map.of()));
   }
@@ -108,7 +114,7 @@ final class Settings {
         Map.entry(Option.DEVICE_MESSAGES_PER_SECOND, String.valueOf(Integer.MAX_VALUE)),
         Map.entry(Option.DEVICE_BYTES_PER_SECOND, String.valueOf(Long.MAX_VALUE / 100))));
     all.putAll(replaced);
-    return new Settings(command, topic, values.with(all));
+    return new Settings(command, topic, action, values.with(all));
   }
 
   boolean managerTokenGenerated() {

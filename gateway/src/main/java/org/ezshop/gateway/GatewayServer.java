@@ -9,6 +9,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
 import org.ezshop.gateway.door.Doors;
@@ -117,7 +118,8 @@ public final class GatewayServer {
     ReceiptNotifier notifier = new ReceiptNotifier(vertx, storeCalls, fcm);
     ShopLimits limits = new ShopLimits(config.limits(), System::currentTimeMillis);
     DeviceLimits deviceLimits = new DeviceLimits(config.deviceLimits());
-    Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier, limits, deviceLimits);
+    Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier, limits, deviceLimits,
+        Map.of("store-svc", store, "identity-svc", identity));
     doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
         "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
     sightings.listen(fusion::seen);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -18,6 +19,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.ezshop.gateway.fusion.Fusion;
 import org.ezshop.gateway.link.DeviceLimits;
@@ -27,6 +34,7 @@ import org.ezshop.gateway.notify.ReceiptNotifier;
 import org.ezshop.gateway.shelf.ShelfChangeFeed;
 import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.sight.Sightings;
+import org.ezshop.rpc.GrpcEndpoint;
 import org.ezshop.rpc.Tls;
 import org.ezshop.rpc.TlsOptions;
 
@@ -36,13 +44,21 @@ final class Metrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final EdgeLinks links;
+  /** Every rule {@link org.ezshop.gateway.fusion.Evidence} decides by. */
+  private static final List<String> RULES = List.of("scored", "split", "put-back:holder", "unrecognised-person",
+      "no-candidate");
+
+  private final Map<String, DownstreamHealth> downstream;
+  private final Map<String, Integer> serving = new ConcurrentHashMap<>();
+  private final MultiGauge linkUp;
   private final MultiGauge offsets;
   private final MultiGauge lastSeen;
   private HttpServer server;
 
   Metrics(EdgeLinks links, ShelfChangeFeed changes, Sightings sightings, Fusion fusion, ReceiptNotifier receipts,
-      ShopLimits limits, DeviceLimits devices) {
+      ShopLimits limits, DeviceLimits devices, Map<String, DownstreamHealth> downstream) {
     this.links = links;
+    this.downstream = downstream;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -68,6 +84,8 @@ final class Metrics {
         .register(registry);
     FunctionCounter.builder("ezshop.receipts.pushed", receipts, ReceiptNotifier::sent)
         .description("receipt notifications FCM accepted").register(registry);
+    FunctionCounter.builder("ezshop.receipts.push.failed", receipts, ReceiptNotifier::failed)
+        .description("receipt notifications FCM refused, after retries").register(registry);
     FunctionCounter.builder("ezshop.receipts.unpushed", receipts, ReceiptNotifier::unsent)
         .description("receipt notifications logged (no credentials or no token) or failed after retries")
         .register(registry);
@@ -80,10 +98,30 @@ final class Metrics {
         .tag("limit", "device_messages").description(refused).register(registry);
     FunctionCounter.builder("ezshop.limit.refused", devices, DeviceLimits::bytesRefused)
         .tag("limit", "device_bytes").description(refused).register(registry);
+    FunctionCounter.builder("ezshop.limit.refused", GrpcEndpoint.class, c -> GrpcEndpoint.pingsRefused())
+        .tag("limit", "keepalive").description(refused).register(registry);
+    for (String rule : RULES) { // every series from the start, so that dashboards and alerts find them
+      decisions(rule, true);
+      decisions(rule, false);
+    }
+    fusion.onDecision((change, d) -> decisions(d.rule(), d.reviewed(change.delta())).increment());
+    Timer identify = Timer.builder("ezshop.identify").description("Identify calls to identity-svc that answered")
+        .publishPercentileHistogram().register(registry);
+    sightings.timeIdentify(nanos -> identify.record(nanos, TimeUnit.NANOSECONDS));
+    downstream.keySet().forEach(service -> Gauge.builder("ezshop.downstream.serving", serving, m -> m.getOrDefault(
+            service, 0)).tag("service", service).description("1 while the service answers SERVING (store-svc: its "
+            + "database is reachable), at the last scrape").register(registry));
+    linkUp = MultiGauge.builder("ezshop.edge.link.up")
+        .description("1 while the registered device has its EdgeLink stream open").register(registry);
     offsets = MultiGauge.builder("ezshop.edge.clock.offset").baseUnit("seconds")
         .description("device clock minus gateway clock").register(registry);
     lastSeen = MultiGauge.builder("ezshop.edge.last.seen").baseUnit("seconds")
         .description("when the device was last heard from, epoch seconds").register(registry);
+  }
+
+  private Counter decisions(String rule, boolean review) {
+    return Counter.builder("ezshop.fusion.decisions").tag("rule", rule).tag("review", String.valueOf(review))
+        .description("shelf changes decided, by rule, and whether they went to the review queue").register(registry);
   }
 
   private void total(String name, String description, ToDoubleFunction<DeviceLink> each) {
@@ -102,6 +140,12 @@ final class Metrics {
     }
     offsets.register(offsetRows, true);
     lastSeen.register(seenRows, true);
+    Set<String> devices = new TreeSet<>(links.registered());
+    links.all().forEach(link -> devices.add(link.deviceId()));
+    linkUp.register(devices.stream().map(device -> MultiGauge.Row.of(Tags.of("device", device),
+        Optional.ofNullable(links.get(device)).filter(DeviceLink::connected).isPresent() ? 1 : 0)).toList(), true);
+    downstream.forEach((service, health) -> serving.put(service, health.serving()
+        .toCompletionStage().toCompletableFuture().join() ? 1 : 0)); // on a worker thread
     return registry.scrape();
   }
 

@@ -85,6 +85,11 @@ public final class YamlConfig {
       return tuples.containsKey(key);
     }
 
+    /** The keys written here, in file order. */
+    public Set<String> keys() {
+      return java.util.Collections.unmodifiableSet(tuples.keySet());
+    }
+
     public void only(Set<String> known) throws Invalid {
       for (String key : tuples.keySet()) {
         if (!known.contains(key)) {

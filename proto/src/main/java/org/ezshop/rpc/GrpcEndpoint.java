@@ -3,6 +3,7 @@ package org.ezshop.rpc;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.health.HealthService;
@@ -11,8 +12,11 @@ import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.Service;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A gRPC server mounted on a Vert.x HTTP/2 server, serving {@code grpc.health.v1.Health} and server
@@ -32,6 +36,8 @@ public final class GrpcEndpoint {
    */
   static final Duration MAX_CONNECTION_AGE = Duration.ofHours(1);
   static final Duration AGED_GRACE = Duration.ofMinutes(1);
+
+  private static final LongAdder PINGS_REFUSED = new LongAdder();
 
   private final HttpServer http;
   private final HealthService health;
@@ -71,15 +77,39 @@ public final class GrpcEndpoint {
         .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW_BYTES)
             .setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS).setMaxHeaderListSize(MAX_HEADER_LIST_BYTES))
         .setHttp2ConnectionWindowSize(CONNECTION_WINDOW_BYTES);
+    Map<HttpConnection, PingPolicy> pings = new ConcurrentHashMap<>();
     return vertx.createHttpServer(options)
-        .requestHandler(grpc)
+        .requestHandler(request -> {
+          PingPolicy policy = pings.get(request.connection());
+          grpc.handle(policy == null ? request : policy.watching(request));
+        })
         .connectionHandler(connection -> {
           long age = (long) (MAX_CONNECTION_AGE.toMillis() * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble()));
           long timer = vertx.setTimer(age, t -> connection.shutdown(AGED_GRACE.toMillis(), TimeUnit.MILLISECONDS));
-          connection.closeHandler(v -> vertx.cancelTimer(timer));
+          connection.closeHandler(v -> {
+            vertx.cancelTimer(timer);
+            pings.remove(connection);
+          });
+          PingPolicy policy = new PingPolicy(System.nanoTime());
+          try {
+            connection.pingHandler(data -> {
+              if (!policy.allows(System.nanoTime())) {
+                PINGS_REFUSED.increment();
+                connection.goAway(PingPolicy.ENHANCE_YOUR_CALM);
+              }
+            });
+            pings.put(connection, policy);
+          } catch (UnsupportedOperationException http1) {
+            // an HTTP/1.1 connection (a client that did not ask for h2) has no PING to police
+          }
         })
         .listen()
         .map(http -> new GrpcEndpoint(http, health));
+  }
+
+  /** Connections sent a GOAWAY for pinging too often ({@link PingPolicy}), on every gRPC port of this process. */
+  public static long pingsRefused() {
+    return PINGS_REFUSED.sum();
   }
 
   /** The port actually bound. */

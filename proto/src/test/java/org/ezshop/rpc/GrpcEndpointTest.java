@@ -13,9 +13,19 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.ezshop.identity.v1.ForgetRequest;
 import org.ezshop.identity.v1.IdentityServiceGrpc;
@@ -66,6 +76,71 @@ class GrpcEndpointTest {
       assertTrue(refused.getStatus().getCode() != Status.Code.OK, refused.toString());
       assertEquals(ServingStatus.SERVING, probe.health(""), "the next call on the same connection is served");
     }
+  }
+
+  @Test
+  void aClientPingingFasterThanKeepaliveAllowsIsToldToGoAway() throws Exception {
+    HttpClientAgent client = h2Client();
+    try {
+      HttpConnection connection = check(client, 5).connection();
+      CompletableFuture<Long> goAway = new CompletableFuture<>();
+      connection.goAwayHandler(g -> goAway.complete(g.getErrorCode()));
+      connection.closeHandler(v -> goAway.complete(-1L)); // a connection with no stream may be closed at once
+      long refusedBefore = GrpcEndpoint.pingsRefused();
+      connection.ping(Buffer.buffer("keepaliv")); // one is keepalive
+      for (int i = 0; i <= PingPolicy.MAX_STRIKES; i++) { // the last is answered with a GOAWAY
+        connection.ping(Buffer.buffer("toosoon" + i));
+      }
+      long code = goAway.get(10, TimeUnit.SECONDS);
+      assertTrue(code == PingPolicy.ENHANCE_YOUR_CALM || code == -1, "ENHANCE_YOUR_CALM, or closed: " + code);
+      assertEquals(refusedBefore + 1, GrpcEndpoint.pingsRefused(), "counted (ezshop_limit_refused_total)");
+    } finally {
+      client.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void pingsBetweenTheClientsDataAreFlowControlNotAbuse() throws Exception {
+    HttpClientAgent client = h2Client();
+    try {
+      // A Health/Check whose one message (an empty one: 5 bytes of gRPC framing) comes a byte at a time, with a
+      // ping after each byte: more pings than strikes allowed, but each follows data, as BDP pings do.
+      HttpClientRequest check = check(client, 0);
+      Future<String> status = check.response().compose(response -> response.end().map(v -> Optional.ofNullable(
+          response.getTrailer("grpc-status")).orElse(response.getHeader("grpc-status"))));
+      long refusedBefore = GrpcEndpoint.pingsRefused();
+      for (int i = 0; i < 5; i++) {
+        check.write(Buffer.buffer(new byte[] {0})).await(10, TimeUnit.SECONDS);
+        check.connection().ping(Buffer.buffer("bdpping" + i));
+      }
+      check.end();
+      assertEquals("0", status.await(10, TimeUnit.SECONDS));
+      assertEquals(refusedBefore, GrpcEndpoint.pingsRefused());
+      assertEquals(check.connection(), check(client, 5).connection(), "the connection serves on");
+    } finally {
+      client.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private HttpClientAgent h2Client() {
+    return vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+  }
+
+  /**
+   * A Health/Check on the client's one HTTP/2 connection, sent with {@code bytes} of its request (all 5 ends it,
+   * and its answer is awaited); frames on the connection are handled in order.
+   */
+  private HttpClientRequest check(HttpClientAgent client, int bytes) throws Exception {
+    HttpClientRequest request = client.request(HttpMethod.POST, endpoint.port(), "127.0.0.1",
+        "/grpc.health.v1.Health/Check").await(10, TimeUnit.SECONDS);
+    request.putHeader("content-type", "application/grpc").putHeader("te", "trailers").putHeader("content-length", "5");
+    if (bytes < 5) {
+      request.sendHead().await(10, TimeUnit.SECONDS);
+      return request;
+    }
+    request.send(Buffer.buffer(new byte[5])).compose(HttpClientResponse::end).await(10, TimeUnit.SECONDS);
+    return request;
   }
 
   private static ServingStatus checkWithHeaderOf(GrpcProbe probe, int bytes) {

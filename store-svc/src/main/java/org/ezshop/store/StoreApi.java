@@ -129,6 +129,12 @@ final class StoreApi implements Service {
       return new Catalog(audited(h, "RegisterDevice", "device_id", r.getDeviceId(), "kind", r.getKind().name()))
           .registerDevice(device, r.getToken()).map(d -> RegisterDeviceResponse.newBuilder().setDevice(d).build());
     });
+    Calls.unary(s, StoreServiceGrpcService.RevokeDevice, (h, r) -> {
+      access.requireManager(h);
+      String device = text(r.getDeviceId(), "device_id");
+      return new Catalog(audited(h, "RevokeDevice", "device_id", device)).revokeDevice(device)
+          .map(d -> RevokeDeviceResponse.newBuilder().setDevice(d).build());
+    });
     Calls.unary(s, StoreServiceGrpcService.ListDevices, (h, r) -> {
       access.requireManager(h);
       return catalog.listDevices().map(list -> ListDevicesResponse.newBuilder().addAllDevices(list).build());

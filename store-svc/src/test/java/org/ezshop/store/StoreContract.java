@@ -231,6 +231,31 @@ abstract class StoreContract {
         .getDevice().getDeviceId());
   }
 
+  @Test
+  void aRevokedDevicesTokenAuthenticatesNothingAndTheDeviceStaysRegistered() {
+    String deviceId = unique("pi");
+    String token = unique("token-0123456789");
+    manager().registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId(deviceId)
+        .setKind(DeviceKind.DEVICE_KIND_SHELF).setToken(token).build());
+    RevokeDeviceRequest revoke = RevokeDeviceRequest.newBuilder().setDeviceId(deviceId).build();
+    assertEquals(deviceId, manager().revokeDevice(revoke).getDevice().getDeviceId());
+    assertStatus(Status.Code.UNAUTHENTICATED, "token", () -> manager().authenticateDevice(
+        AuthenticateDeviceRequest.newBuilder().setToken(token).build()));
+    assertEquals(deviceId, manager().revokeDevice(revoke).getDevice().getDeviceId(), "asked again: the same");
+    assertTrue(manager().listDevices(ListDevicesRequest.getDefaultInstance()).getDevicesList().stream()
+        .anyMatch(d -> d.getDeviceId().equals(deviceId)));
+    assertStatus(Status.Code.NOT_FOUND, "never-registered", () -> manager().revokeDevice(
+        RevokeDeviceRequest.newBuilder().setDeviceId("never-registered").build()));
+    assertTrue(manager().listAuditEntries(ListAuditEntriesRequest.newBuilder().setLimit(1000).build())
+        .getEntriesList().stream().anyMatch(e -> e.getAction().equals("RevokeDevice")
+            && e.getFieldsMap().get("device_id").equals(deviceId)), "audited");
+    String fresh = unique("token-fresh-0123456789");
+    manager().registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId(deviceId)
+        .setKind(DeviceKind.DEVICE_KIND_SHELF).setToken(fresh).build());
+    assertEquals(deviceId, manager().authenticateDevice(AuthenticateDeviceRequest.newBuilder().setToken(fresh)
+        .build()).getDevice().getDeviceId(), "registered again, with a new token");
+  }
+
   // ---- visits, carts, receipts ----
 
   @Test

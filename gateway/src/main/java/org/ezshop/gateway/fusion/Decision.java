@@ -33,4 +33,12 @@ public record Decision(List<Candidate> candidates, String rule, List<Charge> cha
   public boolean attributed() {
     return !charges.isEmpty();
   }
+
+  /**
+   * Whether a change of {@code delta} items goes to the review queue (as {@link Verdict} acts on it): doubt, or
+   * a pick charged to nobody (a put-back by nobody is a misplaced item, not a review).
+   */
+  public boolean reviewed(int delta) {
+    return ambiguous || rule.equals("unrecognised-person") || (!attributed() && delta < 0);
+  }
 }

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.gateway.shelf.RowView;
 import org.ezshop.gateway.shelf.ShelfChange;
@@ -46,6 +48,7 @@ public final class Fusion implements ShelfChangeSink {
   private final CameraWatermarks cameras;
   private final Map<String, ShelfChange> waiting = new ConcurrentHashMap<>();
   private final Set<String> waitingForCameras = ConcurrentHashMap.newKeySet();
+  private final List<BiConsumer<ShelfChange, Decision>> decided = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   /** @param state where changes wait for their decision ("pending"); {@code durable} if it outlives the process */
@@ -244,9 +247,15 @@ public final class Fusion implements ShelfChangeSink {
         });
   }
 
+  /** Hears of each decision carried out. */
+  public void onDecision(BiConsumer<ShelfChange, Decision> listener) {
+    decided.add(listener);
+  }
+
   private void carryOut(ShelfChange change, Decision decision) {
     new Verdict(store, change, decision, settings).act()
         .compose(done -> pending.remove(change))
+        .onSuccess(done -> decided.forEach(listener -> listener.accept(change, decision)))
         .onFailure(e -> retry(change, e));
   }
 

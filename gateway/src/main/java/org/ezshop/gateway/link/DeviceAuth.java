@@ -59,6 +59,13 @@ final class DeviceAuth {
             ? new StatusException(GrpcStatus.UNAUTHENTICATED, "unknown device token") : failure));
   }
 
+  /** Forgets the device's tokens: its next connect asks store-svc again. */
+  void forget(String deviceId) {
+    synchronized (cache) {
+      cache.values().removeIf(cached -> cached.device.getDeviceId().equals(deviceId));
+    }
+  }
+
   private static String hash(String token) {
     try {
       return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")

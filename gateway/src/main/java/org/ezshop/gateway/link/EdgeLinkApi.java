@@ -37,6 +37,7 @@ public final class EdgeLinkApi implements Service {
       FrameIntake frames, long heartbeatMillis, boolean certificates, DeviceLimits limits) {
     this.vertx = vertx;
     this.auth = new DeviceAuth(store, AUTH_CACHE_MS);
+    links.onRevoke(auth::forget);
     this.links = links;
     this.shelves = shelves;
     this.frames = frames;

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.gateway.fusion.CameraWatermarks;
@@ -18,6 +20,8 @@ public final class EdgeLinks implements CameraWatermarks {
   private final ConcurrentHashMap<String, DeviceLink> links = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DeviceLink> byCamera = new ConcurrentHashMap<>();
   private final long startedMillis = System.currentTimeMillis();
+  private final List<Consumer<String>> revocations = new CopyOnWriteArrayList<>();
+  private volatile Set<String> registered = Set.of();
   private volatile Set<String> entrances = Set.of();
 
   public DeviceLink get(String deviceId) {
@@ -69,10 +73,36 @@ public final class EdgeLinks implements CameraWatermarks {
     return link == null ? startedMillis : Math.max(startedMillis, link.frameWatermark(nowMillis));
   }
 
+  /** The devices store-svc has registered, as last loaded. */
+  public Set<String> registered() {
+    return registered;
+  }
+
   /** The devices store-svc has registered: which are entrance cameras. */
   public void registered(List<Device> devices) {
+    registered = devices.stream().map(Device::getDeviceId).collect(Collectors.toUnmodifiableSet());
     entrances = devices.stream().filter(d -> d.getCameraRole() == CameraRole.CAMERA_ROLE_ENTRANCE)
         .map(Device::getDeviceId).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** Hears of each device whose token is revoked (the token cache forgets it). */
+  void onRevoke(Consumer<String> listener) {
+    revocations.add(listener);
+  }
+
+  /** Closes the device's open stream, if any, with UNAUTHENTICATED: its token was revoked. */
+  public void revoke(String deviceId) {
+    revocations.forEach(listener -> listener.accept(deviceId));
+    DeviceLink link = links.get(deviceId);
+    EdgeSession session = null;
+    if (link != null) {
+      synchronized (link) {
+        session = link.session;
+      }
+    }
+    if (session != null) {
+      session.revoked();
+    }
   }
 
   /** Sends a command down the device's open stream; false when it has none. */

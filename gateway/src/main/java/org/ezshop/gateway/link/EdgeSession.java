@@ -279,6 +279,11 @@ final class EdgeSession {
     }
   }
 
+  /** The device's token was revoked: the stream ends at once, as a connect with that token would. */
+  void revoked() {
+    context.runOnContext(v -> fail(GrpcStatus.UNAUTHENTICATED, "the device's token was revoked"));
+  }
+
   /** A newer stream of the same device took over: say so and end this one cleanly. */
   private void replaced() {
     if (!closed) {

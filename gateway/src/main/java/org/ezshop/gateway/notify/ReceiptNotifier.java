@@ -51,6 +51,7 @@ public final class ReceiptNotifier {
   private final Optional<FirebaseMessaging> fcm;
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong unsent = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
 
   public ReceiptNotifier(Vertx vertx, ServiceClient store, Optional<FirebaseMessaging> fcm) {
     this.vertx = vertx;
@@ -77,6 +78,11 @@ public final class ReceiptNotifier {
 
   public long unsent() {
     return unsent.get();
+  }
+
+  /** Notifications FCM refused, after retries (counted in {@link #unsent} too). */
+  public long failed() {
+    return failed.get();
   }
 
   /** Sends the receipt's notification; the future completes once the outcome is recorded on the receipt. */
@@ -118,6 +124,7 @@ public final class ReceiptNotifier {
             return vertx.timer(delay).compose(t -> attempt(message, receipt, attempt + 1));
           }
           unsent.incrementAndGet();
+          failed.incrementAndGet();
           String detail = "failed after " + attempt + " attempt" + (attempt > 1 ? "s" : "") + ": "
               + failure.getMessage();
           return record(receipt, NotificationState.NOTIFICATION_STATE_FAILED, detail)

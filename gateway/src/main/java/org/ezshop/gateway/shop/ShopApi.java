@@ -46,6 +46,7 @@ public final class ShopApi implements Service {
   private final SessionTokens sessions;
   private final ManagerViews views;
   private final ShopLimits limits;
+  private final EdgeLinks links;
 
   public ShopApi(ServiceClient store, ServiceClient identity, String managerToken, byte[] sessionSecret,
       EdgeLinks links, ShopLimits limits) {
@@ -55,6 +56,7 @@ public final class ShopApi implements Service {
     this.sessions = new SessionTokens(sessionSecret);
     this.access = new ShopAccess(managerToken, sessions);
     this.views = new ManagerViews(store, links);
+    this.links = links;
   }
 
   @Override
@@ -137,6 +139,15 @@ public final class ShopApi implements Service {
     Calls.unary(s, ShopServiceGrpcService.ListDeviceLinks, (h, r) -> {
       access.requireManager(h);
       return Future.succeededFuture(views.deviceLinks());
+    });
+    Calls.unary(s, ShopServiceGrpcService.RevokeDevice, (h, r) -> {
+      access.requireManager(h);
+      require(!r.getDeviceId().isBlank(), "device_id", "required");
+      return store.call(StoreServiceGrpcClient.RevokeDevice, org.ezshop.store.v1.RevokeDeviceRequest.newBuilder()
+          .setDeviceId(r.getDeviceId()).build()).map(revoked -> {
+            links.revoke(r.getDeviceId());
+            return RevokeDeviceResponse.newBuilder().setDevice(revoked.getDevice()).build();
+          });
     });
   }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.ezshop.common.v1.Box;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.gateway.ServiceClient;
@@ -52,6 +53,7 @@ public final class Sightings {
   private final Map<String, ArrayDeque<Job>> waiting = new HashMap<>();
   private final ArrayDeque<String> turn = new ArrayDeque<>();
   private final List<Consumer<Sighting>> listeners = new CopyOnWriteArrayList<>();
+  private final List<LongConsumer> identifyTimes = new CopyOnWriteArrayList<>();
   private final List<Function<List<Sighting>, Future<Void>>> beforeAck = new CopyOnWriteArrayList<>();
   private int inFlight;
   private final AtomicLong coalesced = new AtomicLong();
@@ -73,6 +75,11 @@ public final class Sightings {
 
   public void listen(Consumer<Sighting> listener) {
     listeners.add(listener);
+  }
+
+  /** Hears how long each Identify that answered took, in nanoseconds. */
+  public void timeIdentify(LongConsumer nanos) {
+    identifyTimes.add(nanos);
   }
 
   /**
@@ -121,12 +128,15 @@ public final class Sightings {
       }
       inFlight++;
     }
+    long started = System.nanoTime();
     identity.call(IdentityServiceGrpcClient.Identify, IdentifyRequest.newBuilder().setImage(job.jpeg).build())
         .onComplete(result -> {
           synchronized (this) {
             inFlight--;
           }
           if (result.succeeded()) {
+            long took = System.nanoTime() - started;
+            identifyTimes.forEach(t -> t.accept(took));
             List<Sighting> seen = sightings(job, result.result());
             window.frame(job.cameraId, seen);
             seen.forEach(s -> {

@@ -62,6 +62,7 @@ public final class WebApp {
       Map.entry("ResolveReview", new Method(ShopServiceGrpcClient.ResolveReview, ResolveReviewRequest::newBuilder, MANAGER)),
       Map.entry("GetInventory", new Method(ShopServiceGrpcClient.GetInventory, GetInventoryRequest::newBuilder, MANAGER)),
       Map.entry("ListDeviceLinks", new Method(ShopServiceGrpcClient.ListDeviceLinks, ListDeviceLinksRequest::newBuilder, MANAGER)),
+      Map.entry("RevokeDevice", new Method(ShopServiceGrpcClient.RevokeDevice, RevokeDeviceRequest::newBuilder, MANAGER)),
       Map.entry("DeleteMyData", new Method(ShopServiceGrpcClient.DeleteMyData, DeleteMyDataRequest::newBuilder, SESSION)),
       Map.entry("EraseShopper", new Method(ShopServiceGrpcClient.EraseShopper, EraseShopperRequest::newBuilder, MANAGER)),
       Map.entry("ListAuditEntries", new Method(ShopServiceGrpcClient.ListAuditEntries, ListAuditEntriesRequest::newBuilder, MANAGER)),

@@ -66,6 +66,25 @@ class ShopApiTest {
   }
 
   @Test
+  void aRevokedDeviceIsCutOffAtOnceAndItsTokenIsRefusedAfter() throws Exception {
+    TestDevice pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
+    pi.await(GatewayMessage::hasWelcome);
+    long asked = System.nanoTime();
+    assertEquals("pi-1", shop(TestPlatform.MANAGER).revokeDevice(RevokeDeviceRequest.newBuilder()
+        .setDeviceId("pi-1").build()).getDevice().getDeviceId());
+    Status ended = pi.awaitEnd();
+    long tookMillis = (System.nanoTime() - asked) / 1_000_000;
+    assertEquals(Status.Code.UNAUTHENTICATED, ended.getCode(), ended.toString());
+    assertTrue(ended.getDescription().contains("revoked"), ended.toString());
+    assertTrue(tookMillis < 1000, "the issue's bound: disconnected within 1 s, took " + tookMillis + " ms");
+    TestDevice again = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
+    assertEquals(Status.Code.UNAUTHENTICATED, again.awaitEnd().getCode(), "its next connect");
+    StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> shop(TestPlatform.MANAGER)
+        .revokeDevice(RevokeDeviceRequest.newBuilder().setDeviceId("never-registered").build()));
+    assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+  }
+
+  @Test
   void aShopperRegistersLogsInWithTheirFaceAndWatchesTheirCartFill() throws Exception {
     Shopper ana = register("Ana", "women/0");
     assertTrue(!ana.getFaceId().isEmpty());

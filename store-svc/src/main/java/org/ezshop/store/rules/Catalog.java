@@ -7,6 +7,8 @@ import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,8 @@ import org.ezshop.store.v1.StoreEvent;
 
 /** What the store sells and how it is laid out: items, shelf rows, shoppers and devices. */
 public final class Catalog {
+
+  private static final SecureRandom NOBODY = new SecureRandom();
 
   private final Transactions store;
 
@@ -178,6 +182,19 @@ public final class Catalog {
     Device registered = device.toBuilder().setRegisteredAt(Stamps.now()).build();
     return store.inTx(tx -> tx.enrolment().putDevice(registered, hash(token)).map(registered))
         .recover(Catalog::conflictAsExists);
+  }
+
+  /** The device's token authenticates nothing more: its hash becomes that of a secret nobody holds. */
+  public Future<Device> revokeDevice(String deviceId) {
+    byte[] nobodys = new byte[32];
+    NOBODY.nextBytes(nobodys);
+    return store.inTx(tx -> tx.enrolment().devices().compose(all -> {
+      Device device = all.stream().filter(d -> d.getDeviceId().equals(deviceId)).findFirst().orElse(null);
+      if (device == null) {
+        return failedFuture(Failures.notFound("device '" + deviceId + "'"));
+      }
+      return tx.enrolment().putDevice(device, hash(Base64.getEncoder().encodeToString(nobodys))).map(device);
+    }));
   }
 
   public Future<List<Device>> listDevices() {
