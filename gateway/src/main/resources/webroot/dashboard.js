@@ -21,6 +21,7 @@ async function start() {
   $('sign-out').hidden = false;
   await refresh();
   watch('WatchStore', onEvent, () => setTimeout(start, 2000));
+  watch('WatchShelves', onShelf, () => {});
   setInterval(devices, 5000);
 }
 
@@ -194,9 +195,32 @@ async function resolve(reviewId, decision) {
 
 async function devices() {
   const r = await call('ListDeviceLinks');
-  $('devices').tBodies[0].replaceChildren(...(r.links || []).map((d) => el('tr', {},
+  $('devices').tBodies[0].replaceChildren(...(r.links || []).map((d) => el('tr', {'data-device': d.deviceId},
     el('td', {}, d.deviceId), el('td', {}, d.connected ? 'linked' : 'down'), el('td', {}, time(d.lastSeen)),
-    el('td', {}, `${millis(d.clockOffset)} ms`))));
+    el('td', {}, `${millis(d.clockOffset)} ms`), el('td', {}, revokeButton(d.deviceId)))));
+}
+
+function revokeButton(deviceId) {
+  const button = el('button', {type: 'button'}, 'Revoke');
+  button.addEventListener('click', async () => {
+    if (!confirm(`Revoke ${deviceId}'s token? Its stream closes now; it needs a new token to come back.`)) return;
+    await call('RevokeDevice', {deviceId});
+    await Promise.all([devices(), audit()]);
+  });
+  return button;
+}
+
+// Each shelf sensor's live state (WatchShelves), a table row per sensor. Proto JSON leaves out zeros.
+const shelfRows = new Map();
+function onShelf(s) {
+  const value = s.filtered === undefined ? 0 : Number(s.filtered);
+  const signal = Number.isNaN(value) ? '–' : s.type === 'SENSOR_TYPE_LIGHT' ? (value >= 0.5 ? 'dark' : 'light')
+    : `${value.toFixed(1)} ${s.type === 'SENSOR_TYPE_WEIGHT' ? 'g' : 'mm'}`;
+  const level = s.level === undefined ? 0 : s.level;
+  shelfRows.set(s.sensorId, el('tr', {'data-sensor': s.sensorId}, el('td', {}, s.rowId), el('td', {}, item(s.sku)),
+    el('td', {}, s.sensorId), el('td', {}, level < 0 ? '–' : String(level)), el('td', {}, signal),
+    el('td', {}, `${s.deviceId} (${s.linked ? 'linked' : 'down'})`)));
+  $('shelves').tBodies[0].replaceChildren(...[...shelfRows.keys()].sort(natural).map((k) => shelfRows.get(k)));
 }
 
 async function audit() {

@@ -47,4 +47,11 @@ final class Browser {
     Files.createDirectories(file.getParent());
     Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
   }
+
+  /** One section of the page, scrolled into view. */
+  static void screenshot(ChromeDriver browser, String section, Path file) throws Exception {
+    Files.createDirectories(file.getParent());
+    Files.write(file, browser.findElement(org.openqa.selenium.By.cssSelector("section[aria-labelledby='" + section
+        + "-title']")).getScreenshotAs(OutputType.BYTES));
+  }
 }

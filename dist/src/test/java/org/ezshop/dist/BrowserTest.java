@@ -192,6 +192,20 @@ class BrowserTest {
       assertTrue(audit.stream().anyMatch(e -> e.getAction().equals("WebSignIn") && e.getActor().equals(actor)));
       review.until(d -> d.findElement(By.cssSelector("#audit tr[data-action='ResolveReview']")).getText()
           .contains(reviewId) && d.findElement(By.id("audit")).getText().contains(actor));
+
+      // 6. Shelves shows the row live (6 colas left: 240 mm to the nearest); Revoke on Devices cuts the shelf
+      // agent off at once, and the row shows its device down.
+      review.until(d -> d.findElement(By.cssSelector("#shelves tr[data-sensor='r1-us']")).getText()
+          .equals("r1 Cola r1-us 6 240.0 mm web-pi (linked)"));
+      Browser.screenshot(dashboard, "shelves", SHOTS.resolve("dashboard-shelves.png"));
+      dashboard.findElement(By.cssSelector("#devices tr[data-device='web-pi'] button")).click();
+      dashboard.switchTo().alert().accept();
+      review.until(d -> d.findElement(By.cssSelector("#shelves tr[data-sensor='r1-us']")).getText()
+          .endsWith("web-pi (down)") && d.findElement(By.cssSelector("#audit tr[data-action='RevokeDevice']"))
+          .getText().contains("web-pi"));
+      assertTrue(!ezshop.gateway().links().get("web-pi").connected(), "the revoked agent is cut off");
+      review.until(d -> d.findElement(By.cssSelector("#devices tr[data-device='web-pi']")).getText().contains("down"));
+      Browser.screenshot(dashboard, "devices", SHOTS.resolve("dashboard-devices.png"));
       List.of(pi, shelfCam, doorIn, doorOut).forEach(SimDevice::close);
     } finally {
       dashboard.quit();

@@ -134,7 +134,7 @@ public final class GatewayServer {
             List.of(new EdgeLinkApi(vertx, storeCalls, links, shelfIntake, frameIntake, config.heartbeatMillis(),
                     config.deviceClientCa().isPresent(), deviceLimits),
                 new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links,
-                    limits)), endpointOptions(config)))
+                    limits, vertx, shelves)), endpointOptions(config)))
         .compose(endpoint -> ListenFailure.named("gateway-metrics", config.metricsPort(),
             metrics.start(vertx, config.host(), config.metricsPort(), config.tls())).compose(metricsPort ->
             ListenFailure.named("gateway-web", config.webPort(), WebApp.start(vertx, client,

@@ -7,6 +7,8 @@ import org.ezshop.common.v1.SensorType;
 abstract class RowSignal {
 
   final LevelTracker tracker;
+  /** The last sample as the filter sees it, in the sensor's unit (mm, g, or 1 dark); NaN before the first. */
+  double filtered = Double.NaN;
 
   RowSignal(LevelTracker tracker) {
     this.tracker = tracker;
@@ -69,7 +71,8 @@ abstract class RowSignal {
         }
         sorted[j] = v;
       }
-      return (empty - sorted[filled / 2]) / depth;
+      filtered = sorted[filled / 2];
+      return (empty - filtered) / depth;
     }
 
     // A median of five follows a step two samples late.
@@ -94,6 +97,7 @@ abstract class RowSignal {
 
     @Override
     double estimate(long at, double dark) {
+      filtered = dark;
       if (dark < 0.5) {
         darkSince = -1;
         return dark;
@@ -140,6 +144,7 @@ abstract class RowSignal {
         mean += window.values[i];
       }
       mean /= filled;
+      filtered = mean;
       double var = 0;
       for (int i = 0; i < filled; i++) {
         var += (window.values[i] - mean) * (window.values[i] - mean);

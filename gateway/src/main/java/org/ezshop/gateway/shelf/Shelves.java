@@ -14,11 +14,16 @@ import org.ezshop.store.v1.ShelfRow;
  */
 public final class Shelves {
 
+  /** What a sensor's row shows now: its level (-1 until a first), the filtered value and when it was sampled. */
+  public record State(int level, double filtered, long atMillis) {
+  }
+
   /** One sensor's place and signal state. */
   public final class Slot {
     private final ShelfLayout.Placement placement;
     private final RowSignal signal;
     private final long recorded;
+    private long lastAt;
 
     private final List<RowView> views;
 
@@ -43,9 +48,14 @@ public final class Shelves {
       signal.tracker.gap();
     }
 
+    public synchronized State state() {
+      return new State(signal.tracker.level(), signal.filtered, lastAt);
+    }
+
     /** One valid sample, in gateway time; the change it completes, or null. */
     public synchronized ShelfChange offer(long at, double value) {
       int before = signal.tracker.level();
+      lastAt = at;
       double estimate = signal.estimate(at, value);
       double learnt = signal.learntToKeep();
       if (!Double.isNaN(learnt)) {
@@ -95,6 +105,11 @@ public final class Shelves {
 
   public ShelfLayout layout() {
     return layout;
+  }
+
+  /** Every sensor's slot in the current layout. */
+  public java.util.Collection<Slot> slots() {
+    return slots.values();
   }
 
   /** The sensor's slot; null for a sensor not in the layout. */

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.gateway.link.EdgeLinks;
+import org.ezshop.gateway.shelf.Shelves;
 import org.ezshop.identity.v1.EnrollRequest;
 import org.ezshop.identity.v1.ForgetRequest;
 import org.ezshop.identity.v1.IdentifyRequest;
@@ -47,9 +49,11 @@ public final class ShopApi implements Service {
   private final ManagerViews views;
   private final ShopLimits limits;
   private final EdgeLinks links;
+  private final ShelfWatch shelves;
 
   public ShopApi(ServiceClient store, ServiceClient identity, String managerToken, byte[] sessionSecret,
-      EdgeLinks links, ShopLimits limits) {
+      EdgeLinks links, ShopLimits limits, Vertx vertx, Shelves shelves) {
+    this.shelves = new ShelfWatch(vertx, shelves, links);
     this.limits = limits;
     this.store = store;
     this.identity = identity;
@@ -139,6 +143,10 @@ public final class ShopApi implements Service {
     Calls.unary(s, ShopServiceGrpcService.ListDeviceLinks, (h, r) -> {
       access.requireManager(h);
       return Future.succeededFuture(views.deviceLinks());
+    });
+    Calls.serverStreaming(s, ShopServiceGrpcService.WatchShelves, (h, r, call) -> {
+      access.requireManager(h);
+      return shelves.stream(call);
     });
     Calls.unary(s, ShopServiceGrpcService.RevokeDevice, (h, r) -> {
       access.requireManager(h);

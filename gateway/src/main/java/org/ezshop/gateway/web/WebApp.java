@@ -23,6 +23,7 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.StatusException;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +38,7 @@ import org.ezshop.store.v1.StoreServiceGrpcClient;
 
 /**
  * The browser pages (/dashboard.html for managers, /shop.html for shoppers) and the thin bridge they use: each
- * ShopService call as JSON over HTTP ({@code POST /api/shop/METHOD}), the two streams as Server-Sent Events
+ * ShopService call as JSON over HTTP ({@code POST /api/shop/METHOD}), the streams as Server-Sent Events
  * ({@code GET /api/shop/METHOD/events}). The bridge calls the gateway's own public ShopService, so every rule
  * of access is ShopService's; it only carries the caller's token. The cookies (HttpOnly, SameSite=Strict) hold a
  * shopper's session token, or for a manager a random session id that {@link ManagerSessions} maps to the manager
@@ -53,6 +54,8 @@ public final class WebApp {
   private record Method(ServiceMethod<?, ?> method, Supplier<Message.Builder> request, String cookie) {
   }
 
+  private static final Set<ServiceMethod<?, ?>> STREAMS = Set.of(ShopServiceGrpcClient.WatchStore,
+      ShopServiceGrpcClient.WatchMyCart, ShopServiceGrpcClient.WatchShelves);
   private static final Map<String, Method> METHODS = Map.ofEntries(
       Map.entry("RegisterShopper", new Method(ShopServiceGrpcClient.RegisterShopper, RegisterShopperRequest::newBuilder, MANAGER)),
       Map.entry("LoginWithFace", new Method(ShopServiceGrpcClient.LoginWithFace, LoginWithFaceRequest::newBuilder, null)),
@@ -67,6 +70,7 @@ public final class WebApp {
       Map.entry("EraseShopper", new Method(ShopServiceGrpcClient.EraseShopper, EraseShopperRequest::newBuilder, MANAGER)),
       Map.entry("ListAuditEntries", new Method(ShopServiceGrpcClient.ListAuditEntries, ListAuditEntriesRequest::newBuilder, MANAGER)),
       Map.entry("WatchStore", new Method(ShopServiceGrpcClient.WatchStore, WatchStoreRequest::newBuilder, MANAGER)),
+      Map.entry("WatchShelves", new Method(ShopServiceGrpcClient.WatchShelves, WatchShelvesRequest::newBuilder, MANAGER)),
       Map.entry("WatchMyCart", new Method(ShopServiceGrpcClient.WatchMyCart, WatchMyCartRequest::newBuilder, SESSION)));
 
   private final ServiceClient shop;
@@ -166,7 +170,7 @@ public final class WebApp {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private void unary(RoutingContext ctx) {
     Method m = METHODS.get(ctx.pathParam("method"));
-    if (m == null || m.method() == ShopServiceGrpcClient.WatchStore || m.method() == ShopServiceGrpcClient.WatchMyCart) {
+    if (m == null || STREAMS.contains(m.method())) {
       fail(ctx.response(), new StatusException(GrpcStatus.NOT_FOUND, "no unary ShopService method " + ctx.pathParam("method")));
       return;
     }
@@ -195,7 +199,7 @@ public final class WebApp {
 
   private void events(RoutingContext ctx) {
     Method m = METHODS.get(ctx.pathParam("method"));
-    if (m == null || (m.method() != ShopServiceGrpcClient.WatchStore && m.method() != ShopServiceGrpcClient.WatchMyCart)) {
+    if (m == null || !STREAMS.contains(m.method())) {
       fail(ctx.response(), new StatusException(GrpcStatus.NOT_FOUND, "no ShopService stream " + ctx.pathParam("method")));
       return;
     }

