@@ -212,15 +212,65 @@ function revokeButton(deviceId) {
 
 // Each shelf sensor's live state (WatchShelves), a table row per sensor. Proto JSON leaves out zeros.
 const shelfRows = new Map();
+const shelves = new Map(); // sensor id to its latest state
+const shelfListeners = new Set();
+const filtered = (s) => (s.filtered === undefined ? 0 : Number(s.filtered));
+
 function onShelf(s) {
-  const value = s.filtered === undefined ? 0 : Number(s.filtered);
+  shelves.set(s.sensorId, s);
+  shelfListeners.forEach((listener) => listener(s));
+  const value = filtered(s);
+  const weight = s.type === 'SENSOR_TYPE_WEIGHT';
   const signal = Number.isNaN(value) ? '–' : s.type === 'SENSOR_TYPE_LIGHT' ? (value >= 0.5 ? 'dark' : 'light')
-    : `${value.toFixed(1)} ${s.type === 'SENSOR_TYPE_WEIGHT' ? 'g' : 'mm'}`;
+    : `${value.toFixed(1)} ${weight ? 'g' : 'mm'}`;
   const level = s.level === undefined ? 0 : s.level;
-  shelfRows.set(s.sensorId, el('tr', {'data-sensor': s.sensorId}, el('td', {}, s.rowId), el('td', {}, item(s.sku)),
-    el('td', {}, s.sensorId), el('td', {}, level < 0 ? '–' : String(level)), el('td', {}, signal),
-    el('td', {}, `${s.deviceId} (${s.linked ? 'linked' : 'down'})`)));
-  $('shelves').tBodies[0].replaceChildren(...[...shelfRows.keys()].sort(natural).map((k) => shelfRows.get(k)));
+  const texts = [s.rowId, item(s.sku), s.sensorId, level < 0 ? '–' : String(level), signal,
+    `${s.deviceId} (${s.linked ? 'linked' : 'down'})`];
+  let row = shelfRows.get(s.sensorId);
+  if (!row) { // built once, then its cells updated in place: the buttons stay put under the pointer
+    const tools = s.type === 'SENSOR_TYPE_LIGHT' ? [] : [calibrateButton(s.sensorId, false, 'Tare (row empty)'),
+      calibrateButton(s.sensorId, true, 'Learn one item')];
+    row = el('tr', {'data-sensor': s.sensorId}, ...texts.map(() => el('td', {})), el('td', {}, ...tools));
+    shelfRows.set(s.sensorId, row);
+    $('shelves').tBodies[0].replaceChildren(...[...shelfRows.keys()].sort(natural).map((k) => shelfRows.get(k)));
+  }
+  texts.forEach((text, i) => { row.cells[i].textContent = text; });
+}
+
+function calibrateButton(sensorId, learn, label) {
+  const button = el('button', {type: 'button', 'data-calibrate': learn ? 'learn' : 'tare'}, label);
+  button.addEventListener('click', () => calibrate(sensorId, learn));
+  return button;
+}
+
+// The sensor's filtered signal over `ms`: its latest value and every one that comes meanwhile.
+function readFor(sensorId, ms) {
+  const values = [filtered(shelves.get(sensorId))];
+  const listener = (s) => s.sensorId === sensorId && values.push(filtered(s));
+  shelfListeners.add(listener);
+  return new Promise((resolve) => setTimeout(() => {
+    shelfListeners.delete(listener);
+    resolve(values.filter((v) => !Number.isNaN(v)));
+  }, ms));
+}
+
+// Tare: the empty row's reading. Learn one item: one item's depth (or weight) against the row's empty reading.
+async function calibrate(sensorId, learn) {
+  const s = shelves.get(sensorId);
+  const c = s.calibration || {};
+  const weight = s.type === 'SENSOR_TYPE_WEIGHT';
+  const values = await readFor(sensorId, 3000);
+  if (values.length === 0) return alert(`${s.rowId}: no signal from ${sensorId} to calibrate with`);
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const unit = weight ? mean - (c.tareG || 0) : (c.emptyDistanceMm || 0) - mean;
+  if (learn && unit <= 0) return alert(`${s.rowId}: no item measured against the empty row: tare it first`);
+  const proposal = learn ? (weight ? {unitWeightG: unit} : {itemDepthMm: unit})
+    : (weight ? {tareG: mean} : {emptyDistanceMm: mean});
+  const what = learn ? `one item ${unit.toFixed(1)} ${weight ? 'g' : 'mm deep'}`
+    : `${weight ? 'tare' : 'empty distance'} ${mean.toFixed(1)} ${weight ? 'g' : 'mm'}`;
+  if (!confirm(`${s.rowId}: ${what}, from ${values.length} readings; the row then counts ${learn ? 1 : 0}. Save?`)) return;
+  await call('CalibrateRow', {rowId: s.rowId, calibration: proposal});
+  await audit();
 }
 
 async function audit() {

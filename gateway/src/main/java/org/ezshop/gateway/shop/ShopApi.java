@@ -15,6 +15,7 @@ import io.vertx.grpc.server.Service;
 import io.vertx.grpc.server.StatusException;
 import java.time.Duration;
 import java.time.Instant;
+import org.ezshop.common.v1.Calibration;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.gateway.shelf.Shelves;
@@ -27,7 +28,9 @@ import org.ezshop.rpc.EpochMillis;
 import org.ezshop.rpc.SessionTokens;
 import org.ezshop.shop.v1.*;
 import org.ezshop.store.v1.ListReceiptsRequest;
+import org.ezshop.store.v1.ListShelfRowsRequest;
 import org.ezshop.store.v1.ListShoppersRequest;
+import org.ezshop.store.v1.PutShelfRowRequest;
 import org.ezshop.store.v1.StoreServiceGrpcClient;
 import org.ezshop.store.v1.WatchCartRequest;
 import org.ezshop.store.v1.WatchRequest;
@@ -148,6 +151,20 @@ public final class ShopApi implements Service {
       access.requireManager(h);
       return shelves.stream(call);
     });
+    Calls.unary(s, ShopServiceGrpcService.CalibrateRow, (h, r) -> {
+      access.requireManager(h);
+      require(!r.getRowId().isBlank(), "row_id", "required");
+      Calibration c = r.getCalibration();
+      require(c.getEmptyDistanceMm() >= 0 && c.getItemDepthMm() >= 0 && c.getTareG() >= 0 && c.getUnitWeightG() >= 0
+          && c.getCapacity() >= 0, "calibration", "no value may be negative");
+      return store.call(StoreServiceGrpcClient.ListShelfRows, ListShelfRowsRequest.getDefaultInstance())
+          .compose(rows -> rows.getRowsList().stream().filter(row -> row.getRowId().equals(r.getRowId())).findFirst()
+              .map(row -> row.toBuilder().setCalibration(calibrated(row.getCalibration(), c)).build())
+              .map(row -> store.call(StoreServiceGrpcClient.PutShelfRow, PutShelfRowRequest.newBuilder().setRow(row)
+                  .build()).map(put -> CalibrateRowResponse.newBuilder().setRow(row).build()))
+              .orElseGet(() -> Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no shelf row '"
+                  + r.getRowId() + "'"))));
+    });
     Calls.unary(s, ShopServiceGrpcService.RevokeDevice, (h, r) -> {
       access.requireManager(h);
       require(!r.getDeviceId().isBlank(), "device_id", "required");
@@ -255,6 +272,16 @@ public final class ShopApi implements Service {
     }
     return failure instanceof StatusException ? (StatusException) failure
         : new StatusException(GrpcStatus.UNAVAILABLE, failure.getMessage());
+  }
+
+  // The new calibration over the old: a field left 0 keeps its value.
+  private static Calibration calibrated(Calibration was, Calibration c) {
+    return Calibration.newBuilder()
+        .setEmptyDistanceMm(c.getEmptyDistanceMm() > 0 ? c.getEmptyDistanceMm() : was.getEmptyDistanceMm())
+        .setItemDepthMm(c.getItemDepthMm() > 0 ? c.getItemDepthMm() : was.getItemDepthMm())
+        .setTareG(c.getTareG() > 0 ? c.getTareG() : was.getTareG())
+        .setUnitWeightG(c.getUnitWeightG() > 0 ? c.getUnitWeightG() : was.getUnitWeightG())
+        .setCapacity(c.getCapacity() > 0 ? c.getCapacity() : was.getCapacity()).build();
   }
 
   private static void require(boolean ok, String field, String problem) {

@@ -65,6 +65,7 @@ public final class WebApp {
       Map.entry("ResolveReview", new Method(ShopServiceGrpcClient.ResolveReview, ResolveReviewRequest::newBuilder, MANAGER)),
       Map.entry("GetInventory", new Method(ShopServiceGrpcClient.GetInventory, GetInventoryRequest::newBuilder, MANAGER)),
       Map.entry("ListDeviceLinks", new Method(ShopServiceGrpcClient.ListDeviceLinks, ListDeviceLinksRequest::newBuilder, MANAGER)),
+      Map.entry("CalibrateRow", new Method(ShopServiceGrpcClient.CalibrateRow, CalibrateRowRequest::newBuilder, MANAGER)),
       Map.entry("RevokeDevice", new Method(ShopServiceGrpcClient.RevokeDevice, RevokeDeviceRequest::newBuilder, MANAGER)),
       Map.entry("DeleteMyData", new Method(ShopServiceGrpcClient.DeleteMyData, DeleteMyDataRequest::newBuilder, SESSION)),
       Map.entry("EraseShopper", new Method(ShopServiceGrpcClient.EraseShopper, EraseShopperRequest::newBuilder, MANAGER)),

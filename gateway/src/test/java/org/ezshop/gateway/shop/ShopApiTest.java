@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.common.v1.Calibration;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Reading;
@@ -27,6 +28,8 @@ import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.CartEventCause;
 import org.ezshop.store.v1.CartUpdate;
 import org.ezshop.store.v1.EnterStoreRequest;
+import org.ezshop.store.v1.ListShelfRowsRequest;
+import org.ezshop.store.v1.ShelfRow;
 import org.ezshop.store.v1.Shopper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,6 +95,23 @@ class ShopApiTest {
     assertEquals(360, soda.getFiltered(), 1e-9);
     assertTrue(soda.getLinked(), soda.toString());
     assertEquals("pi-1", soda.getDeviceId());
+  }
+
+  @Test
+  void aManagerCalibratesARowAndWhatIsLeftZeroKeepsItsValue() {
+    ShelfRow row = shop(TestPlatform.MANAGER).calibrateRow(CalibrateRowRequest.newBuilder().setRowId("soda-row")
+        .setCalibration(Calibration.newBuilder().setEmptyDistanceMm(630)).build()).getRow();
+    assertEquals(Calibration.newBuilder().setEmptyDistanceMm(630).setItemDepthMm(60).setCapacity(8).build(),
+        row.getCalibration());
+    assertEquals(row, platform.storeStub().listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList()
+        .stream().filter(r -> r.getRowId().equals("soda-row")).findFirst().orElseThrow(), "saved in store-svc");
+    StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> shop(TestPlatform.MANAGER)
+        .calibrateRow(CalibrateRowRequest.newBuilder().setRowId("no-row").build()));
+    assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+    StatusRuntimeException negative = assertThrows(StatusRuntimeException.class, () -> shop(TestPlatform.MANAGER)
+        .calibrateRow(CalibrateRowRequest.newBuilder().setRowId("soda-row").setCalibration(Calibration.newBuilder()
+            .setItemDepthMm(-1)).build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, negative.getStatus().getCode());
   }
 
   @Test
