@@ -200,6 +200,35 @@ async function devices() {
     el('td', {}, `${millis(d.clockOffset)} ms`), el('td', {}, revokeButton(d.deviceId)))));
 }
 
+// A device registered here: its token is shown once, and its agent config can be downloaded once.
+$('device-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const kind = $('device-kind').value;
+  const request = {deviceId: $('device-id').value, kind, gatewayHost: location.hostname};
+  if (kind === 'DEVICE_KIND_CAMERA') request.cameraRole = $('device-role').value;
+  const out = $('device-result');
+  try {
+    const r = await call('RegisterDevice', request);
+    const url = URL.createObjectURL(new Blob([r.agentConfig], {type: 'text/yaml'}));
+    const config = el('a', {href: url, download: `${r.device.deviceId}.yaml`, id: 'device-config'},
+      `${r.device.deviceId}.yaml`);
+    config.addEventListener('click', () => setTimeout(() => {
+      URL.revokeObjectURL(url);
+      config.replaceWith(el('span', {}, 'downloaded'));
+    }, 0));
+    out.className = 'ok';
+    out.replaceChildren(el('p', {}, `Registered ${r.device.deviceId}. Its token, shown this once: `,
+      el('code', {class: 'token', id: 'device-token'}, r.token)),
+    el('p', {}, 'Its agent config (once): ', config,
+      ...(location.protocol === 'https:' ? [' beside ', el('a', {href: '/ca.pem', download: 'ca.pem'}, 'ca.pem')] : [])));
+    e.target.reset();
+    await Promise.all([devices(), audit()]);
+  } catch (err) {
+    out.className = 'error';
+    out.textContent = `Not registered: ${err.message}`;
+  }
+});
+
 function revokeButton(deviceId) {
   const button = el('button', {type: 'button'}, 'Revoke');
   button.addEventListener('click', async () => {

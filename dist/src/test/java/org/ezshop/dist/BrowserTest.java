@@ -40,6 +40,7 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -209,6 +210,21 @@ class BrowserTest {
       waitOn(dashboard, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept();
       waitFor(() -> Math.abs(store.listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRows(0)
           .getCalibration().getEmptyDistanceMm() - 700) <= 0.05 * 700);
+      // A camera registered on Devices: its token is shown once, and a device with it links.
+      dashboard.findElement(By.id("device-id")).sendKeys("cam-new");
+      new Select(dashboard.findElement(By.id("device-kind"))).selectByValue("DEVICE_KIND_CAMERA");
+      new Select(dashboard.findElement(By.id("device-role"))).selectByValue("CAMERA_ROLE_SHELF");
+      dashboard.findElement(By.cssSelector("#device-form button[type='submit']")).click();
+      String token = waitOn(dashboard, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("device-token")))
+          .getText();
+      assertEquals(32, token.length(), token);
+      assertEquals("cam-new.yaml", dashboard.findElement(By.id("device-config")).getAttribute("download"));
+      SimDevice registered = new SimDevice(gateway, token, "cam-new", DeviceKind.DEVICE_KIND_CAMERA,
+          List.of("cam-new"), 0, agent, m -> { });
+      waitFor(() -> ezshop.gateway().links().get("cam-new") != null
+          && ezshop.gateway().links().get("cam-new").connected());
+      registered.close();
+
       dashboard.findElement(By.cssSelector("#devices tr[data-device='web-pi'] button")).click();
       dashboard.switchTo().alert().accept();
       review.until(d -> d.findElement(By.cssSelector("#shelves tr[data-sensor='r1-us']")).getText()

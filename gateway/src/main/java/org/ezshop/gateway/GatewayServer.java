@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
 import org.ezshop.gateway.door.Doors;
 import org.ezshop.gateway.fusion.Fusion;
@@ -23,6 +24,8 @@ import org.ezshop.gateway.shelf.RowLevels;
 import org.ezshop.gateway.shelf.ShelfChangeFeed;
 import org.ezshop.gateway.shelf.ShelfIntake;
 import org.ezshop.gateway.shelf.Shelves;
+import org.ezshop.gateway.shop.Provisioning;
+import org.ezshop.gateway.shop.ShelfWatch;
 import org.ezshop.gateway.shop.ShopApi;
 import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.sight.FrameIntake;
@@ -118,6 +121,7 @@ public final class GatewayServer {
     ReceiptNotifier notifier = new ReceiptNotifier(vertx, storeCalls, fcm);
     ShopLimits limits = new ShopLimits(config.limits(), System::currentTimeMillis);
     DeviceLimits deviceLimits = new DeviceLimits(config.deviceLimits());
+    AtomicInteger edgeLinkPort = new AtomicInteger(); // known once the endpoint is bound
     Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier, limits, deviceLimits,
         Map.of("store-svc", store, "identity-svc", identity));
     doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
@@ -134,7 +138,9 @@ public final class GatewayServer {
             List.of(new EdgeLinkApi(vertx, storeCalls, links, shelfIntake, frameIntake, config.heartbeatMillis(),
                     config.deviceClientCa().isPresent(), deviceLimits),
                 new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links,
-                    limits, vertx, shelves)), endpointOptions(config)))
+                    limits, new ShelfWatch(vertx, shelves, links), new Provisioning(storeCalls, links, shelves,
+                    config.host(), edgeLinkPort::get, config.tls().serves()))), endpointOptions(config)))
+        .onSuccess(endpoint -> edgeLinkPort.set(endpoint.port()))
         .compose(endpoint -> ListenFailure.named("gateway-metrics", config.metricsPort(),
             metrics.start(vertx, config.host(), config.metricsPort(), config.tls())).compose(metricsPort ->
             ListenFailure.named("gateway-web", config.webPort(), WebApp.start(vertx, client,

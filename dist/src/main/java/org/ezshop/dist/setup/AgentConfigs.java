@@ -1,16 +1,15 @@
 package org.ezshop.dist.setup;
 
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
+import static org.ezshop.edgelink.AgentYaml.quoted;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.Optional;
-import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
+import org.ezshop.edgelink.AgentYaml;
 import org.ezshop.store.v1.ShelfRow;
 
 /**
@@ -33,17 +32,12 @@ public final class AgentConfigs {
   /** Writes {@code DEVICE.yaml}; returns its path. */
   Path write(StoreFile.Device device, String token, StoreFile store) throws IOException {
     Files.createDirectories(dir);
-    StringBuilder yaml = new StringBuilder();
     boolean shelf = device.kind() == DeviceKind.DEVICE_KIND_SHELF;
-    yaml.append("# ").append(shelf ? "pi-edge" : "android-edge").append(" --config ").append(device.id())
-        .append(".yaml: written by `ezshop setup apply`; it holds the device's token, so keep it private\n");
-    yaml.append("device_id: ").append(quoted(device.id())).append('\n');
-    yaml.append("token: ").append(quoted(token)).append('\n');
-    yaml.append("gateway: ").append(quoted(gateway)).append('\n');
     if (ca.isPresent()) {
       Files.copy(ca.get(), dir.resolve("ca.pem"), StandardCopyOption.REPLACE_EXISTING);
-      yaml.append("tls_ca: ca.pem\n");
     }
+    StringBuilder yaml = new StringBuilder(AgentYaml.header(shelf ? "pi-edge" : "android-edge", device.id(), token,
+        gateway, ca.isPresent() ? "ca.pem" : null));
     if (shelf) {
       shelfAgent(yaml, device, store);
     } else {
@@ -70,14 +64,8 @@ public final class AgentConfigs {
   }
 
   private static void camera(StringBuilder yaml, StoreFile.Device device, StoreFile store) {
-    String role = StoreFile.ROLES.entrySet().stream().filter(e -> e.getValue() == device.role()).findFirst()
-        .orElseThrow().getKey();
-    yaml.append("role: ").append(role).append('\n');
-    if (device.role() == CameraRole.CAMERA_ROLE_SHELF) {
-      List<String> rows = store.rows().stream().filter(r -> r.getCameraIdsList().contains(device.id()))
-          .map(ShelfRow::getRowId).toList();
-      yaml.append("rows: ").append(new JsonArray(List.copyOf(rows)).encode()).append('\n');
-    }
+    yaml.append(AgentYaml.camera(AgentYaml.role(device.role()), store.rows().stream().filter(r -> r.getCameraIdsList().contains(device.id()))
+        .map(ShelfRow::getRowId).toList()));
     if (device.sourceDir().isPresent()) {
       yaml.append("source:\n  dir: ").append(quoted(device.sourceDir().get())).append('\n');
     } else {
@@ -85,8 +73,4 @@ public final class AgentConfigs {
     }
   }
 
-  /** A YAML double-quoted scalar (JSON's string syntax is YAML's). */
-  static String quoted(String text) {
-    return Json.encode(text);
-  }
 }

@@ -38,10 +38,10 @@ public record StoreFile(List<Item> items, List<Device> devices, List<ShelfRow> r
   public record AgentSensor(String id, String rowId, String deviceId, String kind, Map<String, String> wiring) {
   }
 
-  static final Map<String, SensorType> KINDS = Map.of("ultrasonic", SensorType.SENSOR_TYPE_ULTRASONIC,
+  private static final Map<String, SensorType> KINDS = Map.of("ultrasonic", SensorType.SENSOR_TYPE_ULTRASONIC,
       "light", SensorType.SENSOR_TYPE_LIGHT, "light_rc", SensorType.SENSOR_TYPE_LIGHT,
       "hx711", SensorType.SENSOR_TYPE_WEIGHT);
-  static final Map<String, CameraRole> ROLES = Map.of("entrance", CameraRole.CAMERA_ROLE_ENTRANCE,
+  private static final Map<String, CameraRole> ROLES = Map.of("entrance", CameraRole.CAMERA_ROLE_ENTRANCE,
       "exit", CameraRole.CAMERA_ROLE_EXIT, "shelf", CameraRole.CAMERA_ROLE_SHELF);
   private static final Set<String> CALIBRATION = Set.of("empty_distance_mm", "item_depth_mm", "tare_g",
       "unit_weight_g");

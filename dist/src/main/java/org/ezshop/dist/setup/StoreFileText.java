@@ -1,14 +1,12 @@
 package org.ezshop.dist.setup;
 
-import static org.ezshop.dist.setup.AgentConfigs.quoted;
+import static org.ezshop.edgelink.AgentYaml.quoted;
 
 import java.math.BigDecimal;
 import java.util.List;
-import java.util.Map;
 import org.ezshop.common.v1.Calibration;
-import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
-import org.ezshop.common.v1.SensorType;
+import org.ezshop.edgelink.AgentYaml;
 import org.ezshop.store.v1.CameraRegion;
 import org.ezshop.store.v1.Device;
 import org.ezshop.store.v1.Item;
@@ -20,11 +18,6 @@ import org.ezshop.store.v1.ShelfSensor;
  * wiring (pins), and camera runners' image folders; an item's stock is today's.
  */
 final class StoreFileText {
-
-  private static final Map<SensorType, String> KINDS = Map.of(SensorType.SENSOR_TYPE_ULTRASONIC, "ultrasonic",
-      SensorType.SENSOR_TYPE_LIGHT, "light", SensorType.SENSOR_TYPE_WEIGHT, "hx711");
-  private static final Map<CameraRole, String> ROLES = Map.of(CameraRole.CAMERA_ROLE_ENTRANCE, "entrance",
-      CameraRole.CAMERA_ROLE_EXIT, "exit", CameraRole.CAMERA_ROLE_SHELF, "shelf");
 
   private StoreFileText() {
   }
@@ -49,7 +42,7 @@ final class StoreFileText {
       y.append("  - id: ").append(quoted(d.getDeviceId())).append("\n    kind: ")
           .append(camera ? "camera" : "shelf").append('\n');
       if (camera) {
-        y.append("    role: ").append(ROLES.get(d.getCameraRole())).append('\n');
+        y.append("    role: ").append(AgentYaml.role(d.getCameraRole())).append('\n');
       }
     }
     y.append("rows:").append(rows.isEmpty() ? " []\n" : "\n");
@@ -62,14 +55,14 @@ final class StoreFileText {
       }
       y.append("    sensors:\n");
       for (ShelfSensor s : r.getSensorsList()) {
-        y.append("      - {id: ").append(quoted(s.getSensorId())).append(", type: ").append(KINDS.get(s.getType()))
+        y.append("      - {id: ").append(quoted(s.getSensorId())).append(", type: ").append(AgentYaml.sensorKind(s.getType()))
             .append(", device: ").append(quoted(s.getDeviceId())).append("}\n");
       }
       y.append("    calibration: {empty_distance_mm: ").append(c.getEmptyDistanceMm()).append(", item_depth_mm: ")
           .append(c.getItemDepthMm()).append(", tare_g: ").append(c.getTareG()).append(", unit_weight_g: ")
           .append(c.getUnitWeightG()).append("}\n");
       if (r.getCameraIdsCount() > 0) {
-        y.append("    cameras: [").append(String.join(", ", r.getCameraIdsList().stream().map(AgentConfigs::quoted)
+        y.append("    cameras: [").append(String.join(", ", r.getCameraIdsList().stream().map(AgentYaml::quoted)
             .toList())).append("]\n");
       }
       if (r.getCameraRegionsCount() > 0) {

@@ -3,11 +3,10 @@ package org.ezshop.dist.setup;
 import com.google.protobuf.FieldMask;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.ezshop.edgelink.AgentYaml;
 import org.ezshop.store.v1.CreateItemRequest;
 import org.ezshop.store.v1.Device;
 import org.ezshop.store.v1.Item;
@@ -31,8 +30,6 @@ public final class StoreSetup {
   /** What an apply did. */
   public record Outcome(int created, int updated, int unchanged) {
   }
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final StoreServiceBlockingStub store;
 
@@ -66,7 +63,7 @@ public final class StoreSetup {
         report(out, counts, 2, "device " + device.id(), "unchanged");
         continue;
       }
-      String token = token();
+      String token = AgentYaml.newToken();
       store.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId(device.id()).setKind(device.kind())
           .setCameraRole(device.role()).setToken(token).build());
       report(out, counts, was == null ? 0 : 1, "device " + device.id(), (was == null ? "created" : "updated, with a "
@@ -105,11 +102,5 @@ public final class StoreSetup {
 
   private static <T> Map<String, T> byKey(java.util.List<T> list, Function<T, String> key) {
     return list.stream().collect(Collectors.toMap(key, Function.identity()));
-  }
-
-  private static String token() {
-    byte[] bytes = new byte[24];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 }

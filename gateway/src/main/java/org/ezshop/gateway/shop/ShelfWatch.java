@@ -17,7 +17,7 @@ import org.ezshop.store.v1.ShelfSensor;
  * WatchShelves: every shelf sensor's state, looked at 4 times a second; a sensor's state goes out when it changed
  * since it last went out. A watcher that cannot keep up is skipped until it drains (the next look sends the news).
  */
-final class ShelfWatch {
+public final class ShelfWatch {
 
   static final long EVERY_MILLIS = 250;
 
@@ -25,7 +25,7 @@ final class ShelfWatch {
   private final Shelves shelves;
   private final EdgeLinks links;
 
-  ShelfWatch(Vertx vertx, Shelves shelves, EdgeLinks links) {
+  public ShelfWatch(Vertx vertx, Shelves shelves, EdgeLinks links) {
     this.vertx = vertx;
     this.shelves = shelves;
     this.links = links;

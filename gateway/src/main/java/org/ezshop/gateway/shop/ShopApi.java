@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
@@ -18,7 +17,6 @@ import java.time.Instant;
 import org.ezshop.common.v1.Calibration;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.gateway.link.EdgeLinks;
-import org.ezshop.gateway.shelf.Shelves;
 import org.ezshop.identity.v1.EnrollRequest;
 import org.ezshop.identity.v1.ForgetRequest;
 import org.ezshop.identity.v1.IdentifyRequest;
@@ -51,19 +49,19 @@ public final class ShopApi implements Service {
   private final SessionTokens sessions;
   private final ManagerViews views;
   private final ShopLimits limits;
-  private final EdgeLinks links;
   private final ShelfWatch shelves;
+  private final Provisioning provisioning;
 
   public ShopApi(ServiceClient store, ServiceClient identity, String managerToken, byte[] sessionSecret,
-      EdgeLinks links, ShopLimits limits, Vertx vertx, Shelves shelves) {
-    this.shelves = new ShelfWatch(vertx, shelves, links);
+      EdgeLinks links, ShopLimits limits, ShelfWatch shelves, Provisioning provisioning) {
+    this.shelves = shelves;
+    this.provisioning = provisioning;
     this.limits = limits;
     this.store = store;
     this.identity = identity;
     this.sessions = new SessionTokens(sessionSecret);
     this.access = new ShopAccess(managerToken, sessions);
     this.views = new ManagerViews(store, links);
-    this.links = links;
   }
 
   @Override
@@ -165,14 +163,14 @@ public final class ShopApi implements Service {
               .orElseGet(() -> Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no shelf row '"
                   + r.getRowId() + "'"))));
     });
+    Calls.unary(s, ShopServiceGrpcService.RegisterDevice, (h, r) -> {
+      access.requireManager(h);
+      return provisioning.register(r);
+    });
     Calls.unary(s, ShopServiceGrpcService.RevokeDevice, (h, r) -> {
       access.requireManager(h);
       require(!r.getDeviceId().isBlank(), "device_id", "required");
-      return store.call(StoreServiceGrpcClient.RevokeDevice, org.ezshop.store.v1.RevokeDeviceRequest.newBuilder()
-          .setDeviceId(r.getDeviceId()).build()).map(revoked -> {
-            links.revoke(r.getDeviceId());
-            return RevokeDeviceResponse.newBuilder().setDevice(revoked.getDevice()).build();
-          });
+      return provisioning.revoke(r.getDeviceId());
     });
   }
 

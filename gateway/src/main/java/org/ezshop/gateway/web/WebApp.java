@@ -66,6 +66,7 @@ public final class WebApp {
       Map.entry("GetInventory", new Method(ShopServiceGrpcClient.GetInventory, GetInventoryRequest::newBuilder, MANAGER)),
       Map.entry("ListDeviceLinks", new Method(ShopServiceGrpcClient.ListDeviceLinks, ListDeviceLinksRequest::newBuilder, MANAGER)),
       Map.entry("CalibrateRow", new Method(ShopServiceGrpcClient.CalibrateRow, CalibrateRowRequest::newBuilder, MANAGER)),
+      Map.entry("RegisterDevice", new Method(ShopServiceGrpcClient.RegisterDevice, RegisterDeviceRequest::newBuilder, MANAGER)),
       Map.entry("RevokeDevice", new Method(ShopServiceGrpcClient.RevokeDevice, RevokeDeviceRequest::newBuilder, MANAGER)),
       Map.entry("DeleteMyData", new Method(ShopServiceGrpcClient.DeleteMyData, DeleteMyDataRequest::newBuilder, SESSION)),
       Map.entry("EraseShopper", new Method(ShopServiceGrpcClient.EraseShopper, EraseShopperRequest::newBuilder, MANAGER)),
@@ -108,6 +109,9 @@ public final class WebApp {
     router.post("/api/logout").handler(app::logout);
     router.post("/api/shop/:method").handler(app::unary);
     router.get("/api/shop/:method/events").handler(app::events);
+    // The CA the gateway's certificate chains to, for the agents' configs (tls_ca: ca.pem): public, as any CA.
+    tls.ca().filter(ca -> tls.serves()).ifPresent(ca -> router.get("/ca.pem").handler(ctx -> ctx.response()
+        .putHeader("content-type", "application/x-pem-file").sendFile(ca.toString())));
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.errorHandler(413, ctx -> send(ctx.response(), 413, new JsonObject().put("code", "RESOURCE_EXHAUSTED")
         .put("message", String.format("the photo is too big: the gateway takes up to %.1f MB",

@@ -95,6 +95,11 @@ public final class TestDevice implements StreamObserver<GatewayMessage> {
     ended.complete(Status.OK);
   }
 
+  /** Waits until the gateway's first {@code n} clock probes have come; each is answered as it comes. */
+  public void awaitProbes(int n) throws InterruptedException {
+    await(m -> received.stream().filter(GatewayMessage::hasTimeSyncRequest).count() >= n);
+  }
+
   /** Waits until a received message matches. */
   public GatewayMessage await(Predicate<GatewayMessage> what) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -21,7 +21,7 @@ public final class TestDevices {
       throws InterruptedException {
     TestDevice camera = new TestDevice(channel, token, 0).hello(deviceId, 0, cameraId);
     camera.await(GatewayMessage::hasWelcome);
-    Thread.sleep(400); // the first clock probes (at 0, 100 and 250 ms) have been answered
+    camera.awaitProbes(3); // the first clock probes, at 0, 100 and 250 ms
     return camera;
   }
 

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.ezshop.common.v1.Calibration;
+import org.ezshop.common.v1.CameraRole;
+import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Reading;
@@ -112,6 +114,28 @@ class ShopApiTest {
         .calibrateRow(CalibrateRowRequest.newBuilder().setRowId("soda-row").setCalibration(Calibration.newBuilder()
             .setItemDepthMm(-1)).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, negative.getStatus().getCode());
+  }
+
+  @Test
+  void aDeviceRegisteredByTheManagerGetsItsTokenOnceInAReadyAgentConfigAndAgainANewOne() throws Exception {
+    RegisterDeviceResponse first = shop(TestPlatform.MANAGER).registerDevice(RegisterDeviceRequest.newBuilder()
+        .setDeviceId("shelf-cam").setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_SHELF)
+        .setGatewayHost("store.example").build());
+    assertEquals(32, first.getToken().length());
+    assertEquals("# android-edge --config shelf-cam.yaml: it holds the device's token, so keep it private\n"
+        + "device_id: \"shelf-cam\"\ntoken: \"" + first.getToken() + "\"\ngateway: \"store.example:"
+        + platform.gateway.port() + "\"\nrole: shelf\nrows: [\"chips-row\", \"soda-row\"]\n",
+        first.getAgentConfig().substring(0, first.getAgentConfig().indexOf("# source")));
+    TestDevice camera = new TestDevice(platform.channel, first.getToken(), 0).hello("shelf-cam", 0, "shelf-cam");
+    camera.await(GatewayMessage::hasWelcome);
+
+    RegisterDeviceResponse again = shop(TestPlatform.MANAGER).registerDevice(RegisterDeviceRequest.newBuilder()
+        .setDeviceId("shelf-cam").setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_SHELF)
+        .build());
+    assertTrue(!again.getToken().equals(first.getToken()));
+    assertEquals(Status.Code.UNAUTHENTICATED, camera.awaitEnd().getCode(), "the stream on the old token ends");
+    new TestDevice(platform.channel, again.getToken(), 0).hello("shelf-cam", 0, "shelf-cam")
+        .await(GatewayMessage::hasWelcome);
   }
 
   @Test
