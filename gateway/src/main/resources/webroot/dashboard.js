@@ -197,7 +197,8 @@ async function devices() {
   const r = await call('ListDeviceLinks');
   $('devices').tBodies[0].replaceChildren(...(r.links || []).map((d) => el('tr', {'data-device': d.deviceId},
     el('td', {}, d.deviceId), el('td', {}, d.connected ? 'linked' : 'down'), el('td', {}, time(d.lastSeen)),
-    el('td', {}, `${millis(d.clockOffset)} ms`), el('td', {}, revokeButton(d.deviceId)))));
+    el('td', {}, `${millis(d.clockOffset)} ms`), el('td', {}, `${Number(d.messagesPerSecond || 0).toFixed(1)}/s`),
+    el('td', {}, String(d.dropped || 0)), el('td', {}, revokeButton(d.deviceId)))));
 }
 
 // A device registered here: its token is shown once, and its agent config can be downloaded once.

