@@ -1,4 +1,5 @@
 import {ApiError, call, el, fileAsBase64, millis, money, snapshot, startCamera, time, watch} from '/api.js';
+import {regionCameras} from '/regions.js';
 
 const $ = (id) => document.getElementById(id);
 let names = {};
@@ -144,6 +145,7 @@ async function inventory() {
   const r = await call('GetInventory');
   const lines = (r.lines || []).sort((a, b) => natural(a.item.sku, b.item.sku));
   lines.forEach((l) => { goods[l.item.sku] = l.item.name; });
+  regionCameras(new Set(lines.flatMap((l) => l.rows || []).flatMap((row) => row.cameraIds || [])));
   $('inventory').tBodies[0].replaceChildren(...lines.map((l) => el('tr', {class: l.low ? 'low' : '',
     'data-sku': l.item.sku},
   el('td', {}, `${l.item.name} (${l.item.sku})`),

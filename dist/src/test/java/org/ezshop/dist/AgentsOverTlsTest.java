@@ -27,6 +27,7 @@ import org.ezshop.common.v1.Money;
 import org.ezshop.common.v1.SensorType;
 import org.ezshop.load.ClientAuth;
 import org.ezshop.pi.PiEdge;
+import org.ezshop.pi.SimulatedShelf;
 import org.ezshop.pi.config.ConfigFile;
 import org.ezshop.rpc.Tls;
 import org.ezshop.shop.v1.RegisterShopperRequest;
@@ -77,7 +78,7 @@ class AgentsOverTlsTest {
           .replace("/var/lib/ezshop/outbox", dir.resolve("outbox").toString()));
       var shelfConfig = ConfigFile.read(shelfYaml, Map.of("EZSHOP_DEVICE_TOKEN", "shelf-pi-token-0123456789"));
       Future<?> piRunning = pi.submit(() -> {
-        PiEdge.run(shelfConfig, true, stopPi);
+        PiEdge.run(shelfConfig, new SimulatedShelf(30), stopPi);
         return null;
       });
 
@@ -116,7 +117,8 @@ class AgentsOverTlsTest {
     store.putShelfRow(PutShelfRowRequest.newBuilder().setRow(ShelfRow.newBuilder().setRowId("aisle1-row1")
         .setSku("cola").addSensors(ShelfSensor.newBuilder().setSensorId("aisle1-row1-us").setDeviceId("shelf-pi-1")
             .setType(SensorType.SENSOR_TYPE_ULTRASONIC)).addCameraIds("shelf-1")
-        .setCalibration(Calibration.newBuilder().setEmptyDistanceMm(400).setItemDepthMm(60).setCapacity(6))).build());
+        .setCalibration(Calibration.newBuilder().setEmptyDistanceMm((float) SimulatedShelf.EMPTY_MM)
+            .setItemDepthMm((float) SimulatedShelf.ITEM_DEPTH_MM).setCapacity(SimulatedShelf.ITEMS))).build());
     store.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("shelf-pi-1")
         .setKind(DeviceKind.DEVICE_KIND_SHELF).setToken("shelf-pi-token-0123456789").build());
     store.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId("cam-entrance-1")

@@ -4,11 +4,15 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium through its ChromeDriver, with a fake camera for getUserMedia; with {@code ca}, it
@@ -55,5 +59,27 @@ final class Browser {
         "section[aria-labelledby='" + section + "-title']"));
     browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
     Files.write(file, element.getScreenshotAs(OutputType.BYTES));
+  }
+
+  /** Lists are re-rendered on every event: an element found a moment ago may be gone, so the wait looks again. */
+  static WebDriverWait waitOn(ChromeDriver browser, Duration timeout) {
+    WebDriverWait wait = new WebDriverWait(browser, timeout);
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
+  }
+
+  static String text(ChromeDriver browser, String id) {
+    return browser.findElement(By.id(id)).getText();
+  }
+
+  /** Registers a shopper through the dashboard's form with the photo file, and waits for the result. */
+  static void register(ChromeDriver dashboard, String name, Path photo, String expected) {
+    dashboard.findElement(By.id("shopper-name")).sendKeys(name);
+    dashboard.findElement(By.id("shopper-photo")).sendKeys(photo.toAbsolutePath().toString());
+    dashboard.findElement(By.cssSelector("#register button[type='submit']")).click();
+    waitOn(dashboard, Duration.ofSeconds(20)).until(d -> text(dashboard, "register-result").startsWith(expected));
+    if (expected.startsWith("Not")) {
+      dashboard.findElement(By.id("shopper-name")).clear();
+    }
   }
 }

@@ -36,8 +36,6 @@ import org.ezshop.rpc.Tls;
 import org.ezshop.store.v1.*;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -76,7 +74,7 @@ class BrowserTest {
 
       // Without the token: a sign-in prompt, and the API itself refuses.
       dashboard.get(web + "/dashboard.html");
-      WebDriverWait wait = waitOn(dashboard, Duration.ofSeconds(10));
+      WebDriverWait wait = Browser.waitOn(dashboard, Duration.ofSeconds(10));
       wait.until(d -> d.findElement(By.id("signin")).isDisplayed());
       assertFalse(dashboard.findElement(By.id("app")).isDisplayed());
       HttpResponse<String> refused = HttpClient.newBuilder().sslContext(tls.sslContext()).build().send(
@@ -94,15 +92,15 @@ class BrowserTest {
 
       // 1. Register through the page with real photos; a photo with two faces is refused with the reason.
       register(dashboard, "Two Faces", "women/22.jpg", "Not registered");
-      assertTrue(text(dashboard, "register-result").contains("face"), text(dashboard, "register-result"));
+      assertTrue(Browser.text(dashboard, "register-result").contains("face"), Browser.text(dashboard, "register-result"));
       dashboard.findElement(By.id("camera")).click(); // getUserMedia: Chromium's fake camera shows no face
       wait.until(d -> d.findElement(By.id("snap")).isDisplayed());
       Thread.sleep(500);
       dashboard.findElement(By.id("snap")).click();
       dashboard.findElement(By.id("shopper-name")).sendKeys("Nobody");
       dashboard.findElement(By.cssSelector("#register button[type='submit']")).click();
-      wait.until(d -> text(dashboard, "register-result").startsWith("Not registered"));
-      assertTrue(text(dashboard, "register-result").contains("face"), text(dashboard, "register-result"));
+      wait.until(d -> Browser.text(dashboard, "register-result").startsWith("Not registered"));
+      assertTrue(Browser.text(dashboard, "register-result").contains("face"), Browser.text(dashboard, "register-result"));
       dashboard.findElement(By.id("shopper-name")).clear();
       register(dashboard, "Ana", "women/0.jpg", "Registered Ana.");
       register(dashboard, "Ben", "men/46.jpg", "Registered Ben.");
@@ -131,24 +129,24 @@ class BrowserTest {
       assertTrue(shop.getCurrentUrl().startsWith(web + "/shop.html"), "sent to HTTPS: " + shop.getCurrentUrl());
       // The camera works at a name that is not localhost, over HTTPS; the fake camera's picture has no face.
       shop.findElement(By.id("camera")).click();
-      waitOn(shop, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("snap")).isDisplayed());
+      Browser.waitOn(shop, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("snap")).isDisplayed());
       Thread.sleep(500); // the fake camera's first frames
       shop.findElement(By.id("snap")).click();
-      waitOn(shop, Duration.ofSeconds(10)).until(d -> !text(shop, "login-error").isEmpty()
-          && !text(shop, "login-error").startsWith("Looking"));
-      assertTrue(text(shop, "login-error").contains("face"), text(shop, "login-error"));
+      Browser.waitOn(shop, Duration.ofSeconds(10)).until(d -> !Browser.text(shop, "login-error").isEmpty()
+          && !Browser.text(shop, "login-error").startsWith("Looking"));
+      assertTrue(Browser.text(shop, "login-error").contains("face"), Browser.text(shop, "login-error"));
       shop.findElement(By.id("face")).sendKeys(PORTRAITS.resolve("women/19.jpg").toAbsolutePath().toString());
-      waitOn(shop, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("cart-view")).isDisplayed());
-      assertEquals("Hello, Ana", text(shop, "hello"));
+      Browser.waitOn(shop, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("cart-view")).isDisplayed());
+      assertEquals("Hello, Ana", Browser.text(shop, "hello"));
 
       frame(shelfCam, "cam-r1", "women/19.jpg");
       long picked = System.nanoTime();
       level = 7;
       // 3. Within 2 s, no reload: the dashboard has Ana in store with the cola; her page shows cart and total.
-      waitOn(dashboard, Duration.ofMillis(2000)).until(d -> d.findElement(By.cssSelector(
+      Browser.waitOn(dashboard, Duration.ofMillis(2000)).until(d -> d.findElement(By.cssSelector(
           "#in-store li[data-shopper='Ana']")).getText().contains("1 × Cola"));
-      waitOn(shop, Duration.ofMillis(Math.max(1, 2000 - (System.nanoTime() - picked) / 1_000_000)))
-          .until(d -> d.findElement(By.id("cart")).getText().contains("1 × Cola") && text(shop, "total").equals("1.49 USD"));
+      Browser.waitOn(shop, Duration.ofMillis(Math.max(1, 2000 - (System.nanoTime() - picked) / 1_000_000)))
+          .until(d -> d.findElement(By.id("cart")).getText().contains("1 × Cola") && Browser.text(shop, "total").equals("1.49 USD"));
       System.out.printf("browser: shelf change to both pages showing it: %d ms%n", (System.nanoTime() - picked) / 1_000_000);
       assertTrue(dashboard.findElement(By.id("events")).getText().contains("Ana picked 1 × Cola"),
           dashboard.findElement(By.id("events")).getText());
@@ -157,8 +155,8 @@ class BrowserTest {
 
       // 4. She walks out: her page shows the receipt.
       frame(doorOut, "door-out", "women/0.jpg");
-      waitOn(shop, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("receipt")).isDisplayed());
-      assertEquals("1.49 USD", text(shop, "receipt-total"));
+      Browser.waitOn(shop, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("receipt")).isDisplayed());
+      assertEquals("1.49 USD", Browser.text(shop, "receipt-total"));
       Browser.screenshot(shop, SHOTS.resolve("shop-receipt.png"));
 
       // 5. Cy and then Ben at the shelf, Ben nearer the reach in time but not by much: charged to Ben, flagged
@@ -174,7 +172,7 @@ class BrowserTest {
       Thread.sleep(300); // Cy at the shelf 0.3 s before Ben: both near, Ben nearer the reach in time
       frame(shelfCam, "cam-r1", "men/69.jpg");
       level = 6;
-      WebDriverWait review = waitOn(dashboard, Duration.ofSeconds(10));
+      WebDriverWait review = Browser.waitOn(dashboard, Duration.ofSeconds(10));
       review.until(d -> d.findElement(By.cssSelector("#in-store li[data-shopper='Ben']")).getText().contains("1 × Cola")
           && !d.findElements(By.cssSelector("#reviews button[data-assign='Cy']")).isEmpty());
       Browser.screenshot(dashboard, SHOTS.resolve("dashboard-review.png"));
@@ -200,14 +198,13 @@ class BrowserTest {
       // agent off at once, and the row shows its device down.
       review.until(d -> d.findElement(By.cssSelector("#shelves tr[data-sensor='r1-us']")).getText()
           .startsWith("r1 Cola r1-us 6 240.0 mm web-pi (linked)"));
-      Browser.screenshot(dashboard, "shelves", SHOTS.resolve("dashboard-shelves.png"));
       // The row emptied reads 700 mm, not the 600 it was set up with: Tare saves the empty row's reading.
       empty = 700;
       level = 0;
       review.until(d -> d.findElement(By.cssSelector("#shelves tr[data-sensor='r1-us']")).getText()
           .contains("700.0 mm"));
       dashboard.findElement(By.cssSelector("#shelves tr[data-sensor='r1-us'] button[data-calibrate='tare']")).click();
-      waitOn(dashboard, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept();
+      Browser.waitOn(dashboard, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept();
       waitFor(() -> Math.abs(store.listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRows(0)
           .getCalibration().getEmptyDistanceMm() - 700) <= 0.05 * 700);
       // A camera registered on Devices: its token is shown once, and a device with it links.
@@ -215,7 +212,7 @@ class BrowserTest {
       new Select(dashboard.findElement(By.id("device-kind"))).selectByValue("DEVICE_KIND_CAMERA");
       new Select(dashboard.findElement(By.id("device-role"))).selectByValue("CAMERA_ROLE_SHELF");
       dashboard.findElement(By.cssSelector("#device-form button[type='submit']")).click();
-      String token = waitOn(dashboard, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("device-token")))
+      String token = Browser.waitOn(dashboard, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("device-token")))
           .getText();
       assertEquals(32, token.length(), token);
       assertEquals("cam-new.yaml", dashboard.findElement(By.id("device-config")).getAttribute("download"));
@@ -233,7 +230,6 @@ class BrowserTest {
       assertTrue(!ezshop.gateway().links().get("web-pi").connected(), "the revoked agent is cut off");
       review.until(d -> d.findElement(By.cssSelector("#devices tr[data-device='web-pi']")).getText()
           .matches("web-pi down .+ -?\\d+ ms [1-9]\\d*\\.\\d/s 0 Revoke")); // it sent ten readings a second
-      Browser.screenshot(dashboard, "devices", SHOTS.resolve("dashboard-devices.png"));
       List.of(pi, shelfCam, doorIn, doorOut).forEach(SimDevice::close);
     } finally {
       dashboard.quit();
@@ -243,13 +239,6 @@ class BrowserTest {
       storeChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       ezshop.stop();
     }
-  }
-
-  // Lists are re-rendered on every event: an element found a moment ago may be gone, so look again.
-  private static WebDriverWait waitOn(ChromeDriver browser, Duration timeout) {
-    WebDriverWait wait = new WebDriverWait(browser, timeout);
-    wait.ignoring(StaleElementReferenceException.class);
-    return wait;
   }
 
   private void setUpStore(StoreServiceGrpc.StoreServiceBlockingStub store) {
@@ -271,13 +260,7 @@ class BrowserTest {
   }
 
   private static void register(ChromeDriver dashboard, String name, String photo, String expected) {
-    dashboard.findElement(By.id("shopper-name")).sendKeys(name);
-    dashboard.findElement(By.id("shopper-photo")).sendKeys(PORTRAITS.resolve(photo).toAbsolutePath().toString());
-    dashboard.findElement(By.cssSelector("#register button[type='submit']")).click();
-    waitOn(dashboard, Duration.ofSeconds(20)).until(d -> text(dashboard, "register-result").startsWith(expected));
-    if (expected.startsWith("Not")) {
-      dashboard.findElement(By.id("shopper-name")).clear();
-    }
+    Browser.register(dashboard, name, PORTRAITS.resolve(photo), expected);
   }
 
   private static SimDevice camera(ManagedChannel gateway, String id, ScheduledExecutorService agent) {
@@ -295,11 +278,6 @@ class BrowserTest {
     long now = System.currentTimeMillis();
     pi.send(EdgeMessage.newBuilder().setReadings(ReadingBatch.newBuilder().addReadings(Reading.newBuilder()
         .setSensorId("r1-us").setCapturedAt(EpochMillis.timestamp(now)).setDistanceMm(empty - 60 * level))));
-  }
-
-  private static String text(ChromeDriver browser, String id) {
-    WebElement element = browser.findElement(By.id(id));
-    return element.getText();
   }
 
   private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -87,8 +87,9 @@ class StoreSetupTest {
       CameraConfig config = CameraConfigFile.read(dir.resolve("devices/" + camera + ".yaml"), Map.of());
       tokens.add(config.token);
     }
-    assertEquals(List.of("rack-row1", "rack-row2", "rack-row3"), CameraConfigFile.read(
-        dir.resolve("devices/cam-shelf.yaml"), Map.of()).rows);
+    CameraConfig shelfCamera = CameraConfigFile.read(dir.resolve("devices/cam-shelf.yaml"), Map.of());
+    assertEquals(List.of("rack-row1", "rack-row2", "rack-row3"), shelfCamera.rows);
+    assertEquals(dir.resolve("devices/cam-shelf-scene"), shelfCamera.scene, "the desktop runner's scene folder");
     tokens.forEach(token -> assertFalse(first.contains(token), "a token is never printed"));
     assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
         Files.getPosixFilePermissions(dir.resolve("devices/pi-1.yaml"))));

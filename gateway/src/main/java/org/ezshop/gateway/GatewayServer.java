@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import org.ezshop.gateway.shelf.ShelfChangeFeed;
 import org.ezshop.gateway.shelf.ShelfIntake;
 import org.ezshop.gateway.shelf.Shelves;
 import org.ezshop.gateway.shop.Provisioning;
+import org.ezshop.gateway.shop.ShelfSetup;
 import org.ezshop.gateway.shop.ShelfWatch;
 import org.ezshop.gateway.shop.ShopApi;
 import org.ezshop.gateway.shop.ShopLimits;
@@ -92,7 +94,9 @@ public final class GatewayServer {
 
   private static Future<GatewayServer> start(Vertx vertx, GatewayConfig config, Optional<FirebaseMessaging> fcm,
       GatewayState state) {
-    GrpcClient client = GrpcClient.client(vertx, TlsOptions.client(config.tls(), new HttpClientOptions()
+    // A camera's frame comes back to the web bridge in GetCameraFrame: answers as large as the frames taken.
+    GrpcClient client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize((long) config.maxFrameBytes()
+        + ENVELOPE_BYTES), TlsOptions.client(config.tls(), new HttpClientOptions()
         .setHttp2ClearTextUpgrade(false) // prior knowledge, as every plaintext gRPC server here speaks h2c
         .setConnectTimeout(CONNECT_TIMEOUT_MS)));
     // The gateway is only as healthy as the services it needs.
@@ -138,7 +142,8 @@ public final class GatewayServer {
             List.of(new EdgeLinkApi(vertx, storeCalls, links, shelfIntake, frameIntake, config.heartbeatMillis(),
                     config.deviceClientCa().isPresent(), deviceLimits),
                 new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links,
-                    limits, new ShelfWatch(vertx, shelves, links), new Provisioning(storeCalls, links, shelves,
+                    limits, new ShelfWatch(vertx, shelves, links),
+                    new ShelfSetup(vertx, storeCalls, sightings, links, layout::load), new Provisioning(storeCalls, links, shelves,
                     config.host(), edgeLinkPort::get, config.tls().serves()))), endpointOptions(config)))
         .onSuccess(endpoint -> edgeLinkPort.set(endpoint.port()))
         .compose(endpoint -> ListenFailure.named("gateway-metrics", config.metricsPort(),

@@ -7,6 +7,9 @@ import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,22 +34,28 @@ public final class PiEdge {
 
   private static final Logger LOG = LoggerFactory.getLogger(PiEdge.class);
   static final String VERSION = "pi-edge/0.1.0";
+  private static final String USAGE = "usage: pi-edge --config shelf.yaml [--simulate [--simulate-picks SECONDS]]\n"
+      + "  --simulate: mock pins under full rows, changed by lines on stdin: take|put|empty|fill SENSOR [N]\n"
+      + "  --simulate-picks: an item gone from every row each SECONDS, until the first line";
 
   public static void main(String[] args) throws Exception {
     Path config = null;
     boolean simulate = false;
+    long pickEvery = 0;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--config") && i + 1 < args.length) {
         config = Path.of(args[++i]);
       } else if (args[i].equals("--simulate")) {
         simulate = true;
+      } else if (args[i].equals("--simulate-picks") && i + 1 < args.length && args[i + 1].matches("[1-9][0-9]{0,5}")) {
+        pickEvery = Long.parseLong(args[++i]);
       } else {
-        System.err.println("usage: pi-edge --config shelf.yaml [--simulate]");
+        System.err.println(USAGE);
         System.exit(2);
       }
     }
-    if (config == null) {
-      System.err.println("usage: pi-edge --config shelf.yaml [--simulate]");
+    if (config == null || pickEvery > 0 && !simulate) {
+      System.err.println(USAGE);
       System.exit(2);
     }
     ShelfConfig shelf;
@@ -59,11 +68,27 @@ public final class PiEdge {
     }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-    run(shelf, simulate, stop);
+    SimulatedShelf simulated = null;
+    if (simulate) {
+      SimulatedShelf shelfByHand = simulated = new SimulatedShelf(pickEvery);
+      Thread hands = new Thread(() -> new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+          .lines().filter(line -> !line.isBlank()).forEach(line -> System.out.println(shelfByHand.command(line))),
+          "simulated-hands");
+      hands.setDaemon(true);
+      hands.start();
+    }
+    run(shelf, simulated, stop);
   }
 
-  /** Runs until {@code stop} opens; what is not yet acked stays in the outbox for the next run. */
-  public static void run(ShelfConfig shelf, boolean simulate, CountDownLatch stop) throws Exception {
+  /**
+   * Runs until {@code stop} opens; what is not yet acked stays in the outbox for the next run. The sensors are
+   * {@code simulated}, or with null the Pi's own pins.
+   */
+  public static void run(ShelfConfig shelf, SimulatedShelf simulated, CountDownLatch stop) throws Exception {
+    boolean simulate = simulated != null;
+    if (simulate) { // Pi4J looks for the board it runs on, and logs errors off a Pi; the mock pins need none
+      System.setProperty("org.slf4j.simpleLogger.log.com.pi4j.boardinfo", "off");
+    }
     Context pi4j = simulate
         ? Pi4J.newContextBuilder().add(new MockPlatform())
             .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance()).build()
@@ -75,7 +100,6 @@ public final class PiEdge {
     }
     Outbox outbox = Outbox.open(shelf.outbox().dir(), shelf.outbox().maxBytes(),
         Math.max(64 * 1024, shelf.outbox().maxBytes() / 16), shelf.outbox().syncEvery());
-    SimulatedShelf simulated = new SimulatedShelf(30);
     List<Sampler.Scheduled> sensors = new ArrayList<>();
     for (ShelfConfig.Sensor s : shelf.sensors()) {
       sensors.add(new Sampler.Scheduled(s.id(), simulate ? simulated.open(pi4j, s) : Sensors.open(pi4j, s, System::nanoTime),

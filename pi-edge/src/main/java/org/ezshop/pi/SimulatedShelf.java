@@ -4,36 +4,94 @@ import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.ezshop.pi.config.ShelfConfig;
 import org.ezshop.pi.sensor.ShelfSensor;
 
 /**
- * A scripted shelf behind Pi4J's mock pins, for `pi-edge --simulate`: the real drivers run against pins that
- * answer like sensors watching a row from which a shopper takes an item every {@code pickEvery} seconds until
- * it is empty, then restocks it. Pulse timing runs on a simulated clock: the mock has no sound to wait for.
+ * A simulated shelf behind Pi4J's mock pins, for `pi-edge --simulate`: the real drivers run against pins that
+ * answer like sensors watching full rows of {@value #ITEMS} items, which change when told ({@link #command}).
+ * Scripted ({@code pickEvery} seconds), a shopper takes an item from every row each {@code pickEvery} seconds until
+ * it is empty, then it is restocked, until the first command. Pulse timing runs on a simulated clock: the mock has
+ * no sound to wait for.
  */
-final class SimulatedShelf {
+public final class SimulatedShelf {
 
+  /** The simulated rack's truth, as pi-edge --simulate runs it: what a calibration should find. */
+  public static final int ITEMS = 6;
+  public static final double EMPTY_MM = 400;
+  public static final double ITEM_DEPTH_MM = 60;
+  public static final double ITEM_GRAMS = 355;
   private static final double MM_PER_NANO = 343.0e-6;
-  private static final int ITEMS = 6;
-  private static final double EMPTY_MM = 400;
-  private static final double ITEM_DEPTH_MM = 60;
-  private static final double ITEM_GRAMS = 355;
 
   private final long pickEveryNanos;
+  private final double emptyMm;
   private final long start = System.nanoTime();
+  private final Map<String, Integer> held = new ConcurrentHashMap<>();
+  private final Set<String> sensors = ConcurrentHashMap.newKeySet();
+  private volatile boolean byHand;
 
-  SimulatedShelf(long pickEverySeconds) {
-    this.pickEveryNanos = pickEverySeconds * 1_000_000_000L;
+  /** @param pickEverySeconds 0: the rows change only when told */
+  public SimulatedShelf(long pickEverySeconds) {
+    this(pickEverySeconds, EMPTY_MM);
   }
 
-  /** Items on the row now. */
-  int items() {
-    return ITEMS - (int) (((System.nanoTime() - start) / pickEveryNanos) % (ITEMS + 1));
+  /** A rack whose ultrasonic rows read {@code emptyMm} with nothing on them. */
+  public SimulatedShelf(long pickEverySeconds, double emptyMm) {
+    this.pickEveryNanos = pickEverySeconds * 1_000_000_000L;
+    this.emptyMm = emptyMm;
+    this.byHand = pickEverySeconds == 0;
+  }
+
+  /** Items on the sensor's row now. */
+  int items(String sensorId) {
+    return byHand ? held.getOrDefault(sensorId, ITEMS)
+        : ITEMS - (int) (((System.nanoTime() - start) / pickEveryNanos) % (ITEMS + 1));
+  }
+
+  /**
+   * A hand on the shelf: {@code take SENSOR [N]}, {@code put SENSOR [N]}, {@code empty SENSOR} or {@code fill
+   * SENSOR}. The first one stops the script, every row keeping what it holds. Answers what the row holds after, or
+   * what was wrong with the line.
+   */
+  public synchronized String command(String line) {
+    String[] words = line.strip().split("\\s+");
+    String usage = "say take|put|empty|fill SENSOR [N], one of " + new TreeSet<>(sensors);
+    if (words.length < 2 || words.length > 3 || !sensors.contains(words[1])) {
+      return usage;
+    }
+    int n;
+    try {
+      n = words.length == 3 ? Integer.parseInt(words[2]) : 1;
+    } catch (NumberFormatException e) {
+      return usage;
+    }
+    if (!byHand) {
+      sensors.forEach(id -> held.put(id, items(id)));
+      byHand = true;
+    }
+    held.putIfAbsent(words[1], ITEMS);
+    String sensor = words[1];
+    int items = held.get(sensor);
+    switch (words[0]) {
+      case "take" -> items = Math.max(0, items - n);
+      case "put" -> items = Math.min(ITEMS, items + n);
+      case "empty" -> items = 0;
+      case "fill" -> items = ITEMS;
+      default -> {
+        return usage;
+      }
+    }
+    held.put(sensor, items);
+    return sensor + ": " + items + " item" + (items == 1 ? "" : "s");
   }
 
   ShelfSensor open(Context pi4j, ShelfConfig.Sensor s) {
+    sensors.add(s.id());
     switch (s.kind()) {
       case ULTRASONIC: {
         EchoClock clock = new EchoClock();
@@ -42,7 +100,7 @@ final class SimulatedShelf {
         DigitalOutput trigger = pi4j.getIO(s.id() + "-trigger");
         trigger.addListener(e -> {
           if (e.state() == DigitalState.LOW) {
-            double distance = EMPTY_MM - items() * ITEM_DEPTH_MM + (Math.random() - 0.5) * 8; // ±4 mm jitter
+            double distance = emptyMm - items(s.id()) * ITEM_DEPTH_MM + (Math.random() - 0.5) * 8; // ±4 mm jitter
             clock.echoAt(clock.now + 200_000, (long) (2 * distance / MM_PER_NANO));
           }
         });
@@ -55,7 +113,7 @@ final class SimulatedShelf {
         DigitalOutput charge = pi4j.getIO(s.id() + "-charge");
         charge.addListener(e -> {
           if (e.state() == DigitalState.HIGH) { // covered: the LDR is dark and charging is slow
-            long charging = items() > 0 ? s.darkAbove().toNanos() * 3 : s.darkAbove().toNanos() / 5;
+            long charging = items(s.id()) > 0 ? s.darkAbove().toNanos() * 3 : s.darkAbove().toNanos() / 5;
             clock.echoAt(clock.now + charging, Long.MAX_VALUE / 4);
           } else {
             clock.echo.mockState(DigitalState.LOW);
@@ -67,7 +125,7 @@ final class SimulatedShelf {
         ShelfSensor sensor = Sensors.open(pi4j, s, System::nanoTime);
         MockDigitalInput signal = pi4j.getIO(s.id() + "-signal");
         return () -> {
-          signal.mockState(items() > 0 ? DigitalState.HIGH : DigitalState.LOW);
+          signal.mockState(items(s.id()) > 0 ? DigitalState.HIGH : DigitalState.LOW);
           return sensor.sample();
         };
       }
@@ -83,7 +141,7 @@ final class SimulatedShelf {
           }
         });
         return () -> {
-          word[0] = (int) Math.round(s.tare() + items() * ITEM_GRAMS * s.countsPerGram() + (Math.random() - 0.5) * 200);
+          word[0] = (int) Math.round(s.tare() + items(s.id()) * ITEM_GRAMS * s.countsPerGram() + (Math.random() - 0.5) * 200);
           bit[0] = 0;
           data.mockState(DigitalState.LOW); // conversion ready
           return sensor.sample();

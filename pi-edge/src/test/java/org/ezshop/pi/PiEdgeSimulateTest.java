@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import javax.net.ssl.KeyManagerFactory;
 import org.ezshop.edge.v1.DeviceConfig;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Reading;
@@ -22,7 +23,6 @@ import org.ezshop.pi.config.ConfigFile;
 import org.ezshop.pi.config.ShelfConfig;
 import org.ezshop.pi.link.TestGatewayAccess;
 import org.ezshop.rpc.EpochMillis;
-import javax.net.ssl.KeyManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +58,11 @@ class PiEdgeSimulateTest {
   /** The example config aimed at the test gateway (with one more edit), run with --simulate until stop opens. */
   private static Future<?> startAgent(Path dir, TestGatewayAccess gateway, String from, String to, CountDownLatch stop)
       throws Exception {
+    return startAgent(dir, gateway, from, to, new SimulatedShelf(30), stop);
+  }
+
+  private static Future<?> startAgent(Path dir, TestGatewayAccess gateway, String from, String to,
+      SimulatedShelf shelf, CountDownLatch stop) throws Exception {
     String yaml = Files.readString(Path.of("shelf.example.yaml"))
         .replace("192.168.1.10:7000", "127.0.0.1:" + gateway.port())
         .replace("/var/lib/ezshop/outbox", dir.resolve("outbox").toString())
@@ -66,7 +71,7 @@ class PiEdgeSimulateTest {
     Files.writeString(file, yaml);
     ShelfConfig config = ConfigFile.read(file, Map.of("EZSHOP_DEVICE_TOKEN", "a-device-token-0123456789"));
     return Executors.newSingleThreadExecutor().submit(() -> {
-      PiEdge.run(config, true, stop);
+      PiEdge.run(config, shelf, stop);
       return null;
     });
   }
@@ -96,6 +101,38 @@ class PiEdgeSimulateTest {
   }
 
   @Test
+  void linesOnStdinTakeOverTheSimulatedShelfRowByRow(@TempDir Path dir) throws Exception {
+    try (TestGatewayAccess gateway = new TestGatewayAccess("a-device-token-0123456789")) {
+      SimulatedShelf shelf = new SimulatedShelf(3600); // scripted, its first pick an hour away
+      CountDownLatch stop = new CountDownLatch(1);
+      Future<?> running = startAgent(dir, gateway, "", "", shelf, stop);
+      awaitReadings(gateway, () -> gateway.readings().stream().map(Reading::getSensorId).distinct().count() == 4);
+      assertEquals("aisle1-row1-us: 4 items", shelf.command("take aisle1-row1-us 2"));
+      assertEquals("aisle1-row2-light: 0 items", shelf.command("empty aisle1-row2-light"));
+      assertEquals("aisle1-row1-us: 5 items", shelf.command(" put  aisle1-row1-us "));
+      assertTrue(shelf.command("take no-such-sensor").startsWith("say take|put|empty|fill SENSOR [N], one of ["));
+      assertTrue(shelf.command("take aisle1-row1-us many").startsWith("say take"));
+      long told = System.currentTimeMillis();
+      awaitReadings(gateway, () -> gateway.readings().stream().anyMatch(r -> EpochMillis.of(r.getCapturedAt()) > told
+          + 200 && r.getSensorId().equals("aisle1-row1-us")) && gateway.readings().stream().anyMatch(r ->
+          EpochMillis.of(r.getCapturedAt()) > told + 200 && r.getSensorId().equals("aisle1-row2-light")));
+      stop.countDown();
+      running.get();
+      for (Reading r : gateway.readings()) {
+        if (EpochMillis.of(r.getCapturedAt()) > told + 200 && r.getSensorId().equals("aisle1-row1-us")) {
+          assertEquals(SimulatedShelf.EMPTY_MM - 5 * SimulatedShelf.ITEM_DEPTH_MM, r.getDistanceMm(), 5, r.toString());
+        }
+        if (EpochMillis.of(r.getCapturedAt()) > told + 200 && r.getSensorId().equals("aisle1-row2-light")) {
+          assertTrue(!r.getDark(), "the emptied slot is uncovered: " + r);
+        }
+        if (r.getSensorId().equals("aisle1-row3-scale")) {
+          assertEquals(6 * 355, r.getWeightG(), 5, "a row not told keeps what it held");
+        }
+      }
+    }
+  }
+
+  @Test
   void theSimulatedShelfStreamsEverySensorToTheGateway(@TempDir Path dir) throws Exception {
     try (TestGatewayAccess gateway = new TestGatewayAccess("a-device-token-0123456789")) {
       CountDownLatch stop = new CountDownLatch(1);
@@ -117,7 +154,7 @@ class PiEdgeSimulateTest {
       assertEquals(Set.of("aisle1-row1-us", "aisle1-row2-light", "aisle1-row4-rc", "aisle1-row3-scale"), sensors);
       for (Reading r : gateway.readings()) {
         if (r.getSensorId().equals("aisle1-row1-us")) {
-          assertTrue(r.hasDistanceMm() && r.getDistanceMm() > 30 && r.getDistanceMm() < 410, r.toString());
+          assertTrue(r.hasDistanceMm() && r.getDistanceMm() > 30 && r.getDistanceMm() < SimulatedShelf.EMPTY_MM + 10, r.toString());
         }
         if (r.getSensorId().equals("aisle1-row4-rc") || r.getSensorId().equals("aisle1-row2-light")) {
           assertTrue(r.getDark(), "the simulated rows are stocked, so the slots are covered: " + r);

@@ -45,6 +45,15 @@ public final class AgentYaml {
     return yaml.toString();
   }
 
+  /**
+   * The desktop camera runner's source: a scene folder beside the config, named after the device, whose photos are
+   * what the camera sees (a phone films instead).
+   */
+  public static String scene(String deviceId) {
+    return "source:        # the desktop runner shows the photos in this folder: drop one in, someone is there\n"
+        + "  dir: " + quoted(deviceId + "-scene") + "\n  watch: true\n";
+  }
+
   /** A fresh device token: 24 random bytes, 32 URL-safe characters. */
   public static String newToken() {
     byte[] bytes = new byte[24];

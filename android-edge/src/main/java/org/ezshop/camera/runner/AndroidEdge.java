@@ -63,11 +63,11 @@ public final class AndroidEdge implements AutoCloseable {
     } else {
       role = new DoorCamera(new HintGate(config.minFaceWidth), config.cooldownMillis, link);
     }
-    this.source = new ImageReplay(config.shots, config.fps, config.loop);
+    this.source = new ImageReplay(config.shots, config.scene, config.fps, config.loop);
     link.start();
     source.start(role);
-    LOG.info("event=started camera={} role={} gateway={} images={}", config.cameraId, config.role, config.gateways,
-        config.shots.size());
+    LOG.info("event=started camera={} role={} gateway={} source={}", config.cameraId, config.role, config.gateways,
+        config.scene != null ? "scene " + config.scene : config.shots.size() + " images");
   }
 
   public static AndroidEdge start(CameraConfig config, Speaker speaker) {

@@ -41,6 +41,8 @@ public final class CameraConfig {
   public final int bufferFrames;
   public final long bufferBytes;
   public final List<Shot> shots;
+  /** With {@code source.watch}: the folder whose photos, as they are now, the camera sees (instead of shots). */
+  public final Path scene;
   public final double fps;
   public final boolean loop;
   public final SpeakerKind speaker;
@@ -48,7 +50,7 @@ public final class CameraConfig {
   CameraConfig(String deviceId, String token, List<String> gateways, Tls tls, String cameraId, Role role,
       List<String> rows,
       long cooldownMillis, float minFaceWidth, long shelfPeriodMillis, int bufferFrames, long bufferBytes,
-      List<Shot> shots, double fps, boolean loop, SpeakerKind speaker) {
+      List<Shot> shots, Path scene, double fps, boolean loop, SpeakerKind speaker) {
     this.deviceId = deviceId;
     this.token = token;
     this.gateways = List.copyOf(gateways);
@@ -62,6 +64,7 @@ public final class CameraConfig {
     this.bufferFrames = bufferFrames;
     this.bufferBytes = bufferBytes;
     this.shots = List.copyOf(shots);
+    this.scene = scene;
     this.fps = fps;
     this.loop = loop;
     this.speaker = speaker;

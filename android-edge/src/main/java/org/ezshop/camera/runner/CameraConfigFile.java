@@ -50,16 +50,30 @@ public final class CameraConfigFile {
     Fields buffer = top.mapping("buffer");
     buffer.only(Set.of("frames", "max_mb"));
     Fields source = top.mapping("source");
-    source.only(Set.of("dir", "frames", "fps", "loop"));
+    source.only(Set.of("dir", "frames", "fps", "loop", "watch"));
     double fps = source.has("fps") ? source.decimal("fps") : 5;
+    boolean watch = bool(source, "watch");
     if (fps <= 0 || fps > 60) {
       throw source.invalid("fps", fps + " is outside (0, 60]");
     }
     return new CameraConfig(deviceId, token, gateways, tls, top.text("camera_id", deviceId), role, rows,
         door.integer("cooldown_ms", 10_000, 0, 3_600_000), door.integer("min_face_width", 200, 1, 10_000),
         shelf.integer("period_ms", 1000, 10, 3_600_000), buffer.integer("frames", 50, 1, 100_000),
-        buffer.integer("max_mb", 16, 1, 4096) * 1024L * 1024L, shots(source, base),
-        fps, bool(source, "loop"), choice(top, "speaker", CameraConfig.SpeakerKind.class, CameraConfig.SpeakerKind.AUTO));
+        buffer.integer("max_mb", 16, 1, 4096) * 1024L * 1024L, watch ? List.of() : shots(source, base),
+        watch ? scene(source, base) : null, fps, bool(source, "loop"), choice(top, "speaker", CameraConfig.SpeakerKind.class, CameraConfig.SpeakerKind.AUTO));
+  }
+
+  // A scene folder may start empty (nobody there), and is made if it is missing.
+  private static Path scene(Fields source, Path base) throws Invalid {
+    if (!source.has("dir") || source.has("frames") || source.has("loop")) {
+      throw source.invalid("watch", "a watched source is a dir alone: the photos in it now are what the camera sees");
+    }
+    Path dir = base.resolve(source.text("dir", null));
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw source.invalid("dir", "cannot make " + dir + " (" + e + ")");
+    }
   }
 
   private static List<CameraConfig.Shot> shots(Fields source, Path base) throws Invalid {
@@ -108,7 +122,7 @@ public final class CameraConfigFile {
     return shots;
   }
 
-  private static boolean isImage(Path file) {
+  static boolean isImage(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     return name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png");
   }

@@ -74,6 +74,38 @@ class EntranceRunnerTest {
     }
   }
 
+  @Test
+  void aWatchedSceneFolderIsWhatTheCameraSees() throws Exception {
+    TestGateway gateway = new TestGateway();
+    gateway.start(0);
+    Path config = dir.resolve("cam-shelf.yaml");
+    Files.writeString(config, "device_id: cam-shelf\ntoken: shelf-token-0123456789\ngateway: 127.0.0.1:"
+        + gateway.server.getPort() + "\nrole: shelf\nrows: [\"row-1\"]\nshelf: {period_ms: 100}\n"
+        + "source:\n  dir: \"cam-shelf-scene\"\n  watch: true\n  fps: 20\n");
+    CameraConfig camera = CameraConfigFile.read(config, Map.of());
+    Path scene = dir.resolve("cam-shelf-scene");
+    assertTrue(Files.isDirectory(scene), "made when missing");
+    try (AndroidEdge edge = AndroidEdge.start(camera, text -> { })) {
+      Path staged = dir.resolve("ana.jpg.part");
+      Files.copy(PORTRAITS.resolve("women/0.jpg"), staged);
+      Files.move(staged, scene.resolve("ana.jpg"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (gateway.frameMessages.size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(gateway.frameMessages.size() >= 3, "Ana is seen: " + gateway.frameMessages.size() + " frames");
+      assertArrayEquals(Files.readAllBytes(PORTRAITS.resolve("women/0.jpg")),
+          gateway.frameMessages.get(0).getJpeg().toByteArray());
+      Files.delete(scene.resolve("ana.jpg"));
+      Thread.sleep(300); // a frame already taken may still be on its way
+      int before = gateway.frameMessages.size();
+      Thread.sleep(600); // time is what this tests: an empty scene sends nothing
+      assertEquals(before, gateway.frameMessages.size(), "nobody is there once the photo is gone");
+    } finally {
+      gateway.stop();
+    }
+  }
+
   private static void appendShots(StringBuilder yaml, String portrait, int track, int width, int count) {
     for (int i = 0; i < count; i++) {
       yaml.append("    - image: ").append(PORTRAITS.resolve(portrait + ".jpg")).append('\n')

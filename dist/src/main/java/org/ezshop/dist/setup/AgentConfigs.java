@@ -69,7 +69,7 @@ public final class AgentConfigs {
     if (device.sourceDir().isPresent()) {
       yaml.append("source:\n  dir: ").append(quoted(device.sourceDir().get())).append('\n');
     } else {
-      yaml.append("# source:            # the desktop runner's images (a phone uses its camera)\n#   dir: frames\n");
+      yaml.append(AgentYaml.scene(device.id()));
     }
   }
 

@@ -122,6 +122,12 @@ public final class EdgeLinks implements CameraWatermarks {
     return true;
   }
 
+  /** Sends a command to the device that named the camera in its hello; false when it has no stream open. */
+  public boolean commandCamera(String cameraId, org.ezshop.edge.v1.Command command) {
+    DeviceLink link = byCamera.get(cameraId);
+    return link != null && command(link.deviceId, command);
+  }
+
   /** The shelf layout changed: every open stream's device gets its config again where it changed. */
   public void layoutChanged() {
     for (DeviceLink link : all()) {

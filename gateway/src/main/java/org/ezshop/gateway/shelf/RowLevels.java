@@ -71,6 +71,14 @@ public final class RowLevels implements ShelfChangeSink {
     return k.calibrated() == calibrated ? k.learnt() : Double.NaN;
   }
 
+  /** A level measured afresh (the row was calibrated anew), kept as it comes, as a zero point is. */
+  void baseline(String sensorId, int level) {
+    Kept k = kept.compute(sensorId, (id, was) -> was == null ? new Kept(level, Double.NaN, Double.NaN)
+        : new Kept(level, was.calibrated(), was.learnt()));
+    area.put(sensorId, k.body(sensorId)).onFailure(e -> LOG.debug("event=baseline_unkept sensor={} error={}", sensorId,
+        e.getMessage()));
+  }
+
   /**
    * A zero point learnt between changes. Kept as it comes, without holding anything up: one lost (PostgreSQL
    * restarting) costs a step of drift, and the next step is kept again.

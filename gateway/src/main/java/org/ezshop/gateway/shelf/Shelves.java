@@ -23,11 +23,13 @@ public final class Shelves {
     private final ShelfLayout.Placement placement;
     private final RowSignal signal;
     private final long recorded;
+    private final boolean recalibrated;
     private long lastAt;
 
     private final List<RowView> views;
 
-    private Slot(ShelfLayout.Placement placement, long recorded) {
+    private Slot(ShelfLayout.Placement placement, long recorded, boolean recalibrated) {
+      this.recalibrated = recalibrated;
       this.placement = placement;
       this.views = List.copyOf(RowView.of(placement.row()));
       this.signal = RowSignal.of(placement.sensor().getType(), placement.row().getCalibration(), stableMillis);
@@ -67,6 +69,10 @@ public final class Shelves {
       }
       long onset = signal.tracker.onset();
       signal.tracker.settled();
+      if (before < 0 && recalibrated) {
+        levels.baseline(placement.sensor().getSensorId(), level);
+        return null; // what the manager did to calibrate the row is no sale, and the count before was mis-measured
+      }
       if (before < 0) {
         int kept = levels.last(placement.sensor().getSensorId());
         before = kept >= 0 ? kept : (int) recorded;
@@ -90,14 +96,19 @@ public final class Shelves {
     this.levels = levels;
   }
 
-  /** A new layout: sensors whose row or calibration changed start afresh; the others keep their state. */
+  /**
+   * A new layout: sensors whose row changed start afresh, and the others keep their state. A row calibrated anew
+   * takes its first level under the new calibration as its baseline.
+   */
   public synchronized void layout(ShelfLayout next) {
     Map<String, Slot> table = new HashMap<>();
     for (ShelfLayout.Placement placement : next.placements()) {
       String id = placement.sensor().getSensorId();
       Slot before = slots.get(id);
+      boolean recalibrated = before != null && before.placement.row().getRowId().equals(placement.row().getRowId())
+          && !before.placement.row().getCalibration().equals(placement.row().getCalibration());
       table.put(id, before != null && before.placement.equals(placement) ? before
-          : new Slot(placement, next.recordedLevel(placement.row())));
+          : new Slot(placement, next.recordedLevel(placement.row()), recalibrated));
     }
     slots = table;
     layout = next;

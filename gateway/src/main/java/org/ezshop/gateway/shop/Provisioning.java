@@ -86,7 +86,7 @@ public final class Provisioning {
       yaml.append(AgentYaml.camera(AgentYaml.role(device.getCameraRole()), layout.placements().stream()
           .map(ShelfLayout.Placement::row).filter(row -> row.getCameraIdsList().contains(device.getDeviceId()))
           .map(row -> row.getRowId()).distinct().sorted().toList()));
-      yaml.append("# source:   # the desktop runner's images; a phone films instead\n#   dir: frames\n");
+      yaml.append(AgentYaml.scene(device.getDeviceId()));
     }
     return yaml.toString();
   }

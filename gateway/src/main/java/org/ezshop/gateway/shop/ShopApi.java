@@ -14,7 +14,6 @@ import io.vertx.grpc.server.Service;
 import io.vertx.grpc.server.StatusException;
 import java.time.Duration;
 import java.time.Instant;
-import org.ezshop.common.v1.Calibration;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.identity.v1.EnrollRequest;
@@ -26,9 +25,7 @@ import org.ezshop.rpc.EpochMillis;
 import org.ezshop.rpc.SessionTokens;
 import org.ezshop.shop.v1.*;
 import org.ezshop.store.v1.ListReceiptsRequest;
-import org.ezshop.store.v1.ListShelfRowsRequest;
 import org.ezshop.store.v1.ListShoppersRequest;
-import org.ezshop.store.v1.PutShelfRowRequest;
 import org.ezshop.store.v1.StoreServiceGrpcClient;
 import org.ezshop.store.v1.WatchCartRequest;
 import org.ezshop.store.v1.WatchRequest;
@@ -50,11 +47,13 @@ public final class ShopApi implements Service {
   private final ManagerViews views;
   private final ShopLimits limits;
   private final ShelfWatch shelves;
+  private final ShelfSetup shelfSetup;
   private final Provisioning provisioning;
 
   public ShopApi(ServiceClient store, ServiceClient identity, String managerToken, byte[] sessionSecret,
-      EdgeLinks links, ShopLimits limits, ShelfWatch shelves, Provisioning provisioning) {
+      EdgeLinks links, ShopLimits limits, ShelfWatch shelves, ShelfSetup shelfSetup, Provisioning provisioning) {
     this.shelves = shelves;
+    this.shelfSetup = shelfSetup;
     this.provisioning = provisioning;
     this.limits = limits;
     this.store = store;
@@ -151,17 +150,16 @@ public final class ShopApi implements Service {
     });
     Calls.unary(s, ShopServiceGrpcService.CalibrateRow, (h, r) -> {
       access.requireManager(h);
-      require(!r.getRowId().isBlank(), "row_id", "required");
-      Calibration c = r.getCalibration();
-      require(c.getEmptyDistanceMm() >= 0 && c.getItemDepthMm() >= 0 && c.getTareG() >= 0 && c.getUnitWeightG() >= 0
-          && c.getCapacity() >= 0, "calibration", "no value may be negative");
-      return store.call(StoreServiceGrpcClient.ListShelfRows, ListShelfRowsRequest.getDefaultInstance())
-          .compose(rows -> rows.getRowsList().stream().filter(row -> row.getRowId().equals(r.getRowId())).findFirst()
-              .map(row -> row.toBuilder().setCalibration(calibrated(row.getCalibration(), c)).build())
-              .map(row -> store.call(StoreServiceGrpcClient.PutShelfRow, PutShelfRowRequest.newBuilder().setRow(row)
-                  .build()).map(put -> CalibrateRowResponse.newBuilder().setRow(row).build()))
-              .orElseGet(() -> Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no shelf row '"
-                  + r.getRowId() + "'"))));
+      return shelfSetup.calibrate(r).map(row -> CalibrateRowResponse.newBuilder().setRow(row).build());
+    });
+    Calls.unary(s, ShopServiceGrpcService.SetRowRegion, (h, r) -> {
+      access.requireManager(h);
+      return shelfSetup.region(r).map(row -> SetRowRegionResponse.newBuilder().setRow(row).build());
+    });
+    Calls.unary(s, ShopServiceGrpcService.GetCameraFrame, (h, r) -> {
+      access.requireManager(h);
+      require(!r.getCameraId().isBlank(), "camera_id", "required");
+      return shelfSetup.frame(r.getCameraId());
     });
     Calls.unary(s, ShopServiceGrpcService.RegisterDevice, (h, r) -> {
       access.requireManager(h);
@@ -272,17 +270,7 @@ public final class ShopApi implements Service {
         : new StatusException(GrpcStatus.UNAVAILABLE, failure.getMessage());
   }
 
-  // The new calibration over the old: a field left 0 keeps its value.
-  private static Calibration calibrated(Calibration was, Calibration c) {
-    return Calibration.newBuilder()
-        .setEmptyDistanceMm(c.getEmptyDistanceMm() > 0 ? c.getEmptyDistanceMm() : was.getEmptyDistanceMm())
-        .setItemDepthMm(c.getItemDepthMm() > 0 ? c.getItemDepthMm() : was.getItemDepthMm())
-        .setTareG(c.getTareG() > 0 ? c.getTareG() : was.getTareG())
-        .setUnitWeightG(c.getUnitWeightG() > 0 ? c.getUnitWeightG() : was.getUnitWeightG())
-        .setCapacity(c.getCapacity() > 0 ? c.getCapacity() : was.getCapacity()).build();
-  }
-
-  private static void require(boolean ok, String field, String problem) {
+  static void require(boolean ok, String field, String problem) {
     if (!ok) {
       throw invalid(field, problem);
     }

@@ -43,6 +43,10 @@ public final class Sightings {
   public record Outcome(boolean coalesced) {
   }
 
+  /** A frame as identified: the image, when it was captured (gateway time), and what identity-svc found in it. */
+  public record Frame(String cameraId, ByteString jpeg, long atMillis, IdentifyResponse identified) {
+  }
+
   private record Job(String deviceId, String cameraId, CameraRole role, ByteString jpeg, long atMillis,
       Promise<Outcome> done) {
   }
@@ -53,6 +57,7 @@ public final class Sightings {
   private final Map<String, ArrayDeque<Job>> waiting = new HashMap<>();
   private final ArrayDeque<String> turn = new ArrayDeque<>();
   private final List<Consumer<Sighting>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Frame>> frameListeners = new CopyOnWriteArrayList<>();
   private final List<LongConsumer> identifyTimes = new CopyOnWriteArrayList<>();
   private final List<Function<List<Sighting>, Future<Void>>> beforeAck = new CopyOnWriteArrayList<>();
   private int inFlight;
@@ -75,6 +80,11 @@ public final class Sightings {
 
   public void listen(Consumer<Sighting> listener) {
     listeners.add(listener);
+  }
+
+  /** Hears of each frame identified, image and all. */
+  public void listenFrames(Consumer<Frame> listener) {
+    frameListeners.add(listener);
   }
 
   /** Hears how long each Identify that answered took, in nanoseconds. */
@@ -138,6 +148,7 @@ public final class Sightings {
             long took = System.nanoTime() - started;
             identifyTimes.forEach(t -> t.accept(took));
             List<Sighting> seen = sightings(job, result.result());
+            frameListeners.forEach(l -> l.accept(new Frame(job.cameraId, job.jpeg, job.atMillis, result.result())));
             window.frame(job.cameraId, seen);
             seen.forEach(s -> {
               window.add(s);

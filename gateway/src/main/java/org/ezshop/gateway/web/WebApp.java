@@ -66,6 +66,8 @@ public final class WebApp {
       Map.entry("GetInventory", new Method(ShopServiceGrpcClient.GetInventory, GetInventoryRequest::newBuilder, MANAGER)),
       Map.entry("ListDeviceLinks", new Method(ShopServiceGrpcClient.ListDeviceLinks, ListDeviceLinksRequest::newBuilder, MANAGER)),
       Map.entry("CalibrateRow", new Method(ShopServiceGrpcClient.CalibrateRow, CalibrateRowRequest::newBuilder, MANAGER)),
+      Map.entry("GetCameraFrame", new Method(ShopServiceGrpcClient.GetCameraFrame, GetCameraFrameRequest::newBuilder, MANAGER)),
+      Map.entry("SetRowRegion", new Method(ShopServiceGrpcClient.SetRowRegion, SetRowRegionRequest::newBuilder, MANAGER)),
       Map.entry("RegisterDevice", new Method(ShopServiceGrpcClient.RegisterDevice, RegisterDeviceRequest::newBuilder, MANAGER)),
       Map.entry("RevokeDevice", new Method(ShopServiceGrpcClient.RevokeDevice, RevokeDeviceRequest::newBuilder, MANAGER)),
       Map.entry("DeleteMyData", new Method(ShopServiceGrpcClient.DeleteMyData, DeleteMyDataRequest::newBuilder, SESSION)),

@@ -385,6 +385,31 @@ class ShelfScenarioTest {
   }
 
   @Test
+  void aRowCalibratedAnewTakesItsFirstLevelAsItsBaselineAndCountsPicksFromThere() {
+    ultrasonic(5, 1000); // the first level: 5, the baseline
+    ultrasonic(4, 1000);
+    assertEquals(List.of(-1), changes.stream().map(ShelfChange::delta).toList());
+    // Emptied for Tare: 700 mm is past the 600 the row was set up with, so no level; then saved as 700.
+    for (long end = now + 1000; now < end; now += 50) {
+      feed("us-1", 700 + noise.nextDouble() * 20 - 10);
+    }
+    shelves.layout(new ShelfLayout(List.of(SODA.toBuilder().setCalibration(SODA.getCalibration().toBuilder()
+        .setEmptyDistanceMm(700)).build(), NUTS), List.of()));
+    for (long end = now + 1000; now < end; now += 50) {
+      feed("us-1", 700 + noise.nextDouble() * 20 - 10);
+    }
+    assertEquals(0, shelves.slot("us-1").state().level());
+    for (long end = now + 1000; now < end; now += 50) { // restocked with 3, then one picked
+      feed("us-1", 700 - 60 * 3 + noise.nextDouble() * 20 - 10);
+    }
+    for (long end = now + 1000; now < end; now += 50) {
+      feed("us-1", 700 - 60 * 2 + noise.nextDouble() * 20 - 10);
+    }
+    assertEquals(List.of(-1, 3, -1), changes.stream().map(ShelfChange::delta).toList(),
+        "emptying and calibrating sold nothing; the row counts from its new baseline");
+  }
+
+  @Test
   void theFirstLevelIsComparedWithTheRecordedStock() {
     Shelves restarted = new Shelves(STABLE_MS, levels(GatewayState.inMemory()));
     restarted.layout(new ShelfLayout(List.of(SODA), List.of(Item.newBuilder().setSku("soda").setStock(6).build())));

