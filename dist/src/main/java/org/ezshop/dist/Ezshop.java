@@ -227,8 +227,14 @@ public final class Ezshop {
         ports().get("gateway"));
     Thread simulation = new Thread(() -> {
       try {
-        StoreSimulator.run(settings.simulation(true), "127.0.0.1:" + ports().get("gateway"),
-            "127.0.0.1:" + ports().get("store-svc"), settings.tls(), settings.managerToken(), out);
+        String gateway = "127.0.0.1:" + ports().get("gateway");
+        String store = "127.0.0.1:" + ports().get("store-svc");
+        if (settings.demoLayout()) {
+          StoreSimulator.runLaidOut(settings.simulation(true), applyDemoStore(settings, gateway, store, out), gateway,
+              store, settings.tls(), settings.managerToken(), out);
+        } else {
+          StoreSimulator.run(settings.simulation(true), gateway, store, settings.tls(), settings.managerToken(), out);
+        }
         out.println("ezshop: demo: the simulated store has closed; the platform keeps running (Ctrl-C stops)");
       } catch (Exception e) {
         out.println("ezshop: demo: the simulation failed: " + e.getMessage());
@@ -236,6 +242,31 @@ public final class Ezshop {
     }, "ezshop-demo");
     simulation.setDaemon(true);
     simulation.start();
+  }
+
+  /**
+   * The shipped demo store (examples/demo/store.yaml), applied as `setup apply` would: copied into the data
+   * directory, its devices' configs beside it. Answers the devices' tokens.
+   */
+  private static Map<String, String> applyDemoStore(Settings settings, String gateway, String storeTarget,
+      PrintStream out) throws Exception {
+    Path dir = Path.of(settings.values.text(Option.DATA_DIR)).resolve("demo");
+    Files.createDirectories(dir);
+    Path file = dir.resolve("store.yaml");
+    try (var demo = Ezshop.class.getResourceAsStream("demo/store.yaml")) {
+      Files.write(file, demo.readAllBytes());
+    }
+    ManagedChannel channel = NettyChannelBuilder.forTarget(storeTarget, settings.tls().credentials()).build();
+    try {
+      StoreSetup.Outcome done = new StoreSetup(ClientAuth.as(StoreServiceGrpc.newBlockingStub(channel),
+          settings.managerToken())).apply(StoreFile.read(file, Map.of()), new AgentConfigs(dir.resolve("devices"),
+          gateway, settings.tls().ca()), new PrintStream(java.io.OutputStream.nullOutputStream()));
+      out.printf("ezshop: demo: the store in %s applied (%d created); its devices' configs are in %s%n", file,
+          done.created(), dir.resolve("devices"));
+      return done.tokens();
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   Map<String, Integer> ports() {

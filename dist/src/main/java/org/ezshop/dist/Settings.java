@@ -297,6 +297,11 @@ final class Settings {
         Path.of(values.text(Option.SIM_OUT)));
   }
 
+  /** Whether the demo plays the shipped demo store (examples/demo/store.yaml): its layout's options left alone. */
+  boolean demoLayout() {
+    return !values.given(Option.SIM_SEED) && !values.given(Option.SIM_ROWS) && !values.given(Option.SIM_ROWS_PER_CAMERA);
+  }
+
   private int demoOr(boolean demo, Option option, int demoValue) {
     return demo && !values.given(option) ? demoValue : values.positive(option);
   }

@@ -62,6 +62,8 @@ class DemoTest {
     synchronized (out) {
       story = seen.toString();
     }
+    assertTrue(story.matches("(?s).*ezshop: demo: the store in \\S+store\\.yaml applied \\(52 created\\).*"),
+        "the shipped examples/demo/store.yaml is the store the simulated shoppers walk into: " + story);
     Matcher f1 = F1.matcher(story);
     assertTrue(f1.find(), story);
     assertTrue(Double.parseDouble(f1.group(1)) >= 0.95, "the demo's easy store is charged right: " + f1.group());

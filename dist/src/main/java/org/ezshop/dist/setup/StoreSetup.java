@@ -3,6 +3,7 @@ package org.ezshop.dist.setup;
 import com.google.protobuf.FieldMask;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -27,8 +28,8 @@ import org.ezshop.store.v1.UpdateItemRequest;
  */
 public final class StoreSetup {
 
-  /** What an apply did. */
-  public record Outcome(int created, int updated, int unchanged) {
+  /** What an apply did; {@code tokens}: each device given a token, with it, for a caller in this process. */
+  public record Outcome(int created, int updated, int unchanged, Map<String, String> tokens) {
   }
 
   private final StoreServiceBlockingStub store;
@@ -40,6 +41,7 @@ public final class StoreSetup {
 
   public Outcome apply(StoreFile file, AgentConfigs configs, PrintStream out) throws IOException {
     int[] counts = new int[3];
+    Map<String, String> tokens = new LinkedHashMap<>();
     Map<String, Item> items = byKey(store.listItems(ListItemsRequest.getDefaultInstance()).getItemsList(),
         Item::getSku);
     for (Item item : file.items()) {
@@ -66,6 +68,7 @@ public final class StoreSetup {
       String token = AgentYaml.newToken();
       store.registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId(device.id()).setKind(device.kind())
           .setCameraRole(device.role()).setToken(token).build());
+      tokens.put(device.id(), token);
       report(out, counts, was == null ? 0 : 1, "device " + device.id(), (was == null ? "created" : "updated, with a "
           + "new token") + "; its agent's config: " + configs.write(device, token, file));
     }
@@ -80,7 +83,7 @@ public final class StoreSetup {
         report(out, counts, was == null ? 0 : 1, "row " + row.getRowId(), was == null ? "created" : "updated");
       }
     }
-    return new Outcome(counts[0], counts[1], counts[2]);
+    return new Outcome(counts[0], counts[1], counts[2], tokens);
   }
 
   /** The running store as a store file. */

@@ -78,11 +78,26 @@ public final class EdgeLinks implements CameraWatermarks {
     return registered;
   }
 
-  /** The devices store-svc has registered: which are entrance cameras. */
+  /**
+   * The devices store-svc has registered: which are entrance cameras, and whose token was set or revoked since
+   * its open stream authenticated (through store-svc itself, not ShopService): that stream is closed.
+   */
   public void registered(List<Device> devices) {
     registered = devices.stream().map(Device::getDeviceId).collect(Collectors.toUnmodifiableSet());
     entrances = devices.stream().filter(d -> d.getCameraRole() == CameraRole.CAMERA_ROLE_ENTRANCE)
         .map(Device::getDeviceId).collect(Collectors.toUnmodifiableSet());
+    for (Device device : devices) {
+      DeviceLink link = links.get(device.getDeviceId());
+      EdgeSession session = null;
+      if (link != null) {
+        synchronized (link) {
+          session = link.session;
+        }
+      }
+      if (session != null && !session.device().getRegisteredAt().equals(device.getRegisteredAt())) {
+        revoke(device.getDeviceId());
+      }
+    }
   }
 
   /** Hears of each device whose token is revoked (the token cache forgets it). */

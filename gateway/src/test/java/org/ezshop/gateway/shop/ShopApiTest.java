@@ -180,8 +180,9 @@ class ShopApiTest {
     assertEquals(32, first.getToken().length());
     assertEquals("# android-edge --config shelf-cam.yaml: it holds the device's token, so keep it private\n"
         + "device_id: \"shelf-cam\"\ntoken: \"" + first.getToken() + "\"\ngateway: \"store.example:"
-        + platform.gateway.port() + "\"\nrole: shelf\nrows: [\"chips-row\", \"soda-row\"]\n",
-        first.getAgentConfig().substring(0, first.getAgentConfig().indexOf("# source")));
+        + platform.gateway.port() + "\"\nrole: shelf\nrows: [\"chips-row\", \"soda-row\"]\n"
+        + "source:        # the desktop runner shows the photos in this folder: drop one in, someone is there\n"
+        + "  dir: \"shelf-cam-scene\"\n  watch: true\n", first.getAgentConfig());
     TestDevice camera = new TestDevice(platform.channel, first.getToken(), 0).hello("shelf-cam", 0, "shelf-cam");
     camera.await(GatewayMessage::hasWelcome);
 
@@ -211,6 +212,17 @@ class ShopApiTest {
     StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> shop(TestPlatform.MANAGER)
         .revokeDevice(RevokeDeviceRequest.newBuilder().setDeviceId("never-registered").build()));
     assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+  }
+
+  @Test
+  void aDeviceRevokedThroughStoreSvcItselfIsCutOffAtTheGatewaysNextLayoutRefresh() throws Exception {
+    TestDevice pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
+    pi.await(GatewayMessage::hasWelcome);
+    platform.storeStub().revokeDevice(org.ezshop.store.v1.RevokeDeviceRequest.newBuilder().setDeviceId("pi-1").build());
+    Status ended = pi.awaitEnd(); // the layout, devices with it, is read every 5 s
+    assertEquals(Status.Code.UNAUTHENTICATED, ended.getCode(), ended.toString());
+    TestDevice again = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
+    assertEquals(Status.Code.UNAUTHENTICATED, again.awaitEnd().getCode(), "its next connect, the token cache emptied");
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.ezshop.load.sim;
 import static org.ezshop.load.ClientAuth.as;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.TextFormat;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.common.v1.Money;
@@ -55,15 +57,17 @@ public final class StoreSimulator {
   private final StoreServiceGrpc.StoreServiceBlockingStub store;
   private final Random random;
   private final Plan plan;
+  private final Map<String, String> laidOut;
   private final List<String> names = new ArrayList<>();
   private final List<String> shopperIds = new ArrayList<>();
   private final List<Faces.Person> people = new ArrayList<>();
   private final ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor(
       r -> new Thread(r, "sim-devices"));
 
-  private StoreSimulator(SimSettings s, String gatewayTarget, String storeTarget, Tls tls, String managerToken,
-      PrintStream out) {
+  private StoreSimulator(SimSettings s, Map<String, String> laidOut, String gatewayTarget, String storeTarget, Tls tls,
+      String managerToken, PrintStream out) {
     this.s = s;
+    this.laidOut = laidOut;
     this.out = out;
     this.managerToken = managerToken;
     this.gateway = NettyChannelBuilder.forTarget(gatewayTarget, tls.credentials()).maxInboundMessageSize(16 << 20)
@@ -87,7 +91,20 @@ public final class StoreSimulator {
    */
   public static Score run(SimSettings settings, String gatewayTarget, String storeTarget, Tls tls,
       String managerToken, PrintStream out, LongConsumer opened) throws Exception {
-    StoreSimulator sim = new StoreSimulator(settings, gatewayTarget, storeTarget, tls, managerToken, out);
+    return run(new StoreSimulator(settings, null, gatewayTarget, storeTarget, tls, managerToken, out), opened);
+  }
+
+  /**
+   * The same on a store already laid out (from a store file) as the plan lays it out, whose devices were given
+   * {@code tokens}.
+   */
+  public static Score runLaidOut(SimSettings settings, Map<String, String> tokens, String gatewayTarget,
+      String storeTarget, Tls tls, String managerToken, PrintStream out) throws Exception {
+    return run(new StoreSimulator(settings, Map.copyOf(tokens), gatewayTarget, storeTarget, tls, managerToken, out),
+        openMillis -> { });
+  }
+
+  private static Score run(StoreSimulator sim, LongConsumer opened) throws Exception {
     try {
       return sim.run(opened);
     } finally {
@@ -139,21 +156,31 @@ public final class StoreSimulator {
     }
   }
 
+  private static Item item(Plan.Row row) {
+    return Item.newBuilder().setSku(row.sku()).setName(row.name()).setPrice(Money.newBuilder()
+        .setMinorUnits(row.priceMinor()).setCurrency("USD")).setStock(row.capacity()).setLowStockThreshold(1).build();
+  }
+
+  private static ShelfRow shelfRow(Plan.Row row) {
+    ShelfRow.Builder shelf = ShelfRow.newBuilder().setRowId(row.rowId()).setSku(row.sku())
+        .addCameraIds(row.cameraId()).setCalibration(row.calibration())
+        .addSensors(ShelfSensor.newBuilder().setSensorId(row.sensorId()).setDeviceId(row.piId()).setType(row.type()));
+    if (row.bands() > 1) { // people at this row stand in its band of the camera's frame
+      shelf.addCameraRegions(CameraRegion.newBuilder().setCameraId(row.cameraId())
+          .setXMin((float) row.band() / row.bands()).setXMax((float) (row.band() + 1) / row.bands()));
+    }
+    return shelf.build();
+  }
+
   private void setUpStore() {
+    if (laidOut != null) {
+      checkLaidOut();
+      return;
+    }
     try {
       for (Plan.Row row : plan.rows) {
-        store.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku(row.sku()).setName(row.name())
-            .setPrice(Money.newBuilder().setMinorUnits(row.priceMinor()).setCurrency("USD")).setStock(row.capacity())
-            .setLowStockThreshold(1)).build());
-        ShelfRow.Builder shelf = ShelfRow.newBuilder().setRowId(row.rowId()).setSku(row.sku())
-            .addCameraIds(row.cameraId()).setCalibration(row.calibration())
-            .addSensors(ShelfSensor.newBuilder().setSensorId(row.sensorId()).setDeviceId(row.piId())
-                .setType(row.type()));
-        if (row.bands() > 1) { // people at this row stand in its band of the camera's frame
-          shelf.addCameraRegions(CameraRegion.newBuilder().setCameraId(row.cameraId())
-              .setXMin((float) row.band() / row.bands()).setXMax((float) (row.band() + 1) / row.bands()));
-        }
-        store.putShelfRow(PutShelfRowRequest.newBuilder().setRow(shelf).build());
+        store.createItem(CreateItemRequest.newBuilder().setItem(item(row)).build());
+        store.putShelfRow(PutShelfRowRequest.newBuilder().setRow(shelfRow(row)).build());
       }
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
@@ -175,6 +202,30 @@ public final class StoreSimulator {
     }
   }
 
+  // A store laid out from a file must be the plan's, item for item and row for row, or the truth is not the store's.
+  private void checkLaidOut() {
+    Map<String, ShelfRow> rows = store.listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList().stream()
+        .collect(Collectors.toMap(ShelfRow::getRowId, r -> r));
+    Map<String, Item> items = store.listItems(ListItemsRequest.getDefaultInstance()).getItemsList().stream()
+        .collect(Collectors.toMap(Item::getSku, i -> i));
+    for (Plan.Row row : plan.rows) {
+      Item item = items.get(row.sku());
+      if (!shelfRow(row).equals(rows.get(row.rowId())) || item == null || !Item.newBuilder().setSku(item.getSku())
+          .setName(item.getName()).setPrice(item.getPrice()).setStock(item.getStock())
+          .setLowStockThreshold(item.getLowStockThreshold()).build().equals(item(row))) {
+        throw new IllegalStateException("the store laid out is not this simulation's (seed " + s.seed() + ", "
+            + s.rows() + " rows): row " + row.rowId() + " should be {" + TextFormat.shortDebugString(shelfRow(row))
+            + "} of {" + TextFormat.shortDebugString(item(row)) + "}, not {" + (rows.containsKey(row.rowId())
+            ? TextFormat.shortDebugString(rows.get(row.rowId())) : "") + "} of {" + (item == null ? ""
+            : TextFormat.shortDebugString(item)) + "}");
+      }
+    }
+    deviceIds().stream().filter(id -> !laidOut.containsKey(id)).findFirst().ifPresent(id -> {
+      throw new IllegalStateException("device " + id + " was not given a token just now: the simulation needs a "
+          + "fresh platform");
+    });
+  }
+
   // One device per shelf agent and per camera; each camera's id is its device's.
   private List<String> deviceIds() {
     List<String> ids = new ArrayList<>();
@@ -192,6 +243,9 @@ public final class StoreSimulator {
   }
 
   private String token(String device) {
+    if (laidOut != null) {
+      return laidOut.get(device);
+    }
     return device + "-" + HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8).putLong(s.seed()).array());
   }
 

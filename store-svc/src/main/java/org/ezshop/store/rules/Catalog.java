@@ -193,7 +193,8 @@ public final class Catalog {
       if (device == null) {
         return failedFuture(Failures.notFound("device '" + deviceId + "'"));
       }
-      return tx.enrolment().putDevice(device, hash(Base64.getEncoder().encodeToString(nobodys))).map(device);
+      Device revoked = device.toBuilder().setRegisteredAt(Stamps.now()).build(); // its token changed: gateways see
+      return tx.enrolment().putDevice(revoked, hash(Base64.getEncoder().encodeToString(nobodys))).map(revoked);
     }));
   }
 
