@@ -16,8 +16,10 @@ enum Option {
   GATEWAY_PORT("gateway-port", String.valueOf(GatewayConfig.DEFAULT_PORT), "gateway gRPC port: EdgeLink for devices, ShopService for apps (0 = any free)"),
   STORE_PORT("store-port", String.valueOf(StoreConfig.DEFAULT_PORT), "store-svc gRPC port (0 = any free)"),
   IDENTITY_PORT("identity-port", String.valueOf(IdentityConfig.DEFAULT_PORT), "identity-svc gRPC port (0 = any free)"),
-  STORE_TARGET("store-target", "", "host:port of store-svc, for the gateway (default: 127.0.0.1 and the store port)"),
-  IDENTITY_TARGET("identity-target", "", "host:port of identity-svc, for the gateway (default: 127.0.0.1 and the identity port)"),
+  STORE_TARGET("store-target", "", "host:port of store-svc; for the gateway, a comma-separated list of its replicas, "
+      + "called in turn, each health-checked (default: 127.0.0.1 and the store port)"),
+  IDENTITY_TARGET("identity-target", "", "host:port[,host:port...] of identity-svc's replicas, for the gateway "
+      + "(default: 127.0.0.1 and the identity port)"),
   PG_URL("pg-url", "", "PostgreSQL URL for store-svc and identity-svc (and the gateway's state with "
       + "--gateway-state pg), postgresql://user:password@host:port/db "
       + "(default: everything in memory)"),

@@ -6,9 +6,11 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -152,12 +154,23 @@ final class OptionValues {
   }
 
   /** host:port, or 127.0.0.1 and {@code localPort} when unset. */
-  SocketAddress target(Option option, int localPort) {
-    return text(option).isEmpty() ? SocketAddress.inetSocketAddress(localPort, "127.0.0.1") : hostPort(option);
+  /** host:port[,host:port...]: a service's replicas; none given, 127.0.0.1 at {@code localPort}. */
+  List<SocketAddress> targets(Option option, int localPort) {
+    if (text(option).isEmpty()) {
+      return List.of(SocketAddress.inetSocketAddress(localPort, "127.0.0.1"));
+    }
+    List<SocketAddress> all = new ArrayList<>();
+    for (String one : text(option).split(",")) {
+      all.add(hostPort(option, one.strip()));
+    }
+    return List.copyOf(all);
   }
 
   SocketAddress hostPort(Option option) {
-    String value = text(option);
+    return hostPort(option, text(option));
+  }
+
+  private static SocketAddress hostPort(Option option, String value) {
     int colon = value.lastIndexOf(':');
     try {
       int port = Integer.parseInt(value.substring(colon + 1));

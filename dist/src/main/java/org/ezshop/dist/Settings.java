@@ -213,7 +213,7 @@ final class Settings {
   /** The gateway's config, given where store-svc and identity-svc actually listen when started alongside. */
   GatewayConfig gateway(int localStorePort, int localIdentityPort) {
     GatewayConfig config = new GatewayConfig(host(), values.port(Option.GATEWAY_PORT),
-        values.target(Option.STORE_TARGET, localStorePort), values.target(Option.IDENTITY_TARGET, localIdentityPort),
+        values.targets(Option.STORE_TARGET, localStorePort), values.targets(Option.IDENTITY_TARGET, localIdentityPort),
         values.positive(Option.MAX_FRAME_BYTES), managerToken(), GatewayConfig.DEFAULT_HEARTBEAT_MILLIS,
         values.positive(Option.IDENTIFY_CONCURRENCY), values.port(Option.METRICS_PORT), values.port(Option.WEB_PORT),
         sessionSecret(), values.positive(Option.DOOR_COOLDOWN_MS), fusion(), statePlace(), limits(),

@@ -27,7 +27,7 @@ class SettingsTest {
     assertEquals(Optional.empty(), settings.store().pgUrl());
     assertEquals(7002, settings.identity().port());
     assertEquals(7000, settings.gateway(7001, 7002).port());
-    assertEquals("127.0.0.1:7001", settings.gateway(7001, 7002).storeTarget().toString());
+    assertEquals("[127.0.0.1:7001]", settings.gateway(7001, 7002).storeTargets().toString());
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.ezshop.gateway;
 
 import io.vertx.core.net.SocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.ezshop.gateway.fusion.FusionSettings;
 import org.ezshop.gateway.link.DeviceLimits;
@@ -14,8 +15,8 @@ import org.ezshop.rpc.Tls;
  *
  * @param host            address to bind
  * @param port            gRPC port for edges and apps (0 picks a free one)
- * @param storeTarget     where store-svc listens
- * @param identityTarget  where identity-svc listens
+ * @param storeTargets    where store-svc's replicas listen (one or more, sharing one database)
+ * @param identityTargets where identity-svc's replicas listen
  * @param maxFrameBytes   largest edge message (camera frame) accepted, in bytes
  * @param managerToken    the token the gateway calls the services with
  * @param heartbeatMillis how often a device must be heard from (and is probed); three misses close its link
@@ -35,7 +36,8 @@ import org.ezshop.rpc.Tls;
  * @param deviceClientCa  with TLS, the CA whose client certificates devices must present, each naming its device
  *                        (subject CN or URI SAN); empty: the device token alone
  */
-public record GatewayConfig(String host, int port, SocketAddress storeTarget, SocketAddress identityTarget,
+public record GatewayConfig(String host, int port, List<SocketAddress> storeTargets,
+    List<SocketAddress> identityTargets,
     int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort, int webPort,
     byte[] sessionSecret, long doorCooldownMillis, FusionSettings fusion, StatePlace state,
     ShopLimits.Settings limits, DeviceLimits.Settings deviceLimits, Optional<Path> pushCredentials, Tls tls,

@@ -64,9 +64,12 @@ public final class GatewayServer {
   private final WebApp web;
   private final GatewayState state;
 
+  private final List<Replicas> replicas;
+
   private GatewayServer(GrpcEndpoint endpoint, GrpcClient client, LayoutLoader layout, EdgeLinks links,
       ShelfChangeFeed changes, Sightings sightings, Metrics metrics, int metricsPort, Fusion fusion, RowLevels levels,
-      WebApp web, GatewayState state) {
+      WebApp web, GatewayState state, List<Replicas> replicas) {
+    this.replicas = replicas;
     this.endpoint = endpoint;
     this.client = client;
     this.layout = layout;
@@ -100,12 +103,13 @@ public final class GatewayServer {
         .setHttp2ClearTextUpgrade(false) // prior knowledge, as every plaintext gRPC server here speaks h2c
         .setConnectTimeout(CONNECT_TIMEOUT_MS)));
     // The gateway is only as healthy as the services it needs.
-    DownstreamHealth store = new DownstreamHealth(client, config.storeTarget(), StoreServiceGrpcService.SERVICE_NAME);
-    DownstreamHealth identity = new DownstreamHealth(client, config.identityTarget(),
-        IdentityServiceGrpcService.SERVICE_NAME);
-    ServiceClient storeCalls = new ServiceClient(client, config.storeTarget(), config.managerToken());
+    Replicas store = new Replicas(client, config.storeTargets(), StoreServiceGrpcService.SERVICE_NAME);
+    Replicas identity = new Replicas(client, config.identityTargets(), IdentityServiceGrpcService.SERVICE_NAME);
+    store.start(vertx);
+    identity.start(vertx);
+    ServiceClient storeCalls = new ServiceClient(client, store, config.managerToken());
     EdgeLinks links = new EdgeLinks();
-    ServiceClient identityCalls = new ServiceClient(client, config.identityTarget(), config.managerToken());
+    ServiceClient identityCalls = new ServiceClient(client, identity, config.managerToken());
     Sightings sightings = new Sightings(identityCalls,
         new SightingWindow(GatewayConfig.SIGHTING_WINDOW_MILLIS), config.identifyConcurrency());
     Fusion fusion = new Fusion(vertx, storeCalls, sightings.window(), links, config.fusion(),
@@ -158,10 +162,10 @@ public final class GatewayServer {
                   () -> Future.all(store.serving(), identity.serving()).map(all -> all.<Boolean>resultAt(0)
                       && all.<Boolean>resultAt(1)));
           LOG.info("event=started service=gateway port={} metrics_port={} web_port={} store={} identity={} tls={}",
-              endpoint.port(), metricsPort, web.port(), config.storeTarget(), config.identityTarget(),
+              endpoint.port(), metricsPort, web.port(), store, identity,
               config.tls().serves());
           return new GatewayServer(endpoint, client, layout, links, changes, sightings, metrics, metricsPort, fusion,
-              levels, web, state);
+              levels, web, state, List.of(store, identity));
         })).onFailure(e -> endpoint.close(Duration.ZERO)));
   }
 
@@ -217,6 +221,7 @@ public final class GatewayServer {
 
   public Future<Void> close(Duration grace) {
     layout.stop();
+    replicas.forEach(Replicas::stop);
     fusion.close();
     levels.close();
     return endpoint.close(grace).compose(v -> web.close()).compose(v -> metrics.close()).compose(v -> client.close())

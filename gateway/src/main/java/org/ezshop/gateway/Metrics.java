@@ -48,7 +48,7 @@ final class Metrics {
   private static final List<String> RULES = List.of("scored", "split", "put-back:holder", "unrecognised-person",
       "no-candidate");
 
-  private final Map<String, DownstreamHealth> downstream;
+  private final Map<String, Replicas> downstream;
   private final Map<String, Integer> serving = new ConcurrentHashMap<>();
   private final MultiGauge linkUp;
   private final MultiGauge offsets;
@@ -56,7 +56,7 @@ final class Metrics {
   private HttpServer server;
 
   Metrics(EdgeLinks links, ShelfChangeFeed changes, Sightings sightings, Fusion fusion, ReceiptNotifier receipts,
-      ShopLimits limits, DeviceLimits devices, Map<String, DownstreamHealth> downstream) {
+      ShopLimits limits, DeviceLimits devices, Map<String, Replicas> downstream) {
     this.links = links;
     this.downstream = downstream;
     new JvmMemoryMetrics().bindTo(registry);

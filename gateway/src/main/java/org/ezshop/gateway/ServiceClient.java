@@ -14,19 +14,36 @@ import io.vertx.grpc.server.GrpcServerResponse;
 import io.vertx.grpc.server.StatusException;
 import java.util.concurrent.TimeUnit;
 
-/** Calls to one of the services with the gateway's manager token; failures come back as gRPC statuses. */
+/**
+ * Calls to one of the services, a replica at a time, with the gateway's manager token; failures come back as gRPC
+ * statuses. A call no replica's connection took is tried on the next replica: it was never sent.
+ */
 public final class ServiceClient {
 
   private static final long TIMEOUT_MS = 5000;
 
   private final GrpcClient client;
-  private final SocketAddress target;
+  private final Replicas replicas;
   private final String token;
 
   public ServiceClient(GrpcClient client, SocketAddress target, String token) {
+    this(client, Replicas.of(target), token);
+  }
+
+  public ServiceClient(GrpcClient client, Replicas replicas, String token) {
     this.client = client;
-    this.target = target;
+    this.replicas = replicas;
     this.token = token;
+  }
+
+  /** A request to the next replica in turn, or to the one after it when that one cannot be reached. */
+  private <Req, Resp> Future<GrpcClientRequest<Req, Resp>> request(ServiceMethod<Resp, Req> method, int tries) {
+    SocketAddress target = replicas.pick();
+    return client.request(target, method).recover(failure -> {
+      replicas.unreachable(target);
+      return tries > 1 ? request(method, tries - 1) : Future.failedFuture(new StatusException(GrpcStatus.UNAVAILABLE,
+          target + " is unreachable: " + failure.getMessage()));
+    });
   }
 
   /**
@@ -35,9 +52,7 @@ public final class ServiceClient {
    */
   public <Req, Resp> Future<Void> relay(ServiceMethod<Resp, Req> method, Req request, ReadStream<?> caller,
       GrpcServerResponse<?, Resp> out) {
-    return client.request(target, method)
-        .recover(failure -> Future.failedFuture(
-            new StatusException(GrpcStatus.UNAVAILABLE, target + " is unreachable: " + failure.getMessage())))
+    return request(method, replicas.targets().size())
         .compose(call -> {
           call.headers().set("authorization", "Bearer " + token);
           caller.exceptionHandler(gone -> call.cancel());
@@ -93,7 +108,7 @@ public final class ServiceClient {
   /** The same, with these headers besides. */
   public <Req, Resp> Future<Resp> call(ServiceMethod<Resp, Req> method, Req request, String callerToken,
       MultiMap headers) {
-    return client.request(target, method)
+    return request(method, replicas.targets().size())
         .compose(call -> {
           call.headers().addAll(headers);
           if (!callerToken.isEmpty()) {
@@ -105,6 +120,6 @@ public final class ServiceClient {
                   ? new StatusException(response.status(), response.statusMessage()) : failure)));
         })
         .recover(failure -> Future.failedFuture(failure instanceof StatusException ? failure
-            : new StatusException(GrpcStatus.UNAVAILABLE, target + " is unreachable: " + failure.getMessage())));
+            : new StatusException(GrpcStatus.UNAVAILABLE, replicas + " failed: " + failure.getMessage())));
   }
 }

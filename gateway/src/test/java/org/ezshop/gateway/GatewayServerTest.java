@@ -50,8 +50,8 @@ class GatewayServerTest {
       store = storeUp.result();
       identity = identityUp.result();
       return GatewayServer.start(vertx, new GatewayConfig("127.0.0.1", 0,
-          SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
-          SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES,
+          List.of(SocketAddress.inetSocketAddress(store.port(), "127.0.0.1")),
+          List.of(SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1")), GatewayConfig.DEFAULT_MAX_FRAME_BYTES,
           "test-manager-token", GatewayConfig.DEFAULT_HEARTBEAT_MILLIS, GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY,
           0, 0, "gateway-test-session-secret-0123456789".getBytes(), GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS,
           FusionSettings.defaults(), new StatePlace.Memory(), ShopLimits.Settings.defaults(),

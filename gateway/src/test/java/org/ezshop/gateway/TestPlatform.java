@@ -8,8 +8,11 @@ import io.grpc.stub.MetadataUtils;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.ezshop.common.v1.Calibration;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
@@ -59,9 +62,13 @@ public final class TestPlatform implements AutoCloseable {
   public final IdentityServer identity;
   public GatewayServer gateway;
   public ManagedChannel channel;
+  /** Further replicas of store-svc and identity-svc, on the same database. */
+  public final List<StoreServer> storeReplicas = new ArrayList<>();
+  public final List<IdentityServer> identityReplicas = new ArrayList<>();
   /** The services' database, when on PostgreSQL. */
   public final Optional<String> db;
   private GatewayConfig config;
+  private boolean identityStopped;
   private final Optional<FirebaseMessaging> fcm;
   private final ManagedChannel services;
 
@@ -80,6 +87,12 @@ public final class TestPlatform implements AutoCloseable {
    */
   public TestPlatform(long heartbeatMillis, int identifyConcurrency, StatePlace state, boolean postgres,
       Optional<FirebaseMessaging> fcm) throws Exception {
+    this(heartbeatMillis, identifyConcurrency, state, postgres, fcm, 1);
+  }
+
+  /** @param replicas store-svc and identity-svc processes each, on one PostgreSQL database when more than one */
+  public TestPlatform(long heartbeatMillis, int identifyConcurrency, StatePlace state, boolean postgres,
+      Optional<FirebaseMessaging> fcm, int replicas) throws Exception {
     this.fcm = fcm;
     db = postgres ? Optional.of(TestPostgres.freshDatabase(vertx)) : Optional.empty();
     store = StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, db, MANAGER,
@@ -87,6 +100,12 @@ public final class TestPlatform implements AutoCloseable {
     storeConfig = new StoreConfig("127.0.0.1", store.port(), db, MANAGER, SECRET);
     identity = IdentityServer.start(vertx, IdentityConfig.of("127.0.0.1", 0, MANAGER, db))
         .await(60, TimeUnit.SECONDS);
+    for (int r = 1; r < replicas; r++) {
+      storeReplicas.add(StoreServer.start(vertx, new StoreConfig("127.0.0.1", 0, db, MANAGER, SECRET))
+          .await(30, TimeUnit.SECONDS));
+      identityReplicas.add(IdentityServer.start(vertx, IdentityConfig.of("127.0.0.1", 0, MANAGER, db))
+          .await(60, TimeUnit.SECONDS));
+    }
     services = ManagedChannelBuilder.forAddress("127.0.0.1", store.port()).usePlaintext().build();
     StoreServiceGrpc.StoreServiceBlockingStub manager = storeStub();
     manager.createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku("soda").setName("Soda")
@@ -113,8 +132,10 @@ public final class TestPlatform implements AutoCloseable {
         .setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(CameraRole.CAMERA_ROLE_EXIT).setToken(EXIT_TOKEN)
         .build());
     config = new GatewayConfig("127.0.0.1", 0,
-        SocketAddress.inetSocketAddress(store.port(), "127.0.0.1"),
-        SocketAddress.inetSocketAddress(identity.port(), "127.0.0.1"), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
+        Stream.concat(Stream.of(store.port()), storeReplicas.stream().map(StoreServer::port))
+            .map(port -> SocketAddress.inetSocketAddress(port, "127.0.0.1")).toList(),
+        Stream.concat(Stream.of(identity.port()), identityReplicas.stream().map(IdentityServer::port))
+            .map(port -> SocketAddress.inetSocketAddress(port, "127.0.0.1")).toList(), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
         heartbeatMillis, identifyConcurrency, 0, 0, SECRET, 2000, FusionSettings.defaults(), state,
         ShopLimits.Settings.defaults(), DeviceLimits.Settings.defaults(), Optional.empty(), Tls.OFF, 0,
         Optional.empty());
@@ -140,7 +161,7 @@ public final class TestPlatform implements AutoCloseable {
   public void replaceGateway(StatePlace state, DeviceLimits.Settings deviceLimits) throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     gateway.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
-    config = new GatewayConfig(config.host(), config.port(), config.storeTarget(), config.identityTarget(),
+    config = new GatewayConfig(config.host(), config.port(), config.storeTargets(), config.identityTargets(),
         config.maxFrameBytes(), config.managerToken(), config.heartbeatMillis(), config.identifyConcurrency(),
         config.metricsPort(), config.webPort(), config.sessionSecret(), config.doorCooldownMillis(), config.fusion(),
         state, config.limits(), deviceLimits, config.pushCredentials(), config.tls(), config.webRedirectPort(),
@@ -151,6 +172,12 @@ public final class TestPlatform implements AutoCloseable {
   /** Stops store-svc at once, as a crash would; {@link #startStore} brings it back on its port and database. */
   public void stopStore() throws Exception {
     store.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
+  }
+
+  /** Stops identity-svc (the first replica) at once, for good. */
+  public void stopIdentity() throws Exception {
+    identityStopped = true;
+    identity.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
   }
 
   public void startStore() throws Exception {
@@ -201,8 +228,16 @@ public final class TestPlatform implements AutoCloseable {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     services.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     gateway.close(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
-    identity.close(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
+    if (!identityStopped) {
+      identity.close(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
+    }
     store.close(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
+    for (IdentityServer replica : identityReplicas) {
+      replica.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
+    }
+    for (StoreServer replica : storeReplicas) {
+      replica.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
+    }
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 }

@@ -4,33 +4,36 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
 import org.ezshop.gateway.TestPlatform;
-import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.gateway.link.TestDevice;
 import org.ezshop.gateway.link.TestDevices;
+import org.ezshop.gateway.state.StatePlace;
+import org.ezshop.identity.IdentityServer;
+import org.ezshop.identity.v1.IdentifyRequest;
 import org.ezshop.shop.v1.RegisterShopperRequest;
 import org.ezshop.shop.v1.ResolveReviewRequest;
 import org.ezshop.shop.v1.ShopServiceGrpc;
 import org.ezshop.store.v1.AlertKind;
 import org.ezshop.store.v1.CameraRegion;
-import org.ezshop.store.v1.ListShelfRowsRequest;
-import org.ezshop.store.v1.PutShelfRowRequest;
-import org.ezshop.store.v1.ShelfRow;
 import org.ezshop.store.v1.Cart;
 import org.ezshop.store.v1.EnterStoreRequest;
 import org.ezshop.store.v1.ExitStoreRequest;
@@ -38,10 +41,14 @@ import org.ezshop.store.v1.GetCartRequest;
 import org.ezshop.store.v1.ListAlertsRequest;
 import org.ezshop.store.v1.ListReceiptsRequest;
 import org.ezshop.store.v1.ListReviewsRequest;
+import org.ezshop.store.v1.ListShelfRowsRequest;
+import org.ezshop.store.v1.PutShelfRowRequest;
 import org.ezshop.store.v1.Receipt;
 import org.ezshop.store.v1.Review;
 import org.ezshop.store.v1.ReviewReason;
+import org.ezshop.store.v1.ShelfRow;
 import org.ezshop.store.v1.Shopper;
+import org.ezshop.store.v1.StoreServiceGrpc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -187,6 +194,43 @@ class FusionTest {
     pick(pickAt);
     TestPlatform.eventually(() -> sodas(ana) == 1);
     assertTrue(reviews().isEmpty(), reviews().toString());
+  }
+
+  @Test
+  void aPickIsChargedOnceWhileAStoreSvcAndAnIdentitySvcReplicaAreStoppedAtOnce() throws Exception {
+    platform = new TestPlatform(10_000, 4, new StatePlace.Memory(), true, Optional.empty(), 2);
+    link();
+    Shopper ana = shopper("Ana", "women/0", true);
+    // Enrolled through one identity-svc replica, her face is found by both: the other hears of it from PostgreSQL.
+    for (IdentityServer replica : List.of(platform.identity, platform.identityReplicas.get(0))) {
+      ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", replica.port()).usePlaintext().build();
+      try {
+        IdentifyRequest photo = IdentifyRequest.newBuilder().setImage(ByteString.copyFrom(Files.readAllBytes(
+            PORTRAITS.resolve("women/2.jpg")))).build();
+        TestPlatform.eventually(() -> platform.identityStub(channel).identify(photo).getFaces(0).getCandidatesList()
+            .stream().anyMatch(c -> c.getFaceId().equals(ana.getFaceId())));
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+    // The first replicas, the ones a gateway that knew of no other would call, stop as a crash would.
+    platform.stopStore();
+    platform.stopIdentity();
+    long pickAt = System.currentTimeMillis();
+    seen("women/2", pickAt - 150);
+    pick(pickAt);
+    ManagedChannel survivor = ManagedChannelBuilder.forAddress("127.0.0.1", platform.storeReplicas.get(0).port())
+        .usePlaintext().build();
+    try {
+      var store = StoreServiceGrpc.newBlockingStub(survivor).withInterceptors(MetadataUtils
+          .newAttachHeadersInterceptor(TestPlatform.managerMetadata()));
+      TestPlatform.eventually(() -> store.getCart(GetCartRequest.newBuilder().setShopperId(ana.getShopperId())
+          .build()).getCart().getLinesList().stream().anyMatch(l -> l.getSku().equals("soda") && l.getQuantity() == 1));
+      assertEquals(List.of(), store.listReviews(ListReviewsRequest.getDefaultInstance()).getReviewsList());
+    } finally {
+      survivor.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      platform.startStore(); // for close()
+    }
   }
 
   @Test

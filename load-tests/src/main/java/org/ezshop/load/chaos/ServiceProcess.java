@@ -5,29 +5,39 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One of the platform's services as a process of its own, on a fixed port, its output appended to a log. */
-final class ServiceProcess {
+public final class ServiceProcess {
 
   private static final long START_MILLIS = 90_000;
   final String name;
   private final List<String> command;
   private final int port;
   private final Path log;
+  private final Map<String, String> env;
   private Process process;
 
   ServiceProcess(String name, List<String> command, int port, Path log) {
+    this(name, command, port, log, Map.of());
+  }
+
+  /** @param env variables the process gets besides this one's */
+  public ServiceProcess(String name, List<String> command, int port, Path log, Map<String, String> env) {
     this.name = name;
     this.command = command;
     this.port = port;
     this.log = log;
+    this.env = env;
   }
 
   /** Starts it and waits until its port accepts connections. */
-  synchronized void start() throws IOException, InterruptedException {
-    process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+  public synchronized void start() throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    process = builder.start();
     long until = System.currentTimeMillis() + START_MILLIS;
     while (!listening()) {
       if (!process.isAlive() || System.currentTimeMillis() > until) {
@@ -40,7 +50,7 @@ final class ServiceProcess {
   }
 
   /** SIGKILL: no shutdown hook, nothing flushed or drained. */
-  synchronized void kill() {
+  public synchronized void kill() {
     if (process != null) {
       process.destroyForcibly();
       try {
@@ -52,7 +62,7 @@ final class ServiceProcess {
   }
 
   /** SIGTERM, as an operator stops it. */
-  synchronized void stop() throws InterruptedException {
+  public synchronized void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {
       process.destroy();
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
