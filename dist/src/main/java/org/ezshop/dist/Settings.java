@@ -396,6 +396,14 @@ final class Settings {
     return values.positive(Option.BENCH_CLIENTS);
   }
 
+  int benchReplicas() {
+    int replicas = values.positive(Option.BENCH_REPLICAS);
+    if (replicas > 2) {
+      throw new IllegalArgumentException("--bench-replicas is 1 or 2");
+    }
+    return replicas;
+  }
+
   int benchGallery() {
     return values.positive(Option.BENCH_GALLERY);
   }

@@ -46,9 +46,14 @@ public final class CartEventBenchmark {
    * The measured rounds (store-svc then the raw loop in each) and their ratio. {@code grpcOnly} is the same calls
    * against a store-svc on the in-memory store: what the gRPC round trip alone costs on this machine.
    */
-  public record Result(int clients, List<Phase> store, List<Phase> raw, Phase grpcOnly) {
+  public record Result(int clients, List<Phase> store, List<Phase> raw, Phase grpcOnly, List<Phase> replicated) {
     public double ratio() {
       return perSecond(store) / perSecond(raw);
+    }
+
+    /** Two store-svc replicas on the one database against one; NaN when not measured. */
+    public double replicaRatio() {
+      return replicated.isEmpty() ? Double.NaN : perSecond(replicated) / perSecond(store);
     }
 
     private static double perSecond(List<Phase> phases) {
@@ -59,7 +64,9 @@ public final class CartEventBenchmark {
     public String toString() {
       return grpcOnly + String.format("%nratio store-svc / raw loop: %.0f%% at %d clients (%.1f / %.1f ops/s over %d rounds)"
           + "%nratio in-memory store-svc / raw loop: %.0f%%", 100 * ratio(), clients, perSecond(store), perSecond(raw),
-          store.size(), 100 * grpcOnly.perSecond() / perSecond(raw));
+          store.size(), 100 * grpcOnly.perSecond() / perSecond(raw)) + (replicated.isEmpty() ? ""
+          : String.format("%nratio 2 store-svc replicas / 1: %.0f%% (%.1f / %.1f ops/s, the clients split between them)",
+              100 * replicaRatio(), perSecond(replicated), perSecond(store)));
     }
   }
 
@@ -71,25 +78,37 @@ public final class CartEventBenchmark {
    * store once. The warm-up matters: on two cores the JIT compiles store-svc's far larger code path (gRPC at both
    * ends, protobuf, the ledger) for over a minute, so store-svc warms up for three phases' time, the raw loop for one.
    *
-   * @param poolSize connections of the raw loop; give it store-svc's pool size so both have the same database access
+   * @param poolSize    connections of the raw loop; give it store-svc's pool size so both have the same database access
+   * @param replicaPort a second store-svc on the same database, 0 for none; with one, each round also measures the
+   *                    clients split between the two
    */
-  public static Result run(Vertx vertx, String storeHost, int storePort, int memoryStorePort, String managerToken,
-      String pgUrl, int clients, int poolSize, int seconds, int rounds, PrintStream progress) throws Exception {
+  public static Result run(Vertx vertx, String storeHost, int storePort, int replicaPort, int memoryStorePort,
+      String managerToken, String pgUrl, int clients, int poolSize, int seconds, int rounds, PrintStream progress)
+      throws Exception {
     List<Phase> store = new ArrayList<>();
     List<Phase> raw = new ArrayList<>();
+    List<Phase> replicated = new ArrayList<>();
     for (int round = 0; round <= rounds; round++) {
       String label = round == 0 ? " (warm-up)" : " (round " + round + ")";
-      Phase s = storePhase("store-svc ApplyCartEvent" + label, storeHost, storePort, managerToken, clients,
-          round == 0 ? 3 * seconds : seconds);
+      Phase s = storePhase("store-svc ApplyCartEvent" + label, storeHost, managerToken, clients,
+          round == 0 ? 3 * seconds : seconds, storePort);
       Phase r = rawPhase("raw INSERT+UPDATE loop" + label, vertx, pgUrl, clients, poolSize, seconds);
       progress.println(s + "\n" + r);
       if (round > 0) {
         store.add(s);
         raw.add(r);
       }
+      if (replicaPort > 0) {
+        Phase two = storePhase("2 store-svc replicas ApplyCartEvent" + label, storeHost, managerToken, clients,
+            seconds, storePort, replicaPort);
+        progress.println(two);
+        if (round > 0) {
+          replicated.add(two);
+        }
+      }
     }
-    Phase grpcOnly = storePhase("in-memory store-svc", storeHost, memoryStorePort, managerToken, clients, seconds);
-    return new Result(clients, store, raw, grpcOnly);
+    Phase grpcOnly = storePhase("in-memory store-svc", storeHost, managerToken, clients, seconds, memoryStorePort);
+    return new Result(clients, store, raw, grpcOnly, replicated);
   }
 
   /** Closed-loop clients: each call starts when the previous one has answered, until the phase ends. */
@@ -136,13 +155,15 @@ public final class CartEventBenchmark {
 
   // Async calls, each client on its own channel: the load generator spends no thread hand-off per call on the
   // cores it shares with the server.
-  private static Phase storePhase(String name, String host, int port, String token, int clients, int seconds)
+  /** Client c calls the store-svc at {@code ports[c % ports.length]}. */
+  private static Phase storePhase(String name, String host, String token, int clients, int seconds, int... ports)
       throws Exception {
     List<ManagedChannel> channels = new ArrayList<>();
     ClosedLoops loops = new ClosedLoops();
     String run = UUID.randomUUID().toString().substring(0, 8);
     for (int c = 0; c < clients; c++) {
-      ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().build();
+      ManagedChannel channel = NettyChannelBuilder.forAddress(host, ports[c % ports.length]).usePlaintext()
+          .directExecutor().build();
       channels.add(channel);
       StoreServiceGrpc.StoreServiceBlockingStub setup = ClientAuth.as(StoreServiceGrpc.newBlockingStub(channel), token);
       String sku = "bench-" + run + "-" + c;
