@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -165,24 +166,32 @@ final class Benchmarks {
       CountingEdgeLinkServer bare = CountingEdgeLinkServer.start(vertx, "127.0.0.1", 0).await(60, TimeUnit.SECONDS);
       ManagedChannel store = NettyChannelBuilder.forAddress("127.0.0.1", platform.ports().get("store-svc"))
           .usePlaintext().build();
-      String gateway = "127.0.0.1:" + platform.ports().get("gateway");
+      // Past one gateway, all of them are processes of their own; the one in this JVM then carries nothing.
+      LoadProcesses more = new LoadProcesses(settings, platform, Files.createTempDirectory("ezshop-load"));
+      List<InetSocketAddress> gateways = load.gateways() == 1
+          ? List.of(new InetSocketAddress("127.0.0.1", platform.ports().get("gateway"))) : more.gateways(load.gateways());
+      String gateway = "127.0.0.1:" + gateways.get(0).getPort();
       try (PickProbe probe = PickProbe.setUp(store, gateway, token, Files.readAllBytes(face))) {
-        out.printf("load: %d devices x %.1f Hz x %d readings for %d s (target %,.0f readings/s), a pick every 3 s "
-                + "through the platform meanwhile%s%n", load.devices(), load.hz(), load.batch(), load.seconds(),
-            load.devices() * load.hz() * load.batch(), load.baseline() ? "; then the same against the bare server" : "");
+        out.printf("load: %d devices x %.1f Hz x %d readings for %d s (target %,.0f readings/s) over %d gateway(s), "
+                + "a pick every 3 s through the first meanwhile%s%n", load.devices(), load.hz(), load.batch(),
+            load.seconds(), load.devices() * load.hz() * load.batch(), gateways.size(), load.baseline()
+                ? "; then the same against as many bare servers" : "");
         List<EdgeLinkLoad.Device> devices = new java.util.ArrayList<>(GatewayBenchmark.registerDevices("127.0.0.1",
             platform.ports().get("store-svc"), token, load.devices() + (load.noisy() > 0 ? 1 : 0)));
         EdgeLinkLoad.Device noisy = load.noisy() > 0 ? devices.remove(devices.size() - 1) : null;
         platform.gateway().reloadLayout().await(60, TimeUnit.SECONDS);
+        if (load.gateways() > 1) {
+          more.awaitDevice(devices.get(devices.size() - 1).id());
+        }
         probe.start(3000);
         List<LoadGenerator.Phase> phases = new java.util.ArrayList<>();
-        phases.add(LoadGenerator.run("gateway", "127.0.0.1", platform.ports().get("gateway"), devices, load.hz(),
-            load.batch(), load.seconds(), out));
+        phases.add(LoadGenerator.run("gateway", gateways, devices, load.hz(), load.batch(), load.seconds(), out));
+        more.heaps().forEach(heap -> out.println("load: " + heap));
         Histogram picks = probe.latencies();
         int picked = probe.picks();
         if (load.baseline()) {
-          phases.add(LoadGenerator.run("bare", "127.0.0.1", bare.port(), devices, load.hz(), load.batch(),
-              load.seconds(), out));
+          phases.add(LoadGenerator.run("bare", load.gateways() == 1 ? List.of(new InetSocketAddress("127.0.0.1",
+              bare.port())) : more.bare(load.gateways()), devices, load.hz(), load.batch(), load.seconds(), out));
         }
         if (noisy != null) {
           double rate = load.noisy() * load.deviceLimit();
@@ -203,6 +212,7 @@ final class Benchmarks {
         out.println("load: report in " + load.out().resolve("load.html") + " (and load.json, load.txt)");
         return summary;
       } finally {
+        more.close();
         store.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         bare.close().await(10, TimeUnit.SECONDS);
         platform.close(Duration.ofSeconds(1)).await(30, TimeUnit.SECONDS);

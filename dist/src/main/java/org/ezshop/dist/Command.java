@@ -29,7 +29,7 @@ enum Command {
       + "--load-seconds, through store-svc and the gateway started here; reading -> ack latency (HdrHistogram) and "
       + "rate into --load-out; --baseline adds a bare EdgeLink server",
       Benchmarks::load, null, union(Groups.IN_PROCESS, EnumSet.of(FACES, LOAD_DEVICES, LOAD_HZ, LOAD_BATCH,
-          LOAD_SECONDS, BASELINE, LOAD_NOISY, DEVICE_MESSAGES_PER_SECOND, LOAD_OUT))),
+          LOAD_SECONDS, BASELINE, LOAD_NOISY, DEVICE_MESSAGES_PER_SECOND, LOAD_GATEWAYS, LOAD_OUT))),
   CHAOS("chaos", "store-svc, identity-svc and the gateway as separate processes on PostgreSQL (--pg-url), a "
       + "simulated store through them once clean and once under seeded faults (kill -9 of each, a PostgreSQL restart, "
       + "network cuts and stalls, identity-svc slowed); checks the invariants and writes a report to --chaos-out",
@@ -51,8 +51,8 @@ enum Command {
       + "platform (50 shoppers with real faces, 200 rows), beside ApplyCartEvent on store-svc alone",
       Benchmarks::fusion, null, union(Groups.IN_PROCESS, EnumSet.of(FACES))),
   BENCH_IDENTITY("bench-identity", "Identify latency over gRPC (1 and 4 clients) beside the in-process pipeline, and "
-      + "1:N search over --bench-gallery synthetic faces beside a plain read of the same floats; with --pg-url, how long "
-      + "an enrolment takes to reach a second replica",
+      + "1:N search over --bench-gallery synthetic faces beside a plain read of the same floats; with --pg-url, "
+      + "how long an enrolment takes to reach a second replica",
       Benchmarks::identity, null, union(minus(Groups.IDENTITY, Groups.LOOPBACK), EnumSet.of(FACES, BENCH_GALLERY,
           BENCH_SECONDS))),
   DEVICE_CERT("device-cert", "a client certificate for --device from --tls auto's CA in --data-dir, into --out, for a "

@@ -115,6 +115,9 @@ enum Option {
   LOAD_NOISY("load-noisy", "0", "load: then the same load again beside one more device sending at this many times "
       + "the per-device message limit (--device-messages-per-second, enforced in this run), and the other devices' "
       + "latency against the run without it"),
+  LOAD_GATEWAYS("load-gateways", "1", "load: gateways the devices are spread over; past one, each a process of its own "
+      + "with 1 GB of heap on the launcher's store-svc and identity-svc, and --baseline's bare servers as many "
+      + "edge-sink processes"),
   LOAD_OUT("load-out", "load-out", "load: directory for load.json, load.txt and load.html"),
   SIM_SEED("sim-seed", "1", "simulate: seed of everything random, so a run can be repeated"),
   SIM_SHOPPERS("sim-shoppers", "20", "simulate: shoppers, each a real face from faces.md"),

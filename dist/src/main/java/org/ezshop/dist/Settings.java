@@ -299,7 +299,8 @@ final class Settings {
 
   /** Whether the demo plays the shipped demo store (examples/demo/store.yaml): its layout's options left alone. */
   boolean demoLayout() {
-    return !values.given(Option.SIM_SEED) && !values.given(Option.SIM_ROWS) && !values.given(Option.SIM_ROWS_PER_CAMERA);
+    return !values.given(Option.SIM_SEED) && !values.given(Option.SIM_ROWS)
+        && !values.given(Option.SIM_ROWS_PER_CAMERA);
   }
 
   private int demoOr(boolean demo, Option option, int demoValue) {
@@ -316,14 +317,19 @@ final class Settings {
     if (!(noisy >= 0)) {
       throw new IllegalArgumentException("--" + Option.LOAD_NOISY.flag + " must be 0 (none) or above");
     }
+    int gateways = values.positive(Option.LOAD_GATEWAYS);
+    if (gateways > 1 && noisy > 0) {
+      throw new IllegalArgumentException("--" + Option.LOAD_NOISY.flag + " measures one gateway: leave out --"
+          + Option.LOAD_GATEWAYS.flag);
+    }
     return new LoadSettings(values.positive(Option.LOAD_DEVICES), hz, values.positive(Option.LOAD_BATCH),
         values.positive(Option.LOAD_SECONDS), values.bool(Option.BASELINE), noisy,
-        values.positive(Option.DEVICE_MESSAGES_PER_SECOND), Path.of(values.text(Option.LOAD_OUT)));
+        values.positive(Option.DEVICE_MESSAGES_PER_SECOND), gateways, Path.of(values.text(Option.LOAD_OUT)));
   }
 
   /** @param noisy the extra device's rate, in multiples of {@code deviceLimit} messages a second; 0 for none */
   record LoadSettings(int devices, double hz, int batch, int seconds, boolean baseline, double noisy,
-      int deviceLimit, Path out) {
+      int deviceLimit, int gateways, Path out) {
   }
 
   /** Where the gateway is, for the clients: simulate, replay, load. */

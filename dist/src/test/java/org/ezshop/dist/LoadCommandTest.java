@@ -45,6 +45,27 @@ class LoadCommandTest {
   }
 
   @Test
+  void devicesSpreadOverTwoGatewayProcessesAreMeasuredBesideTwoBareServersAndEachGatewaysHeapIsReported()
+      throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    Benchmarks.load(Settings.parse(List.of("load", "--load-devices", "20", "--load-hz", "10", "--load-batch", "5",
+        "--load-seconds", "6", "--load-gateways", "2", "--baseline", "--load-out", "target/load-spread"), Map.of()),
+        new PrintStream(printed, true, StandardCharsets.UTF_8));
+    String text = printed.toString(StandardCharsets.UTF_8);
+    System.out.print(text);
+    assertTrue(text.contains("over 2 gateway(s)"), text);
+    for (int i = 0; i < 2; i++) {
+      assertTrue(text.matches("(?s).*load: gateway-" + i + " heap in use \\d+ MB \\(of -Xmx1g\\).*"), text);
+    }
+    JsonObject json = new JsonObject(Files.readString(Path.of("target/load-spread/load.json")));
+    for (int i = 0; i < 2; i++) {
+      JsonObject phase = json.getJsonArray("phases").getJsonObject(i);
+      assertTrue(phase.getDouble("achieved_readings_per_s") > 900, phase.encode()); // every device's batches acked
+    }
+    assertTrue(json.getJsonObject("picks").getInteger("in_cart") >= 1, "picks through the first gateway process");
+  }
+
+  @Test
   void aDeviceSendingTenTimesItsLimitIsCutWhileTheOthersAreMeasuredBesideIt() throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     Benchmarks.load(Settings.parse(List.of("load", "--load-devices", "10", "--load-hz", "10", "--load-batch", "5",

@@ -63,7 +63,6 @@ public final class GatewayServer {
   private final RowLevels levels;
   private final WebApp web;
   private final GatewayState state;
-
   private final List<Replicas> replicas;
 
   private GatewayServer(GrpcEndpoint endpoint, GrpcClient client, LayoutLoader layout, EdgeLinks links,
@@ -147,8 +146,9 @@ public final class GatewayServer {
                     config.deviceClientCa().isPresent(), deviceLimits),
                 new ShopApi(storeCalls, identityCalls, config.managerToken(), config.sessionSecret(), links,
                     limits, new ShelfWatch(vertx, shelves, links),
-                    new ShelfSetup(vertx, storeCalls, sightings, links, layout::load), new Provisioning(storeCalls, links, shelves,
-                    config.host(), edgeLinkPort::get, config.tls().serves()))), endpointOptions(config)))
+                    new ShelfSetup(vertx, storeCalls, sightings, links, layout::load),
+                    new Provisioning(storeCalls, links, shelves, config.host(), edgeLinkPort::get,
+                        config.tls().serves()))), endpointOptions(config)))
         .onSuccess(endpoint -> edgeLinkPort.set(endpoint.port()))
         .compose(endpoint -> ListenFailure.named("gateway-metrics", config.metricsPort(),
             metrics.start(vertx, config.host(), config.metricsPort(), config.tls())).compose(metricsPort ->

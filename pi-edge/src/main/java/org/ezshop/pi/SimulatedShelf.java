@@ -141,7 +141,8 @@ public final class SimulatedShelf {
           }
         });
         return () -> {
-          word[0] = (int) Math.round(s.tare() + items(s.id()) * ITEM_GRAMS * s.countsPerGram() + (Math.random() - 0.5) * 200);
+          word[0] = (int) Math.round(s.tare() + items(s.id()) * ITEM_GRAMS * s.countsPerGram()
+              + (Math.random() - 0.5) * 200);
           bit[0] = 0;
           data.mockState(DigitalState.LOW); // conversion ready
           return sensor.sample();

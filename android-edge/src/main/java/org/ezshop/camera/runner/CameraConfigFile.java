@@ -60,7 +60,8 @@ public final class CameraConfigFile {
         door.integer("cooldown_ms", 10_000, 0, 3_600_000), door.integer("min_face_width", 200, 1, 10_000),
         shelf.integer("period_ms", 1000, 10, 3_600_000), buffer.integer("frames", 50, 1, 100_000),
         buffer.integer("max_mb", 16, 1, 4096) * 1024L * 1024L, watch ? List.of() : shots(source, base),
-        watch ? scene(source, base) : null, fps, bool(source, "loop"), choice(top, "speaker", CameraConfig.SpeakerKind.class, CameraConfig.SpeakerKind.AUTO));
+        watch ? scene(source, base) : null, fps, bool(source, "loop"),
+        choice(top, "speaker", CameraConfig.SpeakerKind.class, CameraConfig.SpeakerKind.AUTO));
   }
 
   // A scene folder may start empty (nobody there), and is made if it is missing.

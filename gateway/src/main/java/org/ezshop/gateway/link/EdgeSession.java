@@ -279,12 +279,12 @@ final class EdgeSession {
     }
   }
 
-  /** The device's token was revoked: the stream ends at once, as a connect with that token would. */
   /** The device as authenticated: its token is current while its registered_at is the registry's. */
   Device device() {
     return device;
   }
 
+  /** The device's token was revoked: the stream ends at once, as a connect with that token would. */
   void revoked() {
     context.runOnContext(v -> fail(GrpcStatus.UNAUTHENTICATED, "the device's token was revoked"));
   }

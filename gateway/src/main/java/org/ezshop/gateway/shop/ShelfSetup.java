@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ import org.ezshop.store.v1.StoreServiceGrpcClient;
  */
 public final class ShelfSetup {
 
-  static final long FRAME_WAIT_MILLIS = 5000;
+  private static final long FRAME_WAIT_MILLIS = 5000;
   private static final CameraRegion WHOLE_FRAME = CameraRegion.newBuilder().setXMax(1).setYMax(1).build();
 
   private final Vertx vertx;
@@ -125,7 +126,7 @@ public final class ShelfSetup {
         .setHeight(frame.identified().getImageHeight()).setCapturedAt(EpochMillis.timestamp(frame.atMillis()));
     frame.identified().getFacesList().stream().map(IdentifiedFace::getBox).forEach(answer::addFaces);
     rows.stream().filter(row -> row.getCameraIdsList().contains(frame.cameraId()))
-        .sorted(java.util.Comparator.comparing(ShelfRow::getRowId))
+        .sorted(Comparator.comparing(ShelfRow::getRowId))
         .forEach(row -> answer.addRows(RowRegion.newBuilder().setRowId(row.getRowId()).setSku(row.getSku())
             .setRegion(row.getCameraRegionsList().stream().filter(g -> g.getCameraId().equals(frame.cameraId()))
                 .findFirst().orElse(WHOLE_FRAME.toBuilder().setCameraId(frame.cameraId()).build()))));

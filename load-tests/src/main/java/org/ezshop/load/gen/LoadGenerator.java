@@ -3,6 +3,7 @@ package org.ezshop.load.gen;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,12 @@ public final class LoadGenerator {
 
   public static Phase run(String name, String host, int port, List<EdgeLinkLoad.Device> devices, double hz, int batch,
       int seconds, PrintStream progress) throws Exception {
+    return run(name, List.of(new InetSocketAddress(host, port)), devices, hz, batch, seconds, progress);
+  }
+
+  /** The same, device i streaming to {@code targets.get(i % targets.size())}. */
+  public static Phase run(String name, List<InetSocketAddress> targets, List<EdgeLinkLoad.Device> devices, double hz,
+      int batch, int seconds, PrintStream progress) throws Exception {
     long period = Math.round(1e9 / hz);
     List<ManagedChannel> channels = new ArrayList<>();
     List<PacedDevice> paced = new ArrayList<>();
@@ -59,12 +66,16 @@ public final class LoadGenerator {
     long begin = System.nanoTime() + 500_000_000L;
     LoadTimeline timeline = new LoadTimeline(seconds);
     try {
+      int n = targets.size();
+      ManagedChannel[] open = new ManagedChannel[n];
       for (int i = 0; i < devices.size(); i++) {
-        if (i % STREAMS_PER_CONNECTION == 0) {
-          channels.add(NettyChannelBuilder.forAddress(host, port).usePlaintext().flowControlWindow(1 << 20).build());
+        if (i / n % STREAMS_PER_CONNECTION == 0) {
+          open[i % n] = NettyChannelBuilder.forAddress(targets.get(i % n)).usePlaintext().flowControlWindow(1 << 20)
+              .build();
+          channels.add(open[i % n]);
         }
         PacedDevice device = new PacedDevice(devices.get(i), batch, period, recorder, timeline);
-        device.connect(channels.get(channels.size() - 1));
+        device.connect(open[i % n]);
         device.hello();
         paced.add(device);
       }
