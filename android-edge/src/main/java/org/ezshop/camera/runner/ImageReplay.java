@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -120,7 +121,10 @@ final class ImageReplay implements FrameSource {
       }
       consumer.accept(new CapturedFrame(seen.jpeg, System.currentTimeMillis(), List.of()));
     } catch (IOException | UncheckedIOException e) {
-      LOG.warn("event=scene_unreadable dir={} error={}", scene, e.getMessage()); // a photo half copied in: next tick
+      Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
+      if (!(cause instanceof NoSuchFileException)) { // one taken out between the listing and the read: nobody there
+        LOG.warn("event=scene_unreadable dir={} error={}", scene, e.getMessage()); // half copied in: next tick
+      }
     }
   }
 
