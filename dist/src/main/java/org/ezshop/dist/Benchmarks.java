@@ -167,7 +167,8 @@ final class Benchmarks {
       ManagedChannel store = NettyChannelBuilder.forAddress("127.0.0.1", platform.ports().get("store-svc"))
           .usePlaintext().build();
       // Past one gateway, all of them are processes of their own; the one in this JVM then carries nothing.
-      LoadProcesses more = new LoadProcesses(settings, platform, Files.createTempDirectory("ezshop-load"));
+      LoadProcesses more = new LoadProcesses(settings, platform, Files.createDirectories(load.out().resolve(
+          "processes"))); // their logs and state, beside the report
       List<InetSocketAddress> gateways = load.gateways() == 1
           ? List.of(new InetSocketAddress("127.0.0.1", platform.ports().get("gateway"))) : more.gateways(load.gateways());
       String gateway = "127.0.0.1:" + gateways.get(0).getPort();

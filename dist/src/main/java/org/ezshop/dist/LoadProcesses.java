@@ -7,17 +7,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.ezshop.load.chaos.ServiceProcess;
 
 /**
  * `ezshop load --load-gateways K`: the K gateways the devices are spread over, each a process of its own with
  * {@value #HEAP} of heap on the launcher's store-svc and identity-svc; and the baseline's K bare servers
- * (`edge-sink` processes), the same spread.
+ * (`edge-sink` processes), the same spread. Their logs (and the gateways' state) go into {@code dir}.
  */
 final class LoadProcesses implements AutoCloseable {
 
@@ -42,12 +45,20 @@ final class LoadProcesses implements AutoCloseable {
     for (int i = 0; i < k; i++) {
       int port = freePort();
       int metrics = freePort();
+      Path state = dir.resolve("gateway-" + i);
+      if (Files.exists(state)) { // an earlier run's pending changes and levels are not this run's
+        try (Stream<Path> old = Files.walk(state)) {
+          for (Path file : old.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(file);
+          }
+        }
+      }
       metricsPorts.add(metrics);
       start("gateway-" + i, port, List.of("gateway", "--host", "127.0.0.1", "--gateway-port", String.valueOf(port),
           "--store-target", "127.0.0.1:" + platform.ports().get("store-svc"), "--identity-target", "127.0.0.1:"
               + platform.ports().get("identity-svc"), "--manager-token", settings.managerToken(), "--tls", "off",
           "--metrics-port", String.valueOf(metrics), "--web-port", "0", "--web-redirect-port", "0",
-          "--gateway-data-dir", dir.resolve("gateway-" + i).toString(), "--device-messages-per-second",
+          "--gateway-data-dir", state.toString(), "--device-messages-per-second",
           String.valueOf(Integer.MAX_VALUE), "--device-bytes-per-second", String.valueOf(Long.MAX_VALUE / 100)));
       gateways.add(new InetSocketAddress("127.0.0.1", port));
     }
