@@ -85,10 +85,20 @@ public final class Replicas {
     }
   }
 
-  /** True when any replica answers SERVING now. */
+  /**
+   * True when a replica serves: one alone is asked now; of several, what the checks each second found (asking them
+   * all again for every health probe and /metrics scrape would double that work).
+   */
   Future<Boolean> serving() {
-    return Future.all(health.stream().map(DownstreamHealth::serving).toList())
-        .map(all -> all.list().stream().anyMatch(Boolean.TRUE::equals));
+    if (targets.size() == 1) {
+      return health.get(0).serving();
+    }
+    for (int i = 0; i < targets.size(); i++) {
+      if (up.get(i) == 1) {
+        return Future.succeededFuture(true);
+      }
+    }
+    return Future.succeededFuture(false);
   }
 
   public List<SocketAddress> targets() {
