@@ -35,10 +35,15 @@ enum Command {
       + "network cuts and stalls, identity-svc slowed); checks the invariants and writes a report to --chaos-out",
       Ezshop::chaos, null, union(Groups.SIMULATION, Groups.TLS, EnumSet.of(CONFIG, PG_URL, CHAOS_PROFILE, CHAOS_SEED,
           CHAOS_OUT))),
+  CLUSTER("cluster", "a chain on this machine, every part a process: --cluster-replicas store-svc and identity-svc "
+      + "replicas on PostgreSQL (--pg-url) and --cluster-stores stores, each with a gateway (--store-id) and a "
+      + "simulated store of its own shoppers; their logs and TLS CA in --data-dir/cluster; runs until Ctrl-C",
+      Cluster::run, null, union(Groups.SIMULATION, EnumSet.of(CONFIG, PG_URL, MANAGER_TOKEN, SESSION_SECRET,
+          DATA_DIR, CLUSTER_STORES, CLUSTER_REPLICAS))),
   STORE("store", "store-svc only", Ezshop::serve, Platform::store, Groups.STORE),
   IDENTITY("identity", "identity-svc only", Ezshop::serve, Platform::identity, Groups.IDENTITY),
-  GATEWAY("gateway", "the gateway only (set --store-target and --identity-target)", Ezshop::serve,
-      Platform::gateway, Groups.GATEWAY),
+  GATEWAY("gateway", "the gateway only (set --store-target and --identity-target; --store-id for one store of a "
+      + "chain)", Ezshop::serve, Platform::gateway, union(Groups.GATEWAY, EnumSet.of(STORE_ID))),
   EDGE_SINK("edge-sink", "a bare EdgeLink server on the gateway port that acks and counts (a baseline for load "
       + "tests, and a peer for trying edge agents)", Ezshop::serve, Platform::edgeSink, EnumSet.of(HOST, GATEWAY_PORT)),
   BENCH_STORE("bench-store", "ApplyCartEvent throughput and p99 through store-svc on PostgreSQL (needs --pg-url), "
@@ -61,7 +66,7 @@ enum Command {
   SETUP("setup", "`setup apply --file store.yaml`: makes the running store (--store-target) what the store file "
       + "declares and writes each new device's agent config, with its token, into --out-dir; `setup export` writes "
       + "the running store as a store file to --file (or prints it)", Ezshop::setup, null,
-      union(Groups.CLIENT, EnumSet.of(FILE, OUT_DIR))),
+      union(Groups.CLIENT, EnumSet.of(FILE, OUT_DIR, STORE_ID))),
   HELP("help", "this text; `help COMMAND` (or `COMMAND --help`) lists the options that command reads",
       (settings, out) -> out.print(Usage.text(settings.topic)), null, EnumSet.noneOf(Option.class));
 

@@ -140,8 +140,9 @@ public final class Ezshop {
     Tls tls = settings.clientTls();
     ManagedChannel channel = NettyChannelBuilder.forTarget(settings.storeTarget(), tls.credentials()).build();
     try {
+      String storeId = settings.values.text(Option.STORE_ID);
       StoreSetup setup = new StoreSetup(ClientAuth.as(StoreServiceGrpc.newBlockingStub(channel),
-          clientToken(settings)));
+          clientToken(settings), storeId), storeId);
       if (declared != null) {
         StoreSetup.Outcome done = setup.apply(declared, new AgentConfigs(Path.of(settings.values.text(
             Option.OUT_DIR)), settings.gatewayTarget(), tls.ca()), out);
@@ -259,7 +260,7 @@ public final class Ezshop {
     ManagedChannel channel = NettyChannelBuilder.forTarget(storeTarget, settings.tls().credentials()).build();
     try {
       StoreSetup.Outcome done = new StoreSetup(ClientAuth.as(StoreServiceGrpc.newBlockingStub(channel),
-          settings.managerToken())).apply(StoreFile.read(file, Map.of()), new AgentConfigs(dir.resolve("devices"),
+          settings.managerToken()), "").apply(StoreFile.read(file, Map.of()), new AgentConfigs(dir.resolve("devices"),
           gateway, settings.tls().ca()), new PrintStream(java.io.OutputStream.nullOutputStream()));
       out.printf("ezshop: demo: the store in %s applied (%d created); its devices' configs are in %s%n", file,
           done.created(), dir.resolve("devices"));

@@ -121,7 +121,7 @@ final class LoadProcesses implements AutoCloseable {
     process.start();
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

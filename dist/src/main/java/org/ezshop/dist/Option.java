@@ -20,6 +20,9 @@ enum Option {
       + "called in turn, each health-checked (default: 127.0.0.1 and the store port)"),
   IDENTITY_TARGET("identity-target", "", "host:port[,host:port...] of identity-svc's replicas, for the gateway "
       + "(default: 127.0.0.1 and the identity port)"),
+  STORE_ID("store-id", "", "gateway: the one store of the chain it serves (its devices, rows, doors and manager "
+      + "views; a device of another store is refused); setup: the store the file lays out (default: the whole "
+      + "platform, one store)"),
   PG_URL("pg-url", "", "PostgreSQL URL for store-svc and identity-svc (and the gateway's state with "
       + "--gateway-state pg), postgresql://user:password@host:port/db "
       + "(default: everything in memory)"),
@@ -118,6 +121,9 @@ enum Option {
   LOAD_GATEWAYS("load-gateways", "1", "load: gateways the devices are spread over; past one, each a process of its own "
       + "with 1 GB of heap on the launcher's store-svc and identity-svc, and --baseline's bare servers as many "
       + "edge-sink processes"),
+  CLUSTER_STORES("cluster-stores", "3", "cluster: stores in the chain (store-1, store-2, ...), each with a gateway "
+      + "and a simulated store of its own shoppers"),
+  CLUSTER_REPLICAS("cluster-replicas", "2", "cluster: store-svc and identity-svc replicas, each a process"),
   LOAD_OUT("load-out", "load-out", "load: directory for load.json, load.txt and load.html"),
   SIM_SEED("sim-seed", "1", "simulate: seed of everything random, so a run can be repeated"),
   SIM_SHOPPERS("sim-shoppers", "20", "simulate: shoppers, each a real face from faces.md"),

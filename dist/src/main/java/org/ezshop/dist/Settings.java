@@ -218,7 +218,7 @@ final class Settings {
         values.positive(Option.IDENTIFY_CONCURRENCY), values.port(Option.METRICS_PORT), values.port(Option.WEB_PORT),
         sessionSecret(), values.positive(Option.DOOR_COOLDOWN_MS), fusion(), statePlace(), limits(),
         deviceLimits(), values.path(Option.PUSH_CREDENTIALS), tls(), values.port(Option.WEB_REDIRECT_PORT),
-        values.path(Option.DEVICE_CLIENT_CA));
+        values.path(Option.DEVICE_CLIENT_CA), values.text(Option.STORE_ID));
     if (config.tls().serves() && !config.tls().trusts()) {
       throw new IllegalArgumentException("--tls-cert needs --tls-ca for the gateway: the CA the services' "
           + "certificates (and its own) chain to");

@@ -35,13 +35,15 @@ import org.ezshop.rpc.Tls;
  * @param webRedirectPort with TLS, the plain HTTP port that sends browsers to the pages' HTTPS (0 picks a free one)
  * @param deviceClientCa  with TLS, the CA whose client certificates devices must present, each naming its device
  *                        (subject CN or URI SAN); empty: the device token alone
+ * @param storeId         the one store whose devices, rows and visits it serves (its calls to store-svc are bound to
+ *                        it); empty: every store's, as a single-store platform's gateway does
  */
 public record GatewayConfig(String host, int port, List<SocketAddress> storeTargets,
     List<SocketAddress> identityTargets,
     int maxFrameBytes, String managerToken, long heartbeatMillis, int identifyConcurrency, int metricsPort, int webPort,
     byte[] sessionSecret, long doorCooldownMillis, FusionSettings fusion, StatePlace state,
     ShopLimits.Settings limits, DeviceLimits.Settings deviceLimits, Optional<Path> pushCredentials, Tls tls,
-    int webRedirectPort, Optional<Path> deviceClientCa) {
+    int webRedirectPort, Optional<Path> deviceClientCa, String storeId) {
 
   public static final int DEFAULT_PORT = 7000;
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 << 20;

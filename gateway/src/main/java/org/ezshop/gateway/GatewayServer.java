@@ -106,9 +106,9 @@ public final class GatewayServer {
     Replicas identity = new Replicas(client, config.identityTargets(), IdentityServiceGrpcService.SERVICE_NAME);
     store.start(vertx);
     identity.start(vertx);
-    ServiceClient storeCalls = new ServiceClient(client, store, config.managerToken());
+    ServiceClient storeCalls = new ServiceClient(client, store, config.managerToken(), config.storeId());
     EdgeLinks links = new EdgeLinks();
-    ServiceClient identityCalls = new ServiceClient(client, identity, config.managerToken());
+    ServiceClient identityCalls = new ServiceClient(client, identity, config.managerToken(), "");
     Sightings sightings = new Sightings(identityCalls,
         new SightingWindow(GatewayConfig.SIGHTING_WINDOW_MILLIS), config.identifyConcurrency());
     Fusion fusion = new Fusion(vertx, storeCalls, sightings.window(), links, config.fusion(),
@@ -124,7 +124,7 @@ public final class GatewayServer {
     });
     ShelfIntake shelfIntake = new ShelfIntake(shelves, changes);
     FrameIntake frameIntake = new FrameIntake(sightings);
-    Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis(), fusion::settled);
+    Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis(), fusion::settled, config.storeId());
     ReceiptNotifier notifier = new ReceiptNotifier(vertx, storeCalls, fcm);
     ShopLimits limits = new ShopLimits(config.limits(), System::currentTimeMillis);
     DeviceLimits deviceLimits = new DeviceLimits(config.deviceLimits());

@@ -21,19 +21,25 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceClient {
 
   private static final long TIMEOUT_MS = 5000;
+  private static final String BOUND_STORE = "ezshop-store-id";
 
   private final GrpcClient client;
   private final Replicas replicas;
   private final String token;
+  private final MultiMap bound = MultiMap.caseInsensitiveMultiMap();
 
   public ServiceClient(GrpcClient client, SocketAddress target, String token) {
-    this(client, Replicas.of(target), token);
+    this(client, Replicas.of(target), token, "");
   }
 
-  public ServiceClient(GrpcClient client, Replicas replicas, String token) {
+  /** @param storeId the store every call is bound to (store-svc's `ezshop-store-id`); empty: none */
+  public ServiceClient(GrpcClient client, Replicas replicas, String token, String storeId) {
     this.client = client;
     this.replicas = replicas;
     this.token = token;
+    if (!storeId.isEmpty()) {
+      bound.set(BOUND_STORE, storeId);
+    }
   }
 
   /** A request to the next replica in turn, or to the one after it when that one cannot be reached. */
@@ -54,7 +60,7 @@ public final class ServiceClient {
       GrpcServerResponse<?, Resp> out) {
     return request(method, replicas.targets().size())
         .compose(call -> {
-          call.headers().set("authorization", "Bearer " + token);
+          call.headers().addAll(bound).set("authorization", "Bearer " + token);
           caller.exceptionHandler(gone -> call.cancel());
           return call.send(request).map(upstream -> {
             wire(call, upstream, out);
@@ -110,7 +116,7 @@ public final class ServiceClient {
       MultiMap headers) {
     return request(method, replicas.targets().size())
         .compose(call -> {
-          call.headers().addAll(headers);
+          call.headers().addAll(bound).addAll(headers);
           if (!callerToken.isEmpty()) {
             call.headers().set("authorization", "Bearer " + callerToken);
           }

@@ -55,7 +55,8 @@ class GatewayServerTest {
           "test-manager-token", GatewayConfig.DEFAULT_HEARTBEAT_MILLIS, GatewayConfig.DEFAULT_IDENTIFY_CONCURRENCY,
           0, 0, "gateway-test-session-secret-0123456789".getBytes(), GatewayConfig.DEFAULT_DOOR_COOLDOWN_MILLIS,
           FusionSettings.defaults(), new StatePlace.Memory(), ShopLimits.Settings.defaults(),
-          org.ezshop.gateway.link.DeviceLimits.Settings.defaults(), Optional.empty(), Tls.OFF, 0, Optional.empty()));
+          org.ezshop.gateway.link.DeviceLimits.Settings.defaults(), Optional.empty(), Tls.OFF, 0, Optional.empty(),
+          ""));
     }).onComplete(started.succeeding(server -> {
       gateway = server;
       started.completeNow();

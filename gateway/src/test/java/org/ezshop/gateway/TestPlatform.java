@@ -138,7 +138,7 @@ public final class TestPlatform implements AutoCloseable {
             .map(port -> SocketAddress.inetSocketAddress(port, "127.0.0.1")).toList(), GatewayConfig.DEFAULT_MAX_FRAME_BYTES, MANAGER,
         heartbeatMillis, identifyConcurrency, 0, 0, SECRET, 2000, FusionSettings.defaults(), state,
         ShopLimits.Settings.defaults(), DeviceLimits.Settings.defaults(), Optional.empty(), Tls.OFF, 0,
-        Optional.empty());
+        Optional.empty(), "");
     startGateway();
   }
 
@@ -165,7 +165,7 @@ public final class TestPlatform implements AutoCloseable {
         config.maxFrameBytes(), config.managerToken(), config.heartbeatMillis(), config.identifyConcurrency(),
         config.metricsPort(), config.webPort(), config.sessionSecret(), config.doorCooldownMillis(), config.fusion(),
         state, config.limits(), deviceLimits, config.pushCredentials(), config.tls(), config.webRedirectPort(),
-        config.deviceClientCa());
+        config.deviceClientCa(), config.storeId());
     startGateway();
   }
 

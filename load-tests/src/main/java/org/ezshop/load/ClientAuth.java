@@ -23,4 +23,15 @@ public final class ClientAuth {
   public static <S extends AbstractStub<S>> S as(S stub, String token) {
     return stub.withInterceptors(bearer(token));
   }
+
+  /** The same, the calls bound to one store of the chain (store-svc's `ezshop-store-id`); none when empty. */
+  public static <S extends AbstractStub<S>> S as(S stub, String token, String storeId) {
+    if (storeId.isEmpty()) {
+      return as(stub, token);
+    }
+    Metadata metadata = new Metadata();
+    metadata.put(AUTHORIZATION, "Bearer " + token);
+    metadata.put(Metadata.Key.of("ezshop-store-id", Metadata.ASCII_STRING_MARSHALLER), storeId);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
+  }
 }

@@ -13,6 +13,8 @@ import org.ezshop.store.storage.Failures;
  */
 final class Access {
 
+  static final String BOUND_STORE = "ezshop-store-id";
+
   private final String managerToken;
   private final SessionTokens sessions;
 
@@ -29,6 +31,12 @@ final class Access {
     }
     return Optional.of(sessions.verify(token, Instant.now())
         .orElseThrow(() -> Failures.unauthenticated("invalid or expired token")));
+  }
+
+  /** The store the call is bound to by its `ezshop-store-id` metadata; "" for none (every store). */
+  static String bound(MultiMap headers) {
+    String store = headers.get(BOUND_STORE);
+    return store == null ? "" : Requests.storeId(store, BOUND_STORE);
   }
 
   void requireManager(MultiMap headers) {

@@ -1,6 +1,5 @@
 package org.ezshop.store;
 
-import org.ezshop.store.storage.Failures;
 import com.google.protobuf.ProtocolMessageEnum;
 import java.util.Set;
 import org.ezshop.common.v1.Calibration;
@@ -8,6 +7,8 @@ import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.common.v1.Money;
 import org.ezshop.common.v1.SensorType;
+import org.ezshop.store.rules.Stores;
+import org.ezshop.store.storage.Failures;
 import org.ezshop.store.v1.CameraRegion;
 import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.Item;
@@ -32,6 +33,13 @@ final class Requests {
   static String text(String value, String field) {
     require(!value.isBlank(), field, "required");
     require(value.length() <= 256, field, "longer than 256 characters");
+    return value;
+  }
+
+  /** A store id named in a request: empty, or a well-formed id. */
+  static String storeId(String value, String field) {
+    require(value.isEmpty() || value.matches(Stores.ID), field, "lowercase letters, digits and '-', 1 to 40, not '"
+        + value + "'");
     return value;
   }
 

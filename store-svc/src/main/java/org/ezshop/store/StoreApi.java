@@ -21,6 +21,7 @@ import org.ezshop.store.rules.Alerts;
 import org.ezshop.store.rules.Catalog;
 import org.ezshop.store.rules.Ledger;
 import org.ezshop.store.rules.Reviews;
+import org.ezshop.store.rules.Stores;
 import org.ezshop.store.storage.Audited;
 import org.ezshop.store.storage.Failures;
 import org.ezshop.store.storage.Stamps;
@@ -35,6 +36,7 @@ final class StoreApi implements Service {
   private final Catalog catalog;
   private final Ledger ledger;
   private final Reviews reviews;
+  private final Stores stores;
   private final Transactions store;
   private final int watchBuffer;
 
@@ -46,6 +48,7 @@ final class StoreApi implements Service {
     this.catalog = new Catalog(store);
     this.ledger = new Ledger(store);
     this.reviews = new Reviews(store);
+    this.stores = new Stores(store);
   }
 
   @Override
@@ -72,12 +75,33 @@ final class StoreApi implements Service {
         .setAction(action);
   }
 
+  /** The store a record made by this call is in: the one it names, else the call's, else the default store. */
+  private static String storeOf(MultiMap h, String named) {
+    return Stores.of(Stores.scope(Access.bound(h), Requests.storeId(named, "store_id")));
+  }
+
+  /** The store a List or Watch call asks about: the one it names, else the call's; "" for every store. */
+  private static String scope(MultiMap h, String named) {
+    return Stores.scope(Access.bound(h), Requests.storeId(named, "store_id"));
+  }
+
   @Override
   public void bind(GrpcServer s) {
+    Calls.unary(s, StoreServiceGrpcService.CreateStore, (h, r) -> {
+      access.requireManager(h);
+      String id = Requests.storeId(text(r.getStore().getStoreId(), "store.store_id"), "store.store_id");
+      return new Stores(audited(h, "CreateStore", "store_id", id)).create(r.getStore())
+          .map(st -> CreateStoreResponse.newBuilder().setStore(st).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.ListStores, (h, r) -> {
+      access.requireManager(h);
+      return stores.list().map(list -> ListStoresResponse.newBuilder().addAllStores(list).build());
+    });
     Calls.unary(s, StoreServiceGrpcService.CreateItem, (h, r) -> {
       access.requireManager(h);
       Requests.item(r.getItem(), Requests.ITEM_FIELDS);
-      return new Catalog(audited(h, "CreateItem", "sku", r.getItem().getSku())).createItem(r.getItem())
+      Item item = r.getItem().toBuilder().setStoreId(storeOf(h, r.getItem().getStoreId())).build();
+      return new Catalog(audited(h, "CreateItem", "sku", item.getSku(), "store_id", item.getStoreId())).createItem(item)
           .map(i -> CreateItemResponse.newBuilder().setItem(i).build());
     });
     Calls.unary(s, StoreServiceGrpcService.UpdateItem, (h, r) -> {
@@ -86,23 +110,24 @@ final class StoreApi implements Service {
       paths.forEach(p -> require(Requests.ITEM_FIELDS.contains(p), "update_mask", "cannot update '" + p + "'"));
       Requests.item(r.getItem(), paths.isEmpty() ? Requests.ITEM_FIELDS : paths);
       return new Catalog(audited(h, "UpdateItem", "sku", r.getItem().getSku(), "fields",
-          String.join(",", new TreeSet<>(paths)))).updateItem(r.getItem(), List.copyOf(paths))
+          String.join(",", new TreeSet<>(paths)))).updateItem(r.getItem(), List.copyOf(paths), Access.bound(h))
           .map(i -> UpdateItemResponse.newBuilder().setItem(i).build());
     });
     Calls.unary(s, StoreServiceGrpcService.ListItems, (h, r) -> {
       access.requireManager(h);
       require(r.getPageSize() >= 0, "page_size", "must be >= 0");
-      return catalog.listItems(r.getPageSize(), r.getPageToken());
+      return catalog.listItems(r.getPageSize(), r.getPageToken(), scope(h, r.getStoreId()));
     });
     Calls.unary(s, StoreServiceGrpcService.PutShelfRow, (h, r) -> {
       access.requireManager(h);
       Requests.row(r.getRow());
       return new Catalog(audited(h, "PutShelfRow", "row_id", r.getRow().getRowId(), "sku", r.getRow().getSku()))
-          .putShelfRow(r.getRow()).map(row -> PutShelfRowResponse.newBuilder().setRow(row).build());
+          .putShelfRow(r.getRow(), Access.bound(h)).map(row -> PutShelfRowResponse.newBuilder().setRow(row).build());
     });
     Calls.unary(s, StoreServiceGrpcService.ListShelfRows, (h, r) -> {
       access.requireManager(h);
-      return catalog.listShelfRows().map(rows -> ListShelfRowsResponse.newBuilder().addAllRows(rows).build());
+      return catalog.listShelfRows(scope(h, r.getStoreId()))
+          .map(rows -> ListShelfRowsResponse.newBuilder().addAllRows(rows).build());
     });
     Calls.unary(s, StoreServiceGrpcService.RegisterShopper, (h, r) -> {
       access.requireManager(h);
@@ -113,7 +138,8 @@ final class StoreApi implements Service {
     });
     Calls.unary(s, StoreServiceGrpcService.ListShoppers, (h, r) -> {
       access.requireManager(h);
-      return catalog.listShoppers(r.getInStoreOnly(), r.getFaceId(), r.getHoldingSku(), r.getShopperId())
+      return catalog.listShoppers(r.getInStoreOnly(), r.getFaceId(), r.getHoldingSku(), r.getShopperId(),
+              scope(h, r.getStoreId()))
           .map(list -> ListShoppersResponse.newBuilder().addAllShoppers(list).build());
     });
     Calls.unary(s, StoreServiceGrpcService.EraseShopper, (h, r) -> {
@@ -125,32 +151,36 @@ final class StoreApi implements Service {
       access.requireManager(h);
       Requests.device(r);
       Device device = Device.newBuilder().setDeviceId(r.getDeviceId()).setKind(r.getKind())
-          .setCameraRole(r.getCameraRole()).build();
-      return new Catalog(audited(h, "RegisterDevice", "device_id", r.getDeviceId(), "kind", r.getKind().name()))
-          .registerDevice(device, r.getToken()).map(d -> RegisterDeviceResponse.newBuilder().setDevice(d).build());
+          .setCameraRole(r.getCameraRole()).setStoreId(storeOf(h, r.getStoreId())).build();
+      return new Catalog(audited(h, "RegisterDevice", "device_id", r.getDeviceId(), "kind", r.getKind().name(),
+          "store_id", device.getStoreId())).registerDevice(device, r.getToken(), Access.bound(h))
+          .map(d -> RegisterDeviceResponse.newBuilder().setDevice(d).build());
     });
     Calls.unary(s, StoreServiceGrpcService.RevokeDevice, (h, r) -> {
       access.requireManager(h);
       String device = text(r.getDeviceId(), "device_id");
-      return new Catalog(audited(h, "RevokeDevice", "device_id", device)).revokeDevice(device)
+      return new Catalog(audited(h, "RevokeDevice", "device_id", device)).revokeDevice(device, Access.bound(h))
           .map(d -> RevokeDeviceResponse.newBuilder().setDevice(d).build());
     });
     Calls.unary(s, StoreServiceGrpcService.ListDevices, (h, r) -> {
       access.requireManager(h);
-      return catalog.listDevices().map(list -> ListDevicesResponse.newBuilder().addAllDevices(list).build());
+      return catalog.listDevices(scope(h, r.getStoreId()))
+          .map(list -> ListDevicesResponse.newBuilder().addAllDevices(list).build());
     });
     Calls.unary(s, StoreServiceGrpcService.AuthenticateDevice, (h, r) -> {
       access.requireManager(h);
-      return catalog.authenticateDevice(text(r.getToken(), "token"))
+      return catalog.authenticateDevice(text(r.getToken(), "token"), Access.bound(h))
           .map(d -> AuthenticateDeviceResponse.newBuilder().setDevice(d).build());
     });
     Calls.unary(s, StoreServiceGrpcService.EnterStore, (h, r) -> {
       access.requireManager(h);
-      return ledger.enterStore(text(r.getShopperId(), "shopper_id"), r.hasAt() ? r.getAt() : Stamps.now());
+      return ledger.enterStore(text(r.getShopperId(), "shopper_id"), r.hasAt() ? r.getAt() : Stamps.now(),
+          storeOf(h, r.getStoreId()));
     });
     Calls.unary(s, StoreServiceGrpcService.ExitStore, (h, r) -> {
       access.requireManager(h);
-      return ledger.exitStore(text(r.getShopperId(), "shopper_id"), r.hasAt() ? r.getAt() : Stamps.now());
+      return ledger.exitStore(text(r.getShopperId(), "shopper_id"), r.hasAt() ? r.getAt() : Stamps.now(),
+          Access.bound(h));
     });
     Calls.unary(s, StoreServiceGrpcService.ApplyCartEvent, (h, r) -> {
       access.requireManager(h);
@@ -189,12 +219,13 @@ final class StoreApi implements Service {
       Requests.known(r.getReason(), "reason");
       text(r.getEvent().getSku(), "event.sku");
       text(r.getEvent().getIdempotencyKey(), "event.idempotency_key");
-      return reviews.create(r.getReason(), r.getEvent(), r.getNote(), r.getIdempotencyKey())
+      return reviews.create(r.getReason(), r.getEvent(), r.getNote(), r.getIdempotencyKey(),
+              storeOf(h, r.getStoreId()))
           .map(review -> CreateReviewResponse.newBuilder().setReview(review).build());
     });
     Calls.unary(s, StoreServiceGrpcService.ListReviews, (h, r) -> {
       access.requireManager(h);
-      return reviews.list(r.getOpenOnly()).map(list -> ListReviewsResponse.newBuilder().addAllReviews(list).build());
+      return reviews.list(r.getOpenOnly(), scope(h, r.getStoreId())).map(list -> ListReviewsResponse.newBuilder().addAllReviews(list).build());
     });
     Calls.unary(s, StoreServiceGrpcService.ResolveReview, (h, r) -> {
       access.requireManager(h);
@@ -205,13 +236,14 @@ final class StoreApi implements Service {
           ? Optional.of(text(r.getAssignToShopperId(), "assign_to_shopper_id")) : Optional.empty();
       require(assignTo.isPresent() || r.getDismiss(), "dismiss", "must be true when set");
       return new Reviews(audited(h, "ResolveReview", "review_id", r.getReviewId(), "decision",
-          assignTo.map(shopper -> "assign:" + shopper).orElse("dismiss"))).resolve(r.getReviewId(), assignTo);
+          assignTo.map(shopper -> "assign:" + shopper).orElse("dismiss"))).resolve(r.getReviewId(), assignTo,
+          Access.bound(h));
     });
     Calls.unary(s, StoreServiceGrpcService.RaiseAlert, (h, r) -> {
       access.requireManager(h);
       Requests.known(r.getAlert().getKind(), "alert.kind");
       text(r.getAlert().getMessage(), "alert.message");
-      Alert.Builder alert = r.getAlert().toBuilder();
+      Alert.Builder alert = r.getAlert().toBuilder().setStoreId(storeOf(h, r.getAlert().getStoreId()));
       if (!r.getIdempotencyKey().isEmpty()) {
         alert.setAlertId(Ledger.keyedId("a", r.getIdempotencyKey()));
       } else if (alert.getAlertId().isEmpty()) {
@@ -227,13 +259,15 @@ final class StoreApi implements Service {
       access.requireManager(h);
       require(r.getLimit() >= 0, "limit", "must be >= 0");
       int limit = r.getLimit() == 0 ? 100 : r.getLimit();
-      return store.inTx(tx -> tx.followUps().alerts(limit)).map(list -> ListAlertsResponse.newBuilder().addAllAlerts(list).build());
+      String scope = scope(h, r.getStoreId());
+      return store.inTx(tx -> tx.followUps().alerts(limit, scope)).map(list -> ListAlertsResponse.newBuilder().addAllAlerts(list).build());
     });
     Calls.unary(s, StoreServiceGrpcService.AdjustStock, (h, r) -> {
       access.requireManager(h);
       require(r.getDelta() != 0, "delta", "must not be 0");
       return new Catalog(audited(h, "AdjustStock", "sku", text(r.getSku(), "sku"), "delta",
-          String.valueOf(r.getDelta()))).adjustStock(r.getSku(), r.getDelta(), r.getReason(), r.getIdempotencyKey())
+          String.valueOf(r.getDelta()))).adjustStock(r.getSku(), r.getDelta(), r.getReason(), r.getIdempotencyKey(),
+          Access.bound(h))
           .map(i -> AdjustStockResponse.newBuilder().setItem(i).build());
     });
     Calls.unary(s, StoreServiceGrpcService.ListAuditEntries, (h, r) -> {
@@ -250,7 +284,7 @@ final class StoreApi implements Service {
     });
     Calls.serverStreaming(s, StoreServiceGrpcService.Watch, (h, r, out) -> {
       access.requireManager(h);
-      Feeds.watch(vertx, store.feed(), r, out, watchBuffer);
+      Feeds.watch(vertx, store.feed(), r.toBuilder().setStoreId(scope(h, r.getStoreId())).build(), out, watchBuffer);
       return Future.succeededFuture();
     });
     Calls.serverStreaming(s, StoreServiceGrpcService.WatchCart, (h, r, out) -> {

@@ -24,6 +24,14 @@ final class StoreClient implements AutoCloseable {
     return as(TestStores.MANAGER);
   }
 
+  /** The manager, the call bound to one store (as a gateway started with --store-id calls). */
+  StoreServiceGrpc.StoreServiceBlockingStub bound(String storeId) {
+    Metadata metadata = new Metadata();
+    metadata.put(AUTHORIZATION, "Bearer " + TestStores.MANAGER);
+    metadata.put(Metadata.Key.of("ezshop-store-id", Metadata.ASCII_STRING_MARSHALLER), storeId);
+    return anonymous().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
+  }
+
   StoreServiceGrpc.StoreServiceBlockingStub shopper(String shopperId) {
     return as(new SessionTokens(TestStores.SECRET).issue(shopperId, Instant.now().plus(1, ChronoUnit.HOURS)));
   }

@@ -113,6 +113,96 @@ abstract class StoreContract {
     assertTrue(String.valueOf(e.getStatus().getDescription()).contains(messagePart), e.getStatus().toString());
   }
 
+  // ---- stores ----
+
+  @Test
+  void storesKeepTheirOwnRecordsWhileShoppersBelongToTheChain() {
+    String a = store("a");
+    String b = store("b");
+    List<String> ids = manager().listStores(ListStoresRequest.getDefaultInstance()).getStoresList().stream()
+        .map(Store::getStoreId).toList();
+    assertTrue(ids.containsAll(List.of("default", a, b)), ids.toString());
+    Item cola = inStoreItem(a);
+    Item chips = inStoreItem(b);
+    ShelfRow row = manager().putShelfRow(PutShelfRowRequest.newBuilder().setRow(ShelfRow.newBuilder()
+        .setRowId(unique("row")).setSku(chips.getSku()).addSensors(ShelfSensor.newBuilder().setSensorId(unique("us"))
+            .setType(SensorType.SENSOR_TYPE_ULTRASONIC).setDeviceId("pi-b"))
+        .setCalibration(Calibration.newBuilder().setEmptyDistanceMm(400).setItemDepthMm(66).setCapacity(6))).build())
+        .getRow();
+    assertEquals(b, row.getStoreId(), "a row is its item's store's");
+    assertEquals(List.of(chips.getSku()), client.bound(b).listItems(ListItemsRequest.getDefaultInstance())
+        .getItemsList().stream().map(Item::getSku).toList(), "a call bound to a store lists that store's items");
+    assertEquals(List.of(row), client.bound(b).listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList());
+    assertEquals(List.of(cola.getSku()), manager().listItems(ListItemsRequest.newBuilder().setStoreId(a).build())
+        .getItemsList().stream().map(Item::getSku).toList());
+
+    Shopper ana = shopper("Ana"); // enrolled once, for every store
+    Visit inA = client.bound(a).enterStore(EnterStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build())
+        .getVisit();
+    assertEquals(a, inA.getStoreId());
+    assertEquals(a, apply(event(ana, cola, 1)).getCart().getStoreId());
+    assertStatus(Status.Code.PERMISSION_DENIED, chips.getSku() + " is sold in store " + b, () -> apply(event(ana, chips, 1)));
+    assertEquals(List.of(ana.getShopperId()), client.bound(a).listShoppers(ListShoppersRequest.newBuilder()
+        .setInStoreOnly(true).build()).getShoppersList().stream().map(Shopper::getShopperId).toList());
+    assertEquals(List.of(), client.bound(b).listShoppers(ListShoppersRequest.newBuilder().setInStoreOnly(true).build())
+        .getShoppersList(), "store b's shoppers in store are not store a's");
+    assertStatus(Status.Code.PERMISSION_DENIED, "visit is store " + a, () -> client.bound(b).exitStore(
+        ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build()));
+
+    // Her exit from a went unseen: entering b closes that visit, its receipt with it.
+    EnterStoreResponse inB = client.bound(b).enterStore(EnterStoreRequest.newBuilder().setShopperId(ana.getShopperId())
+        .build());
+    assertEquals(b, inB.getVisit().getStoreId());
+    assertEquals(a, inB.getClosedElsewhere().getStoreId());
+    assertEquals(inA.getVisitId(), inB.getClosedElsewhere().getVisitId());
+    assertEquals(List.of(cola.getSku()), inB.getClosedElsewhere().getLinesList().stream().map(ReceiptLine::getSku)
+        .toList());
+    apply(event(ana, chips, 1));
+    Receipt fromB = client.bound(b).exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build())
+        .getReceipt();
+    assertEquals(b, fromB.getStoreId());
+    assertEquals(List.of(chips.getSku()), fromB.getLinesList().stream().map(ReceiptLine::getSku).toList());
+  }
+
+  @Test
+  void aCallBoundToAStoreCannotTouchAnotherStoresRecords() {
+    String a = store("a");
+    String b = store("b");
+    Item cola = inStoreItem(a);
+    client.bound(a).registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId(unique("pi"))
+        .setKind(DeviceKind.DEVICE_KIND_SHELF).setToken("store-a-device-token-" + a).build());
+    assertStatus(Status.Code.PERMISSION_DENIED, "is store " + a + "'s; this call is bound to store " + b,
+        () -> client.bound(b).authenticateDevice(AuthenticateDeviceRequest.newBuilder()
+            .setToken("store-a-device-token-" + a).build()));
+    assertEquals(a, client.bound(a).authenticateDevice(AuthenticateDeviceRequest.newBuilder()
+        .setToken("store-a-device-token-" + a).build()).getDevice().getStoreId());
+    assertStatus(Status.Code.PERMISSION_DENIED, "bound to store " + b + ", not to store " + a,
+        () -> client.bound(b).createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder()
+            .setSku(unique("sku")).setName("x").setPrice(cola.getPrice()).setStoreId(a)).build()));
+    assertStatus(Status.Code.PERMISSION_DENIED, "item " + cola.getSku() + " is store " + a,
+        () -> client.bound(b).adjustStock(AdjustStockRequest.newBuilder().setSku(cola.getSku()).setDelta(1).build()));
+    assertStatus(Status.Code.PERMISSION_DENIED, "not to store " + a,
+        () -> client.bound(b).listItems(ListItemsRequest.newBuilder().setStoreId(a).build()));
+    assertStatus(Status.Code.FAILED_PRECONDITION, "no store nowhere",
+        () -> manager().createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku(unique("sku"))
+            .setName("x").setPrice(cola.getPrice()).setStoreId("nowhere")).build()));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "store.store_id", () -> manager().createStore(
+        CreateStoreRequest.newBuilder().setStore(Store.newBuilder().setStoreId("Not An Id")).build()));
+    assertStatus(Status.Code.ALREADY_EXISTS, a, () -> manager().createStore(
+        CreateStoreRequest.newBuilder().setStore(Store.newBuilder().setStoreId(a)).build()));
+  }
+
+  static String store(String prefix) {
+    return manager().createStore(CreateStoreRequest.newBuilder().setStore(Store.newBuilder()
+        .setStoreId(unique(prefix)).setName("Store " + prefix)).build()).getStore().getStoreId();
+  }
+
+  static Item inStoreItem(String storeId) {
+    return manager().createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku(unique("sku"))
+        .setName("Item").setStock(10).setStoreId(storeId).setPrice(Money.newBuilder().setMinorUnits(100)
+            .setCurrency("USD"))).build()).getItem();
+  }
+
   // ---- items ----
 
   @Test
@@ -149,10 +239,11 @@ abstract class StoreContract {
         .addSensors(ShelfSensor.newBuilder().setSensorId(sensor).setType(SensorType.SENSOR_TYPE_ULTRASONIC).setDeviceId("pi-1"))
         .setCalibration(Calibration.newBuilder().setEmptyDistanceMm(400).setItemDepthMm(66).setCapacity(6))
         .addCameraIds("cam-shelf-1").build();
-    assertEquals(row, manager().putShelfRow(PutShelfRowRequest.newBuilder().setRow(row).build()).getRow());
-    assertTrue(manager().listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList().contains(row));
+    ShelfRow stored = row.toBuilder().setStoreId("default").build(); // its item's store
+    assertEquals(stored, manager().putShelfRow(PutShelfRowRequest.newBuilder().setRow(row).build()).getRow());
+    assertTrue(manager().listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList().contains(stored));
 
-    ShelfRow moved = row.toBuilder().setCalibration(row.getCalibration().toBuilder().setItemDepthMm(70)).build();
+    ShelfRow moved = stored.toBuilder().setCalibration(row.getCalibration().toBuilder().setItemDepthMm(70)).build();
     manager().putShelfRow(PutShelfRowRequest.newBuilder().setRow(moved).build());
     assertTrue(manager().listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList().contains(moved));
 
@@ -171,7 +262,7 @@ abstract class StoreContract {
             .setDeviceId("pi-1")).addCameraIds("cam-a").addCameraIds("cam-b")
         .addCameraRegions(CameraRegion.newBuilder().setCameraId("cam-a").setXMin(0.5f).setXMax(1)) // full height
         .addCameraRegions(CameraRegion.newBuilder().setCameraId("cam-b").setXMin(0).setXMax(0.4f).setYMin(0.2f)
-            .setYMax(0.9f)).build();
+            .setYMax(0.9f)).setStoreId("default").build();
     manager().putShelfRow(PutShelfRowRequest.newBuilder().setRow(row).build());
     assertTrue(manager().listShelfRows(ListShelfRowsRequest.getDefaultInstance()).getRowsList().contains(row));
 
@@ -391,6 +482,21 @@ abstract class StoreContract {
       assertEquals(pick.getIdempotencyKey(), seen.getCart().getEvent().getIdempotencyKey());
       assertTrue(seen.getEventId() > 0);
       assertTrue(seen.hasAt());
+    }
+  }
+
+  @Test
+  void aWatchOfOneStoreSeesThatStoresRecordsAndTheChainsShoppers() throws Exception {
+    String a = store("a");
+    String b = store("b");
+    try (Streams<StoreEvent> events = new Streams<>()) {
+      events.context.run(() -> client.managerAsync().watch(WatchRequest.newBuilder().setStoreId(a).build(), events));
+      Thread.sleep(200);
+      inStoreItem(b);
+      Item inA = inStoreItem(a);
+      Shopper ana = shopper("Ana");
+      assertEquals(inA.getSku(), events.next().getItem().getSku(), "store b's item is not store a's news");
+      assertEquals(ana.getShopperId(), events.next().getShopper().getShopperId());
     }
   }
 

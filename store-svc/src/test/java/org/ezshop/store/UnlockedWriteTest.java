@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.ezshop.store.rules.Ledger;
-import org.ezshop.store.storage.Stamps;
-import org.ezshop.store.storage.Transactions;
-import org.ezshop.store.storage.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -17,6 +13,11 @@ import org.ezshop.common.v1.Money;
 import org.ezshop.rpc.EventLoops;
 import org.ezshop.store.memory.MemoryTransactions;
 import org.ezshop.store.pg.PgTransactions;
+import org.ezshop.store.rules.Ledger;
+import org.ezshop.store.rules.Stores;
+import org.ezshop.store.storage.Stamps;
+import org.ezshop.store.storage.Transactions;
+import org.ezshop.store.storage.Tx;
 import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.CartLine;
 import org.ezshop.store.v1.Item;
@@ -111,7 +112,8 @@ class UnlockedWriteTest {
 
   private static Item item(Transactions store, long stock) throws Exception {
     Item item = Item.newBuilder().setSku(StoreContract.unique("sku")).setName("Soda").setStock(stock)
-        .setPrice(Money.newBuilder().setMinorUnits(125).setCurrency("USD")).setUpdatedAt(Stamps.now()).build();
+        .setPrice(Money.newBuilder().setMinorUnits(125).setCurrency("USD")).setUpdatedAt(Stamps.now())
+        .setStoreId(Stores.DEFAULT).build();
     await(store.inTx(tx -> tx.catalogue().insertItem(item)));
     return item;
   }
@@ -120,7 +122,7 @@ class UnlockedWriteTest {
     Shopper shopper = Shopper.newBuilder().setShopperId(StoreContract.unique("s")).setFaceId(StoreContract.unique("face"))
         .setName("Ana").setRegisteredAt(Stamps.now()).build();
     await(store.inTx(tx -> tx.enrolment().insertShopper(shopper)));
-    await(new Ledger(store).enterStore(shopper.getShopperId(), Stamps.now()));
+    await(new Ledger(store).enterStore(shopper.getShopperId(), Stamps.now(), Stores.DEFAULT));
     return shopper;
   }
 

@@ -81,6 +81,28 @@ public record StoreFile(List<Item> items, List<Device> devices, List<ShelfRow> r
     return new StoreFile(List.copyOf(items.values()), List.copyOf(devices.values()), rows, sensors);
   }
 
+  /**
+   * The same store as one store of a chain: every id (items' SKUs, devices, cameras, rows, sensors) begins with
+   * the store's id, as ids are unique across a chain.
+   */
+  public StoreFile forStore(String storeId) {
+    java.util.function.UnaryOperator<String> id = name -> storeId + "-" + name;
+    List<ShelfRow> prefixedRows = rows.stream().map(r -> {
+      ShelfRow.Builder row = r.toBuilder().setRowId(id.apply(r.getRowId())).setSku(id.apply(r.getSku()))
+          .clearCameraIds().addAllCameraIds(r.getCameraIdsList().stream().map(id).toList());
+      row.getSensorsBuilderList().forEach(s -> s.setSensorId(id.apply(s.getSensorId()))
+          .setDeviceId(id.apply(s.getDeviceId())));
+      row.getCameraRegionsBuilderList().forEach(c -> c.setCameraId(id.apply(c.getCameraId())));
+      return row.build();
+    }).toList();
+    return new StoreFile(
+        items.stream().map(i -> i.toBuilder().setSku(id.apply(i.getSku())).build()).toList(),
+        devices.stream().map(d -> new Device(id.apply(d.id()), d.kind(), d.role(), d.sourceDir())).toList(),
+        prefixedRows,
+        sensors.stream().map(s -> new AgentSensor(id.apply(s.id()), id.apply(s.rowId()), id.apply(s.deviceId()),
+            s.kind(), s.wiring())).toList());
+  }
+
   private static List<Fields> listed(Fields top, String key) throws Invalid {
     return top.has(key) ? top.sequence(key) : List.of();
   }

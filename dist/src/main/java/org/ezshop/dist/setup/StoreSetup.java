@@ -9,14 +9,17 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.ezshop.edgelink.AgentYaml;
 import org.ezshop.store.v1.CreateItemRequest;
+import org.ezshop.store.v1.CreateStoreRequest;
 import org.ezshop.store.v1.Device;
 import org.ezshop.store.v1.Item;
 import org.ezshop.store.v1.ListDevicesRequest;
 import org.ezshop.store.v1.ListItemsRequest;
 import org.ezshop.store.v1.ListShelfRowsRequest;
+import org.ezshop.store.v1.ListStoresRequest;
 import org.ezshop.store.v1.PutShelfRowRequest;
 import org.ezshop.store.v1.RegisterDeviceRequest;
 import org.ezshop.store.v1.ShelfRow;
+import org.ezshop.store.v1.Store;
 import org.ezshop.store.v1.StoreServiceGrpc.StoreServiceBlockingStub;
 import org.ezshop.store.v1.UpdateItemRequest;
 
@@ -33,14 +36,22 @@ public final class StoreSetup {
   }
 
   private final StoreServiceBlockingStub store;
+  private final String storeId;
 
-  /** @param store StoreService, as the manager */
-  public StoreSetup(StoreServiceBlockingStub store) {
+  /**
+   * @param store   StoreService, as the manager, its calls bound to {@code storeId} when there is one
+   * @param storeId the chain's store the file lays out (made when missing); empty: the platform's one store
+   */
+  public StoreSetup(StoreServiceBlockingStub store, String storeId) {
     this.store = store;
+    this.storeId = storeId;
   }
 
   public Outcome apply(StoreFile file, AgentConfigs configs, PrintStream out) throws IOException {
     int[] counts = new int[3];
+    if (!storeId.isEmpty() && created(store, storeId)) {
+      report(out, counts, 0, "store " + storeId, "created");
+    }
     Map<String, String> tokens = new LinkedHashMap<>();
     Map<String, Item> items = byKey(store.listItems(ListItemsRequest.getDefaultInstance()).getItemsList(),
         Item::getSku);
@@ -76,7 +87,7 @@ public final class StoreSetup {
         ShelfRow::getRowId);
     for (ShelfRow row : file.rows()) {
       ShelfRow was = rows.get(row.getRowId());
-      if (row.equals(was)) {
+      if (was != null && row.equals(was.toBuilder().clearStoreId().build())) {
         report(out, counts, 2, "row " + row.getRowId(), "unchanged");
       } else {
         store.putShelfRow(PutShelfRowRequest.newBuilder().setRow(row).build());
@@ -84,6 +95,17 @@ public final class StoreSetup {
       }
     }
     return new Outcome(counts[0], counts[1], counts[2], tokens);
+  }
+
+  /** Creates the chain's store unless it exists; true when it did. */
+  public static boolean created(StoreServiceBlockingStub store, String storeId) {
+    if (store.listStores(ListStoresRequest.getDefaultInstance()).getStoresList().stream()
+        .anyMatch(s -> s.getStoreId().equals(storeId))) {
+      return false;
+    }
+    store.createStore(CreateStoreRequest.newBuilder().setStore(Store.newBuilder().setStoreId(storeId)
+        .setName(storeId)).build());
+    return true;
   }
 
   /** The running store as a store file. */
@@ -95,7 +117,7 @@ public final class StoreSetup {
 
   // What a store file says of an item past its creation: all but stock (and the time it last changed).
   private static Item described(Item item) {
-    return item.toBuilder().clearStock().clearUpdatedAt().build();
+    return item.toBuilder().clearStock().clearUpdatedAt().clearStoreId().build();
   }
 
   private static void report(PrintStream out, int[] counts, int kind, String what, String done) {

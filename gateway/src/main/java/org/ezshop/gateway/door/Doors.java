@@ -41,6 +41,7 @@ public final class Doors {
   private static final Logger LOG = LoggerFactory.getLogger(Doors.class);
 
   private final ServiceClient store;
+  private final String storeId;
   private final EdgeLinks links;
   private final long cooldownMillis;
   private final LongFunction<Future<Void>> settled;
@@ -48,14 +49,17 @@ public final class Doors {
   private final List<BiConsumer<Shopper, Receipt>> receipts = new CopyOnWriteArrayList<>();
 
   /** @param settled completes once the shelf changes up to a time are carried out (into carts or reviews) */
-  public Doors(ServiceClient store, EdgeLinks links, long cooldownMillis, LongFunction<Future<Void>> settled) {
+  /** @param storeId the store these doors are of; empty: the single store's */
+  public Doors(ServiceClient store, EdgeLinks links, long cooldownMillis, LongFunction<Future<Void>> settled,
+      String storeId) {
     this.store = store;
+    this.storeId = storeId;
     this.links = links;
     this.cooldownMillis = cooldownMillis;
     this.settled = settled;
   }
 
-  /** Receipts issued at an exit. */
+  /** Receipts issued at an exit (or at another store's entrance, for a visit here whose exit went unseen). */
   public void onReceipt(BiConsumer<Shopper, Receipt> listener) {
     receipts.add(listener);
   }
@@ -124,6 +128,9 @@ public final class Doors {
         .onSuccess(entered -> {
           LOG.info("event=entered shopper={} camera={} already_in_store={}", shopper.getShopperId(), s.cameraId(),
               entered.getAlreadyInStore());
+          if (entered.hasClosedElsewhere()) {
+            receipts.forEach(listener -> listener.accept(shopper, entered.getClosedElsewhere()));
+          }
           links.command(s.deviceId(), Command.newBuilder().setCommandId(UUID.randomUUID().toString())
               .setGreet(Greet.newBuilder().setText("Welcome back, " + shopper.getName())
                   .setShopperId(shopper.getShopperId())).build());
@@ -131,8 +138,8 @@ public final class Doors {
   }
 
   private Future<Void> exit(Shopper shopper, Sighting s) {
-    if (!shopper.getInStore()) {
-      return Future.succeededFuture(); // seen at the exit without a visit: nothing to close
+    if (!shopper.getInStore() || !(storeId.isEmpty() || storeId.equals(shopper.getStoreId()))) {
+      return Future.succeededFuture(); // seen at the exit without a visit here: nothing to close
     }
     // What they took before walking out belongs on the receipt: their changes still waiting are decided first.
     return settled.apply(s.atMillis()).compose(ready -> store.call(StoreServiceGrpcClient.ExitStore,

@@ -46,7 +46,7 @@ final class Frames {
       }
       // Whoever reaches is nearest; someone just walking up is drawn near only when nobody reaches.
       Set<Integer> near = reaching.isEmpty() ? new TreeSet<>(shot.near()) : reaching;
-      if (!Plan.isDoor(shot.cameraId())) { // a door camera takes several frames of everyone walking through
+      if (!plan.isDoor(shot.cameraId())) { // a door camera takes several frames of everyone walking through
         inView.removeIf(face -> random.nextDouble() < missedFace);
       }
       near.retainAll(inView);

@@ -59,33 +59,36 @@ final class Plan {
   final long[] exitAt;
   final int shoppers;
   long end;
+  /** What every id begins with: "sim", or the store's id in a chain (ids are unique across a chain). */
+  final String prefix;
   private final SimSettings s;
   private final Random random;
   private int[] stock;
   private long[] rowFree;
 
-  private Plan(SimSettings s, Random random) {
+  private Plan(SimSettings s, Random random, String prefix) {
     this.s = s;
+    this.prefix = prefix;
     this.random = random;
     this.shoppers = s.shoppers();
     enterAt = new long[s.people()];
     exitAt = new long[s.people()];
   }
 
-  static String entranceCamera() {
-    return "sim-entrance";
+  String entranceCamera() {
+    return prefix + "-entrance";
   }
 
-  static String exitCamera() {
-    return "sim-exit";
+  String exitCamera() {
+    return prefix + "-exit";
   }
 
-  static boolean isDoor(String cameraId) {
+  boolean isDoor(String cameraId) {
     return cameraId.equals(entranceCamera()) || cameraId.equals(exitCamera());
   }
 
-  static Plan draw(SimSettings s, Random random) {
-    Plan plan = new Plan(s, random);
+  static Plan draw(SimSettings s, Random random, String prefix) {
+    Plan plan = new Plan(s, random, prefix);
     plan.layOut();
     plan.stock = plan.rows.stream().mapToInt(Row::capacity).toArray();
     plan.rowFree = new long[s.rows()];
@@ -122,9 +125,9 @@ final class Plan {
           default -> c.setCapacity(1);
         }
         String name = GOODS[r % GOODS.length] + (r < GOODS.length ? "" : " " + (r / GOODS.length + 1));
-        rows.add(new Row(r, "sim-row-" + r, "sim-sku-" + r, name, 99 + 50L * random.nextInt(20), type,
-            "sim-row-" + r + "-" + type.name().substring(12).toLowerCase(), "sim-pi-" + r / 8,
-            "sim-cam-" + (s.rowsPerCamera() == 1 ? r : group), band, size, c.build()));
+        rows.add(new Row(r, prefix + "-row-" + r, prefix + "-sku-" + r, name, 99 + 50L * random.nextInt(20), type,
+            prefix + "-row-" + r + "-" + type.name().substring(12).toLowerCase(), prefix + "-pi-" + r / 8,
+            prefix + "-cam-" + (s.rowsPerCamera() == 1 ? r : group), band, size, c.build()));
       }
     }
   }

@@ -50,6 +50,7 @@ public final class StoreSimulator {
       "Kai", "Lea", "Max", "Nia", "Oto", "Pia", "Quin", "Rae", "Sol", "Tia", "Uma", "Vic", "Wen", "Xan", "Yui", "Zoe"};
 
   private final SimSettings s;
+  private final ChainStore chain;
   private final PrintStream out;
   private final String managerToken;
   private final ManagedChannel gateway;
@@ -64,9 +65,18 @@ public final class StoreSimulator {
   private final ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor(
       r -> new Thread(r, "sim-devices"));
 
-  private StoreSimulator(SimSettings s, Map<String, String> laidOut, String gatewayTarget, String storeTarget, Tls tls,
-      String managerToken, PrintStream out) {
+  /**
+   * Which store of a chain this simulation plays: its calls bound to {@code storeId}, every id beginning with it,
+   * and its people every {@code of}-th portrait from {@code index}, so that no two stores enrol the same face.
+   */
+  public record ChainStore(String storeId, int index, int of) {
+    static final ChainStore ALONE = new ChainStore("", 0, 1);
+  }
+
+  private StoreSimulator(SimSettings s, Map<String, String> laidOut, ChainStore chain, String gatewayTarget,
+      String storeTarget, Tls tls, String managerToken, PrintStream out) {
     this.s = s;
+    this.chain = chain;
     this.laidOut = laidOut;
     this.out = out;
     this.managerToken = managerToken;
@@ -74,9 +84,9 @@ public final class StoreSimulator {
         .build();
     this.storeChannel = NettyChannelBuilder.forTarget(storeTarget, tls.credentials()).maxInboundMessageSize(16 << 20)
         .build();
-    this.store = as(StoreServiceGrpc.newBlockingStub(storeChannel), managerToken);
+    this.store = as(StoreServiceGrpc.newBlockingStub(storeChannel), managerToken, chain.storeId());
     this.random = new Random(s.seed());
-    this.plan = Plan.draw(s, random);
+    this.plan = Plan.draw(s, random, chain.storeId().isEmpty() ? "sim" : chain.storeId());
   }
 
   /** Runs the simulation against the platform at the targets (host:port, over {@code tls}) and returns its score. */
@@ -91,7 +101,15 @@ public final class StoreSimulator {
    */
   public static Score run(SimSettings settings, String gatewayTarget, String storeTarget, Tls tls,
       String managerToken, PrintStream out, LongConsumer opened) throws Exception {
-    return run(new StoreSimulator(settings, null, gatewayTarget, storeTarget, tls, managerToken, out), opened);
+    return run(new StoreSimulator(settings, null, ChainStore.ALONE, gatewayTarget, storeTarget, tls, managerToken,
+        out), opened);
+  }
+
+  /** The same as one store of a chain, whose gateway is at {@code gatewayTarget}. */
+  public static Score runInChain(SimSettings settings, ChainStore chain, String gatewayTarget, String storeTarget,
+      Tls tls, String managerToken, PrintStream out) throws Exception {
+    return run(new StoreSimulator(settings, null, chain, gatewayTarget, storeTarget, tls, managerToken, out),
+        openMillis -> { });
   }
 
   /**
@@ -100,8 +118,8 @@ public final class StoreSimulator {
    */
   public static Score runLaidOut(SimSettings settings, Map<String, String> tokens, String gatewayTarget,
       String storeTarget, Tls tls, String managerToken, PrintStream out) throws Exception {
-    return run(new StoreSimulator(settings, Map.copyOf(tokens), gatewayTarget, storeTarget, tls, managerToken, out),
-        openMillis -> { });
+    return run(new StoreSimulator(settings, Map.copyOf(tokens), ChainStore.ALONE, gatewayTarget, storeTarget, tls,
+        managerToken, out), openMillis -> { });
   }
 
   private static Score run(StoreSimulator sim, LongConsumer opened) throws Exception {
@@ -130,11 +148,11 @@ public final class StoreSimulator {
       connectDevices(devices);
       long start = System.currentTimeMillis();
       opened.accept(plan.end);
-      feed = StoreFeed.watch(as(StoreServiceGrpc.newStub(storeChannel), managerToken), out, shopperIds, names, plan);
+      feed = StoreFeed.watch(as(StoreServiceGrpc.newStub(storeChannel), managerToken, chain.storeId()), out, shopperIds, names, plan);
       List<ShelfSampler> samplers = new ArrayList<>();
       for (int p = 0; p * 8 < plan.rows.size(); p++) {
         samplers.add(new ShelfSampler(plan, plan.rows.subList(p * 8, Math.min(plan.rows.size(), p * 8 + 8)),
-            devices.get("sim-pi-" + p), start, new Random(s.seed() + p)));
+            devices.get(plan.prefix + "-pi-" + p), start, new Random(s.seed() + p)));
       }
       clock.scheduleAtFixedRate(() -> samplers.forEach(sampler -> sampler.sampleUpTo(
           System.currentTimeMillis() - start)), 500, 500, TimeUnit.MILLISECONDS);
@@ -191,11 +209,11 @@ public final class StoreSimulator {
     }
     for (String device : deviceIds()) {
       RegisterDeviceRequest.Builder request = RegisterDeviceRequest.newBuilder().setDeviceId(device).setToken(token(device));
-      if (device.startsWith("sim-pi-")) {
+      if (device.startsWith(plan.prefix + "-pi-")) {
         request.setKind(DeviceKind.DEVICE_KIND_SHELF);
       } else {
-        request.setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(device.equals(Plan.entranceCamera())
-            ? CameraRole.CAMERA_ROLE_ENTRANCE : device.equals(Plan.exitCamera()) ? CameraRole.CAMERA_ROLE_EXIT
+        request.setKind(DeviceKind.DEVICE_KIND_CAMERA).setCameraRole(device.equals(plan.entranceCamera())
+            ? CameraRole.CAMERA_ROLE_ENTRANCE : device.equals(plan.exitCamera()) ? CameraRole.CAMERA_ROLE_EXIT
             : CameraRole.CAMERA_ROLE_SHELF);
       }
       store.registerDevice(request.build());
@@ -210,7 +228,8 @@ public final class StoreSimulator {
         .collect(Collectors.toMap(Item::getSku, i -> i));
     for (Plan.Row row : plan.rows) {
       Item item = items.get(row.sku());
-      if (!shelfRow(row).equals(rows.get(row.rowId())) || item == null || !Item.newBuilder().setSku(item.getSku())
+      ShelfRow laid = rows.containsKey(row.rowId()) ? rows.get(row.rowId()).toBuilder().clearStoreId().build() : null;
+      if (!shelfRow(row).equals(laid) || item == null || !Item.newBuilder().setSku(item.getSku())
           .setName(item.getName()).setPrice(item.getPrice()).setStock(item.getStock())
           .setLowStockThreshold(item.getLowStockThreshold()).build().equals(item(row))) {
         throw new IllegalStateException("the store laid out is not this simulation's (seed " + s.seed() + ", "
@@ -237,8 +256,8 @@ public final class StoreSimulator {
         ids.add(row.cameraId());
       }
     });
-    ids.add(Plan.entranceCamera());
-    ids.add(Plan.exitCamera());
+    ids.add(plan.entranceCamera());
+    ids.add(plan.exitCamera());
     return ids;
   }
 
@@ -252,6 +271,13 @@ public final class StoreSimulator {
   private void enrolShoppers() throws IOException {
     ShopServiceGrpc.ShopServiceBlockingStub shop = as(ShopServiceGrpc.newBlockingStub(gateway), managerToken);
     List<Faces.Person> everyone = Faces.people(s.faces(), random);
+    if (chain.of() > 1) {
+      List<Faces.Person> byName = everyone.stream().sorted(java.util.Comparator.comparing(Faces.Person::photoName))
+          .toList();
+      everyone = new ArrayList<>(java.util.stream.IntStream.range(0, byName.size())
+          .filter(i -> i % chain.of() == chain.index()).mapToObj(byName::get).toList());
+      java.util.Collections.shuffle(everyone, random);
+    }
     for (Faces.Person person : everyone) {
       if (shopperIds.size() == s.shoppers()) {
         for (Faces.Person stranger : everyone.subList(everyone.indexOf(person), everyone.size())) {
@@ -288,7 +314,7 @@ public final class StoreSimulator {
    */
   private void connectDevices(Map<String, SimDevice> devices) throws InterruptedException {
     Random clocks = new Random(s.seed() + 2000);
-    List<String> agents = deviceIds().stream().filter(id -> id.startsWith("sim-pi-")).toList();
+    List<String> agents = deviceIds().stream().filter(id -> id.startsWith(plan.prefix + "-pi-")).toList();
     for (String id : deviceIds()) {
       boolean pi = agents.contains(id);
       long offset = s.clockSkewMillis() == 0 ? 0 : clocks.nextLong(-s.clockSkewMillis(), s.clockSkewMillis() + 1);
@@ -356,7 +382,7 @@ public final class StoreSimulator {
           .getReceiptsList()));
     }
     int reviews = (int) store.listReviews(ListReviewsRequest.getDefaultInstance()).getReviewsList().stream()
-        .filter(r -> r.getEvent().getRowId().startsWith("sim-row-") && EpochMillis.of(r.getCreatedAt()) >= start)
+        .filter(r -> r.getEvent().getRowId().startsWith(plan.prefix + "-row-") && EpochMillis.of(r.getCreatedAt()) >= start)
         .count();
     Score score = Score.of(plan.truth(), receipts, plan.changes.size(), reviews,
         decisions.score(plan, shopperIds, start));

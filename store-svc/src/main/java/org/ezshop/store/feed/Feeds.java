@@ -1,8 +1,5 @@
 package org.ezshop.store.feed;
 
-import org.ezshop.store.rules.Carts;
-import org.ezshop.store.rules.Ledger;
-import org.ezshop.store.storage.EventFeed;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,7 +7,10 @@ import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-
+import org.ezshop.store.rules.Carts;
+import org.ezshop.store.rules.Ledger;
+import org.ezshop.store.rules.Stores;
+import org.ezshop.store.storage.EventFeed;
 import org.ezshop.store.v1.CartUpdate;
 import org.ezshop.store.v1.Resync;
 import org.ezshop.store.v1.StoreEvent;
@@ -28,7 +28,9 @@ public final class Feeds {
       GrpcServerRequest<WatchRequest, StoreEvent> call, int buffer) {
     Set<StoreEventKind> kinds = Set.copyOf(request.getKindsList());
     Watcher<StoreEvent> watcher = new Watcher<>(context(vertx), call.response(),
-        event -> kinds.isEmpty() || kinds.contains(kind(event)) ? Optional.of(event) : Optional.empty(),
+        event -> (kinds.isEmpty() || kinds.contains(kind(event)))
+            && store(event).map(store -> Stores.in(request.getStoreId(), store)).orElse(true)
+            ? Optional.of(event) : Optional.empty(),
         skipped -> Future.succeededFuture(StoreEvent.newBuilder().setResync(Resync.newBuilder().setSkipped(skipped)).build()),
         buffer);
     Runnable unsubscribe = feed.subscribe(watcher::offer);
@@ -60,7 +62,7 @@ public final class Feeds {
       return Optional.of(CartUpdate.newBuilder().setCart(event.getCart().getCart()).setEvent(event.getCart().getEvent()).build());
     }
     if (event.hasReceipt() && event.getReceipt().getShopperId().equals(shopperId)) {
-      return Optional.of(CartUpdate.newBuilder().setCart(Carts.cart(shopperId, "", java.util.List.of(), 0))
+      return Optional.of(CartUpdate.newBuilder().setCart(Carts.empty(shopperId))
           .setReceipt(event.getReceipt()).build());
     }
     return Optional.empty();
@@ -73,6 +75,26 @@ public final class Feeds {
 
   private static Context context(Vertx vertx) {
     return vertx.getOrCreateContext();
+  }
+
+  /** The store an event is about; none for a shopper's or a resync, which every store's watchers get. */
+  private static Optional<String> store(StoreEvent event) {
+    switch (event.getBodyCase()) {
+      case ITEM:
+        return Optional.of(event.getItem().getStoreId());
+      case VISIT:
+        return Optional.of(event.getVisit().getStoreId());
+      case CART:
+        return Optional.of(event.getCart().getCart().getStoreId());
+      case RECEIPT:
+        return Optional.of(event.getReceipt().getStoreId());
+      case ALERT:
+        return Optional.of(event.getAlert().getStoreId());
+      case REVIEW:
+        return Optional.of(event.getReview().getStoreId());
+      default:
+        return Optional.empty();
+    }
   }
 
   static StoreEventKind kind(StoreEvent event) {

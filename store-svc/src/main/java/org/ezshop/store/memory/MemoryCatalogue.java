@@ -27,11 +27,26 @@ final class MemoryCatalogue implements CatalogueTx {
   }
 
   @Override
-  public Future<List<Item>> items(String afterSku, int limit) {
+  public Future<List<Item>> items(String afterSku, int limit, String storeId) {
     return succeededFuture(s.items.values().stream()
         .filter(i -> i.getSku().compareTo(afterSku) > 0)
+        .filter(i -> storeId.isEmpty() || i.getStoreId().equals(storeId))
         .limit(limit == 0 ? Long.MAX_VALUE : limit)
         .collect(Collectors.toList()));
+  }
+
+  @Override
+  public Future<List<Store>> stores() {
+    return succeededFuture(List.copyOf(s.stores.values()));
+  }
+
+  @Override
+  public Future<Void> insertStore(Store store) {
+    if (s.stores.containsKey(store.getStoreId())) {
+      return Future.failedFuture(new Tx.Conflict("store " + store.getStoreId() + " exists"));
+    }
+    tx.put(s.stores, store.getStoreId(), store);
+    return succeededFuture();
   }
 
   @Override

@@ -38,7 +38,8 @@ final class MemoryEnrolment implements EnrolmentTx {
 
   private Shopper withVisit(Shopper shopper) {
     return s.openVisit(shopper.getShopperId())
-        .map(v -> shopper.toBuilder().setInStore(true).setEnteredAt(v.getEnteredAt()).build())
+        .map(v -> shopper.toBuilder().setInStore(true).setEnteredAt(v.getEnteredAt())
+            .setStoreId(v.getStoreId()).build())
         .orElse(shopper);
   }
 

@@ -77,8 +77,9 @@ final class MemoryFollowUps implements FollowUpTx {
   }
 
   @Override
-  public Future<List<Alert>> alerts(int limit) {
+  public Future<List<Alert>> alerts(int limit, String storeId) {
     List<Alert> newest = new ArrayList<>(s.alerts);
+    newest.removeIf(a -> !storeId.isEmpty() && !a.getStoreId().equals(storeId));
     Collections.reverse(newest);
     return succeededFuture(newest.subList(0, Math.min(limit, newest.size())));
   }

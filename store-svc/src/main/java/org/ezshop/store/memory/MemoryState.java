@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.ezshop.store.rules.Stores;
 import org.ezshop.store.storage.EnrolmentTx;
+import org.ezshop.store.storage.Stamps;
 import org.ezshop.store.storage.Tx.RecordedEvent;
 import org.ezshop.store.v1.Alert;
 import org.ezshop.store.v1.AuditEntry;
@@ -18,10 +20,13 @@ import org.ezshop.store.v1.Receipt;
 import org.ezshop.store.v1.Review;
 import org.ezshop.store.v1.ShelfRow;
 import org.ezshop.store.v1.Shopper;
+import org.ezshop.store.v1.Store;
 import org.ezshop.store.v1.Visit;
 
 /** Everything the in-memory store holds; only MemoryTx touches it, under MemoryTransactions' lock. */
 final class MemoryState {
+  final Map<String, Store> stores = new TreeMap<>(Map.of(Stores.DEFAULT, Store.newBuilder()
+      .setStoreId(Stores.DEFAULT).setName("Default store").setCreatedAt(Stamps.now()).build()));
   final Map<String, Item> items = new TreeMap<>();
   final Map<String, ShelfRow> rows = new TreeMap<>();
   final Map<String, Shopper> shoppers = new HashMap<>();

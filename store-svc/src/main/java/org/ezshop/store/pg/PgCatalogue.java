@@ -26,15 +26,17 @@ final class PgCatalogue implements CatalogueTx {
     this.tx = tx;
   }
 
-  private static final String ITEM = "SELECT sku, name, price_minor, currency, stock, image_url, low_stock_threshold, "
-      + "updated_at FROM items ";
+  static final String ITEM_COLUMNS = "sku, name, price_minor, currency, stock, image_url, low_stock_threshold, "
+      + "updated_at, store_id AS item_store_id";
+  private static final String ITEM = "SELECT " + ITEM_COLUMNS + " FROM items ";
 
   static Item item(Row r) {
     return Item.newBuilder().setSku(r.getString("sku")).setName(r.getString("name"))
         .setPrice(Money.newBuilder().setMinorUnits(r.getLong("price_minor"))
             .setCurrency(r.getString("currency")))
         .setStock(r.getLong("stock")).setImageUrl(r.getString("image_url"))
-        .setLowStockThreshold(r.getLong("low_stock_threshold")).setUpdatedAt(stamp(r, "updated_at")).build();
+        .setLowStockThreshold(r.getLong("low_stock_threshold")).setUpdatedAt(stamp(r, "updated_at"))
+        .setStoreId(r.getString("item_store_id")).build();
   }
 
   @Override
@@ -43,16 +45,29 @@ final class PgCatalogue implements CatalogueTx {
   }
 
   @Override
-  public Future<List<Item>> items(String afterSku, int limit) {
-    return all(tx.sql(ITEM + "WHERE sku > $1 ORDER BY sku LIMIT $2", afterSku, limit == 0 ? Long.MAX_VALUE : (long) limit),
-        PgCatalogue::item);
+  public Future<List<Item>> items(String afterSku, int limit, String storeId) {
+    return all(tx.sql(ITEM + "WHERE sku > $1 AND ($3 = '' OR store_id = $3) ORDER BY sku LIMIT $2", afterSku,
+        limit == 0 ? Long.MAX_VALUE : (long) limit, storeId), PgCatalogue::item);
+  }
+
+  @Override
+  public Future<List<Store>> stores() {
+    return all(tx.sql("SELECT * FROM stores ORDER BY store_id"), r -> Store.newBuilder()
+        .setStoreId(r.getString("store_id")).setName(r.getString("name")).setCreatedAt(stamp(r, "created_at")).build());
+  }
+
+  @Override
+  public Future<Void> insertStore(Store s) {
+    return unique(tx.sql("INSERT INTO stores VALUES ($1, $2, $3)", s.getStoreId(), s.getName(), time(s.getCreatedAt())),
+        "store " + s.getStoreId() + " exists");
   }
 
   @Override
   public Future<Void> insertItem(Item i) {
-    return unique(tx.sql("INSERT INTO items VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", i.getSku(), i.getName(),
+    return unique(tx.sql("INSERT INTO items (sku, name, price_minor, currency, stock, image_url, low_stock_threshold, "
+            + "updated_at, store_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", i.getSku(), i.getName(),
         i.getPrice().getMinorUnits(), i.getPrice().getCurrency(), i.getStock(), i.getImageUrl(),
-        i.getLowStockThreshold(), time(i.getUpdatedAt())), "item " + i.getSku() + " exists");
+        i.getLowStockThreshold(), time(i.getUpdatedAt()), i.getStoreId()), "item " + i.getSku() + " exists");
   }
 
   @Override
@@ -65,7 +80,8 @@ final class PgCatalogue implements CatalogueTx {
 
   @Override
   public Future<Item> addStock(String sku, long delta) {
-    return first(tx.sql("UPDATE items SET stock = stock + $2, updated_at = now() WHERE sku = $1 RETURNING *", sku, delta),
+    return first(tx.sql("UPDATE items SET stock = stock + $2, updated_at = now() WHERE sku = $1 RETURNING "
+        + ITEM_COLUMNS, sku, delta),
         PgCatalogue::item).map(Optional::orElseThrow);
   }
 

@@ -27,7 +27,7 @@ final class PgEnrolment implements EnrolmentTx {
     this.tx = tx;
   }
 
-  private static final String SHOPPER = "SELECT s.*, v.entered_at FROM shoppers s "
+  private static final String SHOPPER = "SELECT s.*, v.entered_at, v.store_id FROM shoppers s "
       + "LEFT JOIN visits v ON v.shopper_id = s.shopper_id AND v.exited_at IS NULL ";
 
   static Shopper shopper(Row r) {
@@ -35,7 +35,7 @@ final class PgEnrolment implements EnrolmentTx {
         .setFaceId(r.getString("face_id")).setPushToken(r.getString("push_token"))
         .setRegisteredAt(stamp(r, "registered_at"));
     if (r.getOffsetDateTime("entered_at") != null) {
-      s.setInStore(true).setEnteredAt(stamp(r, "entered_at"));
+      s.setInStore(true).setEnteredAt(stamp(r, "entered_at")).setStoreId(r.getString("store_id"));
     }
     return s.build();
   }
@@ -83,15 +83,16 @@ final class PgEnrolment implements EnrolmentTx {
   static Device device(Row r) {
     return Device.newBuilder().setDeviceId(r.getString("device_id"))
         .setKind(DeviceKind.forNumber(r.getInteger("kind"))).setCameraRole(CameraRole.forNumber(r.getInteger("camera_role")))
-        .setRegisteredAt(stamp(r, "registered_at")).build();
+        .setRegisteredAt(stamp(r, "registered_at")).setStoreId(r.getString("store_id")).build();
   }
 
   @Override
   public Future<Void> putDevice(Device d, byte[] tokenHash) {
-    return unique(tx.sql("INSERT INTO devices VALUES ($1, $2, $3, $4, $5) ON CONFLICT (device_id) DO UPDATE SET "
+    return unique(tx.sql("INSERT INTO devices VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (device_id) DO UPDATE SET "
             + "token_hash = EXCLUDED.token_hash, kind = EXCLUDED.kind, camera_role = EXCLUDED.camera_role, "
-            + "registered_at = EXCLUDED.registered_at", d.getDeviceId(), Buffer.buffer(tokenHash), d.getKindValue(),
-        d.getCameraRoleValue(), time(d.getRegisteredAt())), "the token belongs to another device");
+            + "registered_at = EXCLUDED.registered_at, store_id = EXCLUDED.store_id", d.getDeviceId(),
+        Buffer.buffer(tokenHash), d.getKindValue(), d.getCameraRoleValue(), time(d.getRegisteredAt()), d.getStoreId()),
+        "the token belongs to another device");
   }
 
   @Override

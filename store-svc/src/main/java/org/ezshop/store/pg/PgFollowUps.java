@@ -43,7 +43,8 @@ final class PgFollowUps implements FollowUpTx {
 
   @Override
   public Future<Void> insertAlert(Alert a) {
-    return tx.sql("INSERT INTO alerts VALUES ($1, $2, $3)", a.getAlertId(), time(a.getAt()), bytes(a)).mapEmpty();
+    return tx.sql("INSERT INTO alerts VALUES ($1, $2, $3, $4)", a.getAlertId(), time(a.getAt()), bytes(a),
+        a.getStoreId()).mapEmpty();
   }
 
   @Override
@@ -65,8 +66,9 @@ final class PgFollowUps implements FollowUpTx {
   }
 
   @Override
-  public Future<List<Alert>> alerts(int limit) {
-    return all(tx.sql("SELECT body FROM alerts ORDER BY at DESC LIMIT $1", (long) limit),
+  public Future<List<Alert>> alerts(int limit, String storeId) {
+    return all(tx.sql("SELECT body FROM alerts WHERE $2 = '' OR store_id = $2 ORDER BY at DESC LIMIT $1", (long) limit,
+            storeId),
         r -> parse(Alert.parser(), r.getBuffer("body")));
   }
 }

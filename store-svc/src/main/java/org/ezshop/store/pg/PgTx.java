@@ -107,10 +107,10 @@ final class PgTx implements Tx {
 
   // One row per cart line (one with empty line columns for an empty cart), all from one snapshot.
   private static final String CART_EVENT_STATE = "WITH "
-      + "v AS (SELECT visit_id, shopper_id, entered_at, exited_at, receipt_id, cart_version FROM visits "
+      + "v AS (SELECT visit_id, shopper_id, entered_at, exited_at, receipt_id, cart_version, store_id FROM visits "
       + "WHERE shopper_id = $2 AND exited_at IS NULL), "
       + "n AS (SELECT nextval('cart_events_event_id_seq') AS new_event_id FROM (SELECT count(*) FROM v) locked), "
-      + "i AS (SELECT sku, name, price_minor, currency, stock, image_url, low_stock_threshold, updated_at FROM items "
+      + "i AS (SELECT " + PgCatalogue.ITEM_COLUMNS + " FROM items "
       + "WHERE sku = $3), "
       + "e AS (SELECT event_id, body, refused FROM cart_events WHERE idempotency_key = $1) "
       + "SELECT n.new_event_id, v.*, i.*, e.*, cl.sku AS line_sku, cl.name AS line_name, cl.quantity AS line_quantity, "

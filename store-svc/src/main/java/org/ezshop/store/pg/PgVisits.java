@@ -15,8 +15,8 @@ import io.vertx.sqlclient.RowSet;
 import java.util.List;
 import java.util.Optional;
 import org.ezshop.common.v1.Money;
-import org.ezshop.store.storage.VisitTx;
 import org.ezshop.store.storage.Tx;
+import org.ezshop.store.storage.VisitTx;
 import org.ezshop.store.v1.*;
 
 /** Visits, carts, cart events and receipts in SQL. */
@@ -30,7 +30,7 @@ final class PgVisits implements VisitTx {
 
   static Visit visit(Row r) {
     Visit.Builder v = Visit.newBuilder().setVisitId(r.getString("visit_id")).setShopperId(r.getString("shopper_id"))
-        .setEnteredAt(stamp(r, "entered_at"));
+        .setEnteredAt(stamp(r, "entered_at")).setStoreId(r.getString("store_id"));
     if (r.getOffsetDateTime("exited_at") != null) {
       v.setExitedAt(stamp(r, "exited_at")).setReceiptId(r.getString("receipt_id"));
     }
@@ -51,8 +51,8 @@ final class PgVisits implements VisitTx {
 
   @Override
   public Future<Void> insertVisit(Visit v) {
-    return tx.sql("INSERT INTO visits (visit_id, shopper_id, entered_at) VALUES ($1, $2, $3)", v.getVisitId(),
-        v.getShopperId(), time(v.getEnteredAt())).mapEmpty();
+    return tx.sql("INSERT INTO visits (visit_id, shopper_id, entered_at, store_id) VALUES ($1, $2, $3, $4)",
+        v.getVisitId(), v.getShopperId(), time(v.getEnteredAt()), v.getStoreId()).mapEmpty();
   }
 
   @Override

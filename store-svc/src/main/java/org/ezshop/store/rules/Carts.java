@@ -1,14 +1,15 @@
 package org.ezshop.store.rules;
 
-import org.ezshop.store.storage.Failures;
-import org.ezshop.store.storage.Stamps;
 import java.util.List;
 import org.ezshop.common.v1.Money;
+import org.ezshop.store.storage.Failures;
+import org.ezshop.store.storage.Stamps;
 import org.ezshop.store.v1.Cart;
 import org.ezshop.store.v1.CartLine;
 import org.ezshop.store.v1.Item;
 import org.ezshop.store.v1.Receipt;
 import org.ezshop.store.v1.ReceiptLine;
+import org.ezshop.store.v1.Visit;
 
 /** Cart and receipt arithmetic, in integer minor units. */
 public final class Carts {
@@ -32,10 +33,17 @@ public final class Carts {
         .build();
   }
 
-  public static Cart cart(String shopperId, String visitId, List<CartLine> lines, long version) {
+  /** The cart of a shopper not in store. */
+  public static Cart empty(String shopperId) {
+    return Cart.newBuilder().setShopperId(shopperId).setTotal(total(List.of())).setUpdatedAt(Stamps.now()).build();
+  }
+
+  /** The open visit's cart. */
+  public static Cart cart(Visit visit, List<CartLine> lines, long version) {
     return Cart.newBuilder()
-        .setShopperId(shopperId)
-        .setVisitId(visitId)
+        .setShopperId(visit.getShopperId())
+        .setVisitId(visit.getVisitId())
+        .setStoreId(visit.getStoreId())
         .addAllLines(lines)
         .setTotal(total(lines.stream().map(CartLine::getLineTotal).toList()))
         .setVersion(version)

@@ -39,20 +39,22 @@ public final class Catalog {
     this.store = store;
   }
 
+  /** @param item with its store_id set */
   public Future<Item> createItem(Item item) {
     Item created = item.toBuilder().setUpdatedAt(Stamps.now()).build();
-    return store.inTx(tx -> tx.catalogue().insertItem(created).map(v -> {
+    return store.inTx(tx -> Stores.exists(tx, item.getStoreId()).compose(x -> tx.catalogue().insertItem(created)).map(v -> {
       tx.publish(StoreEvent.newBuilder().setItem(created).build());
       return created;
     })).recover(Catalog::conflictAsExists);
   }
 
   /** Replaces the fields named in {@code paths} (all of them when empty). */
-  public Future<Item> updateItem(Item patch, List<String> paths) {
+  public Future<Item> updateItem(Item patch, List<String> paths, String bound) {
     return store.inTx(tx -> tx.catalogue().item(patch.getSku()).compose(found -> {
       if (found.isEmpty()) {
         return failedFuture(Failures.notFound("item.sku: no item " + patch.getSku()));
       }
+      Stores.same(bound, found.get().getStoreId(), "item " + patch.getSku());
       Item.Builder item = found.get().toBuilder();
       boolean all = paths.isEmpty();
       if (all || paths.contains("name")) {
@@ -76,18 +78,19 @@ public final class Catalog {
     }));
   }
 
-  public Future<ListItemsResponse> listItems(int pageSize, String pageToken) {
-    return store.inTx(tx -> tx.catalogue().items(pageToken, pageSize)).map(items -> ListItemsResponse.newBuilder()
+  public Future<ListItemsResponse> listItems(int pageSize, String pageToken, String storeId) {
+    return store.inTx(tx -> tx.catalogue().items(pageToken, pageSize, storeId)).map(items -> ListItemsResponse.newBuilder()
         .addAllItems(items)
         .setNextPageToken(pageSize > 0 && items.size() == pageSize ? items.get(items.size() - 1).getSku() : "")
         .build());
   }
 
-  public Future<Item> adjustStock(String sku, long delta, String reason, String idempotencyKey) {
+  public Future<Item> adjustStock(String sku, long delta, String reason, String idempotencyKey, String bound) {
     return store.inTx(tx -> tx.catalogue().item(sku).compose(found -> {
       if (found.isEmpty()) {
         return failedFuture(Failures.invalid("sku", "no item " + sku));
       }
+      Stores.same(bound, found.get().getStoreId(), "item " + sku);
       Future<Boolean> fresh = idempotencyKey.isEmpty() ? succeededFuture(true)
           : tx.catalogue().recordAdjustment(idempotencyKey, sku, delta, reason);
       return fresh.compose(apply -> apply ? tx.catalogue().addStock(sku, delta).map(after -> {
@@ -97,12 +100,22 @@ public final class Catalog {
     }));
   }
 
-  public Future<ShelfRow> putShelfRow(ShelfRow row) {
-    return store.inTx(tx -> tx.catalogue().item(row.getSku()).compose(item -> {
+  /** A row is its item's store's; row and sensor ids are unique across the chain. */
+  public Future<ShelfRow> putShelfRow(ShelfRow requested, String bound) {
+    return store.inTx(tx -> tx.catalogue().item(requested.getSku()).compose(item -> {
       if (item.isEmpty()) {
-        return failedFuture(Failures.invalid("row.sku", "no item " + row.getSku()));
+        return failedFuture(Failures.invalid("row.sku", "no item " + requested.getSku()));
       }
+      String storeId = item.get().getStoreId();
+      if (!requested.getStoreId().isEmpty() && !requested.getStoreId().equals(storeId)) {
+        return failedFuture(Failures.invalid("row.store_id", "row " + requested.getRowId() + " is in store "
+            + requested.getStoreId() + " but " + requested.getSku() + " is sold in store " + storeId));
+      }
+      Stores.same(bound, storeId, "item " + requested.getSku());
+      ShelfRow row = requested.toBuilder().setStoreId(storeId).build();
       return tx.catalogue().rows().compose(rows -> {
+        rows.stream().filter(r -> r.getRowId().equals(row.getRowId())).findFirst()
+            .ifPresent(before -> Stores.same(bound, before.getStoreId(), "row " + row.getRowId()));
         Map<String, String> owner = new HashMap<>();
         rows.stream().filter(r -> !r.getRowId().equals(row.getRowId()))
             .forEach(r -> r.getSensorsList().forEach(s -> owner.put(s.getSensorId(), r.getRowId())));
@@ -117,8 +130,11 @@ public final class Catalog {
     }));
   }
 
-  public Future<List<ShelfRow>> listShelfRows() {
-    return store.inTx(tx -> tx.catalogue().rows());
+  /** @param storeId one store's rows, or "" for every store's */
+  public Future<List<ShelfRow>> listShelfRows(String storeId) {
+    return store.inTx(tx -> tx.catalogue().rows()).map(rows -> rows.stream()
+        .filter(r -> Stores.in(storeId, r.getStoreId()))
+        .map(r -> r.toBuilder().setStoreId(Stores.of(r.getStoreId())).build()).toList());
   }
 
   public Future<Shopper> registerShopper(String name, String faceId, String pushToken) {
@@ -130,12 +146,17 @@ public final class Catalog {
     })).recover(Catalog::conflictAsExists);
   }
 
-  /** @param holdingSku only shoppers whose open cart holds this SKU (by the ledger's own rule); empty for all */
-  public Future<List<Shopper>> listShoppers(boolean inStoreOnly, String faceId, String holdingSku, String shopperId) {
+  /**
+   * @param holdingSku only shoppers whose open cart holds this SKU (by the ledger's own rule); empty for all
+   * @param storeId    with inStoreOnly or holdingSku, only shoppers in this store; "" for any
+   */
+  public Future<List<Shopper>> listShoppers(boolean inStoreOnly, String faceId, String holdingSku, String shopperId,
+      String storeId) {
     return store.inTx(tx -> tx.enrolment().shoppers().compose(all -> {
       List<Shopper> chosen = all.stream()
           .filter(s -> shopperId.isEmpty() || s.getShopperId().equals(shopperId))
           .filter(s -> !inStoreOnly || s.getInStore())
+          .filter(s -> !(inStoreOnly || !holdingSku.isEmpty()) || Stores.in(storeId, s.getStoreId()))
           .filter(s -> faceId.isEmpty() || s.getFaceId().equals(faceId))
           .filter(s -> holdingSku.isEmpty() || s.getInStore())
           .toList();
@@ -178,14 +199,20 @@ public final class Catalog {
             .build())));
   }
 
-  public Future<Device> registerDevice(Device device, String token) {
+  /** @param device with its store_id set; a device registered again in another store moves there */
+  public Future<Device> registerDevice(Device device, String token, String bound) {
     Device registered = device.toBuilder().setRegisteredAt(Stamps.now()).build();
-    return store.inTx(tx -> tx.enrolment().putDevice(registered, hash(token)).map(registered))
+    return store.inTx(tx -> Stores.exists(tx, device.getStoreId()).compose(x -> tx.enrolment().devices())
+            .compose(all -> {
+              all.stream().filter(d -> d.getDeviceId().equals(device.getDeviceId())).findFirst()
+                  .ifPresent(before -> Stores.same(bound, before.getStoreId(), "device " + device.getDeviceId()));
+              return tx.enrolment().putDevice(registered, hash(token)).map(registered);
+            }))
         .recover(Catalog::conflictAsExists);
   }
 
   /** The device's token authenticates nothing more: its hash becomes that of a secret nobody holds. */
-  public Future<Device> revokeDevice(String deviceId) {
+  public Future<Device> revokeDevice(String deviceId, String bound) {
     byte[] nobodys = new byte[32];
     NOBODY.nextBytes(nobodys);
     return store.inTx(tx -> tx.enrolment().devices().compose(all -> {
@@ -193,18 +220,25 @@ public final class Catalog {
       if (device == null) {
         return failedFuture(Failures.notFound("device '" + deviceId + "'"));
       }
+      Stores.same(bound, device.getStoreId(), "device " + deviceId);
       Device revoked = device.toBuilder().setRegisteredAt(Stamps.now()).build(); // its token changed: gateways see
       return tx.enrolment().putDevice(revoked, hash(Base64.getEncoder().encodeToString(nobodys))).map(revoked);
     }));
   }
 
-  public Future<List<Device>> listDevices() {
-    return store.inTx(tx -> tx.enrolment().devices());
+  /** @param storeId one store's devices, or "" for every store's */
+  public Future<List<Device>> listDevices(String storeId) {
+    return store.inTx(tx -> tx.enrolment().devices()).map(all -> all.stream()
+        .filter(d -> Stores.in(storeId, d.getStoreId())).toList());
   }
 
-  public Future<Device> authenticateDevice(String token) {
+  /** A device's token opens only its own store's gateway: PERMISSION_DENIED on a call bound to another store. */
+  public Future<Device> authenticateDevice(String token, String bound) {
     return store.inTx(tx -> tx.enrolment().deviceByToken(hash(token))).compose(device -> device
-        .<Future<Device>>map(Future::succeededFuture)
+        .<Future<Device>>map(d -> {
+          Stores.same(bound, d.getStoreId(), "device " + d.getDeviceId());
+          return Future.succeededFuture(d);
+        })
         .orElseGet(() -> failedFuture(Failures.unauthenticated("no device has this token"))));
   }
 

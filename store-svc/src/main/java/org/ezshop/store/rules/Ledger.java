@@ -3,10 +3,6 @@ package org.ezshop.store.rules;
 import static io.vertx.core.Future.failedFuture;
 import static io.vertx.core.Future.succeededFuture;
 
-import org.ezshop.store.storage.Failures;
-import org.ezshop.store.storage.Stamps;
-import org.ezshop.store.storage.Transactions;
-import org.ezshop.store.storage.Tx;
 import com.google.protobuf.Timestamp;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +11,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.ezshop.store.storage.Failures;
+import org.ezshop.store.storage.Stamps;
+import org.ezshop.store.storage.Transactions;
+import org.ezshop.store.storage.Tx;
 import org.ezshop.store.v1.Alert;
 import org.ezshop.store.v1.AlertKind;
 import org.ezshop.store.v1.ApplyCartEventResponse;
@@ -28,6 +28,7 @@ import org.ezshop.store.v1.Item;
 import org.ezshop.store.v1.NotificationState;
 import org.ezshop.store.v1.Receipt;
 import org.ezshop.store.v1.ReviewReason;
+import org.ezshop.store.v1.Shopper;
 import org.ezshop.store.v1.StoreEvent;
 import org.ezshop.store.v1.Visit;
 
@@ -43,23 +44,34 @@ public final class Ledger {
     this.store = store;
   }
 
-  public Future<EnterStoreResponse> enterStore(String shopperId, Timestamp at) {
-    return store.inTx(tx -> tx.enrolment().shopper(shopperId).compose(shopper -> {
+  /** A shopper still in another store (their exit unseen) leaves it, with its receipt, as they enter this one. */
+  public Future<EnterStoreResponse> enterStore(String shopperId, Timestamp at, String storeId) {
+    return store.inTx(tx -> Stores.exists(tx, storeId).compose(x -> tx.enrolment().shopper(shopperId)).compose(shopper -> {
       if (shopper.isEmpty()) {
         return failedFuture(Failures.notFound("shopper_id: no shopper " + shopperId));
       }
       return tx.visits().openVisit(shopperId).compose(open -> {
-        if (open.isPresent()) {
+        if (open.isPresent() && open.get().getStoreId().equals(storeId)) {
           return succeededFuture(EnterStoreResponse.newBuilder().setVisit(open.get()).setAlreadyInStore(true).build());
         }
-        Visit visit = Visit.newBuilder().setVisitId(newId("v")).setShopperId(shopperId).setEnteredAt(at).build();
-        tx.publish(StoreEvent.newBuilder().setVisit(visit).build());
-        return tx.visits().insertVisit(visit).map(v -> EnterStoreResponse.newBuilder().setVisit(visit).build());
+        EnterStoreResponse.Builder entered = EnterStoreResponse.newBuilder();
+        Future<Void> left = open.isEmpty() ? succeededFuture()
+            : close(tx, shopper.get(), open.get(), at).map(closed -> {
+              entered.setClosedElsewhere(closed.getReceipt());
+              return null;
+            });
+        Visit visit = Visit.newBuilder().setVisitId(newId("v")).setShopperId(shopperId).setEnteredAt(at)
+            .setStoreId(storeId).build();
+        return left.compose(v -> {
+          tx.publish(StoreEvent.newBuilder().setVisit(visit).build());
+          return tx.visits().insertVisit(visit);
+        }).map(v -> entered.setVisit(visit).build());
       });
     }));
   }
 
-  public Future<ExitStoreResponse> exitStore(String shopperId, Timestamp at) {
+  /** @param bound the store the call is bound to ("" for any): a visit in another store is not its to close */
+  public Future<ExitStoreResponse> exitStore(String shopperId, Timestamp at, String bound) {
     return store.inTx(tx -> tx.enrolment().shopper(shopperId).compose(shopper -> {
       if (shopper.isEmpty()) {
         return failedFuture(Failures.notFound("shopper_id: no shopper " + shopperId));
@@ -68,24 +80,30 @@ public final class Ledger {
         if (open.isEmpty()) {
           return alreadyExited(tx, shopperId);
         }
-        Visit visit = open.get().toBuilder().setExitedAt(at).setReceiptId(newId("r")).build();
-        return tx.visits().cartLines(visit.getVisitId()).compose(lines -> {
-          Receipt.Builder receipt = Receipt.newBuilder()
-              .setReceiptId(visit.getReceiptId())
-              .setShopperId(shopperId)
-              .setShopperName(shopper.get().getName())
-              .setVisitId(visit.getVisitId())
-              .setIssuedAt(at)
-              .setNotification(NotificationState.NOTIFICATION_STATE_PENDING);
-          lines.forEach(line -> receipt.addLines(Carts.receiptLine(line)));
-          Receipt issued = Carts.totalled(receipt);
-          tx.publish(StoreEvent.newBuilder().setVisit(visit).build());
-          tx.publish(StoreEvent.newBuilder().setReceipt(issued).build());
-          return tx.visits().closeVisit(visit).compose(v -> tx.visits().putReceipt(issued))
-              .map(v -> ExitStoreResponse.newBuilder().setVisit(visit).setReceipt(issued).build());
-        });
+        Stores.same(bound, open.get().getStoreId(), "shopper " + shopperId + "'s visit");
+        return close(tx, shopper.get(), open.get(), at);
       });
     }));
+  }
+
+  private static Future<ExitStoreResponse> close(Tx tx, Shopper shopper, Visit open, Timestamp at) {
+    Visit visit = open.toBuilder().setExitedAt(at).setReceiptId(newId("r")).build();
+    return tx.visits().cartLines(visit.getVisitId()).compose(lines -> {
+      Receipt.Builder receipt = Receipt.newBuilder()
+          .setReceiptId(visit.getReceiptId())
+          .setShopperId(shopper.getShopperId())
+          .setShopperName(shopper.getName())
+          .setVisitId(visit.getVisitId())
+          .setIssuedAt(at)
+          .setNotification(NotificationState.NOTIFICATION_STATE_PENDING)
+          .setStoreId(visit.getStoreId());
+      lines.forEach(line -> receipt.addLines(Carts.receiptLine(line)));
+      Receipt issued = Carts.totalled(receipt);
+      tx.publish(StoreEvent.newBuilder().setVisit(visit).build());
+      tx.publish(StoreEvent.newBuilder().setReceipt(issued).build());
+      return tx.visits().closeVisit(visit).compose(v -> tx.visits().putReceipt(issued))
+          .map(v -> ExitStoreResponse.newBuilder().setVisit(visit).setReceipt(issued).build());
+    });
   }
 
   private static Future<ExitStoreResponse> alreadyExited(Tx tx, String shopperId) {
@@ -112,9 +130,10 @@ public final class Ledger {
         .compose(applied -> applied.isPresent() ? succeededFuture(applied.get()) : applyLocked(event));
   }
 
-  /** Not a duplicate, to a cart and an item that exist, not a refusal, raising no alert. */
+  /** Not a duplicate, to a cart and an item of its store that exist, not a refusal, raising no alert. */
   private static boolean plain(Tx.CartEventState state, CartEvent event) {
     return state.known().isEmpty() && state.visit().isPresent() && state.item().isPresent()
+        && state.item().get().getStoreId().equals(state.visit().get().getStoreId())
         && holding(state.lines(), event.getSku()) + event.getQuantityDelta() >= 0
         && stockAlert(state.item().get(), event).isEmpty();
   }
@@ -129,6 +148,10 @@ public final class Ledger {
       }
       if (state.item().isEmpty()) {
         return failedFuture(Failures.invalid("event.sku", "no item " + event.getSku()));
+      }
+      if (!state.item().get().getStoreId().equals(state.visit().get().getStoreId())) {
+        return failedFuture(Failures.denied(event.getSku() + " is sold in store " + state.item().get().getStoreId()
+            + "; shopper " + event.getShopperId() + " is in store " + state.visit().get().getStoreId()));
       }
       int holding = holding(state.lines(), event.getSku());
       if (holding + event.getQuantityDelta() < 0) {
@@ -162,8 +185,9 @@ public final class Ledger {
     Visit visit = state.visit().get();
     return tx.visits().recordEvent(event, visit.getVisitId(), true).compose(id -> {
       CartEvent recorded = event.toBuilder().setEventId(id.orElseThrow()).build();
-      Cart cart = Carts.cart(visit.getShopperId(), visit.getVisitId(), state.lines(), state.cartVersion());
-      return Reviews.open(tx, ReviewReason.REVIEW_REASON_PUT_BACK_NOT_HELD, recorded, "shopper holds " + holding)
+      Cart cart = Carts.cart(visit, state.lines(), state.cartVersion());
+      return Reviews.open(tx, ReviewReason.REVIEW_REASON_PUT_BACK_NOT_HELD, recorded, "shopper holds " + holding,
+              visit.getStoreId())
           .map(review -> new Applied(ApplyCartEventResponse.newBuilder().setEvent(recorded).setCart(cart).build(), true));
     });
   }
@@ -197,7 +221,7 @@ public final class Ledger {
       after.add(line);
       after.sort(Comparator.comparing(CartLine::getSku));
     }
-    Cart cart = Carts.cart(visit.getShopperId(), visit.getVisitId(), after, event.getEventId());
+    Cart cart = Carts.cart(visit, after, event.getEventId());
     CartChange change = CartChange.newBuilder().setEvent(event).setCart(cart).build();
     tx.publish(StoreEvent.newBuilder().setItem(stocked(item, event)).build());
     tx.publish(StoreEvent.newBuilder().setCart(change).build());
@@ -215,13 +239,12 @@ public final class Ledger {
     long after = before.getStock() - event.getQuantityDelta();
     if (event.getQuantityDelta() > 0 && after < 0) {
       return Optional.of(alert(AlertKind.ALERT_KIND_STOCK_DISCREPANCY, "measured pick of " + event.getQuantityDelta()
-          + " " + before.getSku() + " took recorded stock to " + after, before.getSku(), event.getRowId(),
-          event.getShopperId()));
+          + " " + before.getSku() + " took recorded stock to " + after, before, event, event.getShopperId()));
     }
     long threshold = before.getLowStockThreshold();
     if (threshold > 0 && after <= threshold && before.getStock() > threshold) {
       return Optional.of(alert(AlertKind.ALERT_KIND_LOW_STOCK, before.getSku() + " is low: " + after + " left",
-          before.getSku(), event.getRowId(), ""));
+          before, event, ""));
     }
     return Optional.empty();
   }
@@ -235,11 +258,11 @@ public final class Ledger {
   /** The open visit's cart, or an empty cart when the shopper is not in store. */
   static Future<Cart> cartOf(Tx tx, String shopperId, Optional<Visit> open) {
     if (open.isEmpty()) {
-      return succeededFuture(Carts.cart(shopperId, "", List.of(), 0));
+      return succeededFuture(Carts.empty(shopperId));
     }
     String visitId = open.get().getVisitId();
     return tx.visits().cartLines(visitId).compose(lines -> tx.visits().cartVersion(visitId)
-        .map(version -> Carts.cart(shopperId, visitId, lines, version)));
+        .map(version -> Carts.cart(open.get(), lines, version)));
   }
 
   public Future<Receipt> receipt(String receiptId) {
@@ -275,7 +298,8 @@ public final class Ledger {
     return Alert.newBuilder().setAlertId(newId("a")).setKind(kind).setMessage(message).setAt(Stamps.now()).build();
   }
 
-  static Alert alert(AlertKind kind, String message, String sku, String rowId, String shopperId) {
-    return alert(kind, message).toBuilder().setSku(sku).setRowId(rowId).setShopperId(shopperId).build();
+  private static Alert alert(AlertKind kind, String message, Item item, CartEvent event, String shopperId) {
+    return alert(kind, message).toBuilder().setSku(item.getSku()).setRowId(event.getRowId()).setShopperId(shopperId)
+        .setStoreId(item.getStoreId()).build();
   }
 }

@@ -3,12 +3,12 @@ package org.ezshop.store.rules;
 import static io.vertx.core.Future.failedFuture;
 import static io.vertx.core.Future.succeededFuture;
 
+import io.vertx.core.Future;
+import java.util.Optional;
 import org.ezshop.store.storage.Failures;
 import org.ezshop.store.storage.Stamps;
 import org.ezshop.store.storage.Transactions;
 import org.ezshop.store.storage.Tx;
-import io.vertx.core.Future;
-import java.util.Optional;
 import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.CartEventCause;
 import org.ezshop.store.v1.Receipt;
@@ -27,41 +27,47 @@ public final class Reviews {
     this.store = store;
   }
 
-  static Future<Review> open(Tx tx, ReviewReason reason, CartEvent event, String note) {
-    return open(tx, Ledger.newId("rv"), reason, event, note);
+  static Future<Review> open(Tx tx, ReviewReason reason, CartEvent event, String note, String storeId) {
+    return open(tx, Ledger.newId("rv"), reason, event, note, storeId);
   }
 
-  private static Future<Review> open(Tx tx, String reviewId, ReviewReason reason, CartEvent event, String note) {
+  private static Future<Review> open(Tx tx, String reviewId, ReviewReason reason, CartEvent event, String note,
+      String storeId) {
     Review review = Review.newBuilder().setReviewId(reviewId).setReason(reason)
-        .setState(ReviewState.REVIEW_STATE_OPEN).setEvent(event).setCreatedAt(Stamps.now()).setNote(note).build();
+        .setState(ReviewState.REVIEW_STATE_OPEN).setEvent(event).setCreatedAt(Stamps.now()).setNote(note)
+        .setStoreId(storeId).build();
     tx.publish(StoreEvent.newBuilder().setReview(review).build());
     return tx.followUps().putReview(review).map(review);
   }
 
   /** With an idempotency key, a retry returns the review the first call made, as it stands, and makes no other. */
-  public Future<Review> create(ReviewReason reason, CartEvent event, String note, String idempotencyKey) {
+  public Future<Review> create(ReviewReason reason, CartEvent event, String note, String idempotencyKey,
+      String storeId) {
     if (idempotencyKey.isEmpty()) {
-      return store.inTx(tx -> open(tx, reason, event, note));
+      return store.inTx(tx -> open(tx, reason, event, note, storeId));
     }
     String id = Ledger.keyedId("rv", idempotencyKey);
     return store.inTx(tx -> tx.followUps().review(id).compose(made -> made.isPresent()
-        ? Future.succeededFuture(made.get()) : open(tx, id, reason, event, note)));
+        ? Future.succeededFuture(made.get()) : open(tx, id, reason, event, note, storeId)));
   }
 
-  public Future<java.util.List<Review>> list(boolean openOnly) {
-    return store.inTx(tx -> tx.followUps().reviews(openOnly));
+  /** @param storeId one store's reviews, or "" for every store's */
+  public Future<java.util.List<Review>> list(boolean openOnly, String storeId) {
+    return store.inTx(tx -> tx.followUps().reviews(openOnly)).map(all -> all.stream()
+        .filter(r -> Stores.in(storeId, r.getStoreId())).toList());
   }
 
   /**
    * Assigns the event to a shopper (moving it from whoever it was charged to) or dismisses it (reversing any
    * charge). A visit that has ended gets a correction line on its receipt instead of a cart change.
    */
-  public Future<ResolveReviewResponse> resolve(String reviewId, Optional<String> assignTo) {
+  public Future<ResolveReviewResponse> resolve(String reviewId, Optional<String> assignTo, String bound) {
     return store.inTx(tx -> tx.followUps().review(reviewId).compose(found -> {
       if (found.isEmpty()) {
         return failedFuture(Failures.notFound("review_id: no review " + reviewId));
       }
       Review review = found.get();
+      Stores.same(bound, review.getStoreId(), "review " + reviewId);
       if (review.getState() != ReviewState.REVIEW_STATE_OPEN) {
         return failedFuture(Failures.precondition("review " + reviewId + " is already " + review.getState()));
       }

@@ -10,8 +10,13 @@ public interface CatalogueTx {
 
   Future<Optional<Item>> item(String sku);
 
-  /** Items in SKU order, after the given SKU ("" for the first page); limit 0 means all. */
-  Future<List<Item>> items(String afterSku, int limit);
+  /** Items in SKU order, after the given SKU ("" for the first page); limit 0 means all; one store's, or "" all. */
+  Future<List<Item>> items(String afterSku, int limit, String storeId);
+
+  Future<List<Store>> stores();
+
+  /** Fails with {@link Tx.Conflict} when the store exists. */
+  Future<Void> insertStore(Store store);
 
   /** Fails with {@link Tx.Conflict} when the SKU exists. */
   Future<Void> insertItem(Item item);

@@ -19,8 +19,8 @@ public interface FollowUpTx {
 
   Future<Optional<Alert>> alert(String alertId);
 
-  /** Newest first. */
-  Future<List<Alert>> alerts(int limit);
+  /** Newest first; one store's, or "" for all. */
+  Future<List<Alert>> alerts(int limit, String storeId);
 
   /** Appends once: an entry id already there is left as it is. */
   Future<Void> appendAudit(AuditEntry entry);
