@@ -137,6 +137,22 @@ class StoreSetupTest {
   }
 
   @Test
+  void withAStoreIdTheFileLaysOutThatStoreOfTheChainMadeWhenMissing() throws Exception {
+    String first = setup("apply", "--file", RACK.toString(), "--store-id", "north");
+    assertTrue(first.startsWith("setup: store north: created\n") && first.endsWith("11 created, 0 updated, "
+        + "0 unchanged\n"), first);
+    assertEquals(List.of("chips", "cola", "gum"), store.listItems(ListItemsRequest.newBuilder().setStoreId("north")
+        .build()).getItemsList().stream().map(Item::getSku).toList());
+    assertEquals(List.of(), store.listItems(ListItemsRequest.newBuilder().setStoreId("default").build())
+        .getItemsList(), "the default store has none of them");
+    String second = setup("apply", "--file", RACK.toString(), "--store-id", "north");
+    assertTrue(second.endsWith("setup: 0 created, 0 updated, 10 unchanged\n"), second);
+    assertEquals(setup("export"), setup("export", "--store-id", "north"), "north is all there is");
+    assertEquals(List.of(), List.of(setup("export", "--store-id", "default").split("\n")).stream()
+        .filter(line -> line.contains("sku:")).toList(), "an export of another store names none of north's");
+  }
+
+  @Test
   void theAlertRulesPassPromtoolAndTheKitNamesOnlyMetricsTheGatewayExports() throws Exception {
     Process check = new ProcessBuilder(System.getenv().getOrDefault("EZSHOP_PROMTOOL", "promtool"), "check",
         "rules", "../docs/prometheus/alerts.yml").redirectErrorStream(true).start();

@@ -58,10 +58,15 @@ public final class Calls {
       // queued to it and may wait there for the next read to flush it.
       result.onComplete(ar -> {
         Handler<Void> answer = v -> {
-          if (ar.succeeded()) {
-            call.response().end(ar.result());
-          } else {
-            fail(call.response(), method, ar.cause());
+          try {
+            if (ar.succeeded()) {
+              call.response().end(ar.result());
+            } else {
+              fail(call.response(), method, ar.cause());
+            }
+          } catch (IllegalStateException | NullPointerException gone) {
+            // The caller left first: nobody to tell. (Vert.x 5.0 throws the NPE ending a stream whose connection
+            // has closed.)
           }
         };
         if (Vertx.currentContext() == context) {
