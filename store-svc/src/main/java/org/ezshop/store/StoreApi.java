@@ -76,8 +76,8 @@ final class StoreApi implements Service {
   }
 
   /** The store a record made by this call is in: the one it names, else the call's, else the default store. */
-  private static String storeOf(MultiMap h, String named) {
-    return Stores.of(Stores.scope(Access.bound(h), Requests.storeId(named, "store_id")));
+  private static String storeOf(MultiMap h, String named, String field) {
+    return Stores.of(Stores.scope(Access.bound(h), Requests.storeId(named, field)));
   }
 
   /** The store a List or Watch call asks about: the one it names, else the call's; "" for every store. */
@@ -100,7 +100,8 @@ final class StoreApi implements Service {
     Calls.unary(s, StoreServiceGrpcService.CreateItem, (h, r) -> {
       access.requireManager(h);
       Requests.item(r.getItem(), Requests.ITEM_FIELDS);
-      Item item = r.getItem().toBuilder().setStoreId(storeOf(h, r.getItem().getStoreId())).build();
+      Item item = r.getItem().toBuilder().setStoreId(storeOf(h, r.getItem().getStoreId(), "item.store_id"))
+          .build();
       return new Catalog(audited(h, "CreateItem", "sku", item.getSku(), "store_id", item.getStoreId())).createItem(item)
           .map(i -> CreateItemResponse.newBuilder().setItem(i).build());
     });
@@ -151,7 +152,7 @@ final class StoreApi implements Service {
       access.requireManager(h);
       Requests.device(r);
       Device device = Device.newBuilder().setDeviceId(r.getDeviceId()).setKind(r.getKind())
-          .setCameraRole(r.getCameraRole()).setStoreId(storeOf(h, r.getStoreId())).build();
+          .setCameraRole(r.getCameraRole()).setStoreId(storeOf(h, r.getStoreId(), "store_id")).build();
       return new Catalog(audited(h, "RegisterDevice", "device_id", r.getDeviceId(), "kind", r.getKind().name(),
           "store_id", device.getStoreId())).registerDevice(device, r.getToken(), Access.bound(h))
           .map(d -> RegisterDeviceResponse.newBuilder().setDevice(d).build());
@@ -175,7 +176,7 @@ final class StoreApi implements Service {
     Calls.unary(s, StoreServiceGrpcService.EnterStore, (h, r) -> {
       access.requireManager(h);
       return ledger.enterStore(text(r.getShopperId(), "shopper_id"), r.hasAt() ? r.getAt() : Stamps.now(),
-          storeOf(h, r.getStoreId()));
+          storeOf(h, r.getStoreId(), "store_id"));
     });
     Calls.unary(s, StoreServiceGrpcService.ExitStore, (h, r) -> {
       access.requireManager(h);
@@ -220,7 +221,7 @@ final class StoreApi implements Service {
       text(r.getEvent().getSku(), "event.sku");
       text(r.getEvent().getIdempotencyKey(), "event.idempotency_key");
       return reviews.create(r.getReason(), r.getEvent(), r.getNote(), r.getIdempotencyKey(),
-              storeOf(h, r.getStoreId()))
+              storeOf(h, r.getStoreId(), "store_id"))
           .map(review -> CreateReviewResponse.newBuilder().setReview(review).build());
     });
     Calls.unary(s, StoreServiceGrpcService.ListReviews, (h, r) -> {
@@ -243,7 +244,8 @@ final class StoreApi implements Service {
       access.requireManager(h);
       Requests.known(r.getAlert().getKind(), "alert.kind");
       text(r.getAlert().getMessage(), "alert.message");
-      Alert.Builder alert = r.getAlert().toBuilder().setStoreId(storeOf(h, r.getAlert().getStoreId()));
+      Alert.Builder alert = r.getAlert().toBuilder()
+          .setStoreId(storeOf(h, r.getAlert().getStoreId(), "alert.store_id"));
       if (!r.getIdempotencyKey().isEmpty()) {
         alert.setAlertId(Ledger.keyedId("a", r.getIdempotencyKey()));
       } else if (alert.getAlertId().isEmpty()) {

@@ -42,10 +42,12 @@ public final class Catalog {
   /** @param item with its store_id set */
   public Future<Item> createItem(Item item) {
     Item created = item.toBuilder().setUpdatedAt(Stamps.now()).build();
-    return store.inTx(tx -> Stores.exists(tx, item.getStoreId()).compose(x -> tx.catalogue().insertItem(created)).map(v -> {
-      tx.publish(StoreEvent.newBuilder().setItem(created).build());
-      return created;
-    })).recover(Catalog::conflictAsExists);
+    return store.inTx(tx -> Stores.exists(tx, item.getStoreId())
+        .compose(x -> tx.catalogue().insertItem(created))
+        .map(v -> {
+          tx.publish(StoreEvent.newBuilder().setItem(created).build());
+          return created;
+        })).recover(Catalog::conflictAsExists);
   }
 
   /** Replaces the fields named in {@code paths} (all of them when empty). */

@@ -46,7 +46,11 @@ public final class Ledger {
 
   /** A shopper still in another store (their exit unseen) leaves it, with its receipt, as they enter this one. */
   public Future<EnterStoreResponse> enterStore(String shopperId, Timestamp at, String storeId) {
-    return store.inTx(tx -> Stores.exists(tx, storeId).compose(x -> tx.enrolment().shopper(shopperId)).compose(shopper -> {
+    return store.inTx(tx -> Stores.exists(tx, storeId).compose(x -> enter(tx, shopperId, at, storeId)));
+  }
+
+  private static Future<EnterStoreResponse> enter(Tx tx, String shopperId, Timestamp at, String storeId) {
+    return tx.enrolment().shopper(shopperId).compose(shopper -> {
       if (shopper.isEmpty()) {
         return failedFuture(Failures.notFound("shopper_id: no shopper " + shopperId));
       }
@@ -67,7 +71,7 @@ public final class Ledger {
           return tx.visits().insertVisit(visit);
         }).map(v -> entered.setVisit(visit).build());
       });
-    }));
+    });
   }
 
   /** @param bound the store the call is bound to ("" for any): a visit in another store is not its to close */
