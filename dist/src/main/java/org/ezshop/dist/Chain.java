@@ -44,7 +44,7 @@ final class Chain implements AutoCloseable {
     return stores;
   }
 
-  /** Starts the replicas, then each store's gateway, and creates the stores; {@link #lay} lays one out. */
+  /** Starts the replicas, creates the stores, then starts each store's gateway; {@link #lay} lays one out. */
   static Chain start(List<String> stores, int replicas, String pgUrl, String token, String sessionSecret, Path dir,
       PrintStream out) throws Exception {
     Files.createDirectories(dir);
@@ -56,6 +56,11 @@ final class Chain implements AutoCloseable {
         chain.start("store-" + r, env, "store", "--store-port");
         chain.start("identity-" + r, env, "identity", "--identity-port");
       }
+      chain.channel = NettyChannelBuilder.forAddress("127.0.0.1", chain.port("store-1"), chain.tls().credentials())
+          .build();
+      for (String store : stores) {
+        StoreSetup.created(ClientAuth.as(StoreServiceGrpc.newBlockingStub(chain.channel), token), store);
+      }
       for (String store : stores) {
         chain.start("gateway-" + store, env, "gateway", "--gateway-port", "--store-id", store, "--store-target",
             chain.targets("store-"), "--identity-target", chain.targets("identity-"), "--metrics-port",
@@ -63,11 +68,6 @@ final class Chain implements AutoCloseable {
             chain.freePort("redirect-" + store), "--gateway-data-dir", dir.resolve("gateway-" + store).toString());
         out.printf("cluster: store %s: gateway 127.0.0.1:%d, dashboard https://127.0.0.1:%d/dashboard.html%n", store,
             chain.port("gateway-" + store), chain.port("web-" + store));
-      }
-      chain.channel = NettyChannelBuilder.forAddress("127.0.0.1", chain.port("store-1"), chain.tls().credentials())
-          .build();
-      for (String store : stores) {
-        StoreSetup.created(ClientAuth.as(StoreServiceGrpc.newBlockingStub(chain.channel), token), store);
       }
       return chain;
     } catch (Exception | Error e) {

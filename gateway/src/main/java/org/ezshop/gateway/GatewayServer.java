@@ -40,6 +40,8 @@ import org.ezshop.rpc.GrpcEndpoint;
 import org.ezshop.rpc.ListenFailure;
 import org.ezshop.rpc.TlsOptions;
 import org.ezshop.shop.v1.ShopServiceGrpcService;
+import org.ezshop.store.v1.ListStoresRequest;
+import org.ezshop.store.v1.StoreServiceGrpcClient;
 import org.ezshop.store.v1.StoreServiceGrpcService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,7 +138,8 @@ public final class GatewayServer {
     sightings.listen(fusion::seen);
     sightings.beforeAck(fusion::keep);
     sightings.beforeAck(doors::act);
-    return levels.load()
+    return storeExists(storeCalls, config.storeId()).onFailure(e -> List.of(store, identity).forEach(Replicas::stop))
+        .compose(known -> levels.load())
         .compose(loaded -> sightings.window().keepIn(state.area("near")))
         .compose(loaded -> layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS))
         .compose(loaded -> fusion.start())
@@ -171,6 +174,18 @@ public final class GatewayServer {
 
   public int port() {
     return endpoint.port();
+  }
+
+  // A gateway for a store the chain lacks would serve nothing; store-svc not up yet is no reason not to start.
+  private static Future<Void> storeExists(ServiceClient store, String storeId) {
+    if (storeId.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return store.call(StoreServiceGrpcClient.ListStores, ListStoresRequest.getDefaultInstance()).transform(listed ->
+        listed.failed() || listed.result().getStoresList().stream().anyMatch(s -> s.getStoreId().equals(storeId))
+            ? Future.succeededFuture()
+            : Future.failedFuture(new IllegalArgumentException("--store-id " + storeId + ": the chain has no such "
+                + "store; `ezshop setup apply --store-id " + storeId + "` (or StoreService.CreateStore) makes it")));
   }
 
   // Devices and apps share the port: a client certificate is asked for, and EdgeLink insists on one.

@@ -161,12 +161,22 @@ public final class TestPlatform implements AutoCloseable {
   public void replaceGateway(StatePlace state, DeviceLimits.Settings deviceLimits) throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     gateway.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
-    config = new GatewayConfig(config.host(), config.port(), config.storeTargets(), config.identityTargets(),
+    config = config(state, deviceLimits, config.storeId());
+    startGateway();
+  }
+
+  /** Another gateway, on the same services, bound to one store of the chain (the caller closes it). */
+  public GatewayServer gatewayFor(String storeId) throws Exception {
+    return GatewayServer.start(vertx, config(new StatePlace.Memory(), config.deviceLimits(), storeId), fcm)
+        .await(10, TimeUnit.SECONDS);
+  }
+
+  private GatewayConfig config(StatePlace state, DeviceLimits.Settings deviceLimits, String storeId) {
+    return new GatewayConfig(config.host(), config.port(), config.storeTargets(), config.identityTargets(),
         config.maxFrameBytes(), config.managerToken(), config.heartbeatMillis(), config.identifyConcurrency(),
         config.metricsPort(), config.webPort(), config.sessionSecret(), config.doorCooldownMillis(), config.fusion(),
         state, config.limits(), deviceLimits, config.pushCredentials(), config.tls(), config.webRedirectPort(),
-        config.deviceClientCa(), config.storeId());
-    startGateway();
+        config.deviceClientCa(), storeId);
   }
 
   /** Stops store-svc at once, as a crash would; {@link #startStore} brings it back on its port and database. */

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.ezshop.common.v1.Box;
@@ -25,6 +28,7 @@ import org.ezshop.edge.v1.Frame;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
+import org.ezshop.gateway.GatewayServer;
 import org.ezshop.gateway.TestPlatform;
 import org.ezshop.gateway.link.TestDevice;
 import org.ezshop.gateway.link.TestDevices;
@@ -35,10 +39,12 @@ import org.ezshop.store.v1.CameraRegion;
 import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.CartEventCause;
 import org.ezshop.store.v1.CartUpdate;
+import org.ezshop.store.v1.CreateStoreRequest;
 import org.ezshop.store.v1.EnterStoreRequest;
 import org.ezshop.store.v1.ListShelfRowsRequest;
 import org.ezshop.store.v1.ShelfRow;
 import org.ezshop.store.v1.Shopper;
+import org.ezshop.store.v1.Store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -212,6 +218,26 @@ class ShopApiTest {
     StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> shop(TestPlatform.MANAGER)
         .revokeDevice(RevokeDeviceRequest.newBuilder().setDeviceId("never-registered").build()));
     assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+  }
+
+  @Test
+  void aGatewayOfOneStoreRefusesAnotherStoresDeviceAndStartsForNoStoreTheChainLacks() throws Exception {
+    platform.storeStub().createStore(CreateStoreRequest.newBuilder().setStore(Store.newBuilder().setStoreId("north"))
+        .build());
+    GatewayServer north = platform.gatewayFor("north");
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", north.port()).usePlaintext().build();
+    try {
+      Status refused = new TestDevice(channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0).awaitEnd();
+      assertEquals(Status.Code.PERMISSION_DENIED, refused.getCode(), refused.toString());
+      assertTrue(refused.getDescription().contains("device pi-1 is store default's; this call is bound to store north"),
+          refused.toString());
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      north.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
+    }
+    Exception nowhere = assertThrows(Exception.class, () -> platform.gatewayFor("nowhere"));
+    assertTrue(String.valueOf(nowhere.getMessage()).contains("--store-id nowhere: the chain has no such store"),
+        nowhere.toString());
   }
 
   @Test
