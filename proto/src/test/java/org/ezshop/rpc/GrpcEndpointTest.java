@@ -132,8 +132,17 @@ class GrpcEndpointTest {
     HttpClientRequest request = client.request(HttpMethod.POST, endpoint.port(), "127.0.0.1",
         "/grpc.health.v1.Health/Check").await(10, TimeUnit.SECONDS);
     request.putHeader("content-type", "application/grpc").putHeader("te", "trailers").putHeader("content-length", "5");
-    request.send(Buffer.buffer(new byte[5])).compose(HttpClientResponse::end).await(10, TimeUnit.SECONDS);
+    request.send(Buffer.buffer(new byte[5])).compose(GrpcEndpointTest::ended).await(10, TimeUnit.SECONDS);
     return request;
+  }
+
+  // The whole answer; it may have ended before this runs (its end then throws instead of completing).
+  private static Future<Void> ended(HttpClientResponse response) {
+    try {
+      return response.end();
+    } catch (IllegalStateException alreadyEnded) {
+      return Future.succeededFuture();
+    }
   }
 
   private static ServingStatus checkWithHeaderOf(GrpcProbe probe, int bytes) {
