@@ -78,16 +78,15 @@ final class Chain implements AutoCloseable {
 
   private void start(String name, Map<String, String> env, String command, String portFlag, String... args)
       throws Exception {
-    List<String> launch = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Ezshop.class.getName(), command, portFlag, freePort(name)));
+    List<String> launch = new ArrayList<>(List.of(command, portFlag, freePort(name)));
     launch.addAll(List.of(args));
-    ServiceProcess process = new ServiceProcess(name, launch, port(name), dir.resolve(name + ".log"), env);
+    ServiceProcess process = LauncherProcess.of(name, List.of(), launch, port(name), dir, env);
     processes.put(name, process);
     process.start();
   }
 
   private String freePort(String name) throws IOException {
-    ports.put(name, LoadProcesses.freePort());
+    ports.put(name, LauncherProcess.freePort());
     return String.valueOf(ports.get(name));
   }
 

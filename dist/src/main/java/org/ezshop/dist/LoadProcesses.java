@@ -2,7 +2,6 @@ package org.ezshop.dist;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,8 +42,8 @@ final class LoadProcesses implements AutoCloseable {
   List<InetSocketAddress> gateways(int k) throws Exception {
     List<InetSocketAddress> gateways = new ArrayList<>();
     for (int i = 0; i < k; i++) {
-      int port = freePort();
-      int metrics = freePort();
+      int port = LauncherProcess.freePort();
+      int metrics = LauncherProcess.freePort();
       Path state = dir.resolve("gateway-" + i);
       if (Files.exists(state)) { // an earlier run's pending changes and levels are not this run's
         try (Stream<Path> old = Files.walk(state)) {
@@ -68,7 +67,7 @@ final class LoadProcesses implements AutoCloseable {
   List<InetSocketAddress> bare(int k) throws Exception {
     List<InetSocketAddress> servers = new ArrayList<>();
     for (int i = 0; i < k; i++) {
-      int port = freePort();
+      int port = LauncherProcess.freePort();
       start("edge-sink-" + i, port, List.of("edge-sink", "--host", "127.0.0.1", "--gateway-port",
           String.valueOf(port)));
       servers.add(new InetSocketAddress("127.0.0.1", port));
@@ -113,18 +112,9 @@ final class LoadProcesses implements AutoCloseable {
   }
 
   private void start(String name, int port, List<String> args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + HEAP, "-cp", System.getProperty("java.class.path"), Ezshop.class.getName()));
-    command.addAll(args);
-    ServiceProcess process = new ServiceProcess(name, command, port, dir.resolve(name + ".log"), java.util.Map.of());
+    ServiceProcess process = LauncherProcess.of(name, List.of("-Xmx" + HEAP), args, port, dir, java.util.Map.of());
     running.add(process);
     process.start();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   @Override

@@ -31,6 +31,7 @@ import org.ezshop.store.v1.ListReceiptsRequest;
 import org.ezshop.store.v1.Receipt;
 import org.ezshop.store.v1.StoreEvent;
 import org.ezshop.store.v1.StoreServiceGrpc;
+import org.ezshop.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,10 +53,8 @@ class ChainTest {
 
   @Test
   void aShopperEnrolledOnceShopsInTwoStoresThroughReplicaCrashesAndTheThirdSeesNone() throws Exception {
-    String pg = System.getenv("EZSHOP_PG_URL");
-    assertTrue(pg != null && !pg.isBlank(), "scripts/test sets EZSHOP_PG_URL");
     Vertx vertx = Vertx.vertx();
-    String db = Databases.create(vertx, pg, "ezshop_chain_" + Long.toHexString(System.nanoTime()));
+    String db = TestPostgres.freshDatabase(vertx);
     List<AutoCloseable> open = new ArrayList<>(); // agents and clients, closed before the chain
     Chain chain = null;
     try {
@@ -116,7 +115,7 @@ class ChainTest {
       if (chain != null) {
         chain.close();
       }
-      Databases.drop(vertx, pg, db);
+      Databases.drop(vertx, TestPostgres.url(), db);
       vertx.close().await(10, TimeUnit.SECONDS);
     }
   }

@@ -16,6 +16,7 @@ import org.ezshop.load.sim.Score;
 import org.ezshop.store.v1.Item;
 import org.ezshop.store.v1.ListItemsRequest;
 import org.ezshop.store.v1.StoreServiceGrpc;
+import org.ezshop.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,10 +33,8 @@ class ClusterTest {
 
   @Test
   void eachStoreOfTheChainServesItsOwnSimulatedShoppersThroughItsOwnGateway() throws Exception {
-    String pg = System.getenv("EZSHOP_PG_URL");
-    assertTrue(pg != null && !pg.isBlank(), "scripts/test sets EZSHOP_PG_URL");
     Vertx vertx = Vertx.vertx();
-    String db = Databases.create(vertx, pg, "ezshop_cluster_" + Long.toHexString(System.nanoTime()));
+    String db = TestPostgres.freshDatabase(vertx);
     Settings settings = Settings.parse(List.of("cluster", "--pg-url", db, "--cluster-stores", "2",
         "--cluster-replicas", "2", "--sim-shoppers", "3", "--sim-rows", "6", "--sim-minutes", "1.5", "--sim-speed",
         "4", "--manager-token", TOKEN, "--data-dir", dir.resolve("data").toString(), "--sim-out",
@@ -58,7 +57,7 @@ class ClusterTest {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     } finally {
-      Databases.drop(vertx, pg, db);
+      Databases.drop(vertx, TestPostgres.url(), db);
       vertx.close().await(10, TimeUnit.SECONDS);
     }
   }

@@ -8,7 +8,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +75,7 @@ class DeployTest {
     Map<String, Integer> ports = new LinkedHashMap<>();
     for (String service : services.keySet()) {
       if (!service.equals("postgres")) {
-        ports.put(service, freePort());
+        ports.put(service, LauncherProcess.freePort());
       }
     }
     String pg = System.getenv("EZSHOP_PG_URL");
@@ -95,11 +94,7 @@ class DeployTest {
         assertEquals(JAR, command.subList(0, 3), service.getKey());
         List<String> args = onLoopback(command.subList(3, command.size()), service.getKey(), ports);
         Settings.parse(args, env); // every flag the launcher's
-        List<String> launch = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-cp", System.getProperty("java.class.path"), Ezshop.class.getName()));
-        launch.addAll(args);
-        ServiceProcess process = new ServiceProcess(service.getKey(), launch, service.getValue(),
-            dir.resolve(service.getKey() + ".log"), env);
+        ServiceProcess process = LauncherProcess.of(service.getKey(), List.of(), args, service.getValue(), dir, env);
         process.start();
         running.put(service.getKey(), process);
       }
@@ -140,21 +135,15 @@ class DeployTest {
       switch (flag) {
         case "--host" -> local.add("127.0.0.1");
         case "--store-port", "--identity-port", "--gateway-port" -> local.add(String.valueOf(ports.get(service)));
-        case "--web-port", "--metrics-port" -> local.add(String.valueOf(freePort()));
+        case "--web-port", "--metrics-port" -> local.add(String.valueOf(LauncherProcess.freePort()));
         case "--store-target", "--identity-target" -> local.add(TARGET.matcher(value)
             .replaceAll(m -> "127.0.0.1:" + ports.get(m.group(1))));
         default -> local.add(value);
       }
     }
     if (service.equals("gateway")) {
-      local.addAll(List.of("--web-redirect-port", String.valueOf(freePort())));
+      local.addAll(List.of("--web-redirect-port", String.valueOf(LauncherProcess.freePort())));
     }
     return local;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

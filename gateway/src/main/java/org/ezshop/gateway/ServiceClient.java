@@ -13,6 +13,7 @@ import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServerResponse;
 import io.vertx.grpc.server.StatusException;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.rpc.BoundStore;
 
 /**
  * Calls to one of the services, a replica at a time, with the gateway's manager token; failures come back as gRPC
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceClient {
 
   private static final long TIMEOUT_MS = 5000;
-  private static final String BOUND_STORE = "ezshop-store-id";
 
   private final GrpcClient client;
   private final Replicas replicas;
@@ -38,7 +38,7 @@ public final class ServiceClient {
     this.replicas = replicas;
     this.token = token;
     if (!storeId.isEmpty()) {
-      bound.set(BOUND_STORE, storeId);
+      bound.set(BoundStore.HEADER, storeId);
     }
   }
 

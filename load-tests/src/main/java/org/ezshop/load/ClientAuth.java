@@ -4,6 +4,7 @@ import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
+import org.ezshop.rpc.BoundStore;
 
 /** A bearer token on grpc-java calls: the `authorization` metadata every EZShop service reads. */
 public final class ClientAuth {
@@ -31,7 +32,7 @@ public final class ClientAuth {
     }
     Metadata metadata = new Metadata();
     metadata.put(AUTHORIZATION, "Bearer " + token);
-    metadata.put(Metadata.Key.of("ezshop-store-id", Metadata.ASCII_STRING_MARSHALLER), storeId);
+    metadata.put(Metadata.Key.of(BoundStore.HEADER, Metadata.ASCII_STRING_MARSHALLER), storeId);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.MultiMap;
 import java.time.Instant;
 import java.util.Optional;
 import org.ezshop.rpc.Bearer;
+import org.ezshop.rpc.BoundStore;
 import org.ezshop.rpc.SessionTokens;
 import org.ezshop.store.storage.Failures;
 
@@ -12,8 +13,6 @@ import org.ezshop.store.storage.Failures;
  * to call each other), or a shopper holding a session token. Tokens see only what they own.
  */
 final class Access {
-
-  static final String BOUND_STORE = "ezshop-store-id";
 
   private final String managerToken;
   private final SessionTokens sessions;
@@ -35,8 +34,8 @@ final class Access {
 
   /** The store the call is bound to by its `ezshop-store-id` metadata; "" for none (every store). */
   static String bound(MultiMap headers) {
-    String store = headers.get(BOUND_STORE);
-    return store == null ? "" : Requests.storeId(store, BOUND_STORE);
+    String store = headers.get(BoundStore.HEADER);
+    return store == null ? "" : Requests.storeId(store, BoundStore.HEADER);
   }
 
   void requireManager(MultiMap headers) {

@@ -7,6 +7,7 @@ import io.grpc.stub.MetadataUtils;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.rpc.BoundStore;
 import org.ezshop.rpc.SessionTokens;
 import org.ezshop.store.v1.StoreServiceGrpc;
 
@@ -28,7 +29,7 @@ final class StoreClient implements AutoCloseable {
   StoreServiceGrpc.StoreServiceBlockingStub bound(String storeId) {
     Metadata metadata = new Metadata();
     metadata.put(AUTHORIZATION, "Bearer " + TestStores.MANAGER);
-    metadata.put(Metadata.Key.of("ezshop-store-id", Metadata.ASCII_STRING_MARSHALLER), storeId);
+    metadata.put(Metadata.Key.of(BoundStore.HEADER, Metadata.ASCII_STRING_MARSHALLER), storeId);
     return anonymous().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
   }
 
