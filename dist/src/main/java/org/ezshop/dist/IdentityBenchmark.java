@@ -166,7 +166,7 @@ public final class IdentityBenchmark {
   }
 
   private static Gallery syntheticGallery(int rows) {
-    Gallery gallery = new Gallery(FaceEngine.DIMENSIONS);
+    Gallery gallery = new Gallery(FaceEngine.DIMENSIONS, Integer.MAX_VALUE); // the scan: bench-index has the index
     Random random = new Random(42);
     for (int i = 0; i < rows; i++) {
       gallery.put(new Enrolment(i, "synthetic-" + i, "Synthetic " + i, unitVector(random)));
@@ -200,7 +200,7 @@ public final class IdentityBenchmark {
     sink = s0 + s1 + s2 + s3;
   }
 
-  private static <T> T onBigStack(Callable<T> work) throws Exception {
+  static <T> T onBigStack(Callable<T> work) throws Exception {
     java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(work);
     new Thread(null, task, "bench-models", 16 << 20).start();
     return task.get();

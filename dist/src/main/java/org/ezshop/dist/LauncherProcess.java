@@ -20,11 +20,17 @@ final class LauncherProcess {
    */
   static ServiceProcess of(String name, List<String> jvm, List<String> args, int port, Path dir,
       Map<String, String> env) {
+    return of(name, jvm, args, "127.0.0.1", port, dir, env);
+  }
+
+  /** One that listens on {@code host}. */
+  static ServiceProcess of(String name, List<String> jvm, List<String> args, String host, int port, Path dir,
+      Map<String, String> env) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(jvm);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Ezshop.class.getName()));
     command.addAll(args);
-    return new ServiceProcess(name, command, port, dir.resolve(name + ".log"), env);
+    return new ServiceProcess(name, command, host, port, dir.resolve(name + ".log"), env);
   }
 
   static int freePort() throws IOException {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -80,13 +81,23 @@ final class LocalCa {
     return dir.resolve(CA);
   }
 
-  /** The names a server certificate covers: loopback, this host's name, and {@code extra}. */
+  /**
+   * The names a server certificate covers: loopback, this host's name and addresses (a gateway reaches the replicas
+   * behind one DNS name by address), and {@code extra}.
+   */
   static Set<String> names(List<String> extra) {
     Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
     try {
       names.add(InetAddress.getLocalHost().getHostName());
     } catch (IOException e) {
       Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()).ifPresent(names::add);
+    }
+    try {
+      NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+          .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+          .forEach(a -> names.add(a.getHostAddress().replaceFirst("%.*$", "")));
+    } catch (IOException e) {
+      // No interfaces to list: loopback and the names given still hold.
     }
     names.addAll(extra);
     return names;

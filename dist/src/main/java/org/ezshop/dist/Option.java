@@ -7,6 +7,7 @@ import org.ezshop.gateway.fusion.FusionSettings;
 import org.ezshop.gateway.link.DeviceLimits;
 import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.identity.IdentityConfig;
+import org.ezshop.identity.gallery.Gallery;
 import org.ezshop.store.StoreConfig;
 
 /** Every setting of the launcher: a flag, an EZSHOP_* variable, or a key in the --config file. */
@@ -17,7 +18,8 @@ enum Option {
   STORE_PORT("store-port", String.valueOf(StoreConfig.DEFAULT_PORT), "store-svc gRPC port (0 = any free)"),
   IDENTITY_PORT("identity-port", String.valueOf(IdentityConfig.DEFAULT_PORT), "identity-svc gRPC port (0 = any free)"),
   STORE_TARGET("store-target", "", "host:port of store-svc; for the gateway, a comma-separated list of its replicas, "
-      + "called in turn, each health-checked (default: 127.0.0.1 and the store port)"),
+      + "called in turn, each health-checked; a name with several addresses is a replica per address (default: "
+      + "127.0.0.1 and the store port)"),
   IDENTITY_TARGET("identity-target", "", "host:port[,host:port...] of identity-svc's replicas, for the gateway "
       + "(default: 127.0.0.1 and the identity port)"),
   STORE_ID("store-id", "", "gateway: the one store of the chain it serves (its devices, rows, doors and manager "
@@ -34,7 +36,7 @@ enum Option {
   TLS_CA("tls-ca", "", "clients (the gateway calling the services, simulate, replay, record, chaos): CA certificate "
       + "(PEM) the servers' certificates chain to (default with --tls auto: the one in --data-dir)"),
   TLS_NAMES("tls-names", "", "--tls auto: more host names or addresses the server certificate covers, "
-      + "comma-separated, beside localhost, 127.0.0.1, ::1 and this host's name"),
+      + "comma-separated, beside localhost, 127.0.0.1, ::1 and this host's name and addresses"),
   DEVICE_CLIENT_CA("device-client-ca", "", "gateway, with TLS: CA certificate (PEM) whose client certificates every "
       + "device must present, its subject CN (or a URI SAN) the device id, beside its token; `ezshop device-cert` "
       + "issues them from --tls auto's CA (--data-dir/tls/ca.pem)"),
@@ -58,6 +60,8 @@ enum Option {
   FACE_QUEUE("face-queue", String.valueOf(IdentityConfig.DEFAULT_QUEUE), "images waiting for an inference thread before "
       + "identity-svc answers RESOURCE_EXHAUSTED"),
   KEEP_FACE_PHOTOS("keep-face-photos", "false", "store enrolled photos in PostgreSQL too (default: embeddings only)"),
+  GALLERY_INDEX_FROM("gallery-index-from", String.valueOf(Gallery.INDEX_FROM), "identity-svc: embeddings from which "
+      + "Identify searches an HNSW index (built in the background) instead of scanning every embedding"),
   METRICS_PORT("metrics-port", String.valueOf(GatewayConfig.DEFAULT_METRICS_PORT), "gateway: HTTP port of GET /metrics "
       + "(Prometheus text format; 0 = any free)"),
   WEB_PORT("web-port", String.valueOf(GatewayConfig.DEFAULT_WEB_PORT), "gateway: HTTP port of the manager dashboard "
@@ -161,6 +165,8 @@ enum Option {
   CHAOS_SEED("chaos-seed", "1", "chaos: seed of the fault schedule"),
   CHAOS_OUT("chaos-out", "chaos-out", "chaos: directory for the services' logs and chaos-report.json/.html"),
   BENCH_GALLERY("bench-gallery", "100000", "bench-identity: synthetic embeddings in the searched gallery"),
+  BENCH_FACES("bench-faces", "1000000", "bench-index: synthetic faces in the indexed gallery"),
+  BENCH_PROBES("bench-probes", "1000", "bench-index: probes, each searched through the index and by the exact scan"),
   BENCH_STREAMS("bench-streams", "1,64,1000", "bench-gateway: device stream counts to measure, comma-separated"),
   BENCH_CLIENTS("bench-clients", "16", "bench-store: concurrent clients"),
   BENCH_REPLICAS("bench-replicas", "1", "bench-store: store-svc replicas on the one database; with 2, each round also "

@@ -153,7 +153,6 @@ final class OptionValues {
     return Boolean.parseBoolean(text(option));
   }
 
-  /** host:port, or 127.0.0.1 and {@code localPort} when unset. */
   /** host:port[,host:port...]: a service's replicas; none given, 127.0.0.1 at {@code localPort}. */
   List<SocketAddress> targets(Option option, int localPort) {
     if (text(option).isEmpty()) {

@@ -207,7 +207,8 @@ final class Settings {
     return new IdentityConfig(host(), values.port(Option.IDENTITY_PORT), managerToken(), values.optional(Option.PG_URL),
         values.path(Option.FACE_MODELS), values.positive(Option.MAX_IMAGE_BYTES), values.positive(Option.MAX_IMAGE_SIDE),
         values.positive(Option.MIN_FACE_PIXELS), threshold, values.positive(Option.FACE_WORKERS),
-        values.positive(Option.FACE_QUEUE), values.bool(Option.KEEP_FACE_PHOTOS), tls());
+        values.positive(Option.FACE_QUEUE), values.bool(Option.KEEP_FACE_PHOTOS),
+        values.positive(Option.GALLERY_INDEX_FROM), tls());
   }
 
   /** The gateway's config, given where store-svc and identity-svc actually listen when started alongside. */
@@ -412,6 +413,14 @@ final class Settings {
 
   int benchGallery() {
     return values.positive(Option.BENCH_GALLERY);
+  }
+
+  int benchFaces() {
+    return values.positive(Option.BENCH_FACES);
+  }
+
+  int benchProbes() {
+    return values.positive(Option.BENCH_PROBES);
   }
 
   int benchSeconds() {

@@ -24,7 +24,8 @@ class BusyTest {
     Vertx vertx = EventLoops.vertx();
     IdentityConfig base = TestIdentity.memory();
     IdentityConfig oneWorker = new IdentityConfig(base.host(), 0, base.managerToken(), base.pgUrl(), base.models(),
-        base.maxImageBytes(), base.maxImageSide(), base.minFacePixels(), base.threshold(), 1, 1, false, base.tls());
+        base.maxImageBytes(), base.maxImageSide(), base.minFacePixels(), base.threshold(), 1, 1, false, base.indexFrom(),
+        base.tls());
     IdentityServer server = IdentityServer.start(vertx, oneWorker).await(60, TimeUnit.SECONDS);
     try (IdentityClient client = new IdentityClient(server.port())) {
       IdentifyRequest group = IdentifyRequest.newBuilder().setImage(ByteString.copyFrom(Photos.group(5))).build();

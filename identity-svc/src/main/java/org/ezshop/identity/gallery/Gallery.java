@@ -14,13 +14,29 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Every enrolled embedding in one flat float array, searched by a full scan (100,000 × 512 floats in about
- * 10 ms on two cores). Thread-safe: searches share a read lock, changes take the write lock briefly; {@link #change}
- * runs changes on the gallery's own thread, so that no event loop waits for a search to finish.
+ * Every enrolled embedding in one flat float array. A small gallery is searched by a full scan (100,000 × 512
+ * floats in about 10 ms on two cores); from {@link #INDEX_FROM} embeddings an HNSW index ({@link GalleryIndex}),
+ * built in the background in small steps, picks the candidates and the flat array scores them exactly.
+ * Thread-safe: searches share a read lock, changes take the write lock briefly; {@link #change} runs changes on
+ * the gallery's own thread, so that no event loop waits for a search to finish.
  */
 public final class Gallery implements AutoCloseable {
+
+  /** Where the index takes over from the scan: the scan's cost crosses ~4 ms here (load-tests/RESULTS.md). */
+  public static final int INDEX_FROM = 50_000;
+  // Rows added to the index per step of a build: short enough that a step holds the lock for well under a second.
+  private static final int INDEX_STEP = 500;
+  /**
+   * Candidates the index offers a search, which is also how wide it searches (hnswlib's ef): the fewest that reached
+   * recall@1 0.99 against the exact scan over 1,000,000 synthetic faces (load-tests/RESULTS.md, "Identify at
+   * 1,000,000 faces").
+   */
+  public static final int CANDIDATES = 200;
+  private static final Logger LOG = LoggerFactory.getLogger(Gallery.class);
 
   private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "gallery-writer");
@@ -37,19 +53,35 @@ public final class Gallery implements AutoCloseable {
   private long[] rowIds;
   private int[] rowFace;
   private int rows;
+  private final int indexFrom;
+  private GalleryIndex index;
+  private boolean indexReady;
+  private boolean[] rowIndexed;
+  // The ids present when the index's build began, and how far the build has got through them.
+  private long[] unindexed;
+  private int unindexedAt;
+  private long indexStarted;
+  private volatile int candidates = CANDIDATES;
   // Face slots are never reused, so a row's slot stays valid while it lives.
   private final List<Face> faces = new ArrayList<>();
   private final Map<String, Face> byId = new HashMap<>();
   private final Map<Long, Integer> rowOf = new HashMap<>();
 
   public Gallery(int dimensions) {
+    this(dimensions, INDEX_FROM);
+  }
+
+  /** A gallery that builds its index once it holds {@code indexFrom} embeddings. */
+  public Gallery(int dimensions, int indexFrom) {
     if (dimensions % 8 != 0) {
       throw new IllegalArgumentException("dimensions must be a multiple of 8, not " + dimensions);
     }
     this.dimensions = dimensions;
+    this.indexFrom = indexFrom;
     this.vectors = new float[dimensions * 1024];
     this.rowIds = new long[1024];
     this.rowFace = new int[1024];
+    this.rowIndexed = new boolean[1024];
   }
 
   private static final class Face {
@@ -80,6 +112,12 @@ public final class Gallery implements AutoCloseable {
 
   @Override
   public void close() {
+    lock.writeLock().lock();
+    try {
+      dropIndex();
+    } finally {
+      lock.writeLock().unlock();
+    }
     writer.shutdown();
   }
 
@@ -90,27 +128,115 @@ public final class Gallery implements AutoCloseable {
     }
     lock.writeLock().lock();
     try {
-      if (rowOf.containsKey(e.id())) {
-        return;
-      }
-      Face face = byId.computeIfAbsent(e.faceId(), id -> {
-        Face f = new Face(faces.size(), id, e.subjectName());
-        faces.add(f);
-        return f;
-      });
-      if (rows == rowIds.length) {
-        vectors = Arrays.copyOf(vectors, vectors.length * 2);
-        rowIds = Arrays.copyOf(rowIds, rowIds.length * 2);
-        rowFace = Arrays.copyOf(rowFace, rowFace.length * 2);
-      }
-      System.arraycopy(e.embedding(), 0, vectors, rows * dimensions, dimensions);
-      rowIds[rows] = e.id();
-      rowFace[rows] = face.slot;
-      rowOf.put(e.id(), rows);
-      rows++;
-      face.photos++;
+      insert(e);
+      indexIfLarge();
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  private void insert(Enrolment e) {
+    if (rowOf.containsKey(e.id())) {
+      return;
+    }
+    Face face = byId.computeIfAbsent(e.faceId(), id -> {
+      Face f = new Face(faces.size(), id, e.subjectName());
+      faces.add(f);
+      return f;
+    });
+    if (rows == rowIds.length) {
+      vectors = Arrays.copyOf(vectors, vectors.length * 2);
+      rowIds = Arrays.copyOf(rowIds, rowIds.length * 2);
+      rowFace = Arrays.copyOf(rowFace, rowFace.length * 2);
+      rowIndexed = Arrays.copyOf(rowIndexed, rowIndexed.length * 2);
+    }
+    System.arraycopy(e.embedding(), 0, vectors, rows * dimensions, dimensions);
+    rowIds[rows] = e.id();
+    rowFace[rows] = face.slot;
+    rowIndexed[rows] = index != null;
+    if (index != null) {
+      index.add(new float[][] {e.embedding()}, new long[] {e.id()});
+    }
+    rowOf.put(e.id(), rows);
+    rows++;
+    face.photos++;
+  }
+
+  private void indexIfLarge() {
+    if (index != null || rows < indexFrom) {
+      return;
+    }
+    GalleryIndex building = new GalleryIndex(dimensions, rows * 2);
+    index = building;
+    unindexed = Arrays.copyOf(rowIds, rows);
+    unindexedAt = 0;
+    indexStarted = System.nanoTime();
+    LOG.info("event=gallery_index_started embeddings={}", rows);
+    writer.execute(() -> indexStep(building));
+  }
+
+  // One step of a build, on the writer thread between changes; a later step is queued behind any change since.
+  private void indexStep(GalleryIndex building) {
+    lock.writeLock().lock();
+    try {
+      if (index != building || indexReady) {
+        return; // dropped by a reload or close
+      }
+      int end = Math.min(unindexed.length, unindexedAt + INDEX_STEP);
+      List<Integer> step = new ArrayList<>(end - unindexedAt);
+      for (int i = unindexedAt; i < end; i++) {
+        Integer r = rowOf.get(unindexed[i]);
+        if (r != null && !rowIndexed[r]) {
+          step.add(r);
+        }
+      }
+      float[][] vs = new float[step.size()][];
+      long[] ids = new long[step.size()];
+      for (int i = 0; i < vs.length; i++) {
+        int r = step.get(i);
+        vs[i] = Arrays.copyOfRange(vectors, r * dimensions, (r + 1) * dimensions);
+        ids[i] = rowIds[r];
+        rowIndexed[r] = true;
+      }
+      index.add(vs, ids);
+      unindexedAt = end;
+      if (end < unindexed.length) {
+        writer.execute(() -> indexStep(building));
+        return;
+      }
+      indexReady = true;
+      unindexed = null;
+      LOG.info("event=gallery_index_ready embeddings={} seconds={}", rows,
+          (System.nanoTime() - indexStarted) / 1_000_000_000L);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void dropIndex() {
+    if (index != null) {
+      index.close();
+    }
+    index = null;
+    indexReady = false;
+    unindexed = null;
+  }
+
+  /** Sets {@link #CANDIDATES} for the searches after this one. */
+  public void candidates(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("candidates must be at least 1, not " + n);
+    }
+    candidates = n;
+  }
+
+  /** Whether searches go through the index (false while it is built, and below {@link #INDEX_FROM}). */
+  public boolean indexed() {
+    lock.readLock().lock();
+    try {
+      return indexReady;
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
@@ -127,11 +253,15 @@ public final class Gallery implements AutoCloseable {
       for (int r = rows - 1; r >= 0; r--) {
         if (rowFace[r] == face.slot) {
           rowOf.remove(rowIds[r]);
+          if (rowIndexed[r]) {
+            index.remove(rowIds[r]);
+          }
           int last = --rows;
           if (r != last) { // the last row fills the hole
             System.arraycopy(vectors, last * dimensions, vectors, r * dimensions, dimensions);
             rowIds[r] = rowIds[last];
             rowFace[r] = rowFace[last];
+            rowIndexed[r] = rowIndexed[last];
             rowOf.put(rowIds[r], r);
           }
           removed++;
@@ -147,11 +277,13 @@ public final class Gallery implements AutoCloseable {
   public void replaceAll(List<Enrolment> all) {
     lock.writeLock().lock();
     try {
+      dropIndex();
       rows = 0;
       faces.clear();
       byId.clear();
       rowOf.clear();
-      all.forEach(this::put);
+      all.forEach(this::insert);
+      indexIfLarge();
     } finally {
       lock.writeLock().unlock();
     }
@@ -191,26 +323,60 @@ public final class Gallery implements AutoCloseable {
   public List<Match> top(float[] probe, int k) {
     lock.readLock().lock();
     try {
-      float[] best = bestPerFace(probe);
-      List<Match> top = new ArrayList<>(k + 1);
-      for (int slot = 0; slot < best.length; slot++) {
-        if (best[slot] == Float.NEGATIVE_INFINITY || (top.size() == k && best[slot] <= top.get(k - 1).score())) {
-          continue;
-        }
-        Face face = faces.get(slot);
-        Match m = new Match(face.id, face.name, best[slot]);
-        int at = top.size();
-        while (at > 0 && top.get(at - 1).score() < m.score()) {
-          at--;
-        }
-        top.add(at, m);
-        if (top.size() > k) {
-          top.remove(k);
-        }
-      }
-      return top;
+      return indexReady ? nearest(probe, k) : scanned(probe, k);
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  /** What {@link #top} answers by the full scan, index or not: the exact answer, to measure the index against. */
+  public List<Match> exactTop(float[] probe, int k) {
+    lock.readLock().lock();
+    try {
+      return scanned(probe, k);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  // Candidates from the graph, scored exactly; a face with several photos may fill several candidates.
+  private List<Match> nearest(float[] probe, int k) {
+    Map<Integer, Float> best = new HashMap<>();
+    for (long id : index.nearest(probe, Math.min(rows, Math.max(candidates, 4 * k)))) {
+      Integer r = rowOf.get(id);
+      if (r != null) {
+        best.merge(rowFace[r], dot(vectors, r * dimensions, probe), Math::max);
+      }
+    }
+    List<Match> top = new ArrayList<>(k + 1);
+    best.forEach((slot, score) -> offer(top, k, slot, score));
+    return top;
+  }
+
+  private List<Match> scanned(float[] probe, int k) {
+    float[] best = bestPerFace(probe);
+    List<Match> top = new ArrayList<>(k + 1);
+    for (int slot = 0; slot < best.length; slot++) {
+      if (best[slot] != Float.NEGATIVE_INFINITY) {
+        offer(top, k, slot, best[slot]);
+      }
+    }
+    return top;
+  }
+
+  private void offer(List<Match> top, int k, int slot, float score) {
+    if (top.size() == k && score <= top.get(k - 1).score()) {
+      return;
+    }
+    Face face = faces.get(slot);
+    Match m = new Match(face.id, face.name, score);
+    int at = top.size();
+    while (at > 0 && top.get(at - 1).score() < m.score()) {
+      at--;
+    }
+    top.add(at, m);
+    if (top.size() > k) {
+      top.remove(k);
     }
   }
 

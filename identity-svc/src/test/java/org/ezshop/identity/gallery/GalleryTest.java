@@ -1,9 +1,13 @@
 package org.ezshop.identity.gallery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class GalleryTest {
@@ -54,5 +58,77 @@ class GalleryTest {
       assertEquals("z", gallery.top(unit(7), 3).get(0).faceId());
       assertEquals(1, gallery.size());
     }
+  }
+
+  @Test
+  void aLargeGallerySearchesThroughItsIndexAsTheScanWould() throws Exception {
+    Random random = new Random(3);
+    List<Enrolment> all = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) { // more than one step of the build
+      all.add(new Enrolment(i, "f" + i, "F", randomUnit(random, 64)));
+    }
+    try (Gallery gallery = new Gallery(64, 1200)) {
+      all.subList(0, 1199).forEach(gallery::put);
+      assertFalse(gallery.indexed());
+      gallery.put(all.get(1199));
+      // Changes while the build runs, in whatever order they meet its steps:
+      assertEquals(1, gallery.remove("f7"));
+      float[] late = randomUnit(random, 64);
+      gallery.put(new Enrolment(5000, "late", "Late", late));
+      awaitIndex(gallery);
+
+      assertEquals("late", gallery.top(late, 1).get(0).faceId());
+      assertTrue(gallery.top(all.get(7).embedding(), 5).stream().noneMatch(m -> m.faceId().equals("f7")));
+      for (int p = 0; p < 100; p++) {
+        float[] probe = near(all.get(random.nextInt(1200)).embedding(), random);
+        assertEquals(ids(gallery.exactTop(probe, 3)), ids(gallery.top(probe, 3)));
+      }
+      gallery.put(new Enrolment(5001, "late", "Late", near(late, random))); // a second photo: still one match
+      assertEquals(2, gallery.photos("late"));
+      assertEquals(1, gallery.top(late, 3).stream().filter(m -> m.faceId().equals("late")).count());
+
+      gallery.replaceAll(all); // a reload builds the index again, with f7 back
+      awaitIndex(gallery);
+      assertEquals("f7", gallery.top(all.get(7).embedding(), 1).get(0).faceId());
+      assertTrue(gallery.top(late, 3).stream().noneMatch(m -> m.faceId().equals("late")));
+    }
+  }
+
+  // Each step of a build is queued on the writer behind the last: wait for steps until the last is done.
+  private static void awaitIndex(Gallery gallery) throws Exception {
+    while (!gallery.indexed()) {
+      gallery.change(() -> null).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static List<String> ids(List<Match> matches) {
+    return matches.stream().map(Match::faceId).toList();
+  }
+
+  private static float[] randomUnit(Random random, int dimensions) {
+    float[] v = new float[dimensions];
+    for (int j = 0; j < dimensions; j++) {
+      v[j] = (float) random.nextGaussian();
+    }
+    return normal(v);
+  }
+
+  private static float[] near(float[] face, Random random) {
+    float[] v = randomUnit(random, face.length);
+    for (int j = 0; j < v.length; j++) {
+      v[j] = face[j] + 0.8f * v[j];
+    }
+    return normal(v);
+  }
+
+  private static float[] normal(float[] v) {
+    double norm = 0;
+    for (float x : v) {
+      norm += x * x;
+    }
+    for (int j = 0; j < v.length; j++) {
+      v[j] /= (float) Math.sqrt(norm);
+    }
+    return v;
   }
 }

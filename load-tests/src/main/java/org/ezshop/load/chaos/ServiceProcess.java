@@ -14,6 +14,7 @@ public final class ServiceProcess {
   private static final long START_MILLIS = 90_000;
   final String name;
   private final List<String> command;
+  private final String host;
   private final int port;
   private final Path log;
   private final Map<String, String> env;
@@ -25,8 +26,14 @@ public final class ServiceProcess {
 
   /** @param env variables the process gets besides this one's */
   public ServiceProcess(String name, List<String> command, int port, Path log, Map<String, String> env) {
+    this(name, command, "127.0.0.1", port, log, env);
+  }
+
+  /** @param host the address it listens on, where {@link #start} waits for it */
+  public ServiceProcess(String name, List<String> command, String host, int port, Path log, Map<String, String> env) {
     this.name = name;
     this.command = command;
+    this.host = host;
     this.port = port;
     this.log = log;
     this.env = env;
@@ -73,7 +80,7 @@ public final class ServiceProcess {
 
   private boolean listening() {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      socket.connect(new InetSocketAddress(host, port), 200);
       return true;
     } catch (IOException e) {
       return false;
