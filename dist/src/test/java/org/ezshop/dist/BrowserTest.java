@@ -36,6 +36,7 @@ import org.ezshop.rpc.Tls;
 import org.ezshop.store.v1.*;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -222,7 +223,11 @@ class BrowserTest {
           && ezshop.gateway().links().get("cam-new").connected());
       registered.close();
 
-      dashboard.findElement(By.cssSelector("#devices tr[data-device='web-pi'] button")).click();
+      // The devices table is redrawn as links change: a row found just before a redraw is found again.
+      review.ignoring(StaleElementReferenceException.class).until(d -> {
+        d.findElement(By.cssSelector("#devices tr[data-device='web-pi'] button")).click();
+        return true;
+      });
       dashboard.switchTo().alert().accept();
       review.until(d -> d.findElement(By.cssSelector("#shelves tr[data-sensor='r1-us']")).getText()
           .contains("web-pi (down)") && d.findElement(By.cssSelector("#audit tr[data-action='RevokeDevice']"))
