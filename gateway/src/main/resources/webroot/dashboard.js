@@ -153,14 +153,16 @@ async function inventory() {
   el('td', {}, money(l.item.price)), el('td', {}, ...(l.rows || []).map(rowWithRegions)))));
 }
 
-// A row, and for each camera that covers it the band of the frame where its people stand.
-// Each candidate's evidence: who, Δt from the onset, proximity, and their share of all the evidence.
+// Each candidate's evidence: who, in how many frames, the terms it is the product of, and its share of the whole.
 function evidence(a) {
-  const each = (a.candidates || []).map((k) => `${k.shopperName} Δt ${millis(k.delta)} ms, near ` +
-    `${(k.proximity || 0).toFixed(2)}, p ${(k.probability || 0).toFixed(2)}`);
+  const f = (x) => (x || 0).toFixed(2);
+  const each = (a.candidates || []).map((k) => `${k.shopperName}: ${k.sightings || 0} frames, nearest ` +
+    `Δt ${millis(k.delta)} ms; presence ${f(k.presence)} × nearness ${f(k.nearness)} × approach ` +
+    `${f(k.approach)} (closest ${f(k.proximity)}), p ${f(k.probability)}`);
   return each.length ? `; candidates: ${each.join('; ')}` : '';
 }
 
+// A row, and for each camera that covers it the band of the frame where its people stand.
 function rowWithRegions(row) {
   const pct = (f) => Math.round((f || 0) * 100);
   const regions = (row.cameraIds || []).map((camera) => {

@@ -150,13 +150,19 @@ enum Option {
   SIM_NEIGHBOURS("sim-neighbours", "", "simulate: chance that, as someone picks, another person reaches at an "
       + "adjacent row under the same camera within 1 s (by profile: easy 0, hard 0.25)"),
   SIM_SHARED_PICK("sim-shared-pick", "", "simulate: chance that a second person takes from the same row within 100 ms "
-      + "(by profile: easy 0, hard 0.05)"),
+      + "(by profile: easy 0, hard 0.1)"),
   SIM_HAND_MS("sim-hand-ms", "", "simulate: longest a hand stays in a row's beam around a reach, from 350 (by "
       + "profile: easy 350, hard 1000)"),
   SIM_PRESS("sim-press", "", "simulate: chance that a reach on a load cell presses down with 1 to 3 items' weight (by "
       + "profile: easy 0, hard 0.3)"),
   SIM_ROWS_PER_CAMERA("sim-rows-per-camera", "", "simulate: most rows one shelf camera covers, people standing in "
       + "their row's band of its frame (by profile: easy 1, a camera per row; hard 3)"),
+  SIM_FPS("sim-fps", "", "simulate: shelf cameras capture at up to this many frames a second while someone is at "
+      + "their rows, each at its own rate from half of it, at least 1 (by profile: easy 1, hard 4)"),
+  SIM_LONG_REACH("sim-long-reach", "", "simulate: chance that a reach is long (1.5 to 3 s), the reacher's face seen "
+      + "only as it starts (by profile: easy 0, hard 0.15)"),
+  SIM_BYSTANDER("sim-bystander", "", "simulate: chance that someone else stands at the row, farther from the "
+      + "shelf, seen nearer the onset in time than the picker (by profile: easy 0, hard 0.2)"),
   SIM_OUT("sim-out", "sim-out", "simulate: directory for truth.json (ground truth and receipts)"),
   REDACT_PHOTOS("redact-photos", "false", "record: write every photo and frame as its SHA-256 only, for a recording "
       + "kept for its timing (it cannot be replayed)"),

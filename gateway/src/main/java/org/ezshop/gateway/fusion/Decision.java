@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Who a shelf change goes to, and why.
  *
- * @param candidates everyone considered, likeliest first, each by their best sighting
+ * @param candidates everyone considered, likeliest first, each with the terms of their evidence
  * @param rule       what decided: "scored", "put-back:holder", "split", "unrecognised-person", "no-candidate"
  * @param charges    who is charged (or credited) how many of the change's items; empty when nobody is
  * @param confidence 0..1: how likely the decision is right
@@ -16,13 +16,21 @@ public record Decision(List<Candidate> candidates, String rule, List<Charge> cha
 
   /**
    * A person seen near the row: a shopper in store, or (shopperId empty) someone who cannot be charged: a face the
-   * gallery does not know, or a shopper who is not in store. {@code deltaMillis} is sighting time minus onset.
+   * gallery does not know, or a shopper who is not in store. {@code deltaMillis}, {@code faceSize} and
+   * {@code cameraId} are of their sighting nearest the onset in time; {@code proximity} is the nearest they stood;
+   * {@code presence}, {@code nearness} and {@code approach} are the terms of their evidence ({@link Evidence}).
    */
   public record Candidate(String shopperId, String name, long deltaMillis, float faceSize, float score,
-      String cameraId, float proximity, double evidence, double probability) {
+      String cameraId, float proximity, int sightings, float presence, float nearness, float approach,
+      double evidence, double probability) {
 
     public boolean recognised() {
       return !shopperId.isEmpty();
+    }
+
+    Candidate withProbability(double p) {
+      return new Candidate(shopperId, name, deltaMillis, faceSize, score, cameraId, proximity, sightings, presence,
+          nearness, approach, evidence, p);
     }
   }
 

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class Fusion implements ShelfChangeSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(Fusion.class);
+  /** At debug: every decision's whole input, for deriving the weights offline (load-tests/RESULTS.md). */
+  private static final Logger INPUTS = LoggerFactory.getLogger("ezshop.fusion.inputs");
   private static final long WATERMARK_POLL_MILLIS = 250;
 
   private final Vertx vertx;
@@ -234,6 +236,10 @@ public final class Fusion implements ShelfChangeSink {
   }
 
   private Decision weigh(ShelfChange change, List<Sighting> seen, Map<String, Shopper> inStore, Set<String> holders) {
+    if (INPUTS.isDebugEnabled()) {
+      INPUTS.debug("event=fusion_inputs {}", DecisionInputs.json(change, seen, inStore, holders,
+          camera -> window.nearArea(camera, settings.nearQuantile())));
+    }
     return Evidence.decide(change.onsetMillis(), change.delta(), seen, inStore, holders,
         camera -> window.nearArea(camera, settings.nearQuantile()), settings);
   }

@@ -97,7 +97,8 @@ final class Verdict {
     decision.candidates().forEach(c -> why.addCandidatesBuilder().setShopperId(c.shopperId())
         .setShopperName(c.name()).setFaceSize(c.faceSize()).setScore(c.score()).setCameraId(c.cameraId())
         .setDelta(EpochMillis.duration(c.deltaMillis())).setRecognised(c.recognised())
-        .setProximity(c.proximity()).setProbability((float) c.probability()));
+        .setProximity(c.proximity()).setProbability((float) c.probability()).setSightings(c.sightings())
+        .setPresence(c.presence()).setNearness(c.nearness()).setApproach(c.approach()));
     return why.build();
   }
 

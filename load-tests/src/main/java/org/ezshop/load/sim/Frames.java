@@ -14,15 +14,16 @@ final class Frames {
   }
 
   /**
-   * The plan's shots, filled in: a shelf camera also captures every {@link Plan#PERIOD} while someone is at one of its
-   * rows. Everyone at its rows is in its frames, in their row's band, those with a hand on the shelf nearest
-   * (largest); a shelf camera misses a face now and then. Oldest first.
+   * The plan's shots, filled in: a shelf camera also captures every frame period of its own while someone is at one
+   * of its rows. Everyone at its rows is in its frames, in their row's band, those with a hand on the shelf nearest
+   * (largest), unless hidden; a shelf camera misses a face now and then. Oldest first.
    */
   static List<Plan.Shot> fill(Plan plan, double missedFace, Random random) {
     for (Plan.Visit v : plan.visits) {
-      for (long t = (v.from() / Plan.PERIOD + 1) * Plan.PERIOD; t <= v.to(); t += Plan.PERIOD) {
+      String camera = plan.rows.get(v.row()).cameraId();
+      long period = plan.framePeriod.get(camera);
+      for (long t = (v.from() / period + 1) * period; t <= v.to(); t += period) {
         long at = t;
-        String camera = plan.rows.get(v.row()).cameraId();
         if (plan.shots.stream().noneMatch(shot -> shot.at() == at && shot.cameraId().equals(camera))) {
           plan.shots.add(new Plan.Shot(at, camera, List.of(v.person()), Set.of()));
         }
@@ -48,6 +49,8 @@ final class Frames {
       Set<Integer> near = reaching.isEmpty() ? new TreeSet<>(shot.near()) : reaching;
       if (!plan.isDoor(shot.cameraId())) { // a door camera takes several frames of everyone walking through
         inView.removeIf(face -> random.nextDouble() < missedFace);
+        inView.removeIf(face -> plan.hidden.stream().anyMatch(h -> h.person() == face
+            && h.cameraId().equals(shot.cameraId()) && shot.at() >= h.from() && shot.at() <= h.to()));
       }
       near.retainAll(inView);
       if (!inView.isEmpty()) {

@@ -21,7 +21,6 @@ final class Plan {
   static final long LEAD_IN = 3000; // devices connect, clocks sync, every row reports its first level
   static final long ROW_SETTLE = 3000;
   static final long EXIT_AFTER_CHANGE = 5000; // the last decision (window + lateness + a margin) before the exit
-  static final long PERIOD = 1000;
   private static final SensorType[] TYPES = {SensorType.SENSOR_TYPE_ULTRASONIC, SensorType.SENSOR_TYPE_WEIGHT,
       SensorType.SENSOR_TYPE_ULTRASONIC, SensorType.SENSOR_TYPE_WEIGHT, SensorType.SENSOR_TYPE_LIGHT};
   private static final String[] GOODS = {"Cola", "Crisps", "Apples", "Water", "Coffee", "Oat bar", "Yoghurt",
@@ -50,11 +49,18 @@ final class Plan {
   record Visit(int person, int row, long from, long to) {
   }
 
+  /** A person's face hidden from a camera (an arm and the shelf in the way during a long reach). */
+  record Hidden(int person, String cameraId, long from, long to) {
+  }
+
   final List<Row> rows = new ArrayList<>();
   final List<Change> changes = new ArrayList<>();
   final List<Hand> hands = new ArrayList<>();
   final List<Shot> shots = new ArrayList<>();
   final List<Visit> visits = new ArrayList<>();
+  final List<Hidden> hidden = new ArrayList<>();
+  /** Each shelf camera's time between frames while someone is at its rows. */
+  final Map<String, Long> framePeriod = new LinkedHashMap<>();
   final long[] enterAt;
   final long[] exitAt;
   final int shoppers;
@@ -128,6 +134,8 @@ final class Plan {
         rows.add(new Row(r, prefix + "-row-" + r, prefix + "-sku-" + r, name, 99 + 50L * random.nextInt(20), type,
             prefix + "-row-" + r + "-" + type.name().substring(12).toLowerCase(), prefix + "-pi-" + r / 8,
             prefix + "-cam-" + (s.rowsPerCamera() == 1 ? r : group), band, size, c.build()));
+        double fps = Math.max(1, s.fps() / 2) + random.nextDouble() * (s.fps() - Math.max(1, s.fps() / 2));
+        framePeriod.putIfAbsent(rows.get(r).cameraId(), Math.round(1000 / fps));
       }
     }
   }
@@ -158,8 +166,8 @@ final class Plan {
         last = reach;
         if (stock[r] > 0 && random.nextDouble() < s.sharedPick()) {
           int other = free(i, reach);
-          if (other >= 0) { // someone else takes one from the same row at the same moment
-            act(reach + random.nextInt(101), r, -1, other);
+          if (other >= 0) { // someone else takes one from the same row at the same moment, seen as they step back
+            act(reach + random.nextInt(101), r, -1, other, s.fps() > 1 ? 500 + random.nextInt(700) : -1);
             visits.add(new Visit(other, r, reach - 2000, reach + 1000));
           }
         }
@@ -217,17 +225,35 @@ final class Plan {
     return idle.isEmpty() ? -1 : idle.get(random.nextInt(idle.size()));
   }
 
-  private void hand(int row, long at, int person) {
-    long length = 350 + (s.handMillis() > 350 ? random.nextInt((int) (s.handMillis() - 349)) : 0);
+  private Hand hand(int row, long at, int person) {
+    return hand(row, at, person, 350 + (s.handMillis() > 350 ? random.nextInt((int) (s.handMillis() - 349)) : 0));
+  }
+
+  private Hand hand(int row, long at, int person, long length) {
     double press = rows.get(row).type() == SensorType.SENSOR_TYPE_WEIGHT && random.nextDouble() < s.press()
         ? 1 + 2 * random.nextDouble() : 0.3 + 0.6 * random.nextDouble();
-    hands.add(new Hand(row, at - length * 5 / 7, at + length * 2 / 7, person, press));
+    Hand hand = new Hand(row, at - length * 5 / 7, at + length * 2 / 7, person, press);
+    hands.add(hand);
+    return hand;
   }
 
   private void act(long at, int row, int delta, int person) {
+    act(at, row, delta, person, -1);
+  }
+
+  /** A change by a person; {@code seenAfter} ≥ 0: their face is caught only that long after the take. */
+  private void act(long at, int row, int delta, int person, long seenAfter) {
     changes.add(new Change(at, row, delta, person));
     stock[row] += delta;
-    hand(row, at, person);
+    String camera = rows.get(row).cameraId();
+    boolean longReach = seenAfter < 0 && delta < 0 && random.nextDouble() < s.longReach();
+    Hand hand = longReach ? hand(row, at, person, 1500 + random.nextInt(1501)) : hand(row, at, person);
+    if (longReach) { // seen as they reach in, then their arm and the shelf hide the face until they step back
+      hidden.add(new Hidden(person, camera, hand.from() + 150, hand.to() + 300));
+    }
+    if (delta < 0 && random.nextDouble() < s.bystander()) {
+      bystander(row, hand.from(), person);
+    }
     List<Integer> faces = new ArrayList<>(List.of(person));
     if (random.nextDouble() < s.together()) {
       int other = random.nextInt(enterAt.length);
@@ -236,7 +262,17 @@ final class Plan {
       }
     }
     long jitter = Math.max(-300, Math.min(300, Math.round(random.nextGaussian() * 120)));
-    shots.add(new Shot(at + jitter, rows.get(row).cameraId(), faces, Set.of(person)));
+    long seen = longReach ? hand.from() - 100 - random.nextInt(900) : seenAfter >= 0 ? at + seenAfter : at + jitter;
+    shots.add(new Shot(seen, camera, faces, Set.of(person)));
+  }
+
+  /** Someone idle stands behind the picker at the row, seen right at the reach's onset, farther from the shelf. */
+  private void bystander(int row, long onset, int picker) {
+    int other = free(picker, onset);
+    if (other >= 0) {
+      visits.add(new Visit(other, row, onset - 1200, onset + 800));
+      shots.add(new Shot(onset + random.nextInt(301) - 150, rows.get(row).cameraId(), List.of(other), Set.of()));
+    }
   }
 
   private static double walk(Random random) {
