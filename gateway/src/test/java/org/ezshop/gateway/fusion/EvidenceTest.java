@@ -40,6 +40,25 @@ class EvidenceTest {
     assertFalse(d.ambiguous(), d.toString());
   }
 
+  /** The recording, kind 1: the reacher seen frame after frame before a long reach, a bystander once. */
+  @Test
+  void theReacherSeenThroughoutBeatsABystanderSeenOnceNearerInTime() {
+    float reacher = (float) Math.sqrt(5991);
+    float bystander = (float) Math.sqrt(3258);
+    Decision d = Evidence.decide(ONSET, -1, List.of(face("face-ben", reacher, -1921), face("face-ben", reacher, -1588),
+        face("face-ben", reacher, -1255), face("face-ben", reacher, -921), face("face-ana", bystander, 79)), IN_STORE,
+        null, camera -> 13_570, SETTINGS); // the camera's near face, from the proximities the log gave (0.49, 0.67)
+    assertEquals("ben", d.charges().get(0).who().shopperId(), d.toString());
+  }
+
+  /** Kind 2: two picks 40 ms apart read as one change of two; the second picker seen late, but nearer. */
+  @Test
+  void twoPickersOfOneChangeAreChargedOneEachHoweverFarApartTheyWereSeen() {
+    Decision d = decide(-2, null, face("face-ana", 300, 60), face("face-ben", 424, 929));
+    assertEquals("split", d.rule(), d.toString());
+    assertEquals(Set.of("ana", "ben"), Set.copyOf(d.charges().stream().map(c -> c.who().shopperId()).toList()));
+  }
+
   @Test
   void twoItemsTakenWithABystanderFarBehindGoWholeToThePicker() {
     Decision d = decide(-2, null, face("face-ana", 300, 40), face("face-ben", 150, 40));

@@ -230,9 +230,18 @@ final class Plan {
   }
 
   private Hand hand(int row, long at, int person, long length) {
+    return hand(row, at - length * 5 / 7, at + length * 2 / 7, person);
+  }
+
+  /** A reach of 1.5 to 3 s that takes the item early on, then goes on (rummaging, choosing). */
+  private Hand longHand(int row, long at, int person) {
+    return hand(row, at - 400, at - 400 + 1500 + random.nextInt(1501), person);
+  }
+
+  private Hand hand(int row, long from, long to, int person) {
     double press = rows.get(row).type() == SensorType.SENSOR_TYPE_WEIGHT && random.nextDouble() < s.press()
         ? 1 + 2 * random.nextDouble() : 0.3 + 0.6 * random.nextDouble();
-    Hand hand = new Hand(row, at - length * 5 / 7, at + length * 2 / 7, person, press);
+    Hand hand = new Hand(row, from, to, person, press);
     hands.add(hand);
     return hand;
   }
@@ -247,7 +256,7 @@ final class Plan {
     stock[row] += delta;
     String camera = rows.get(row).cameraId();
     boolean longReach = seenAfter < 0 && delta < 0 && random.nextDouble() < s.longReach();
-    Hand hand = longReach ? hand(row, at, person, 1500 + random.nextInt(1501)) : hand(row, at, person);
+    Hand hand = longReach ? longHand(row, at, person) : hand(row, at, person);
     if (longReach) { // seen as they reach in, then their arm and the shelf hide the face until they step back
       hidden.add(new Hidden(person, camera, hand.from() + 150, hand.to() + 300));
     }
@@ -262,7 +271,7 @@ final class Plan {
       }
     }
     long jitter = Math.max(-300, Math.min(300, Math.round(random.nextGaussian() * 120)));
-    long seen = longReach ? hand.from() - 100 - random.nextInt(900) : seenAfter >= 0 ? at + seenAfter : at + jitter;
+    long seen = longReach ? hand.from() - 100 - random.nextInt(500) : seenAfter >= 0 ? at + seenAfter : at + jitter;
     shots.add(new Shot(seen, camera, faces, Set.of(person)));
   }
 
