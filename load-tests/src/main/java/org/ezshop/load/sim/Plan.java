@@ -230,15 +230,15 @@ final class Plan {
   }
 
   private Hand hand(int row, long at, int person, long length) {
-    return hand(row, at - length * 5 / 7, at + length * 2 / 7, person);
+    return onShelf(row, at - length * 5 / 7, at + length * 2 / 7, person);
   }
 
   /** A reach of 1.5 to 3 s that takes the item early on, then goes on (rummaging, choosing). */
   private Hand longHand(int row, long at, int person) {
-    return hand(row, at - 400, at - 400 + 1500 + random.nextInt(1501), person);
+    return onShelf(row, at - 400, at - 400 + 1500 + random.nextInt(1501), person);
   }
 
-  private Hand hand(int row, long from, long to, int person) {
+  private Hand onShelf(int row, long from, long to, int person) {
     double press = rows.get(row).type() == SensorType.SENSOR_TYPE_WEIGHT && random.nextDouble() < s.press()
         ? 1 + 2 * random.nextDouble() : 0.3 + 0.6 * random.nextDouble();
     Hand hand = new Hand(row, from, to, person, press);
