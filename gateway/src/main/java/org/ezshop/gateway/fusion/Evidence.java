@@ -95,7 +95,7 @@ final class Evidence {
     Decision.Candidate next = ranked.size() > charges.size() ? ranked.get(charges.size()) : null;
     Decision.Candidate last = charges.get(charges.size() - 1).who();
     boolean thin = next != null && last.evidence() / (last.evidence() + next.evidence()) < s.reviewBelow();
-    return new Decision(ranked, rule, charges, confidence, thin);
+    return new Decision(ranked, rule, charges, confidence, thin || confidence < s.reviewConfidence());
   }
 
   private static String frame(Sighting s) {

@@ -20,6 +20,8 @@ package org.ezshop.gateway.fusion;
  * @param unrecognisedRatio  an unrecognised person with this share of the winner's evidence is "as good": no charge
  * @param reviewBelow        a charge is also sent to review when the winner holds less than this share of the
  *                           evidence of the winner and the runner-up together (a thin margin)
+ * @param reviewConfidence   a charge with less confidence than this is sent to review as well (the review line;
+ *                           shown as pending on the shopper's receipt until resolved)
  * @param splitRatio         further candidates for a change of several items with at least this share of the
  *                           winner's evidence take one item each
  * @param reachMillis        sightings this close to the onset are "at the reach", for the approach term
@@ -32,7 +34,8 @@ package org.ezshop.gateway.fusion;
  */
 public record FusionSettings(long windowMillis, long latenessMillis, double timeScaleMillis, double proximityPower,
     double nearQuantile, double recognisedScore, double unseenEvidence, double unrecognisedRatio, double reviewBelow,
-    double splitRatio, long reachMillis, double approachPower, long epsilonMillis, long graceMillis) {
+    double reviewConfidence, double splitRatio, long reachMillis, double approachPower, long epsilonMillis,
+    long graceMillis) {
 
   public static final long DEFAULT_WINDOW_MILLIS = 2000;
   public static final long DEFAULT_LATENESS_MILLIS = 1000;
@@ -43,6 +46,7 @@ public record FusionSettings(long windowMillis, long latenessMillis, double time
   public static final double DEFAULT_UNSEEN_EVIDENCE = 0.005;
   public static final double DEFAULT_UNRECOGNISED_RATIO = 0.33;
   public static final double DEFAULT_REVIEW_BELOW = 0.75;
+  public static final double DEFAULT_REVIEW_CONFIDENCE = 0;
   public static final double DEFAULT_SPLIT_RATIO = 0.75;
   public static final long DEFAULT_REACH_MILLIS = 700;
   public static final double DEFAULT_APPROACH_POWER = 1;
@@ -53,25 +57,32 @@ public record FusionSettings(long windowMillis, long latenessMillis, double time
   public static FusionSettings defaults() {
     return new FusionSettings(DEFAULT_WINDOW_MILLIS, DEFAULT_LATENESS_MILLIS, DEFAULT_TIME_SCALE_MILLIS,
         DEFAULT_PROXIMITY_POWER, DEFAULT_NEAR_QUANTILE, DEFAULT_RECOGNISED_SCORE, DEFAULT_UNSEEN_EVIDENCE,
-        DEFAULT_UNRECOGNISED_RATIO, DEFAULT_REVIEW_BELOW, DEFAULT_SPLIT_RATIO, DEFAULT_REACH_MILLIS, DEFAULT_APPROACH_POWER,
-        DEFAULT_EPSILON_MILLIS,
-        DEFAULT_GRACE_MILLIS);
+        DEFAULT_UNRECOGNISED_RATIO, DEFAULT_REVIEW_BELOW, DEFAULT_REVIEW_CONFIDENCE, DEFAULT_SPLIT_RATIO,
+        DEFAULT_REACH_MILLIS, DEFAULT_APPROACH_POWER, DEFAULT_EPSILON_MILLIS, DEFAULT_GRACE_MILLIS);
+  }
+
+  /** These settings with the evidence weights given (for deriving them: {@code EvidenceTuning}). */
+  public FusionSettings withWeights(double timeScale, double proximity, double unseen, double confidence,
+      double split, double approach) {
+    return new FusionSettings(windowMillis, latenessMillis, timeScale, proximity, nearQuantile, recognisedScore,
+        unseen, unrecognisedRatio, reviewBelow, confidence, split, reachMillis, approach, epsilonMillis, graceMillis);
   }
 
   public FusionSettings withWindow(long millis) {
     return new FusionSettings(millis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile, recognisedScore,
-        unseenEvidence, unrecognisedRatio, reviewBelow, splitRatio, reachMillis, approachPower, epsilonMillis, graceMillis);
+        unseenEvidence, unrecognisedRatio, reviewBelow, reviewConfidence, splitRatio, reachMillis, approachPower,
+        epsilonMillis, graceMillis);
   }
 
   public FusionSettings withReviewBelow(double share) {
     return new FusionSettings(windowMillis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile,
-        recognisedScore, unseenEvidence, unrecognisedRatio, share, splitRatio, reachMillis, approachPower, epsilonMillis,
-        graceMillis);
+        recognisedScore, unseenEvidence, unrecognisedRatio, share, reviewConfidence, splitRatio, reachMillis,
+        approachPower, epsilonMillis, graceMillis);
   }
 
   public FusionSettings withGrace(long millis) {
     return new FusionSettings(windowMillis, latenessMillis, timeScaleMillis, proximityPower, nearQuantile,
-        recognisedScore, unseenEvidence, unrecognisedRatio, reviewBelow, splitRatio, reachMillis, approachPower, epsilonMillis,
-        millis);
+        recognisedScore, unseenEvidence, unrecognisedRatio, reviewBelow, reviewConfidence, splitRatio, reachMillis,
+        approachPower, epsilonMillis, millis);
   }
 }

@@ -60,16 +60,18 @@ public final class EvidenceTuning {
       return;
     }
     List<Map.Entry<String, Tally>> results = new ArrayList<>();
-    FusionSettings d = FusionSettings.defaults();
     for (double tau : new double[] {500, 700, 1000, 1400, 2000}) {
       for (double beta : new double[] {2, 3, 4, 6}) {
-        for (double approach : new double[] {0, 0.5, 1, 2}) {
+        for (double approach : new double[] {0, 1, 2}) {
           for (double split : new double[] {0.35, 0.5, 0.75}) {
-            FusionSettings s = new FusionSettings(d.windowMillis(), d.latenessMillis(), tau, beta, d.nearQuantile(),
-                d.recognisedScore(), d.unseenEvidence(), d.unrecognisedRatio(), d.reviewBelow(), split,
-                d.reachMillis(), approach, d.epsilonMillis(), d.graceMillis());
-            results.add(Map.entry(String.format("tau %4.0f beta %.0f approach %.1f split %.2f", tau, beta, approach,
-                split), tally(runs, s)));
+            for (double unseen : new double[] {0.005, 0.02, 0.05}) {
+              for (double confidence : new double[] {0, 0.5, 0.6, 0.7}) {
+                FusionSettings s = FusionSettings.defaults().withWeights(tau, beta, unseen, confidence, split,
+                    approach);
+                results.add(Map.entry(String.format("tau %4.0f beta %.0f approach %.0f split %.2f unseen %.3f "
+                    + "review under %.1f", tau, beta, approach, split, unseen, confidence), tally(runs, s)));
+              }
+            }
           }
         }
       }

@@ -115,20 +115,48 @@ class FusionTest {
 
   /** The shelf camera sees two portraits in one 1024x512 frame, one in each half, each {@code side} px tall. */
   private void seenTogether(String left, int leftSide, String right, int rightSide, long at) throws Exception {
-    BufferedImage frame = new BufferedImage(1024, 512, BufferedImage.TYPE_INT_RGB);
+    BufferedImage frame = blank();
     Graphics2D g = frame.createGraphics();
-    g.setColor(Color.GRAY);
-    g.fillRect(0, 0, 1024, 512);
     g.drawImage(ImageIO.read(PORTRAITS.resolve(left + ".jpg").toFile()), (512 - leftSide) / 2, 512 - leftSide,
         leftSide, leftSide, null);
     g.drawImage(ImageIO.read(PORTRAITS.resolve(right + ".jpg").toFile()), 512 + (512 - rightSide) / 2,
         512 - rightSide, rightSide, rightSide, null);
     g.dispose();
+    seen(frame, at);
+  }
+
+  /** The shelf camera sees one portrait, {@code side} px tall, in the middle of a 1024x512 frame. */
+  private void seenAt(String portrait, int side, long at) throws Exception {
+    BufferedImage frame = blank();
+    Graphics2D g = frame.createGraphics();
+    g.drawImage(ImageIO.read(PORTRAITS.resolve(portrait + ".jpg").toFile()), (1024 - side) / 2, 512 - side, side,
+        side, null);
+    g.dispose();
+    seen(frame, at);
+  }
+
+  private static BufferedImage blank() {
+    BufferedImage frame = new BufferedImage(1024, 512, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = frame.createGraphics();
+    g.setColor(Color.GRAY);
+    g.fillRect(0, 0, 1024, 512);
+    g.dispose();
+    return frame;
+  }
+
+  private void seen(BufferedImage frame, long at) throws Exception {
     ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
     ImageIO.write(frame, "jpg", jpeg);
     shelfCam.send(EdgeMessage.newBuilder().setSeq(++frames).setFrame(Frame.newBuilder().setCameraId("shelf-cam")
         .setCapturedAt(TestDevices.stamp(at)).setJpeg(ByteString.copyFrom(jpeg.toByteArray()))).build());
     shelfCam.await(m -> m.hasAck() && m.getAck().getUpToSeq() == frames);
+  }
+
+  /** The camera's usual near face: frames of someone at the shelf long before, outside any change's window. */
+  private void nearFacesAt(int side, long before) throws Exception {
+    for (int i = 0; i < 10; i++) {
+      seenAt("women/5", side, before - 30_000 + 300L * i);
+    }
   }
 
   /** The row's people stand in this band of shelf-cam's frame (x from, to; full height). */
@@ -263,6 +291,38 @@ class FusionTest {
     assertEquals(125, bens.getTotal().getMinorUnits(), "the soda moves to Ben's receipt: " + bens);
     assertTrue(bens.getLinesList().stream().anyMatch(l -> l.getCorrection() && l.getQuantity() == 1
         && l.getReviewId().equals(review.getReviewId())));
+  }
+
+  /** The kind 1: the reacher in frame after frame before a long reach, a bystander once, farther back. */
+  @Test
+  void theShopperSeenThroughoutTheReachBeatsABystanderSeenOnceNearerInTime() throws Exception {
+    start(Optional.empty());
+    Shopper ana = shopper("Ana", "women/0", true);
+    Shopper ben = shopper("Ben", "men/2", true);
+    long pickAt = System.currentTimeMillis();
+    nearFacesAt(300, pickAt);
+    for (long dt : new long[] {-1900, -1600, -1300, -950}) {
+      seenAt("men/17", 300, pickAt + dt); // Ben leans in to the shelf, then his arm hides his face
+    }
+    seenAt("women/2", 220, pickAt + 80); // Ana, behind him, seen once right at the reach
+    pick(pickAt);
+    TestPlatform.eventually(() -> sodas(ben) == 1);
+    assertEquals(0, sodas(ana));
+  }
+
+  /** The kind 2: two takes 40 ms apart are one change of two; the second taker is seen late, but near. */
+  @Test
+  void twoShoppersReachingIntoOneRowTogetherAreChargedOneEach() throws Exception {
+    start(Optional.empty());
+    Shopper ana = shopper("Ana", "women/0", true);
+    Shopper ben = shopper("Ben", "men/2", true);
+    long pickAt = System.currentTimeMillis();
+    nearFacesAt(300, pickAt);
+    seenAt("women/2", 250, pickAt + 60);
+    seenAt("men/17", 340, pickAt + 930);
+    shelf(pickAt - 2000, 2000, 5);
+    shelf(pickAt, 1000, 3);
+    TestPlatform.eventually(() -> sodas(ana) == 1 && sodas(ben) == 1);
   }
 
   @Test
