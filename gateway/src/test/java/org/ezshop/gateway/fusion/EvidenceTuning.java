@@ -76,6 +76,23 @@ public final class EvidenceTuning {
         }
       }
     }
+    Tally defaults = tally(runs, FusionSettings.defaults());
+    System.out.printf("defaults: F1 %.4f right %d wrong %d (confident %d) reviews %d strangers %d%n", defaults.f1(),
+        defaults.right(), defaults.wrong(), defaults.confidentWrong(), defaults.reviews(), defaults.strangers());
+    // Each weight's value, by the mean score of every setting that has it: a value good whatever the others are.
+    Map<String, double[]> marginals = new java.util.TreeMap<>();
+    for (Map.Entry<String, Tally> r : results) {
+      String[] words = r.getKey().trim().split(" +");
+      for (int i = 0; i + 1 < words.length; i += 2) {
+        if (words[i].equals("review")) {
+          i++; // "review under X"
+        }
+        double[] sum = marginals.computeIfAbsent(words[i] + " " + words[i + 1], k -> new double[2]);
+        sum[0] += score(r.getValue());
+        sum[1]++;
+      }
+    }
+    marginals.forEach((value, sum) -> System.out.printf("  %-18s mean score %.4f%n", value, sum[0] / sum[1]));
     results.sort((a, b) -> Double.compare(score(b.getValue()), score(a.getValue())));
     for (Map.Entry<String, Tally> r : results.subList(0, Math.min(25, results.size()))) {
       Tally t = r.getValue();
