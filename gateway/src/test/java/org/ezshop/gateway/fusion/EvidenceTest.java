@@ -54,7 +54,8 @@ class EvidenceTest {
   /** Kind 2: two picks 40 ms apart read as one change of two; the second picker seen late, but nearer. */
   @Test
   void twoPickersOfOneChangeAreChargedOneEachHoweverFarApartTheyWereSeen() {
-    Decision d = decide(-2, null, face("face-ana", 300, 60), face("face-ben", 424, 929));
+    Decision d = Evidence.decide(ONSET, -2, List.of(face("face-ana", 300, 60), face("face-ben", 424, 929)), IN_STORE,
+        null, camera -> 424 * 424, SETTINGS); // the second as near as the camera sees anyone, the first half as near
     assertEquals("split", d.rule(), d.toString());
     assertEquals(Set.of("ana", "ben"), Set.copyOf(d.charges().stream().map(c -> c.who().shopperId()).toList()));
   }

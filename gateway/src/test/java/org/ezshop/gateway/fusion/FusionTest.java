@@ -319,7 +319,7 @@ class FusionTest {
     long pickAt = System.currentTimeMillis();
     nearFacesAt(300, pickAt);
     seenAt("women/2", 250, pickAt + 60);
-    seenAt("men/17", 340, pickAt + 930);
+    seenAt("men/17", 380, pickAt + 930); // twice her face, as near as the camera sees anyone
     shelf(pickAt - 2000, 2000, 5);
     shelf(pickAt, 1000, 3);
     TestPlatform.eventually(() -> sodas(ana) == 1 && sodas(ben) == 1);

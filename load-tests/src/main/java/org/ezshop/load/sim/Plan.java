@@ -162,8 +162,7 @@ final class Plan {
       }
       if (stock[r] > 0) {
         int taken = stock[r] >= 2 && rows.get(r).capacity() > 1 && random.nextDouble() < s.pickTwo() ? 2 : 1;
-        act(reach, r, -taken, i);
-        last = reach;
+        last = Math.max(reach, act(reach, r, -taken, i)); // a long reach keeps them at the shelf past the take
         if (stock[r] > 0 && random.nextDouble() < s.sharedPick()) {
           int other = free(i, reach);
           if (other >= 0) { // someone else takes one from the same row at the same moment, seen as they step back
@@ -175,7 +174,7 @@ final class Plan {
           neighbour(i, r, reach);
         }
         if (random.nextDouble() < s.putBack()) {
-          last = reach + ROW_SETTLE + 500;
+          last = Math.max(last, reach + ROW_SETTLE + 500);
           act(last, r, 1, i);
         }
         rowFree[r] = Math.max(rowFree[r], last);
@@ -246,12 +245,15 @@ final class Plan {
     return hand;
   }
 
-  private void act(long at, int row, int delta, int person) {
-    act(at, row, delta, person, -1);
+  private long act(long at, int row, int delta, int person) {
+    return act(at, row, delta, person, -1);
   }
 
-  /** A change by a person; {@code seenAfter} ≥ 0: their face is caught only that long after the take. */
-  private void act(long at, int row, int delta, int person, long seenAfter) {
+  /**
+   * A change by a person; {@code seenAfter} ≥ 0: their face is caught only that long after the take. Returns when
+   * their hand leaves the shelf.
+   */
+  private long act(long at, int row, int delta, int person, long seenAfter) {
     changes.add(new Change(at, row, delta, person));
     stock[row] += delta;
     String camera = rows.get(row).cameraId();
@@ -273,6 +275,7 @@ final class Plan {
     long jitter = Math.max(-300, Math.min(300, Math.round(random.nextGaussian() * 120)));
     long seen = longReach ? hand.from() - 100 - random.nextInt(500) : seenAfter >= 0 ? at + seenAfter : at + jitter;
     shots.add(new Shot(seen, camera, faces, Set.of(person)));
+    return hand.to();
   }
 
   /** Someone idle stands behind the picker at the row, seen right at the reach's onset, farther from the shelf. */
