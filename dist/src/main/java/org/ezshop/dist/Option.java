@@ -158,7 +158,7 @@ enum Option {
   SIM_ROWS_PER_CAMERA("sim-rows-per-camera", "", "simulate: most rows one shelf camera covers, people standing in "
       + "their row's band of its frame (by profile: easy 1, a camera per row; hard 3)"),
   SIM_FPS("sim-fps", "", "simulate: shelf cameras capture at up to this many frames a second while someone is at "
-      + "their rows, each at its own rate from half of it, at least 1 (by profile: easy 1, hard 4)"),
+      + "their rows, each at its own rate from half of it, at least 1 (by profile: easy 1, hard 3)"),
   SIM_LONG_REACH("sim-long-reach", "", "simulate: chance that a reach is long (1.5 to 3 s), the reacher's face seen "
       + "only as it starts (by profile: easy 0, hard 0.15)"),
   SIM_BYSTANDER("sim-bystander", "", "simulate: chance that someone else stands at the row, farther from the "

@@ -149,10 +149,12 @@ public final class Fusion implements ShelfChangeSink {
 
   private void decideEarly(ShelfChange change) {
     List<Sighting> seen = sightings(change);
-    if (change.delta() > 0 || !behind(change, change.onsetMillis() + settings.epsilonMillis(),
+    if (change.delta() != -1 || !behind(change, change.onsetMillis() + settings.epsilonMillis(),
         System.currentTimeMillis()).isEmpty() || seen.stream().noneMatch(s -> s.known()
         && Math.abs(s.atMillis() - change.onsetMillis()) <= settings.epsilonMillis())) {
-      return; // put-backs need the holders, frames of the onset may be on their way, a far sighting may be beaten
+      // Put-backs need the holders, a pick of several may have a second taker seen later, frames of the onset may
+      // be on their way, a far sighting may be beaten.
+      return;
     }
     inStore().map(byFace -> weigh(change, seen, byFace, null))
         .onSuccess(decision -> {

@@ -40,14 +40,14 @@ public record FusionSettings(long windowMillis, long latenessMillis, double time
   public static final long DEFAULT_WINDOW_MILLIS = 2000;
   public static final long DEFAULT_LATENESS_MILLIS = 1000;
   public static final double DEFAULT_TIME_SCALE_MILLIS = 700;
-  public static final double DEFAULT_PROXIMITY_POWER = 3;
+  public static final double DEFAULT_PROXIMITY_POWER = 6;
   public static final double DEFAULT_NEAR_QUANTILE = 0.9;
   public static final double DEFAULT_RECOGNISED_SCORE = 0.70;
   public static final double DEFAULT_UNSEEN_EVIDENCE = 0.005;
   public static final double DEFAULT_UNRECOGNISED_RATIO = 0.33;
   public static final double DEFAULT_REVIEW_BELOW = 0.75;
-  public static final double DEFAULT_REVIEW_CONFIDENCE = 0;
-  public static final double DEFAULT_SPLIT_RATIO = 0.75;
+  public static final double DEFAULT_REVIEW_CONFIDENCE = 0.6;
+  public static final double DEFAULT_SPLIT_RATIO = 0.35;
   public static final long DEFAULT_REACH_MILLIS = 700;
   public static final double DEFAULT_APPROACH_POWER = 1;
   public static final long DEFAULT_EPSILON_MILLIS = 300;

@@ -61,7 +61,7 @@ public final class EvidenceTuning {
     }
     List<Map.Entry<String, Tally>> results = new ArrayList<>();
     for (double tau : new double[] {500, 700, 1000, 1400, 2000}) {
-      for (double beta : new double[] {2, 3, 4, 6}) {
+      for (double beta : new double[] {2, 3, 4, 6, 8, 10}) {
         for (double approach : new double[] {0, 1, 2}) {
           for (double split : new double[] {0.35, 0.5, 0.75}) {
             for (double unseen : new double[] {0.005, 0.02, 0.05}) {

@@ -259,8 +259,9 @@ final class Plan {
     String camera = rows.get(row).cameraId();
     boolean longReach = seenAfter < 0 && delta < 0 && random.nextDouble() < s.longReach();
     Hand hand = longReach ? longHand(row, at, person) : hand(row, at, person);
-    if (longReach) { // seen as they reach in, then their arm and the shelf hide the face until they step back
-      hidden.add(new Hidden(person, camera, hand.from() + 150, hand.to() + 300));
+    long hiddenFrom = longReach ? hand.to() - 700 - random.nextInt(401) : 0;
+    if (longReach) { // seen reaching in, then their arm and the shelf hide the face for the last second or so
+      hidden.add(new Hidden(person, camera, hiddenFrom, hand.to() + 300));
     }
     if (delta < 0 && random.nextDouble() < s.bystander()) {
       bystander(row, hand.from(), person);
@@ -273,7 +274,7 @@ final class Plan {
       }
     }
     long jitter = Math.max(-300, Math.min(300, Math.round(random.nextGaussian() * 120)));
-    long seen = longReach ? hand.from() - 100 - random.nextInt(500) : seenAfter >= 0 ? at + seenAfter : at + jitter;
+    long seen = longReach ? hiddenFrom - 100 - random.nextInt(400) : seenAfter >= 0 ? at + seenAfter : at + jitter;
     shots.add(new Shot(seen, camera, faces, Set.of(person)));
     return hand.to();
   }

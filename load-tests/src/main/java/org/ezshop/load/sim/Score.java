@@ -5,13 +5,14 @@ import java.util.Map;
 
 /**
  * Receipts against the truth, item by item: a receipt's unit of SKU s counts as right while the shopper really
- * took that many of s. Precision = right / on receipts, recall = right / really taken.
+ * took that many of s. Precision = right / on receipts, recall = right / really taken. {@code strangerChanges}
+ * of the {@code changes} were strangers', which can only go to review.
  */
-public record Score(int shoppers, int changes, int reviews, long taken, long charged, long right, int exact,
-    Decisions.Result decisions) {
+public record Score(int shoppers, int changes, int strangerChanges, int reviews, long taken, long charged,
+    long right, int exact, Decisions.Result decisions) {
 
-  static Score of(List<Map<String, Integer>> truth, List<Map<String, Integer>> receipts, int changes, int reviews,
-      Decisions.Result decisions) {
+  static Score of(List<Map<String, Integer>> truth, List<Map<String, Integer>> receipts, int changes,
+      int strangerChanges, int reviews, Decisions.Result decisions) {
     long taken = 0;
     long charged = 0;
     long right = 0;
@@ -26,7 +27,7 @@ public record Score(int shoppers, int changes, int reviews, long taken, long cha
       }
       exact += real.equals(billed) ? 1 : 0;
     }
-    return new Score(truth.size(), changes, reviews, taken, charged, right, exact, decisions);
+    return new Score(truth.size(), changes, strangerChanges, reviews, taken, charged, right, exact, decisions);
   }
 
   public double precision() {
@@ -51,11 +52,17 @@ public record Score(int shoppers, int changes, int reviews, long taken, long cha
     return changes == 0 ? 0 : (double) reviews / changes;
   }
 
+  /** The reviews a store may fairly send: every stranger's change, and a tenth of the shoppers'. */
+  public double reviewAllowance() {
+    return strangerChanges + 0.1 * (changes - strangerChanges);
+  }
+
   @Override
   public String toString() {
     return String.format("score: line items precision %.3f, recall %.3f, F1 %.3f (%d right of %d charged, %d taken)%n"
-            + "       exact receipts %d of %d (%.1f%%); %d of %d shelf changes sent to review (%.1f%%)",
+            + "       exact receipts %d of %d (%.1f%%); %d of %d shelf changes sent to review (%.1f%%; %d were "
+            + "strangers')",
         precision(), recall(), f1(), right, charged, taken, exact, shoppers, 100 * exactRate(), reviews, changes,
-        100 * reviewFraction()) + "\n" + decisions;
+        100 * reviewFraction(), strangerChanges) + "\n" + decisions;
   }
 }

@@ -42,7 +42,7 @@ public record SimSettings(long seed, int shoppers, int rows, double minutes, dou
           "0", "sim-shared-pick", "0", "sim-hand-ms", "350", "sim-press", "0", "sim-rows-per-camera", "1", "sim-fps", "1", "sim-long-reach", "0",
           "sim-bystander", "0"),
       "hard", knobs("sim-missed-face", "0.15", "sim-clock-skew-ms", "90000", "sim-strangers", "3", "sim-neighbours",
-          "0.25", "sim-shared-pick", "0.1", "sim-hand-ms", "1000", "sim-press", "0.3", "sim-rows-per-camera", "3", "sim-fps", "4",
+          "0.25", "sim-shared-pick", "0.1", "sim-hand-ms", "1000", "sim-press", "0.3", "sim-rows-per-camera", "3", "sim-fps", "3",
           "sim-long-reach", "0.15", "sim-bystander", "0.2"));
 
   private static Map<String, String> knobs(String... flagThenValue) {

@@ -384,7 +384,8 @@ public final class StoreSimulator {
     int reviews = (int) store.listReviews(ListReviewsRequest.getDefaultInstance()).getReviewsList().stream()
         .filter(r -> r.getEvent().getRowId().startsWith(plan.prefix + "-row-") && EpochMillis.of(r.getCreatedAt()) >= start)
         .count();
-    Score score = Score.of(plan.truth(), receipts, plan.changes.size(), reviews,
+    Score score = Score.of(plan.truth(), receipts, plan.changes.size(),
+        (int) plan.changes.stream().filter(c -> c.person() >= plan.shoppers).count(), reviews,
         decisions.score(plan, shopperIds, start));
     writeTruth(start, receipts);
     out.println(score);
