@@ -18,8 +18,8 @@ import org.ezshop.store.v1.Shopper;
  * ({@code nearness}: their proximity, vote-weighted, to the power β), times how much their face grew towards
  * the shelf at the reach ({@code approach}), times how sure the recognition is. The likeliest takes the change,
  * unless a person who cannot be charged is as likely; several strong candidates share a pick of several items;
- * a thin margin over the runner-up sends it to review as well. The confidence is the charged candidates' share
- * of all the evidence, someone unseen included. Pure: no I/O.
+ * a thin margin over the runner-up, or a confidence under the review line, sends it to review as well. The
+ * confidence is the charged candidates' share of all the evidence, someone unseen included. Pure: no I/O.
  */
 final class Evidence {
 
@@ -50,9 +50,10 @@ final class Evidence {
       if (shopper != null && holders != null && !holders.contains(shopper.getShopperId())) {
         continue; // a put-back by someone who does not hold the item is not theirs to make
       }
-      double absolute = Math.min(1, sighting.area() / Math.max(1e-9, nearArea.applyAsDouble(sighting.cameraId())));
+      // Against the others in the frame by area; against the camera's near face, which varies between people, by width.
+      double near = nearArea.applyAsDouble(sighting.cameraId());
       double proximity = sighting.area() / largest.get(frame(sighting))
-          * (nearArea.applyAsDouble(sighting.cameraId()) > 0 ? Math.sqrt(absolute) : 1);
+          * (near > 0 ? Math.sqrt(Math.min(1, sighting.area() / near)) : 1);
       String id = shopper == null ? "" : shopper.getShopperId();
       reaches.computeIfAbsent(id, k -> new Reach(shopper, onset)).add(sighting, proximity,
           votes.get(frame(sighting)), s);

@@ -69,10 +69,13 @@ final class Verdict {
             return Future.succeededFuture(e);
           }));
     }
+    String doubt = decision.confidence() < settings.reviewConfidence()
+        ? String.format("confidence %.2f is under the review line %.2f", decision.confidence(),
+            settings.reviewConfidence())
+        : String.format("a thin margin: the runner-up holds more than %.0f%% of the evidence it and the winner share "
+            + "(confidence %.2f)", 100 * (1 - settings.reviewBelow()), decision.confidence());
     return Future.all(applied).compose(all -> decision.ambiguous()
-        ? review(ReviewReason.REVIEW_REASON_AMBIGUOUS, all.resultAt(0), String.format("a thin margin: the runner-up "
-            + "holds more than %.0f%% of the evidence it and the winner share (confidence %.2f)",
-            100 * (1 - settings.reviewBelow()), decision.confidence())) : Future.succeededFuture());
+        ? review(ReviewReason.REVIEW_REASON_AMBIGUOUS, all.resultAt(0), doubt) : Future.succeededFuture());
   }
 
   private CartEvent.Builder event(int quantity, int splitCount, int splitIndex) {

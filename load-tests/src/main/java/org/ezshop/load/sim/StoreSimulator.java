@@ -46,6 +46,8 @@ import org.ezshop.store.v1.*;
  */
 public final class StoreSimulator {
 
+  private static final long DRAW_AHEAD_MILLIS = 2000;
+
   private static final String[] NAMES = {"Ana", "Ben", "Cy", "Dee", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun",
       "Kai", "Lea", "Max", "Nia", "Oto", "Pia", "Quin", "Rae", "Sol", "Tia", "Uma", "Vic", "Wen", "Xan", "Yui", "Zoe"};
 
@@ -158,8 +160,13 @@ public final class StoreSimulator {
           System.currentTimeMillis() - start)), 500, 500, TimeUnit.MILLISECONDS);
       Random camerasRandom = new Random(s.seed() + 1000);
       for (Plan.Shot shot : plan.shots) {
-        clock.schedule(() -> cameras.execute(() -> capture(shot, devices.get(shot.cameraId()), start,
-            camerasRandom)), start + shot.at() - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+        // Drawn ahead and sent when due: a real camera's frame costs it nothing to make, and one sent late
+        // would be missing when its camera says it has sent everything.
+        clock.schedule(() -> cameras.execute(() -> {
+          EdgeMessage.Builder frame = capture(shot, devices.get(shot.cameraId()), start, camerasRandom);
+          clock.schedule(() -> devices.get(shot.cameraId()).send(frame), start + shot.at() - System.currentTimeMillis(),
+              TimeUnit.MILLISECONDS);
+        }), start + shot.at() - DRAW_AHEAD_MILLIS - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
       }
       Thread.sleep(Math.max(0, start + plan.end - System.currentTimeMillis()));
       awaitReceipts(30_000);
@@ -327,7 +334,7 @@ public final class StoreSimulator {
     }
   }
 
-  private void capture(Plan.Shot shot, SimDevice camera, long start, Random random) {
+  private EdgeMessage.Builder capture(Plan.Shot shot, SimDevice camera, long start, Random random) {
     List<java.awt.image.BufferedImage> faces = new ArrayList<>();
     int n = shot.faces().size();
     int[] band = new int[n];
@@ -351,9 +358,9 @@ public final class StoreSimulator {
       }
       jpeg = bands > 1 ? Faces.bandFrame(faces, band, near, bands, random) : Faces.frame(faces, nearest, random);
     }
-    camera.send(EdgeMessage.newBuilder().setFrame(Frame.newBuilder().setCameraId(shot.cameraId())
+    return EdgeMessage.newBuilder().setFrame(Frame.newBuilder().setCameraId(shot.cameraId())
         .setCapturedAt(EpochMillis.timestamp(camera.deviceTime(start + shot.at()))).setJpeg(ByteString.copyFrom(jpeg))
-        .setTrigger(FrameTrigger.FRAME_TRIGGER_FACE_CLOSE)));
+        .setTrigger(FrameTrigger.FRAME_TRIGGER_FACE_CLOSE));
   }
 
   /** Waits until every shopper has a receipt, or the timeout; store-svc may be restarting meanwhile. */
