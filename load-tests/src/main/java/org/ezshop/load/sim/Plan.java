@@ -134,7 +134,8 @@ final class Plan {
         rows.add(new Row(r, prefix + "-row-" + r, prefix + "-sku-" + r, name, 99 + 50L * random.nextInt(20), type,
             prefix + "-row-" + r + "-" + type.name().substring(12).toLowerCase(), prefix + "-pi-" + r / 8,
             prefix + "-cam-" + (s.rowsPerCamera() == 1 ? r : group), band, size, c.build()));
-        double fps = Math.max(1, s.fps() / 2) + random.nextDouble() * (s.fps() - Math.max(1, s.fps() / 2));
+        // Drawn only where the knob asks for it, so a store without it is the one the simulator always drew.
+        double fps = s.fps() <= 1 ? 1 : Math.max(1, s.fps() / 2) + random.nextDouble() * (s.fps() - Math.max(1, s.fps() / 2));
         framePeriod.putIfAbsent(rows.get(r).cameraId(), Math.round(1000 / fps));
       }
     }
@@ -251,19 +252,19 @@ final class Plan {
 
   /**
    * A change by a person; {@code seenAfter} ≥ 0: their face is caught only that long after the take. Returns when
-   * their hand leaves the shelf.
+   * they are done at the shelf: the take, or the hand leaving it after a long reach.
    */
   private long act(long at, int row, int delta, int person, long seenAfter) {
     changes.add(new Change(at, row, delta, person));
     stock[row] += delta;
     String camera = rows.get(row).cameraId();
-    boolean longReach = seenAfter < 0 && delta < 0 && random.nextDouble() < s.longReach();
+    boolean longReach = seenAfter < 0 && delta < 0 && s.longReach() > 0 && random.nextDouble() < s.longReach();
     Hand hand = longReach ? longHand(row, at, person) : hand(row, at, person);
     long hiddenFrom = longReach ? hand.to() - 700 - random.nextInt(401) : 0;
     if (longReach) { // seen reaching in, then their arm and the shelf hide the face for the last second or so
       hidden.add(new Hidden(person, camera, hiddenFrom, hand.to() + 300));
     }
-    if (delta < 0 && random.nextDouble() < s.bystander()) {
+    if (delta < 0 && s.bystander() > 0 && random.nextDouble() < s.bystander()) {
       bystander(row, hand.from(), person);
     }
     List<Integer> faces = new ArrayList<>(List.of(person));
@@ -276,7 +277,7 @@ final class Plan {
     long jitter = Math.max(-300, Math.min(300, Math.round(random.nextGaussian() * 120)));
     long seen = longReach ? hiddenFrom - 100 - random.nextInt(400) : seenAfter >= 0 ? at + seenAfter : at + jitter;
     shots.add(new Shot(seen, camera, faces, Set.of(person)));
-    return hand.to();
+    return longReach ? hand.to() : at;
   }
 
   /** Someone idle stands behind the picker at the row, seen right at the reach's onset, farther from the shelf. */
