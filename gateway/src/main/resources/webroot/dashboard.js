@@ -110,6 +110,14 @@ function describe(e) {
       (c.rowId ? ` at ${c.rowId}` : '') + (a.rule ? ` (${a.rule}, confidence ${(a.confidence || 0).toFixed(2)}` +
       `${a.ambiguous ? ', thin: to review' : ''}${evidence(a)})` : '');
   }
+  if (e.receipt && (e.receipt.adjustments || []).length) {
+    const a = e.receipt.adjustments[e.receipt.adjustments.length - 1];
+    const seen = `${e.receipt.receiptId}/${e.receipt.adjustments.length}`;
+    if (receiptsSeen.has(seen)) return null;
+    receiptsSeen.add(seen);
+    return `Receipt for ${e.receipt.shopperName} ${a.quantity < 0 ? 'credited' : 'charged'} ${Math.abs(a.quantity)} × ` +
+      `${a.name}: now ${money(e.receipt.netTotal)}`;
+  }
   if (e.receipt && receiptsSeen.has(e.receipt.receiptId)) return null; // again, with its push recorded
   if (e.receipt) receiptsSeen.add(e.receipt.receiptId);
   if (e.receipt) return `Receipt for ${e.receipt.shopperName}: ${money(e.receipt.total)}`;
@@ -179,15 +187,22 @@ async function reviews() {
   const r = await call('ListReviews', {openOnly: true});
   $('reviews').replaceChildren(...(r.reviews || []).map((v) => {
     const c = v.event || {};
-    const ids = new Set([...inStoreIds, ...((c.attribution || {}).candidates || []).map((k) => k.shopperId)
-      .filter((id) => id)]); // an unrecognised person has no shopper to assign to
+    const disputed = v.reason === 'REVIEW_REASON_DISPUTED';
+    // A dispute may go to anyone the page knows of; otherwise to who is in store or was a candidate (an
+    // unrecognised person has no shopper to assign to).
+    const ids = disputed ? new Set(Object.keys(names).filter((id) => id !== c.shopperId))
+      : new Set([...inStoreIds, ...((c.attribution || {}).candidates || []).map((k) => k.shopperId).filter((id) => id)]);
     const buttons = [...ids].map((id) => [id, who(id)]).map(([id, name]) => el('button', {type: 'button', 'data-assign': name,
       onclick: () => resolve(v.reviewId, {assignToShopperId: id})}, `Assign to ${name}`));
-    return el('li', {'data-review': v.reviewId},
-      `${Math.abs(c.quantityDelta || 0)} × ${item(c.sku)} at ${c.rowId || '?'}, ${c.shopperId ? `charged to ${who(c.shopperId)}, ` : ''}` +
-      `${(v.reason || '').replace('REVIEW_REASON_', '').toLowerCase()}: ${v.note || ''}${evidence(c.attribution || {})}`,
+    const what = disputed
+      ? `${who(c.shopperId)} says ${Math.abs(c.quantityDelta || 0)} × ${item(c.sku)} on their receipt is not theirs: ` +
+        `"${v.note || ''}"; charged at ${c.rowId || '?'} with confidence ${(c.confidence || 0).toFixed(2)}`
+      : `${Math.abs(c.quantityDelta || 0)} × ${item(c.sku)} at ${c.rowId || '?'}, ${c.shopperId ? `charged to ${who(c.shopperId)}, ` : ''}` +
+        `${(v.reason || '').replace('REVIEW_REASON_', '').toLowerCase()}: ${v.note || ''}`;
+    return el('li', {'data-review': v.reviewId, 'data-reason': v.reason}, what + evidence(c.attribution || {}),
       el('br'), ...buttons,
-      el('button', {type: 'button', class: 'secondary', onclick: () => resolve(v.reviewId, {dismiss: true})}, 'Dismiss'));
+      el('button', {type: 'button', class: 'secondary', 'data-dismiss': disputed ? 'refund' : 'dismiss',
+        onclick: () => resolve(v.reviewId, {dismiss: true})}, disputed ? 'Refund' : 'Dismiss'));
   }));
   if (!$('reviews').children.length) $('reviews').append(el('li', {class: 'muted'}, 'Nothing to review.'));
 }

@@ -66,12 +66,43 @@ function onUpdate(u) {
     $('total').textContent = money(u.cart.total) || '0.00';
   }
   if (u.receipt) {
-    const r = u.receipt;
     $('receipt').hidden = false;
-    $('receipt').replaceChildren(el('h3', {}, 'Your receipt'),
-      el('ul', {}, ...(r.lines || []).map((l) => el('li', {}, `${l.quantity} × ${l.name} · ${money(l.lineTotal)}`))),
-      el('p', {}, 'Total paid: ', el('strong', {id: 'receipt-total'}, money(r.total))));
+    $('receipt').replaceChildren(el('h3', {}, 'Your receipt'), receiptView(u.receipt, 'receipt-total'));
     receipts();
+  }
+}
+
+const DISPUTABLE_MS = 30 * 24 * 3600 * 1000;
+
+// A receipt as issued, each line with how sure we were and "Not mine", then its corrections and what is owed now.
+function receiptView(r, totalId) {
+  const open = Date.now() - Date.parse(r.issuedAt) < DISPUTABLE_MS;
+  const held = (sku) => (r.lines || []).filter((l) => l.sku === sku).reduce((n, l) => n + (l.quantity || 0), 0) +
+    (r.adjustments || []).filter((a) => a.sku === sku).reduce((n, a) => n + (a.quantity || 0), 0);
+  const lines = (r.lines || []).map((l, i) => el('li', {'data-sku': l.sku},
+    `${l.quantity} × ${l.name} · ${money(l.lineTotal)}`,
+    el('small', {}, ` · sure ${Math.round((l.confidence || 0) * 100)}%`),
+    ...(l.pending ? [' ', el('span', {class: 'badge'}, 'pending')] : []),
+    ...(open && !l.pending && held(l.sku) > 0 ? [' ', el('button', {type: 'button', class: 'secondary',
+      'data-dispute': l.sku, onclick: () => dispute(r.receiptId, i, l.name)}, 'Not mine')] : [])));
+  const adjustments = (r.adjustments || []).map((a) => el('li', {class: 'adjustment', 'data-sku': a.sku},
+    `${a.quantity < 0 ? 'Credited' : 'Charged'} ${Math.abs(a.quantity)} × ${a.name} · ${money(a.amount)}` +
+    ` (${time(a.at)})`));
+  const total = money(r.netTotal) || money(r.total) || '0.00';
+  return el('div', {'data-receipt': r.receiptId}, el('ul', {}, ...lines),
+    ...(adjustments.length ? [el('p', {}, `Issued ${money(r.total) || '0.00'}; corrected since:`),
+      el('ul', {}, ...adjustments)] : []),
+    el('p', {}, 'Total: ', el('strong', totalId ? {id: totalId, class: 'net-total'} : {class: 'net-total'}, total)));
+}
+
+async function dispute(receiptId, line, name) {
+  const reason = prompt(`Why is the ${name} not yours? The store will look at it.`, 'I did not take it');
+  if (reason === null) return;
+  try {
+    await call('DisputeReceiptLine', {receiptId, line, reason});
+    receipts();
+  } catch (e) {
+    alert(e.message);
   }
 }
 
@@ -79,7 +110,7 @@ async function receipts() {
   try {
     const r = await call('GetMyReceipts');
     $('receipts').replaceChildren(...(r.receipts || []).map((x) =>
-      el('li', {}, `${time(x.issuedAt)}: ${(x.lines || []).length} lines, ${money(x.total)}`)));
+      el('li', {}, `${time(x.issuedAt)}:`, receiptView(x))));
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) location.reload();
   }

@@ -103,8 +103,12 @@ class BrowserTest {
       wait.until(d -> Browser.text(dashboard, "register-result").startsWith("Not registered"));
       assertTrue(Browser.text(dashboard, "register-result").contains("face"), Browser.text(dashboard, "register-result"));
       dashboard.findElement(By.id("shopper-name")).clear();
+      dashboard.findElement(By.id("push-token")).sendKeys("push-ana"); // no push credentials: a push is logged
       register(dashboard, "Ana", "women/0.jpg", "Registered Ana.");
+      dashboard.findElement(By.id("push-token")).clear();
+      dashboard.findElement(By.id("push-token")).sendKeys("push-ben");
       register(dashboard, "Ben", "men/46.jpg", "Registered Ben.");
+      dashboard.findElement(By.id("push-token")).clear();
       register(dashboard, "Cy", "women/13.jpg", "Registered Cy.");
 
       CountDownLatch configured = new CountDownLatch(1); // sent once the gateway has read the new layout
@@ -235,6 +239,50 @@ class BrowserTest {
       assertTrue(!ezshop.gateway().links().get("web-pi").connected(), "the revoked agent is cut off");
       review.until(d -> d.findElement(By.cssSelector("#devices tr[data-device='web-pi']")).getText()
           .matches("web-pi down .+ -?\\d+ ms [1-9]\\d*\\.\\d/s 0 Revoke")); // it sent ten readings a second
+
+      // 7. Ben and Cy leave. Ana says the cola on her receipt is not hers; the manager gives it to Ben. Both
+      // receipts stay as issued, each with its adjustment beside it and its new total, and each shopper is told.
+      frame(doorOut, "door-out", "men/69.jpg");
+      frame(doorOut, "door-out", "women/28.jpg");
+      waitFor(() -> store.listShoppers(ListShoppersRequest.newBuilder().setInStoreOnly(true).build())
+          .getShoppersCount() == 0);
+      WebDriverWait onShop = Browser.waitOn(shop, Duration.ofSeconds(10));
+      onShop.until(d -> !d.findElements(By.cssSelector("#receipts button[data-dispute='cola']")).isEmpty());
+      assertTrue(shop.findElement(By.id("receipts")).getText().contains("sure "), Browser.text(shop, "receipts"));
+      shop.findElement(By.cssSelector("#receipts button[data-dispute='cola']")).click();
+      onShop.until(ExpectedConditions.alertIsPresent()).sendKeys("Not me: I only looked");
+      shop.switchTo().alert().accept();
+      onShop.until(d -> d.findElement(By.id("receipts")).getText().contains("pending"));
+      review.until(d -> !d.findElements(By.cssSelector(
+          "#reviews li[data-reason='REVIEW_REASON_DISPUTED'] button[data-assign='Ben']")).isEmpty());
+      assertTrue(dashboard.findElement(By.cssSelector("#reviews li[data-reason='REVIEW_REASON_DISPUTED']")).getText()
+          .contains("Not me: I only looked"));
+      Browser.screenshot(dashboard, SHOTS.resolve("dashboard-dispute.png"));
+      dashboard.findElement(By.cssSelector("#reviews li[data-reason='REVIEW_REASON_DISPUTED'] button[data-assign='Ben']"))
+          .click();
+      onShop.until(d -> Browser.text(shop, "receipt-total").equals("0.00 USD")
+          && d.findElement(By.id("receipt")).getText().contains("Credited 1 × Cola · -1.49 USD"));
+      Browser.screenshot(shop, SHOTS.resolve("shop-credited.png"));
+      shop.findElement(By.id("sign-out")).click();
+      onShop.until(d -> d.findElement(By.id("login")).isDisplayed());
+      shop.findElement(By.id("face")).sendKeys(PORTRAITS.resolve("men/69.jpg").toAbsolutePath().toString());
+      onShop.until(d -> Browser.text(shop, "hello").equals("Hello, Ben")
+          && d.findElement(By.id("receipts")).getText().contains("Charged 1 × Cola · 1.49 USD")
+          && d.findElement(By.cssSelector("#receipts .net-total")).getText().equals("1.49 USD"));
+      Browser.screenshot(shop, SHOTS.resolve("shop-charged.png"));
+      List<AuditEntry> after = store.listAuditEntries(ListAuditEntriesRequest.getDefaultInstance()).getEntriesList();
+      String ana = store.listShoppers(ListShoppersRequest.getDefaultInstance()).getShoppersList().stream()
+          .filter(x -> x.getName().equals("Ana")).findFirst().orElseThrow().getShopperId();
+      assertTrue(after.stream().anyMatch(e -> e.getAction().equals("DisputeReceiptLine")
+          && e.getActor().equals("shopper:" + ana)), after.toString());
+      review.until(d -> d.findElement(By.cssSelector("#audit tr[data-action='DisputeReceiptLine']")).getText()
+          .contains("shopper:" + ana));
+      for (String name : List.of("Ana", "Ben")) { // each is told their new total
+        String id = store.listShoppers(ListShoppersRequest.getDefaultInstance()).getShoppersList().stream()
+            .filter(x -> x.getName().equals(name)).findFirst().orElseThrow().getShopperId();
+        waitFor(() -> store.listReceipts(ListReceiptsRequest.newBuilder().setShopperId(id).build()).getReceipts(0)
+            .getNotificationDetail().startsWith("Your EZShop receipt was corrected: the new total is "));
+      }
       List.of(pi, shelfCam, doorIn, doorOut).forEach(SimDevice::close);
     } finally {
       dashboard.quit();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
 import org.ezshop.gateway.door.Doors;
 import org.ezshop.gateway.fusion.Fusion;
@@ -41,6 +42,8 @@ import org.ezshop.rpc.ListenFailure;
 import org.ezshop.rpc.TlsOptions;
 import org.ezshop.shop.v1.ShopServiceGrpcService;
 import org.ezshop.store.v1.ListStoresRequest;
+import org.ezshop.store.v1.Receipt;
+import org.ezshop.store.v1.Shopper;
 import org.ezshop.store.v1.StoreServiceGrpcClient;
 import org.ezshop.store.v1.StoreServiceGrpcService;
 import org.slf4j.Logger;
@@ -133,8 +136,10 @@ public final class GatewayServer {
     AtomicInteger edgeLinkPort = new AtomicInteger(); // known once the endpoint is bound
     Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier, limits, deviceLimits,
         Map.of("store-svc", store, "identity-svc", identity));
-    doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
-        "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
+    BiConsumer<Shopper, Receipt> push = (shopper, receipt) -> notifier.send(shopper, receipt)
+        .onFailure(e -> LOG.warn("event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(),
+            e.getMessage()));
+    doors.onReceipt(push);
     sightings.listen(fusion::seen);
     sightings.beforeAck(fusion::keep);
     sightings.beforeAck(doors::act);
@@ -151,7 +156,7 @@ public final class GatewayServer {
                     limits, new ShelfWatch(vertx, shelves, links),
                     new ShelfSetup(vertx, storeCalls, sightings, links, layout::load),
                     new Provisioning(storeCalls, links, shelves, config.host(), edgeLinkPort::get,
-                        config.tls().serves()))), endpointOptions(config)))
+                        config.tls().serves()), push)), endpointOptions(config)))
         .onSuccess(endpoint -> edgeLinkPort.set(endpoint.port()))
         .compose(endpoint -> ListenFailure.named("gateway-metrics", config.metricsPort(),
             metrics.start(vertx, config.host(), config.metricsPort(), config.tls())).compose(metricsPort ->

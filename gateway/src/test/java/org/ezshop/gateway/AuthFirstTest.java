@@ -39,7 +39,8 @@ class AuthFirstTest {
   /** Calls a shopper's own session token may make (each then checks whose data it asks for). */
   private static final Set<String> SHOPPER = Set.of("ezshop.shop.v1.ShopService/WatchMyCart",
       "ezshop.shop.v1.ShopService/DeleteMyData",
-      "ezshop.shop.v1.ShopService/GetMyReceipts", "ezshop.store.v1.StoreService/GetCart",
+      "ezshop.shop.v1.ShopService/GetMyReceipts", "ezshop.shop.v1.ShopService/DisputeReceiptLine",
+      "ezshop.store.v1.StoreService/GetCart", "ezshop.store.v1.StoreService/DisputeReceiptLine",
       "ezshop.store.v1.StoreService/GetReceipt", "ezshop.store.v1.StoreService/ListReceipts",
       "ezshop.store.v1.StoreService/WatchCart");
 

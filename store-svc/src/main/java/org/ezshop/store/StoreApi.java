@@ -20,6 +20,7 @@ import org.ezshop.store.feed.Feeds;
 import org.ezshop.store.rules.Alerts;
 import org.ezshop.store.rules.Catalog;
 import org.ezshop.store.rules.Ledger;
+import org.ezshop.store.rules.Receipts;
 import org.ezshop.store.rules.Reviews;
 import org.ezshop.store.rules.Stores;
 import org.ezshop.store.storage.Audited;
@@ -36,6 +37,7 @@ final class StoreApi implements Service {
   private final Catalog catalog;
   private final Ledger ledger;
   private final Reviews reviews;
+  private final Receipts receipts;
   private final Stores stores;
   private final Transactions store;
   private final int watchBuffer;
@@ -48,6 +50,7 @@ final class StoreApi implements Service {
     this.catalog = new Catalog(store);
     this.ledger = new Ledger(store);
     this.reviews = new Reviews(store);
+    this.receipts = new Receipts(store);
     this.stores = new Stores(store);
   }
 
@@ -197,7 +200,7 @@ final class StoreApi implements Service {
     });
     Calls.unary(s, StoreServiceGrpcService.GetReceipt, (h, r) -> {
       Optional<String> caller = access.caller(h);
-      return ledger.receipt(text(r.getReceiptId(), "receipt_id")).map(receipt -> {
+      return receipts.receipt(text(r.getReceiptId(), "receipt_id")).map(receipt -> {
         caller.filter(shopper -> !shopper.equals(receipt.getShopperId())).ifPresent(x -> {
           throw Failures.denied("a shopper's token sees only that shopper's receipts");
         });
@@ -207,7 +210,17 @@ final class StoreApi implements Service {
     Calls.unary(s, StoreServiceGrpcService.ListReceipts, (h, r) -> {
       access.requireOwner(h, r.getShopperId());
       text(r.getShopperId(), "shopper_id");
-      return ledger.receipts(r.getShopperId()).map(list -> ListReceiptsResponse.newBuilder().addAllReceipts(list).build());
+      return receipts.receipts(r.getShopperId()).map(list -> ListReceiptsResponse.newBuilder().addAllReceipts(list).build());
+    });
+    Calls.unary(s, StoreServiceGrpcService.DisputeReceiptLine, (h, r) -> {
+      Optional<String> caller = access.caller(h);
+      text(r.getReceiptId(), "receipt_id");
+      require(r.getLine() >= 0, "line", "must be 0 or more");
+      require(r.getQuantity() >= 0, "quantity", "must be 0 (the whole line) or more");
+      require(r.getReason().length() <= 500, "reason", "at most 500 characters");
+      return new Receipts(audited(h, "DisputeReceiptLine", "receipt_id", r.getReceiptId(), "line",
+          Integer.toString(r.getLine()))).dispute(r, caller, Access.bound(h))
+          .map(review -> DisputeReceiptLineResponse.newBuilder().setReview(review).build());
     });
     Calls.unary(s, StoreServiceGrpcService.RecordNotification, (h, r) -> {
       access.requireManager(h);
@@ -238,7 +251,7 @@ final class StoreApi implements Service {
       require(assignTo.isPresent() || r.getDismiss(), "dismiss", "must be true when set");
       return new Reviews(audited(h, "ResolveReview", "review_id", r.getReviewId(), "decision",
           assignTo.map(shopper -> "assign:" + shopper).orElse("dismiss"))).resolve(r.getReviewId(), assignTo,
-          Access.bound(h));
+          Access.bound(h), access.actor(h));
     });
     Calls.unary(s, StoreServiceGrpcService.RaiseAlert, (h, r) -> {
       access.requireManager(h);

@@ -643,15 +643,149 @@ abstract class StoreContract {
         .setReviewId(review.getReviewId()).setAssignToShopperId(ben.getShopperId()).build());
     assertEquals(ReviewState.REVIEW_STATE_ASSIGNED, resolved.getReview().getState());
     assertEquals(0, cart(ana).getLinesCount(), "moved off Ana's cart");
-    Receipt corrected = manager().getReceipt(GetReceiptRequest.newBuilder().setReceiptId(bens.getReceiptId()).build())
-        .getReceipt();
-    assertEquals(125, corrected.getTotal().getMinorUnits());
-    assertTrue(corrected.getLines(0).getCorrection());
-    assertEquals(review.getReviewId(), corrected.getLines(0).getReviewId());
+    Receipt corrected = receipt(bens);
+    assertEquals(0, corrected.getTotal().getMinorUnits(), "the receipt stays as issued");
+    assertEquals(0, corrected.getLinesCount());
+    assertEquals(125, corrected.getNetTotal().getMinorUnits(), "the soda is charged beside it");
+    ReceiptAdjustment charge = corrected.getAdjustments(0);
+    assertEquals(1, charge.getQuantity());
+    assertEquals(review.getReviewId(), charge.getReviewId());
+    assertEquals(List.of(corrected), resolved.getAmendedReceiptsList());
     assertEquals(9, stock(soda), "one soda left the shelf, whoever has it");
 
     assertStatus(Status.Code.FAILED_PRECONDITION, "already", () -> manager().resolveReview(ResolveReviewRequest.newBuilder()
         .setReviewId(review.getReviewId()).setDismiss(true).build()));
+  }
+
+  Receipt receipt(Receipt r) {
+    return manager().getReceipt(GetReceiptRequest.newBuilder().setReceiptId(r.getReceiptId()).build()).getReceipt();
+  }
+
+  Receipt exit(Shopper shopper) {
+    return manager().exitStore(ExitStoreRequest.newBuilder().setShopperId(shopper.getShopperId()).build()).getReceipt();
+  }
+
+  static DisputeReceiptLineRequest dispute(Receipt receipt, int line) {
+    return DisputeReceiptLineRequest.newBuilder().setReceiptId(receipt.getReceiptId()).setLine(line)
+        .setReason("I never took it").build();
+  }
+
+  @Test
+  void aShopperDisputesALineOfTheirReceiptAndARefundIsCreditedBesideIt() throws Exception {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    Shopper ben = shopper("Ben");
+    CartEvent pick = event(ana, soda, 2).toBuilder().setAttribution(Attribution.newBuilder().setRule("whole-reach")
+        .addCandidates(AttributionCandidate.newBuilder().setShopperId(ana.getShopperId()).setProbability(0.9f))
+        .addCandidates(AttributionCandidate.newBuilder().setShopperId(ben.getShopperId()).setProbability(0.1f)))
+        .build();
+    apply(pick);
+    Receipt issued = exit(ana);
+    assertEquals(0.9f, issued.getLines(0).getConfidence(), 1e-6);
+    assertFalse(issued.getLines(0).getPending());
+    assertEquals(250, issued.getNetTotal().getMinorUnits());
+
+    assertStatus(Status.Code.PERMISSION_DENIED, "only that shopper", () -> client.shopper(ben.getShopperId())
+        .disputeReceiptLine(dispute(issued, 0)));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "line", () -> client.shopper(ana.getShopperId())
+        .disputeReceiptLine(dispute(issued, 1)));
+    assertStatus(Status.Code.FAILED_PRECONDITION, "cannot dispute 3", () -> client.shopper(ana.getShopperId())
+        .disputeReceiptLine(dispute(issued, 0).toBuilder().setQuantity(3).build()));
+    Review review = client.shopper(ana.getShopperId()).disputeReceiptLine(dispute(issued, 0).toBuilder().setQuantity(1)
+        .build()).getReview();
+    assertEquals(ReviewReason.REVIEW_REASON_DISPUTED, review.getReason());
+    assertEquals(ReviewState.REVIEW_STATE_OPEN, review.getState());
+    assertEquals(pick.getAttribution(), review.getEvent().getAttribution(), "the charge's evidence, every candidate");
+    assertEquals(1, review.getEvent().getQuantityDelta());
+    assertEquals(issued.getReceiptId(), review.getReceiptId());
+    assertEquals("I never took it", review.getNote());
+    assertEquals(review, client.shopper(ana.getShopperId()).disputeReceiptLine(dispute(issued, 0)).getReview(),
+        "disputing the line again answers the first review");
+    assertTrue(receipt(issued).getLines(0).getPending(), "in doubt while the review is open");
+
+    ResolveReviewResponse refunded = manager().resolveReview(ResolveReviewRequest.newBuilder()
+        .setReviewId(review.getReviewId()).setDismiss(true).build());
+    Receipt after = receipt(issued);
+    assertEquals(List.of(after), refunded.getAmendedReceiptsList());
+    assertEquals(issued.getLinesList().stream().map(l -> l.toBuilder().clearPending().build()).toList(),
+        after.getLinesList().stream().map(l -> l.toBuilder().clearPending().build()).toList(), "lines as issued");
+    assertEquals(250, after.getTotal().getMinorUnits(), "the total as issued");
+    assertEquals(1, after.getAdjustmentsCount());
+    ReceiptAdjustment credit = after.getAdjustments(0);
+    assertEquals(-1, credit.getQuantity());
+    assertEquals(-125, credit.getAmount().getMinorUnits());
+    assertEquals(review.getReviewId(), credit.getReviewId());
+    assertTrue(credit.getActor().startsWith("manager:"), credit.toString());
+    assertEquals(125, after.getNetTotal().getMinorUnits());
+    assertFalse(after.getLines(0).getPending());
+    assertEquals(8, stock(soda), "the refund puts nothing back on the shelf: the sodas left it");
+    assertEquals(ReviewState.REVIEW_STATE_DISMISSED, client.shopper(ana.getShopperId())
+        .disputeReceiptLine(dispute(issued, 0)).getReview().getState(), "asked again: the first, as it stands");
+    assertEquals(after, client.shopper(ana.getShopperId()).listReceipts(ListReceiptsRequest.newBuilder()
+        .setShopperId(ana.getShopperId()).build()).getReceipts(0));
+
+    List<AuditEntry> audit = manager().listAuditEntries(ListAuditEntriesRequest.newBuilder().setLimit(1000).build())
+        .getEntriesList();
+    assertTrue(audit.stream().anyMatch(e -> e.getAction().equals("DisputeReceiptLine")
+        && e.getActor().equals("shopper:" + ana.getShopperId())
+        && e.getFieldsMap().get("receipt_id").equals(issued.getReceiptId())), audit.toString());
+  }
+
+  @Test
+  void aDisputedLineAssignedToAnotherIsCreditedHereAndChargedOnTheirReceiptFromThen() {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    Shopper ben = inStore("Ben");
+    Shopper cy = inStore("Cy");
+    apply(event(ana, soda, 1));
+    Receipt anas = exit(ana);
+    Receipt bens = exit(ben);
+    Review review = client.shopper(ana.getShopperId()).disputeReceiptLine(dispute(anas, 0)).getReview();
+    assertStatus(Status.Code.FAILED_PRECONDITION, "no receipt from the time", () -> manager().resolveReview(
+        ResolveReviewRequest.newBuilder().setReviewId(review.getReviewId()).setAssignToShopperId(cy.getShopperId())
+            .build()));
+    assertEquals(0, receipt(anas).getAdjustmentsCount(), "the refused decision left nothing behind");
+
+    ResolveReviewResponse moved = manager().resolveReview(ResolveReviewRequest.newBuilder()
+        .setReviewId(review.getReviewId()).setAssignToShopperId(ben.getShopperId()).build());
+    assertEquals(ReviewState.REVIEW_STATE_ASSIGNED, moved.getReview().getState());
+    assertEquals(List.of(receipt(anas), receipt(bens)), moved.getAmendedReceiptsList());
+    assertEquals(125, receipt(anas).getTotal().getMinorUnits());
+    assertEquals(0, receipt(anas).getNetTotal().getMinorUnits());
+    assertEquals(0, receipt(bens).getTotal().getMinorUnits());
+    assertEquals(125, receipt(bens).getNetTotal().getMinorUnits());
+    assertEquals(1, receipt(bens).getAdjustments(0).getQuantity());
+    assertEquals(9, stock(soda));
+  }
+
+  @Test
+  void adjustmentsAreAppendOnlyOncePerKeyAndNeverNetALineBelowZero() {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    Shopper ben = inStore("Ben");
+    CartEvent pick = event(ana, soda, 1);
+    apply(pick);
+    CreateReviewRequest ambiguous = CreateReviewRequest.newBuilder().setReason(ReviewReason.REVIEW_REASON_AMBIGUOUS)
+        .setEvent(pick).build();
+    Review first = manager().createReview(ambiguous).getReview();
+    Review second = manager().createReview(ambiguous).getReview(); // unkeyed: the same pick queued twice
+    Receipt anas = exit(ana);
+    exit(ben);
+    ResolveReviewRequest dismiss = ResolveReviewRequest.newBuilder().setReviewId(first.getReviewId()).setDismiss(true)
+        .build();
+    manager().resolveReview(dismiss);
+    Receipt credited = receipt(anas);
+    assertEquals(List.of(-1), credited.getAdjustmentsList().stream().map(ReceiptAdjustment::getQuantity).toList());
+    assertEquals(0, credited.getNetTotal().getMinorUnits());
+
+    assertStatus(Status.Code.FAILED_PRECONDITION, "already", () -> manager().resolveReview(dismiss));
+    assertStatus(Status.Code.FAILED_PRECONDITION, "cannot credit 1", () -> manager().resolveReview(
+        ResolveReviewRequest.newBuilder().setReviewId(second.getReviewId()).setAssignToShopperId(ben.getShopperId())
+            .build()));
+    assertStatus(Status.Code.FAILED_PRECONDITION, "nets 0", () -> client.shopper(ana.getShopperId())
+        .disputeReceiptLine(dispute(anas, 0)));
+    assertEquals(credited, receipt(anas), "a retry and the refusals leave the receipt as it was");
+    assertEquals(anas.getLinesList(), credited.getLinesList(), "and its lines as issued");
   }
 
   @Test

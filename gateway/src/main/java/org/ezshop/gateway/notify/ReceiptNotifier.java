@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A receipt to the shopper's phone through Firebase Cloud Messaging (HTTP v1): "You spent $12.50 at EZShop",
- * with the receipt id in the data. Failed sends are retried with backoff, then recorded as failed on the
+ * or for an adjusted one its new total, with the receipt id in the data. Failed sends are retried with backoff, then recorded as failed on the
  * receipt (and alerted); FCM's client itself retries 500 and 503 answers first. A token FCM no longer knows
  * fails at once. Without credentials the notification is logged and recorded as such, never dropped.
  */
@@ -87,7 +87,9 @@ public final class ReceiptNotifier {
 
   /** Sends the receipt's notification; the future completes once the outcome is recorded on the receipt. */
   public Future<Void> send(Shopper shopper, Receipt receipt) {
-    String text = receipt.getTotal().getMinorUnits() == 0 ? "Thanks for visiting EZShop: nothing was charged"
+    String text = receipt.getAdjustmentsCount() > 0 ? "Your EZShop receipt was corrected: the new total is "
+        + format(receipt.getNetTotal())
+        : receipt.getTotal().getMinorUnits() == 0 ? "Thanks for visiting EZShop: nothing was charged"
         : "You spent " + format(receipt.getTotal()) + " at EZShop";
     if (shopper.getPushToken().isEmpty()) {
       unsent.incrementAndGet();
@@ -104,6 +106,7 @@ public final class ReceiptNotifier {
         .setNotification(Notification.builder().setTitle("EZShop receipt").setBody(text).build())
         .putData("receipt_id", receipt.getReceiptId())
         .putData("total_minor_units", Long.toString(receipt.getTotal().getMinorUnits()))
+        .putData("net_total_minor_units", Long.toString(receipt.getNetTotal().getMinorUnits()))
         .putData("currency", receipt.getTotal().getCurrency())
         .build();
     return attempt(message, receipt, 1);

@@ -14,12 +14,14 @@ import io.vertx.grpc.server.Service;
 import io.vertx.grpc.server.StatusException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BiConsumer;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.identity.v1.EnrollRequest;
 import org.ezshop.identity.v1.ForgetRequest;
 import org.ezshop.identity.v1.IdentifyRequest;
 import org.ezshop.identity.v1.IdentityServiceGrpcClient;
+import org.ezshop.rpc.Bearer;
 import org.ezshop.rpc.Calls;
 import org.ezshop.rpc.EpochMillis;
 import org.ezshop.rpc.SessionTokens;
@@ -27,6 +29,8 @@ import org.ezshop.shop.v1.*;
 import org.ezshop.store.v1.ListReceiptsRequest;
 import org.ezshop.store.v1.ListShoppersRequest;
 import org.ezshop.store.v1.StoreServiceGrpcClient;
+import org.ezshop.store.v1.Receipt;
+import org.ezshop.store.v1.Shopper;
 import org.ezshop.store.v1.WatchCartRequest;
 import org.ezshop.store.v1.WatchRequest;
 
@@ -49,9 +53,12 @@ public final class ShopApi implements Service {
   private final ShelfWatch shelves;
   private final ShelfSetup shelfSetup;
   private final Provisioning provisioning;
+  private final BiConsumer<Shopper, Receipt> adjusted;
 
   public ShopApi(ServiceClient store, ServiceClient identity, String managerToken, byte[] sessionSecret,
-      EdgeLinks links, ShopLimits limits, ShelfWatch shelves, ShelfSetup shelfSetup, Provisioning provisioning) {
+      EdgeLinks links, ShopLimits limits, ShelfWatch shelves, ShelfSetup shelfSetup, Provisioning provisioning,
+      BiConsumer<Shopper, Receipt> adjusted) {
+    this.adjusted = adjusted;
     this.shelves = shelves;
     this.shelfSetup = shelfSetup;
     this.provisioning = provisioning;
@@ -88,6 +95,9 @@ public final class ShopApi implements Service {
     Calls.unary(s, ShopServiceGrpcService.GetMyReceipts, (h, r) -> session(h).compose(shopper -> store.call(
             StoreServiceGrpcClient.ListReceipts, ListReceiptsRequest.newBuilder().setShopperId(shopper).build()))
         .map(list -> GetMyReceiptsResponse.newBuilder().addAllReceipts(list.getReceiptsList()).build()));
+    // With the shopper's own token: store-svc checks the receipt is theirs, and audits them as the one disputing.
+    Calls.unary(s, ShopServiceGrpcService.DisputeReceiptLine, (h, r) -> session(h).compose(shopper -> store.call(
+        StoreServiceGrpcClient.DisputeReceiptLine, r, Bearer.token(h))));
     Calls.unary(s, ShopServiceGrpcService.DeleteMyData, (h, r) -> session(h)
         .compose(shopper -> erase(shopper, "the shopper asked"))
         .map(anonymous -> DeleteMyDataResponse.newBuilder().setAnonymousId(anonymous).build()));
@@ -120,8 +130,11 @@ public final class ShopApi implements Service {
       } else if (r.hasDismiss()) {
         resolve.setDismiss(r.getDismiss());
       }
-      return store.call(StoreServiceGrpcClient.ResolveReview, resolve.build())
-          .map(done -> ResolveReviewResponse.newBuilder().setReview(done.getReview()).build());
+      return store.call(StoreServiceGrpcClient.ResolveReview, resolve.build()).map(done -> {
+        done.getAmendedReceiptsList().forEach(this::tell);
+        return ResolveReviewResponse.newBuilder().setReview(done.getReview())
+            .addAllAmendedReceipts(done.getAmendedReceiptsList()).build();
+      });
     });
     Calls.unary(s, ShopServiceGrpcService.ListAuditEntries, (h, r) -> {
       access.requireManager(h);
@@ -189,6 +202,13 @@ public final class ShopApi implements Service {
 
   /** The signed-in shopper, within the session's rate. */
   /** The session's shopper, refused once their data is erased: a token outlives nothing it was issued for. */
+  /** The shopper of an adjusted receipt is told its new total. */
+  private void tell(Receipt receipt) {
+    store.call(StoreServiceGrpcClient.ListShoppers, ListShoppersRequest.newBuilder()
+        .setShopperId(receipt.getShopperId()).build()).onSuccess(found -> found.getShoppersList()
+        .forEach(shopper -> adjusted.accept(shopper, receipt)));
+  }
+
   private Future<String> session(MultiMap headers) {
     String shopperId = access.shopper(headers);
     limits.sessionCall(shopperId);

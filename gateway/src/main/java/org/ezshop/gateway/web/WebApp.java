@@ -60,6 +60,8 @@ public final class WebApp {
       Map.entry("RegisterShopper", new Method(ShopServiceGrpcClient.RegisterShopper, RegisterShopperRequest::newBuilder, MANAGER)),
       Map.entry("LoginWithFace", new Method(ShopServiceGrpcClient.LoginWithFace, LoginWithFaceRequest::newBuilder, null)),
       Map.entry("GetMyReceipts", new Method(ShopServiceGrpcClient.GetMyReceipts, GetMyReceiptsRequest::newBuilder, SESSION)),
+      Map.entry("DisputeReceiptLine", new Method(ShopServiceGrpcClient.DisputeReceiptLine,
+          org.ezshop.store.v1.DisputeReceiptLineRequest::newBuilder, SESSION)),
       Map.entry("ListShoppersInStore", new Method(ShopServiceGrpcClient.ListShoppersInStore, ListShoppersInStoreRequest::newBuilder, MANAGER)),
       Map.entry("ListReviews", new Method(ShopServiceGrpcClient.ListReviews, ListReviewsRequest::newBuilder, MANAGER)),
       Map.entry("ResolveReview", new Method(ShopServiceGrpcClient.ResolveReview, ResolveReviewRequest::newBuilder, MANAGER)),

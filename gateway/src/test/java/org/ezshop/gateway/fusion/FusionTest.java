@@ -286,11 +286,13 @@ class FusionTest {
         .setAssignToShopperId(ben.getShopperId()).build());
     Receipt anas = receipt(ana);
     Receipt bens = receipt(ben);
-    assertEquals(0, anas.getTotal().getMinorUnits(), "Ana's receipt is corrected: " + anas);
-    assertTrue(anas.getLinesList().stream().anyMatch(l -> l.getCorrection() && l.getQuantity() == -1));
-    assertEquals(125, bens.getTotal().getMinorUnits(), "the soda moves to Ben's receipt: " + bens);
-    assertTrue(bens.getLinesList().stream().anyMatch(l -> l.getCorrection() && l.getQuantity() == 1
-        && l.getReviewId().equals(review.getReviewId())));
+    assertEquals(125, anas.getTotal().getMinorUnits(), "Ana's receipt stays as issued: " + anas);
+    assertEquals(0, anas.getNetTotal().getMinorUnits(), "and is credited beside it: " + anas);
+    assertTrue(anas.getAdjustmentsList().stream().anyMatch(a -> a.getQuantity() == -1 && a.getAmount()
+        .getMinorUnits() == -125));
+    assertEquals(125, bens.getNetTotal().getMinorUnits(), "the soda moves to Ben's receipt: " + bens);
+    assertTrue(bens.getAdjustmentsList().stream().anyMatch(a -> a.getQuantity() == 1
+        && a.getReviewId().equals(review.getReviewId())));
   }
 
   /** The kind 1: the reacher in frame after frame before a long reach, a bystander once, farther back. */

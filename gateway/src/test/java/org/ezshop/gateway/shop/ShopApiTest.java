@@ -40,8 +40,14 @@ import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.CartEventCause;
 import org.ezshop.store.v1.CartUpdate;
 import org.ezshop.store.v1.CreateStoreRequest;
+import org.ezshop.store.v1.DisputeReceiptLineRequest;
 import org.ezshop.store.v1.EnterStoreRequest;
+import org.ezshop.store.v1.ExitStoreRequest;
+import org.ezshop.store.v1.ListAuditEntriesRequest;
 import org.ezshop.store.v1.ListShelfRowsRequest;
+import org.ezshop.store.v1.Receipt;
+import org.ezshop.store.v1.Review;
+import org.ezshop.store.v1.ReviewReason;
 import org.ezshop.store.v1.ShelfRow;
 import org.ezshop.store.v1.Shopper;
 import org.ezshop.store.v1.Store;
@@ -279,6 +285,21 @@ class ShopApiTest {
     } finally {
       watching.cancel(null);
     }
+
+    // "Not mine" on her receipt, with her own session: store-svc records her as the one disputing.
+    Receipt receipt = platform.storeStub().exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId())
+        .build()).getReceipt();
+    DisputeReceiptLineRequest notMine = DisputeReceiptLineRequest.newBuilder().setReceiptId(receipt.getReceiptId())
+        .setReason("not me").build();
+    Review review = shop(session).disputeReceiptLine(notMine).getReview();
+    assertEquals(ReviewReason.REVIEW_REASON_DISPUTED, review.getReason());
+    assertEquals(review, shop(session).disputeReceiptLine(notMine).getReview(), "asked again: the first review");
+    assertTrue(shop(session).getMyReceipts(GetMyReceiptsRequest.getDefaultInstance()).getReceipts(0).getLines(0)
+        .getPending());
+    assertTrue(platform.storeStub().listAuditEntries(ListAuditEntriesRequest.getDefaultInstance()).getEntriesList()
+        .stream().anyMatch(e -> e.getAction().equals("DisputeReceiptLine")
+            && e.getActor().equals("shopper:" + ana.getShopperId())));
+    expect(Status.Code.UNAUTHENTICATED, "session token", () -> shop(TestPlatform.MANAGER).disputeReceiptLine(notMine));
   }
 
   @Test

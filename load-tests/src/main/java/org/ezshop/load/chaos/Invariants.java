@@ -149,9 +149,7 @@ final class Invariants {
     for (Receipt r : ledger.receipts()) {
       Map<String, Integer> lines = new HashMap<>();
       for (ReceiptLine l : r.getLinesList()) {
-        if (!l.getCorrection()) {
-          lines.merge(l.getSku(), l.getQuantity(), Integer::sum);
-        }
+        lines.merge(l.getSku(), l.getQuantity(), Integer::sum);
       }
       Map<String, Integer> events = new HashMap<>(applied.getOrDefault(r.getVisitId(), Map.of()));
       events.values().removeIf(q -> q == 0);

@@ -21,7 +21,7 @@ public final class Receipts {
     shoppers.forEach((id, name) -> {
       List<Receipt> receipts = store.listReceipts(ListReceiptsRequest.newBuilder().setShopperId(id).build())
           .getReceiptsList();
-      long total = receipts.stream().mapToLong(r -> r.getTotal().getMinorUnits()).sum();
+      long total = receipts.stream().mapToLong(r -> r.getNetTotal().getMinorUnits()).sum();
       String currency = receipts.isEmpty() ? "" : receipts.get(receipts.size() - 1).getTotal().getCurrency();
       JsonArray json = new JsonArray();
       lines(receipts).forEach((sku, quantity) -> json.add(new JsonObject().put("sku", sku).put("quantity", quantity)));
@@ -33,10 +33,11 @@ public final class Receipts {
     return out;
   }
 
-  /** SKU to quantity over a shopper's receipts, corrections included; lines that net to nothing left out. */
+  /** SKU to quantity over a shopper's receipts, adjustments included; lines that net to nothing left out. */
   public static Map<String, Integer> lines(List<Receipt> receipts) {
     Map<String, Integer> lines = new TreeMap<>();
     receipts.forEach(r -> r.getLinesList().forEach(l -> lines.merge(l.getSku(), l.getQuantity(), Integer::sum)));
+    receipts.forEach(r -> r.getAdjustmentsList().forEach(a -> lines.merge(a.getSku(), a.getQuantity(), Integer::sum)));
     lines.values().removeIf(q -> q == 0);
     return lines;
   }

@@ -9,10 +9,10 @@ import java.util.Map;
  * of the {@code changes} were strangers', which can only go to review.
  */
 public record Score(int shoppers, int changes, int strangerChanges, int reviews, long taken, long charged,
-    long right, int exact, Decisions.Result decisions) {
+    long right, int exact, Decisions.Result decisions, List<Long> pushMillis) {
 
   static Score of(List<Map<String, Integer>> truth, List<Map<String, Integer>> receipts, int changes,
-      int strangerChanges, int reviews, Decisions.Result decisions) {
+      int strangerChanges, int reviews, Decisions.Result decisions, List<Long> pushMillis) {
     long taken = 0;
     long charged = 0;
     long right = 0;
@@ -27,7 +27,8 @@ public record Score(int shoppers, int changes, int strangerChanges, int reviews,
       }
       exact += real.equals(billed) ? 1 : 0;
     }
-    return new Score(truth.size(), changes, strangerChanges, reviews, taken, charged, right, exact, decisions);
+    return new Score(truth.size(), changes, strangerChanges, reviews, taken, charged, right, exact, decisions,
+        pushMillis.stream().sorted().toList());
   }
 
   public double precision() {
@@ -57,12 +58,19 @@ public record Score(int shoppers, int changes, int strangerChanges, int reviews,
     return strangerChanges + 0.1 * (changes - strangerChanges);
   }
 
+  /** The exit-to-push time below which the share {@code q} of receipts was pushed, in ms; -1 for none pushed. */
+  public long pushMillisAt(double q) {
+    return pushMillis.isEmpty() ? -1 : pushMillis.get((int) Math.min(pushMillis.size() - 1,
+        Math.ceil(q * pushMillis.size()) - 1));
+  }
+
   @Override
   public String toString() {
     return String.format("score: line items precision %.3f, recall %.3f, F1 %.3f (%d right of %d charged, %d taken)%n"
             + "       exact receipts %d of %d (%.1f%%); %d of %d shelf changes sent to review (%.1f%%; %d were "
             + "strangers')",
         precision(), recall(), f1(), right, charged, taken, exact, shoppers, 100 * exactRate(), reviews, changes,
-        100 * reviewFraction(), strangerChanges) + "\n" + decisions;
+        100 * reviewFraction(), strangerChanges) + "\n" + String.format("receipts: exit to push p50 %d ms, p99 %d ms "
+        + "(%d pushed)%n", pushMillisAt(0.5), pushMillisAt(0.99), pushMillis.size()) + decisions;
   }
 }

@@ -7,7 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.ezshop.common.v1.Money;
+import org.ezshop.rpc.EpochMillis;
 import org.ezshop.store.v1.CartEvent;
+import org.ezshop.store.v1.NotificationState;
+import org.ezshop.store.v1.Receipt;
 import org.ezshop.store.v1.StoreEvent;
 import org.ezshop.store.v1.StoreServiceGrpc;
 import org.ezshop.store.v1.WatchRequest;
@@ -21,6 +24,7 @@ final class StoreFeed implements StreamObserver<StoreEvent> {
   private final long start = System.currentTimeMillis();
   private final Context.CancellableContext context = Context.current().withCancellation();
   private final java.util.Set<String> receipts = new java.util.HashSet<>();
+  private final Map<String, Long> pushMillis = new HashMap<>();
   private final StoreServiceGrpc.StoreServiceStub store;
   final Decisions decisions = new Decisions();
 
@@ -65,6 +69,7 @@ final class StoreFeed implements StreamObserver<StoreEvent> {
             + Math.abs(c.getQuantityDelta()) + " x " + goods.getOrDefault(c.getSku(), c.getSku()) + why);
       }
       case RECEIPT -> {
+        timePush(e.getReceipt());
         synchronized (this) {
           if (!receipts.add(e.getReceipt().getReceiptId())) {
             return; // the same receipt again, with its notification recorded
@@ -79,6 +84,18 @@ final class StoreFeed implements StreamObserver<StoreEvent> {
       default -> {
       }
     }
+  }
+
+  // Issued at the exit's sighting, in gateway time (the same clock here); pushed once its outcome is recorded.
+  private synchronized void timePush(Receipt r) {
+    if (names.containsKey(r.getShopperId()) && r.getNotification() != NotificationState.NOTIFICATION_STATE_PENDING) {
+      pushMillis.putIfAbsent(r.getReceiptId(), System.currentTimeMillis() - EpochMillis.of(r.getIssuedAt()));
+    }
+  }
+
+  /** Each receipt's time from the exit to its push, in ms. */
+  synchronized List<Long> pushMillis() {
+    return List.copyOf(pushMillis.values());
   }
 
   private String name(String shopperId) {

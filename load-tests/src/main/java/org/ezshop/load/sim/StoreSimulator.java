@@ -169,8 +169,8 @@ public final class StoreSimulator {
         }), start + shot.at() - DRAW_AHEAD_MILLIS - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
       }
       Thread.sleep(Math.max(0, start + plan.end - System.currentTimeMillis()));
-      awaitReceipts(30_000);
-      return score(start, feed.decisions);
+      awaitReceipts(30_000, feed);
+      return score(start, feed.decisions, feed.pushMillis());
     } finally {
       clock.shutdownNow();
       cameras.shutdownNow();
@@ -363,13 +363,16 @@ public final class StoreSimulator {
         .setTrigger(FrameTrigger.FRAME_TRIGGER_FACE_CLOSE));
   }
 
-  /** Waits until every shopper has a receipt, or the timeout; store-svc may be restarting meanwhile. */
-  private void awaitReceipts(long timeoutMillis) throws InterruptedException {
+  /** Waits until every shopper has a receipt and its push, or the timeout; store-svc may be restarting meanwhile. */
+  private void awaitReceipts(long timeoutMillis, StoreFeed feed) throws InterruptedException {
     long until = System.currentTimeMillis() + timeoutMillis;
     for (String id : shopperIds) {
       while (System.currentTimeMillis() < until && !hasReceipt(id)) {
         Thread.sleep(250);
       }
+    }
+    while (System.currentTimeMillis() < until && feed.pushMillis().size() < shopperIds.size()) {
+      Thread.sleep(100);
     }
   }
 
@@ -382,7 +385,7 @@ public final class StoreSimulator {
     }
   }
 
-  private Score score(long start, Decisions decisions) throws IOException {
+  private Score score(long start, Decisions decisions, List<Long> pushMillis) throws IOException {
     List<Map<String, Integer>> receipts = new ArrayList<>();
     for (String id : shopperIds) {
       receipts.add(Receipts.lines(store.listReceipts(ListReceiptsRequest.newBuilder().setShopperId(id).build())
@@ -393,7 +396,7 @@ public final class StoreSimulator {
         .count();
     Score score = Score.of(plan.truth(), receipts, plan.changes.size(),
         (int) plan.changes.stream().filter(c -> c.person() >= plan.shoppers).count(), reviews,
-        decisions.score(plan, shopperIds, start));
+        decisions.score(plan, shopperIds, start), pushMillis);
     writeTruth(start, receipts);
     out.println(score);
     return score;

@@ -94,6 +94,7 @@ final class MemoryVisits implements VisitTx {
       return Future.failedFuture(new Tx.Stale("cart " + visitId + " or item " + item.getSku() + " changed since read"));
     }
     tx.put(s.events, event.getIdempotencyKey(), new Tx.RecordedEvent(event, false));
+    append(s.visitEvents, visitId, event);
     tx.put(s.cartVersions, visitId, event.getEventId());
     putCartLine(visitId, line);
     return tx.catalogue().addStock(event.getSku(), -event.getQuantityDelta()).mapEmpty();
@@ -107,6 +108,9 @@ final class MemoryVisits implements VisitTx {
     long id = s.nextCartEventId++;
     tx.put(s.events, event.getIdempotencyKey(),
         new Tx.RecordedEvent(event.toBuilder().setEventId(id).build(), refused));
+    if (!refused) {
+      append(s.visitEvents, visitId, event.toBuilder().setEventId(id).build());
+    }
     return succeededFuture(Optional.of(id));
   }
 
@@ -115,10 +119,36 @@ final class MemoryVisits implements VisitTx {
     return succeededFuture(Optional.ofNullable(s.events.get(idempotencyKey)));
   }
 
+  private <V> void append(Map<String, List<V>> lists, String key, V value) {
+    List<V> after = new ArrayList<>(lists.getOrDefault(key, List.of()));
+    after.add(value);
+    tx.put(lists, key, after);
+  }
+
+  @Override
+  public Future<List<CartEvent>> cartEvents(String visitId) {
+    return succeededFuture(List.copyOf(s.visitEvents.getOrDefault(visitId, List.of())));
+  }
+
   @Override
   public Future<Void> putReceipt(Receipt receipt) {
-    tx.put(s.receipts, receipt.getReceiptId(), receipt);
+    tx.put(s.receipts, receipt.getReceiptId(), receipt.toBuilder().clearAdjustments().clearNetTotal().build());
     return succeededFuture();
+  }
+
+  @Override
+  public Future<Boolean> appendAdjustment(ReceiptAdjustment adjustment) {
+    if (s.receiptAdjustmentKeys.containsKey(adjustment.getIdempotencyKey())) {
+      return succeededFuture(false);
+    }
+    tx.put(s.receiptAdjustmentKeys, adjustment.getIdempotencyKey(), true);
+    append(s.receiptAdjustments, adjustment.getReceiptId(), adjustment);
+    return succeededFuture(true);
+  }
+
+  @Override
+  public Future<List<ReceiptAdjustment>> adjustments(String receiptId) {
+    return succeededFuture(List.copyOf(s.receiptAdjustments.getOrDefault(receiptId, List.of())));
   }
 
   @Override

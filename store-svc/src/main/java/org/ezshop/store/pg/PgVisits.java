@@ -146,7 +146,27 @@ final class PgVisits implements VisitTx {
   }
 
   @Override
-  public Future<Void> putReceipt(Receipt r) {
+  public Future<List<CartEvent>> cartEvents(String visitId) {
+    return all(tx.sql("SELECT event_id, body, refused FROM cart_events WHERE visit_id = $1 AND NOT refused "
+        + "ORDER BY event_id", visitId), r -> recordedEvent(r).event());
+  }
+
+  @Override
+  public Future<Boolean> appendAdjustment(ReceiptAdjustment a) {
+    return first(tx.sql("INSERT INTO receipt_adjustments VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) "
+        + "DO NOTHING RETURNING 1", a.getAdjustmentId(), a.getIdempotencyKey(), a.getReceiptId(), time(a.getAt()),
+        bytes(a)), r -> true).map(Optional::isPresent);
+  }
+
+  @Override
+  public Future<List<ReceiptAdjustment>> adjustments(String receiptId) {
+    return all(tx.sql("SELECT body FROM receipt_adjustments WHERE receipt_id = $1 ORDER BY at, adjustment_id",
+        receiptId), r -> parse(ReceiptAdjustment.parser(), r.getBuffer("body")));
+  }
+
+  @Override
+  public Future<Void> putReceipt(Receipt issued) {
+    Receipt r = issued.toBuilder().clearAdjustments().clearNetTotal().build();
     return tx.sql("INSERT INTO receipts VALUES ($1, $2, $3, $4, $5) ON CONFLICT (receipt_id) DO UPDATE SET body = "
         + "EXCLUDED.body", r.getReceiptId(), r.getVisitId(), r.getShopperId(), time(r.getIssuedAt()), bytes(r)).mapEmpty();
   }

@@ -61,7 +61,7 @@ public final class Carts {
     return receipt.setTotal(total(receipt.getLinesList().stream().map(ReceiptLine::getLineTotal).toList())).build();
   }
 
-  private static Money total(List<Money> amounts) {
+  static Money total(List<Money> amounts) {
     String currency = amounts.isEmpty() ? "" : amounts.get(0).getCurrency();
     long sum = 0;
     for (Money amount : amounts) {

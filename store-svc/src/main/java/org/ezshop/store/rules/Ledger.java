@@ -104,9 +104,11 @@ public final class Ledger {
       lines.forEach(line -> receipt.addLines(Carts.receiptLine(line)));
       Receipt issued = Carts.totalled(receipt);
       tx.publish(StoreEvent.newBuilder().setVisit(visit).build());
-      tx.publish(StoreEvent.newBuilder().setReceipt(issued).build());
       return tx.visits().closeVisit(visit).compose(v -> tx.visits().putReceipt(issued))
-          .map(v -> ExitStoreResponse.newBuilder().setVisit(visit).setReceipt(issued).build());
+          .compose(v -> Receipts.view(tx, issued)).map(viewed -> {
+            tx.publish(StoreEvent.newBuilder().setReceipt(viewed).build());
+            return ExitStoreResponse.newBuilder().setVisit(visit).setReceipt(viewed).build();
+          });
     });
   }
 
@@ -115,8 +117,9 @@ public final class Ledger {
       if (last.isEmpty()) {
         return failedFuture(Failures.precondition("shopper " + shopperId + " is not in store"));
       }
-      return tx.visits().receipt(last.get().getReceiptId()).map(receipt -> ExitStoreResponse.newBuilder()
-          .setVisit(last.get()).setReceipt(receipt.orElseThrow()).setAlreadyExited(true).build());
+      return Receipts.stored(tx, last.get().getReceiptId()).compose(receipt -> Receipts.view(tx, receipt))
+          .map(receipt -> ExitStoreResponse.newBuilder().setVisit(last.get()).setReceipt(receipt)
+              .setAlreadyExited(true).build());
     });
   }
 
@@ -269,23 +272,16 @@ public final class Ledger {
         .map(version -> Carts.cart(open.get(), lines, version)));
   }
 
-  public Future<Receipt> receipt(String receiptId) {
-    return store.inTx(tx -> tx.visits().receipt(receiptId)).compose(found -> found.<Future<Receipt>>map(Future::succeededFuture)
-        .orElseGet(() -> failedFuture(Failures.notFound("receipt_id: no receipt " + receiptId))));
-  }
-
-  public Future<List<Receipt>> receipts(String shopperId) {
-    return store.inTx(tx -> tx.visits().receipts(shopperId));
-  }
-
   public Future<Receipt> recordNotification(String receiptId, NotificationState state, String detail) {
     return store.inTx(tx -> tx.visits().receipt(receiptId).compose(found -> {
       if (found.isEmpty()) {
         return failedFuture(Failures.notFound("receipt_id: no receipt " + receiptId));
       }
       Receipt receipt = found.get().toBuilder().setNotification(state).setNotificationDetail(detail).build();
-      tx.publish(StoreEvent.newBuilder().setReceipt(receipt).build());
-      return tx.visits().putReceipt(receipt).map(receipt);
+      return tx.visits().putReceipt(receipt).compose(v -> Receipts.view(tx, receipt)).map(viewed -> {
+        tx.publish(StoreEvent.newBuilder().setReceipt(viewed).build());
+        return viewed;
+      });
     }));
   }
 

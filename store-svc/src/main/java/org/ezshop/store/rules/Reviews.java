@@ -12,6 +12,7 @@ import org.ezshop.store.storage.Tx;
 import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.CartEventCause;
 import org.ezshop.store.v1.Receipt;
+import org.ezshop.store.v1.ReceiptLine;
 import org.ezshop.store.v1.ResolveReviewResponse;
 import org.ezshop.store.v1.Review;
 import org.ezshop.store.v1.ReviewReason;
@@ -28,14 +29,17 @@ public final class Reviews {
   }
 
   static Future<Review> open(Tx tx, ReviewReason reason, CartEvent event, String note, String storeId) {
-    return open(tx, Ledger.newId("rv"), reason, event, note, storeId);
+    return open(tx, draft(Ledger.newId("rv"), reason, event, note, storeId));
   }
 
-  private static Future<Review> open(Tx tx, String reviewId, ReviewReason reason, CartEvent event, String note,
+  private static Review.Builder draft(String reviewId, ReviewReason reason, CartEvent event, String note,
       String storeId) {
-    Review review = Review.newBuilder().setReviewId(reviewId).setReason(reason)
-        .setState(ReviewState.REVIEW_STATE_OPEN).setEvent(event).setCreatedAt(Stamps.now()).setNote(note)
-        .setStoreId(storeId).build();
+    return Review.newBuilder().setReviewId(reviewId).setReason(reason).setEvent(event).setNote(note)
+        .setStoreId(storeId);
+  }
+
+  static Future<Review> open(Tx tx, Review.Builder draft) {
+    Review review = draft.setState(ReviewState.REVIEW_STATE_OPEN).setCreatedAt(Stamps.now()).build();
     tx.publish(StoreEvent.newBuilder().setReview(review).build());
     return tx.followUps().putReview(review).map(review);
   }
@@ -48,7 +52,7 @@ public final class Reviews {
     }
     String id = Ledger.keyedId("rv", idempotencyKey);
     return store.inTx(tx -> tx.followUps().review(id).compose(made -> made.isPresent()
-        ? Future.succeededFuture(made.get()) : open(tx, id, reason, event, note, storeId)));
+        ? Future.succeededFuture(made.get()) : open(tx, draft(id, reason, event, note, storeId))));
   }
 
   /** @param storeId one store's reviews, or "" for every store's */
@@ -59,9 +63,14 @@ public final class Reviews {
 
   /**
    * Assigns the event to a shopper (moving it from whoever it was charged to) or dismisses it (reversing any
-   * charge). A visit that has ended gets a correction line on its receipt instead of a cart change.
+   * charge). A visit that has ended gets an adjustment beside its receipt instead of a cart change; a disputed
+   * line is settled on receipts alone (its item left the shelf either way), the charge going to the receipt of
+   * the assignee's visit at the time of the pick.
+   *
+   * @param actor who decides, as the audit log names them
    */
-  public Future<ResolveReviewResponse> resolve(String reviewId, Optional<String> assignTo, String bound) {
+  public Future<ResolveReviewResponse> resolve(String reviewId, Optional<String> assignTo, String bound,
+      String actor) {
     return store.inTx(tx -> tx.followUps().review(reviewId).compose(found -> {
       if (found.isEmpty()) {
         return failedFuture(Failures.notFound("review_id: no review " + reviewId));
@@ -72,23 +81,32 @@ public final class Reviews {
         return failedFuture(Failures.precondition("review " + reviewId + " is already " + review.getState()));
       }
       CartEvent event = review.getEvent();
-      String charged = review.getReason() == ReviewReason.REVIEW_REASON_AMBIGUOUS ? event.getShopperId() : "";
+      boolean disputed = review.getReason() == ReviewReason.REVIEW_REASON_DISPUTED;
+      String charged = review.getReason() == ReviewReason.REVIEW_REASON_AMBIGUOUS || disputed
+          ? event.getShopperId() : "";
       ResolveReviewResponse.Builder response = ResolveReviewResponse.newBuilder();
-      // Every visit first, in one order, then the item: the order ApplyCartEvent takes its locks in too.
-      Future<Void> moves = lockVisits(tx, charged, assignTo.orElse(""));
-      if (!charged.isEmpty() && !assignTo.equals(Optional.of(charged))) {
-        moves = move(tx, review, charged, -event.getQuantityDelta(), "undo", response);
-      }
-      if (assignTo.isPresent() && !assignTo.get().equals(charged)) {
-        moves = moves.compose(v -> move(tx, review, assignTo.get(), event.getQuantityDelta(), "to:" + assignTo.get(),
-            response));
-      }
+      Move move = new Move(tx, review, actor, response);
       Review resolved = review.toBuilder()
           .setState(assignTo.isPresent() ? ReviewState.REVIEW_STATE_ASSIGNED : ReviewState.REVIEW_STATE_DISMISSED)
           .setResolvedAt(Stamps.now())
           .setResolvedShopperId(assignTo.orElse(""))
           .build();
-      return moves.compose(v -> tx.followUps().putReview(resolved)).map(v -> {
+      // Every visit first, in one order, then the item: the order ApplyCartEvent takes its locks in too. The
+      // review is closed before the moves, so that the receipts they adjust no longer count it as in doubt.
+      Future<Void> moves = lockVisits(tx, charged, assignTo.orElse(""))
+          .compose(v -> tx.followUps().putReview(resolved));
+      if (!charged.isEmpty() && !assignTo.equals(Optional.of(charged))) {
+        moves = moves.compose(v -> disputed ? move.onReceipt(Receipts.stored(tx, review.getReceiptId()), charged,
+            -event.getQuantityDelta(), "undo") : move.apply(charged, -event.getQuantityDelta(), "undo"));
+      }
+      if (assignTo.isPresent() && !assignTo.get().equals(charged)) {
+        String to = assignTo.get();
+        moves = moves.compose(v -> disputed ? move.onReceipt(Receipts.at(tx, to, event.getAt()).map(then -> then
+                .orElseThrow(() -> Failures.precondition("shopper " + to + " has no receipt from the time of the pick "
+                    + "yet: assign it once they have left"))), to, event.getQuantityDelta(), "to:" + to)
+            : move.apply(to, event.getQuantityDelta(), "to:" + to));
+      }
+      return moves.map(v -> {
         tx.publish(StoreEvent.newBuilder().setReview(resolved).build());
         return response.setReview(resolved).build();
       });
@@ -103,52 +121,67 @@ public final class Reviews {
     return locked;
   }
 
-  private static Future<Void> move(Tx tx, Review review, String shopperId, int delta, String suffix,
-      ResolveReviewResponse.Builder response) {
-    CartEvent event = review.getEvent().toBuilder()
-        .setIdempotencyKey("review:" + review.getReviewId() + ":" + suffix)
-        .setShopperId(shopperId)
-        .setQuantityDelta(delta)
-        .setCause(CartEventCause.CART_EVENT_CAUSE_REVIEW)
-        .setConfidence(1)
-        .setEventId(0)
-        .build();
-    return tx.enrolment().shopper(shopperId).compose(shopper -> shopper.isEmpty()
-        ? failedFuture(Failures.notFound("assign_to_shopper_id: no shopper " + shopperId))
-        : tx.visits().openVisit(shopperId)).compose(open -> tx.catalogue().item(event.getSku())
-        .map(Optional::orElseThrow).compose(item -> {
-          if (open.isPresent()) {
-            String visitId = open.get().getVisitId();
-            return tx.visits().cartLines(visitId).compose(lines -> tx.visits().cartVersion(visitId).compose(version -> {
-              int holding = Ledger.holding(lines, item.getSku());
-              if (holding + delta < 0) {
-                return failedFuture(Failures.precondition("shopper " + shopperId + " does not hold " + -delta + " of "
-                    + item.getSku()));
-              }
-              return Ledger.applyToCart(tx, open.get(), item, lines, version, event).map(change -> {
-                response.addCarts(change.getCart());
-                return null;
-              });
-            }));
-          }
-          return tx.visits().lastVisit(shopperId).compose(last -> {
-            if (last.isEmpty()) {
-              return failedFuture(Failures.precondition("shopper " + shopperId + " has no visit to charge"));
-            }
-            return tx.visits().receipt(last.get().getReceiptId()).map(Optional::orElseThrow).compose(receipt -> {
-              Receipt amended = Carts.totalled(receipt.toBuilder().addLines(Carts.receiptLine(Carts.line(item, null, delta))
-                  .toBuilder().setCorrection(true).setReviewId(review.getReviewId())));
-              tx.publish(StoreEvent.newBuilder().setReceipt(amended).build());
-              response.addAmendedReceipts(amended);
-              return tx.visits().recordEvent(event, last.get().getVisitId(), false)
-                  .compose(id -> tx.catalogue().addStock(item.getSku(), -delta))
-                  .map(after -> {
+  /** One side of a decision: the item onto (or off) a shopper's cart, or their receipt's adjustment. */
+  private record Move(Tx tx, Review review, String actor, ResolveReviewResponse.Builder response) {
+
+    Future<Void> apply(String shopperId, int delta, String suffix) {
+      CartEvent event = review.getEvent().toBuilder()
+          .setIdempotencyKey(key(suffix))
+          .setShopperId(shopperId)
+          .setQuantityDelta(delta)
+          .setCause(CartEventCause.CART_EVENT_CAUSE_REVIEW)
+          .setConfidence(1)
+          .setEventId(0)
+          .build();
+      return tx.enrolment().shopper(shopperId).compose(shopper -> shopper.isEmpty()
+          ? failedFuture(Failures.notFound("assign_to_shopper_id: no shopper " + shopperId))
+          : tx.visits().openVisit(shopperId)).compose(open -> {
+            if (open.isEmpty()) {
+              return tx.visits().lastVisit(shopperId).compose(last -> last.isEmpty()
+                  ? failedFuture(Failures.precondition("shopper " + shopperId + " has no visit to charge"))
+                  : onReceipt(Receipts.stored(tx, last.get().getReceiptId()), shopperId, delta, suffix))
+                  // The receipt's credit put the item back on the shelf, as a cart's put-back would.
+                  .compose(v -> tx.catalogue().addStock(review.getEvent().getSku(), -delta)).map(after -> {
                     tx.publish(StoreEvent.newBuilder().setItem(after).build());
                     return null;
-                  })
-                  .compose(v -> tx.visits().putReceipt(amended));
-            });
+                  });
+            }
+            String visitId = open.get().getVisitId();
+            return tx.catalogue().item(event.getSku()).map(Optional::orElseThrow).compose(item -> tx.visits()
+                .cartLines(visitId).compose(lines -> tx.visits().cartVersion(visitId).compose(version -> {
+                  if (Ledger.holding(lines, item.getSku()) + delta < 0) {
+                    return failedFuture(Failures.precondition("shopper " + shopperId + " does not hold " + -delta
+                        + " of " + item.getSku()));
+                  }
+                  return Ledger.applyToCart(tx, open.get(), item, lines, version, event).map(change -> {
+                    response.addCarts(change.getCart());
+                    return null;
+                  });
+                })));
           });
-        }));
+    }
+
+    Future<Void> onReceipt(Future<Receipt> receipt, String shopperId, int delta, String suffix) {
+      String sku = review.getEvent().getSku();
+      return tx.enrolment().shopper(shopperId).compose(shopper -> shopper.isEmpty()
+          ? failedFuture(Failures.notFound("assign_to_shopper_id: no shopper " + shopperId)) : receipt)
+          .compose(stored -> tx.catalogue().item(sku).map(Optional::orElseThrow).compose(item -> {
+            // The price the line was charged at, where the receipt has the line.
+            org.ezshop.common.v1.Money unit = stored.getLinesList().stream().filter(l -> l.getSku().equals(sku))
+                .map(ReceiptLine::getUnitPrice).findFirst().orElse(item.getPrice());
+            String reason = (delta < 0 ? "credited" : "charged") + ": " + review.getReason().name()
+                .replace("REVIEW_REASON_", "").toLowerCase() + " review, " + review.getNote();
+            return Receipts.adjust(tx, stored, Receipts.adjustment(stored, sku, item.getName(), unit, delta, reason,
+                review, key(suffix)).toBuilder().setActor(actor).build());
+          }))
+          .map(adjusted -> {
+            response.addAmendedReceipts(adjusted);
+            return null;
+          });
+    }
+
+    private String key(String suffix) {
+      return "review:" + review.getReviewId() + ":" + suffix;
+    }
   }
 }

@@ -42,7 +42,17 @@ public interface VisitTx {
 
   Future<Optional<Tx.RecordedEvent>> eventByKey(String idempotencyKey);
 
+  /** The cart events applied to the visit's cart (not refusals), in the order applied. */
+  Future<List<CartEvent>> cartEvents(String visitId);
+
+  /** Stores the receipt as issued: without adjustments, which live beside it. */
   Future<Void> putReceipt(Receipt receipt);
+
+  /** Appends the adjustment; false, writing nothing, when its idempotency key was used before. */
+  Future<Boolean> appendAdjustment(ReceiptAdjustment adjustment);
+
+  /** The receipt's adjustments, oldest first. */
+  Future<List<ReceiptAdjustment>> adjustments(String receiptId);
 
   Future<Optional<Receipt>> receipt(String receiptId);
 
