@@ -122,7 +122,7 @@ function describe(e) {
   if (e.receipt) receiptsSeen.add(e.receipt.receiptId);
   if (e.receipt) return `Receipt for ${e.receipt.shopperName}: ${money(e.receipt.total)}`;
   if (e.review) return `Review ${e.review.state === 'REVIEW_STATE_OPEN' ? 'opened' : 'closed'}: ` +
-    `${(e.review.reason || '').replace('REVIEW_REASON_', '').toLowerCase()} ${e.review.event ? item(e.review.event.sku) : ''}`;
+    `${(e.review.reason || '').replace('REVIEW_REASON_', '').toLowerCase().replace(/_/g, ' ')} ${e.review.event ? item(e.review.event.sku) : ''}`;
   if (e.alert) return `Alert: ${e.alert.message}`;
   return null;
 }
@@ -198,7 +198,7 @@ async function reviews() {
       ? `${who(c.shopperId)} says ${Math.abs(c.quantityDelta || 0)} × ${item(c.sku)} on their receipt is not theirs: ` +
         `"${v.note || ''}"; charged at ${c.rowId || '?'} with confidence ${(c.confidence || 0).toFixed(2)}`
       : `${Math.abs(c.quantityDelta || 0)} × ${item(c.sku)} at ${c.rowId || '?'}, ${c.shopperId ? `charged to ${who(c.shopperId)}, ` : ''}` +
-        `${(v.reason || '').replace('REVIEW_REASON_', '').toLowerCase()}: ${v.note || ''}`;
+        `${(v.reason || '').replace('REVIEW_REASON_', '').toLowerCase().replace(/_/g, ' ')}: ${v.note || ''}`;
     return el('li', {'data-review': v.reviewId, 'data-reason': v.reason}, what + evidence(c.attribution || {}),
       el('br'), ...buttons,
       el('button', {type: 'button', class: 'secondary', 'data-dismiss': disputed ? 'refund' : 'dismiss',

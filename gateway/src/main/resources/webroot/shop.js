@@ -89,7 +89,9 @@ function receiptView(r, totalId) {
     `${a.quantity < 0 ? 'Credited' : 'Charged'} ${Math.abs(a.quantity)} × ${a.name} · ${money(a.amount)}` +
     ` (${time(a.at)})`));
   const total = money(r.netTotal) || money(r.total) || '0.00';
-  return el('div', {'data-receipt': r.receiptId}, el('ul', {}, ...lines),
+  const deciding = r.deciding ? [el('p', {class: 'muted'}, `${r.deciding} shelf change${r.deciding > 1 ? 's' : ''} ` +
+    'from before you left were still being decided: whatever of it is yours is added below, and you are told.')] : [];
+  return el('div', {'data-receipt': r.receiptId}, el('ul', {}, ...lines), ...deciding,
     ...(adjustments.length ? [el('p', {}, `Issued ${money(r.total) || '0.00'}; corrected since:`),
       el('ul', {}, ...adjustments)] : []),
     el('p', {}, 'Total: ', el('strong', totalId ? {id: totalId, class: 'net-total'} : {class: 'net-total'}, total)));

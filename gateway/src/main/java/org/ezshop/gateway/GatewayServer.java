@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
 import org.ezshop.gateway.door.Doors;
 import org.ezshop.gateway.fusion.Fusion;
@@ -37,13 +37,13 @@ import org.ezshop.gateway.sight.Sightings;
 import org.ezshop.gateway.state.GatewayState;
 import org.ezshop.gateway.web.WebApp;
 import org.ezshop.identity.v1.IdentityServiceGrpcService;
+import org.ezshop.rpc.EpochMillis;
 import org.ezshop.rpc.GrpcEndpoint;
 import org.ezshop.rpc.ListenFailure;
 import org.ezshop.rpc.TlsOptions;
 import org.ezshop.shop.v1.ShopServiceGrpcService;
 import org.ezshop.store.v1.ListStoresRequest;
 import org.ezshop.store.v1.Receipt;
-import org.ezshop.store.v1.Shopper;
 import org.ezshop.store.v1.StoreServiceGrpcClient;
 import org.ezshop.store.v1.StoreServiceGrpcService;
 import org.slf4j.Logger;
@@ -136,10 +136,12 @@ public final class GatewayServer {
     AtomicInteger edgeLinkPort = new AtomicInteger(); // known once the endpoint is bound
     Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier, limits, deviceLimits,
         Map.of("store-svc", store, "identity-svc", identity));
-    BiConsumer<Shopper, Receipt> push = (shopper, receipt) -> notifier.send(shopper, receipt)
-        .onFailure(e -> LOG.warn("event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(),
-            e.getMessage()));
-    doors.onReceipt(push);
+    doors.onReceipt((shopper, receipt) -> fusion.left(shopper, EpochMillis.of(receipt.getIssuedAt())));
+    doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
+        "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
+    Consumer<Receipt> adjusted = receipt -> notifier.tell(receipt).onFailure(e -> LOG.warn(
+        "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage()));
+    fusion.onReceiptAdjusted(adjusted);
     sightings.listen(fusion::seen);
     sightings.beforeAck(fusion::keep);
     sightings.beforeAck(doors::act);
@@ -156,7 +158,7 @@ public final class GatewayServer {
                     limits, new ShelfWatch(vertx, shelves, links),
                     new ShelfSetup(vertx, storeCalls, sightings, links, layout::load),
                     new Provisioning(storeCalls, links, shelves, config.host(), edgeLinkPort::get,
-                        config.tls().serves()), push)), endpointOptions(config)))
+                        config.tls().serves()), adjusted)), endpointOptions(config)))
         .onSuccess(endpoint -> edgeLinkPort.set(endpoint.port()))
         .compose(endpoint -> ListenFailure.named("gateway-metrics", config.metricsPort(),
             metrics.start(vertx, config.host(), config.metricsPort(), config.tls())).compose(metricsPort ->

@@ -46,7 +46,7 @@ final class Metrics {
   private final EdgeLinks links;
   /** Every rule {@link org.ezshop.gateway.fusion.Evidence} decides by. */
   private static final List<String> RULES = List.of("scored", "split", "put-back:holder", "unrecognised-person",
-      "no-candidate");
+      "no-candidate", "camera-gap");
 
   private final Map<String, Replicas> downstream;
   private final Map<String, Integer> serving = new ConcurrentHashMap<>();

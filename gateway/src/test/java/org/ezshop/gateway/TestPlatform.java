@@ -152,6 +152,14 @@ public final class TestPlatform implements AutoCloseable {
     replaceGateway(config.state());
   }
 
+  /** The same, the new gateway deciding with these settings. */
+  public void restartGateway(FusionSettings fusion) throws Exception {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    gateway.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
+    config = config(config.state(), config.deviceLimits(), config.storeId(), fusion);
+    startGateway();
+  }
+
   /** Stops the gateway at once and starts another on a new port, keeping its state in this place. */
   public void replaceGateway(StatePlace state) throws Exception {
     replaceGateway(state, config.deviceLimits());
@@ -161,20 +169,22 @@ public final class TestPlatform implements AutoCloseable {
   public void replaceGateway(StatePlace state, DeviceLimits.Settings deviceLimits) throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     gateway.close(Duration.ZERO).await(10, TimeUnit.SECONDS);
-    config = config(state, deviceLimits, config.storeId());
+    config = config(state, deviceLimits, config.storeId(), config.fusion());
     startGateway();
   }
 
   /** Another gateway, on the same services, bound to one store of the chain (the caller closes it). */
   public GatewayServer gatewayFor(String storeId) throws Exception {
-    return GatewayServer.start(vertx, config(new StatePlace.Memory(), config.deviceLimits(), storeId), fcm)
+    return GatewayServer.start(vertx, config(new StatePlace.Memory(), config.deviceLimits(), storeId, config.fusion()),
+        fcm)
         .await(10, TimeUnit.SECONDS);
   }
 
-  private GatewayConfig config(StatePlace state, DeviceLimits.Settings deviceLimits, String storeId) {
+  private GatewayConfig config(StatePlace state, DeviceLimits.Settings deviceLimits, String storeId,
+      FusionSettings fusion) {
     return new GatewayConfig(config.host(), config.port(), config.storeTargets(), config.identityTargets(),
         config.maxFrameBytes(), config.managerToken(), config.heartbeatMillis(), config.identifyConcurrency(),
-        config.metricsPort(), config.webPort(), config.sessionSecret(), config.doorCooldownMillis(), config.fusion(),
+        config.metricsPort(), config.webPort(), config.sessionSecret(), config.doorCooldownMillis(), fusion,
         state, config.limits(), deviceLimits, config.pushCredentials(), config.tls(), config.webRedirectPort(),
         config.deviceClientCa(), storeId);
   }

@@ -183,8 +183,9 @@ final class StoreApi implements Service {
     });
     Calls.unary(s, StoreServiceGrpcService.ExitStore, (h, r) -> {
       access.requireManager(h);
+      require(r.getDeciding() >= 0, "deciding", "must be 0 or more");
       return ledger.exitStore(text(r.getShopperId(), "shopper_id"), r.hasAt() ? r.getAt() : Stamps.now(),
-          Access.bound(h));
+          Access.bound(h), r.getDeciding());
     });
     Calls.unary(s, StoreServiceGrpcService.ApplyCartEvent, (h, r) -> {
       access.requireManager(h);

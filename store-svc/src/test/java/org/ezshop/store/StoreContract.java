@@ -759,6 +759,29 @@ abstract class StoreContract {
   }
 
   @Test
+  void aPickDecidedAfterItsShopperLeftLandsBesideTheReceiptOnce() {
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    long now = System.currentTimeMillis();
+    CartEvent late = event(ana, soda, 1).toBuilder().setAt(org.ezshop.rpc.EpochMillis.timestamp(now - 1000)).build();
+    Receipt issued = manager().exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId())
+        .setAt(org.ezshop.rpc.EpochMillis.timestamp(now)).setDeciding(1).build()).getReceipt();
+    assertEquals(1, issued.getDeciding());
+    assertEquals(0, issued.getLinesCount());
+
+    ApplyCartEventResponse applied = apply(late);
+    assertEquals(125, applied.getReceipt().getNetTotal().getMinorUnits());
+    assertEquals(late.getIdempotencyKey(), applied.getReceipt().getAdjustments(0).getIdempotencyKey());
+    assertEquals(0, applied.getCart().getLinesCount());
+    assertEquals(9, stock(soda), "off the shelf, as a cart's pick");
+    assertTrue(apply(late).getDuplicate(), "a retry changes nothing");
+    assertEquals(1, receipt(issued).getAdjustmentsCount());
+    assertEquals(9, stock(soda));
+    assertStatus(Status.Code.FAILED_PRECONDITION, "not in store", () -> apply(event(ana, soda, 1).toBuilder()
+        .setAt(org.ezshop.rpc.EpochMillis.timestamp(now + 1000)).build()));
+  }
+
+  @Test
   void adjustmentsAreAppendOnlyOncePerKeyAndNeverNetALineBelowZero() {
     Item soda = item(125, 10);
     Shopper ana = inStore("Ana");

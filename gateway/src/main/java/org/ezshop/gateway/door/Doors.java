@@ -44,13 +44,16 @@ public final class Doors {
   private final String storeId;
   private final EdgeLinks links;
   private final long cooldownMillis;
-  private final LongFunction<Future<Void>> settled;
+  private final LongFunction<Future<Integer>> settled;
   private final Map<String, Long> lastActed = new HashMap<>();
   private final List<BiConsumer<Shopper, Receipt>> receipts = new CopyOnWriteArrayList<>();
 
-  /** @param settled completes once the shelf changes up to a time are carried out (into carts or reviews) */
+  /**
+   * @param settled completes once the shelf changes up to a time are carried out (into carts or reviews), or once
+   *                they should have been: with how many are still deciding
+   */
   /** @param storeId the store these doors are of; empty: the single store's */
-  public Doors(ServiceClient store, EdgeLinks links, long cooldownMillis, LongFunction<Future<Void>> settled,
+  public Doors(ServiceClient store, EdgeLinks links, long cooldownMillis, LongFunction<Future<Integer>> settled,
       String storeId) {
     this.store = store;
     this.storeId = storeId;
@@ -141,14 +144,15 @@ public final class Doors {
     if (!shopper.getInStore() || !(storeId.isEmpty() || storeId.equals(shopper.getStoreId()))) {
       return Future.succeededFuture(); // seen at the exit without a visit here: nothing to close
     }
-    // What they took before walking out belongs on the receipt: their changes still waiting are decided first.
-    return settled.apply(s.atMillis()).compose(ready -> store.call(StoreServiceGrpcClient.ExitStore,
+    // What they took before walking out belongs on the receipt: their changes due are decided first. One still
+    // waiting for a camera is not waited for: the receipt says so, and its charge lands beside it when decided.
+    return settled.apply(s.atMillis()).compose(deciding -> store.call(StoreServiceGrpcClient.ExitStore,
             ExitStoreRequest.newBuilder()
             .setShopperId(shopper.getShopperId()).setAt(EpochMillis.timestamp(s.atMillis()))
-            .setCameraId(s.cameraId()).build()))
+            .setCameraId(s.cameraId()).setDeciding(deciding).build()))
         .onSuccess(exited -> {
-          LOG.info("event=exited shopper={} receipt={} already_exited={}", shopper.getShopperId(),
-              exited.getReceipt().getReceiptId(), exited.getAlreadyExited());
+          LOG.info("event=exited shopper={} receipt={} already_exited={} deciding={}", shopper.getShopperId(),
+              exited.getReceipt().getReceiptId(), exited.getAlreadyExited(), exited.getReceipt().getDeciding());
           if (!exited.getAlreadyExited()) {
             receipts.forEach(listener -> listener.accept(shopper, exited.getReceipt()));
           }

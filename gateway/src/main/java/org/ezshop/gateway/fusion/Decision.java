@@ -6,7 +6,8 @@ import java.util.List;
  * Who a shelf change goes to, and why.
  *
  * @param candidates everyone considered, likeliest first, each with the terms of their evidence
- * @param rule       what decided: "scored", "put-back:holder", "split", "unrecognised-person", "no-candidate"
+ * @param rule       what decided: "scored", "put-back:holder", "split", "unrecognised-person", "no-candidate", or
+ *                   "camera-gap" (a pick whose evidence a silent camera left too thin: nobody charged)
  * @param charges    who is charged (or credited) how many of the change's items; empty when nobody is
  * @param confidence 0..1: how likely the decision is right
  * @param ambiguous  charged, but on thin evidence: sent to review as well
@@ -38,6 +39,22 @@ public record Decision(List<Candidate> candidates, String rule, List<Charge> cha
   public record Charge(Candidate who, int quantity) {
   }
 
+  /**
+   * This decision, made while a covering camera's frames left the share {@code gap} of the window unseen: its
+   * confidence falls in proportion. A pick that falls under the review line charges nobody and goes to review,
+   * as does one with nobody seen: never a confident charge on partial evidence, nor "nobody there" from it.
+   */
+  Decision missing(double gap, double reviewLine, int delta) {
+    if (gap <= 0) {
+      return this;
+    }
+    double less = confidence * (1 - gap);
+    if (delta < 0 && (attributed() ? less < reviewLine : rule.equals("no-candidate"))) {
+      return new Decision(candidates, "camera-gap", List.of(), less, false);
+    }
+    return new Decision(candidates, rule, charges, less, ambiguous || (attributed() && less < reviewLine));
+  }
+
   public boolean attributed() {
     return !charges.isEmpty();
   }
@@ -47,6 +64,7 @@ public record Decision(List<Candidate> candidates, String rule, List<Charge> cha
    * a pick charged to nobody (a put-back by nobody is a misplaced item, not a review).
    */
   public boolean reviewed(int delta) {
-    return ambiguous || rule.equals("unrecognised-person") || (!attributed() && delta < 0);
+    return ambiguous || rule.equals("unrecognised-person") || rule.equals("camera-gap")
+        || (!attributed() && delta < 0);
   }
 }

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.gateway.shelf.RowView;
 import org.ezshop.gateway.shelf.ShelfChange;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * passed and every camera covering the row, and every entrance camera (who was in the store), has sent and
  * identified its frames past onset + window (event time:
  * after a restart, readings resent first wait for the cameras' resent frames; a camera silent past the grace
- * period is decided without, and the log says so); or at once when every face seen so far makes a clear charge
+ * period is decided without, its confidence cut by the share of the window it missed, and the log says so; a pick
+ * left under the review line so goes to review as a camera gap, charging nobody); or at once when every face seen so far makes a clear charge
  * to a shopper seen within {@code epsilonMillis} of the onset (a face identified later cannot undo that). Picks and put-backs go to
  * store-svc with an idempotency key derived from the change, so a decision replayed after a restart never charges
  * twice. Doubt goes to the review queue, explained.
@@ -51,6 +53,8 @@ public final class Fusion implements ShelfChangeSink {
   private final Map<String, ShelfChange> waiting = new ConcurrentHashMap<>();
   private final Set<String> waitingForCameras = ConcurrentHashMap.newKeySet();
   private final List<BiConsumer<ShelfChange, Decision>> decided = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Receipt>> adjusted = new CopyOnWriteArrayList<>();
+  private final Map<String, Left> left = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /** @param state where changes wait for their decision ("pending"); {@code durable} if it outlives the process */
@@ -95,22 +99,30 @@ public final class Fusion implements ShelfChangeSink {
 
   /**
    * Completes once every change from {@code atMillis} or before is carried out, so that a receipt issued then
-   * holds it; fails if the gateway stops first.
+   * holds it, or once a change at {@code atMillis} would have been decided on time (window, lateness and a second
+   * to carry it out): one waiting longer, for a camera, is not waited for. Answers how many are still deciding;
+   * fails if the gateway stops first.
    */
-  public Future<Void> settled(long atMillis) {
-    Promise<Void> done = Promise.promise();
-    settled(atMillis, done);
+  public Future<Integer> settled(long atMillis) {
+    Promise<Integer> done = Promise.promise();
+    settled(atMillis, atMillis + settings.windowMillis() + settings.latenessMillis() + 1000, done);
     return done.future();
   }
 
-  private void settled(long atMillis, Promise<Void> done) {
+  private void settled(long atMillis, long untilMillis, Promise<Integer> done) {
+    int deciding = pending.countFrom(atMillis);
     if (closed) {
       done.fail("the gateway is stopping");
-    } else if (pending.anyFrom(atMillis)) {
-      vertx.setTimer(WATERMARK_POLL_MILLIS, t -> settled(atMillis, done));
+    } else if (deciding > 0 && System.currentTimeMillis() < untilMillis) {
+      vertx.setTimer(WATERMARK_POLL_MILLIS, t -> settled(atMillis, untilMillis, done));
     } else {
-      done.complete();
+      done.complete(deciding);
     }
+  }
+
+  /** Hears of each receipt a change decided after its shopper's exit adjusted. */
+  public void onReceiptAdjusted(Consumer<Receipt> listener) {
+    adjusted.add(listener);
   }
 
   /** Changes waiting for their decision. */
@@ -156,7 +168,7 @@ public final class Fusion implements ShelfChangeSink {
       // be on their way, a far sighting may be beaten.
       return;
     }
-    inStore().map(byFace -> weigh(change, seen, byFace, null))
+    inStore(change).map(byFace -> weigh(change, seen, byFace, null))
         .onSuccess(decision -> {
           boolean clear = decision.attributed() && !decision.ambiguous() && decision.charges().size() == 1
               && Math.abs(decision.charges().get(0).who().deltaMillis()) <= settings.epsilonMillis();
@@ -175,6 +187,14 @@ public final class Fusion implements ShelfChangeSink {
     change.views().forEach(v -> marks.put(v.cameraId(), cameras.frameWatermark(v.cameraId(), now)));
     return marks.entrySet().stream().filter(mark -> mark.getValue() < until
         && now - mark.getValue() < settings.graceMillis()).map(Map.Entry::getKey).toList();
+  }
+
+  /** The largest share of the change's window that a covering camera's frames do not reach (it fell silent). */
+  private double gap(ShelfChange change, long now) {
+    long from = change.onsetMillis() - settings.windowMillis();
+    long to = change.onsetMillis() + settings.windowMillis();
+    return change.views().stream().mapToDouble(v -> Math.max(0, Math.min(1,
+        (double) (to - Math.max(from, cameras.frameWatermark(v.cameraId(), now))) / (to - from)))).max().orElse(0);
   }
 
   /** Faces at the row's cameras, inside its regions, within the window of the onset. */
@@ -229,10 +249,15 @@ public final class Fusion implements ShelfChangeSink {
       return;
     }
     List<Sighting> seen = sightings(change);
-    inStore()
+    double gap = gap(change, now);
+    if (gap > 0) {
+      LOG.info("event=decision_gap key={} unseen_share={}", change.key(), String.format("%.2f", gap));
+    }
+    inStore(change)
         .compose(byFace -> (change.delta() > 0 ? holders(change.sku())
             : Future.<Set<String>>succeededFuture(null))
-            .map(holders -> weigh(change, seen, byFace, holders)))
+            .map(holders -> weigh(change, seen, byFace, holders).missing(gap, settings.reviewConfidence(),
+                change.delta())))
         .onSuccess(decision -> carryOut(change, decision))
         .onFailure(e -> retry(change, e));
   }
@@ -246,13 +271,30 @@ public final class Fusion implements ShelfChangeSink {
         camera -> window.nearArea(camera, settings.nearQuantile()), settings);
   }
 
-  private Future<Map<String, Shopper>> inStore() {
+  /** Who was in the store at the change: those in it now, and those who walked out after its onset. */
+  private Future<Map<String, Shopper>> inStore(ShelfChange change) {
     return store.call(StoreServiceGrpcClient.ListShoppers, ListShoppersRequest.newBuilder().setInStoreOnly(true)
         .build()).map(list -> {
           Map<String, Shopper> byFace = new HashMap<>();
           list.getShoppersList().forEach(s -> byFace.put(s.getFaceId(), s));
+          left.values().stream().filter(l -> l.atMillis() >= change.onsetMillis())
+              .forEach(l -> byFace.putIfAbsent(l.shopper().getFaceId(), l.shopper()));
           return byFace;
         });
+  }
+
+  /**
+   * The shopper walked out at {@code atMillis}: a change from before it, decided after it, is still theirs. Kept
+   * as long as such a change can wait (window, lateness, grace), in memory.
+   */
+  public void left(Shopper shopper, long atMillis) {
+    long forget = System.currentTimeMillis() - settings.windowMillis() - settings.latenessMillis()
+        - settings.graceMillis() - 60_000;
+    left.values().removeIf(l -> l.atMillis() < forget);
+    left.put(shopper.getShopperId(), new Left(shopper, atMillis));
+  }
+
+  private record Left(Shopper shopper, long atMillis) {
   }
 
   /** Hears of each decision carried out. */
@@ -261,7 +303,7 @@ public final class Fusion implements ShelfChangeSink {
   }
 
   private void carryOut(ShelfChange change, Decision decision) {
-    new Verdict(store, change, decision, settings).act()
+    new Verdict(store, change, decision, settings, receipt -> adjusted.forEach(l -> l.accept(receipt))).act()
         .compose(done -> pending.remove(change))
         .onSuccess(done -> decided.forEach(listener -> listener.accept(change, decision)))
         .onFailure(e -> retry(change, e));

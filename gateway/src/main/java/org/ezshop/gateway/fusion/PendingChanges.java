@@ -81,8 +81,8 @@ final class PendingChanges {
   }
 
   /** Whether a change with its onset at or before {@code atMillis} is not carried out yet. */
-  synchronized boolean anyFrom(long atMillis) {
-    return kept.values().stream().anyMatch(k -> k.change().onsetMillis() <= atMillis);
+  synchronized int countFrom(long atMillis) {
+    return (int) kept.values().stream().filter(k -> k.change().onsetMillis() <= atMillis).count();
   }
 
   synchronized Future<Void> remove(ShelfChange c) {

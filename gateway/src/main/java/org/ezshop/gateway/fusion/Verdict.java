@@ -3,6 +3,7 @@ package org.ezshop.gateway.fusion;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.gateway.shelf.ShelfChange;
 import org.ezshop.rpc.EpochMillis;
@@ -22,8 +23,12 @@ final class Verdict {
   private final ShelfChange change;
   private final Decision decision;
   private final FusionSettings settings;
+  private final Consumer<Receipt> adjusted;
 
-  Verdict(ServiceClient store, ShelfChange change, Decision decision, FusionSettings settings) {
+  /** @param adjusted hears of a receipt a charge adjusted, its shopper having left before the decision */
+  Verdict(ServiceClient store, ShelfChange change, Decision decision, FusionSettings settings,
+      Consumer<Receipt> adjusted) {
+    this.adjusted = adjusted;
     this.store = store;
     this.change = change;
     this.decision = decision;
@@ -41,6 +46,11 @@ final class Verdict {
           alert(AlertKind.ALERT_KIND_UNRECOGNISED_PERSON, Math.abs(change.delta()) + " x " + change.sku()
               + (change.delta() < 0 ? " taken from " : " put back on ") + change.rowId() + " by an unrecognised person"))
           .mapEmpty();
+    }
+    if (decision.rule().equals("camera-gap")) {
+      return review(ReviewReason.REVIEW_REASON_CAMERA_GAP, unattributed, String.format("a camera covering the row "
+          + "sent nothing for part of the window: confidence %.2f is under the review line %.2f, so nobody was "
+          + "charged", decision.confidence(), settings.reviewConfidence()));
     }
     if (!decision.attributed()) {
       if (change.delta() > 0) { // back on the shelf, but nobody held it: the stock is what the shelf says
@@ -63,7 +73,12 @@ final class Verdict {
           .setIdempotencyKey("shelf:" + change.key() + (count > 1 ? "#" + (i + 1) : ""))
           .setShopperId(charge.who().shopperId()).build();
       applied.add(store.call(StoreServiceGrpcClient.ApplyCartEvent, ApplyCartEventRequest.newBuilder().setEvent(e)
-          .build()).map(e).recover(failure -> {
+          .build()).map(done -> {
+            if (done.hasReceipt() && !done.getDuplicate()) {
+              adjusted.accept(done.getReceipt());
+            }
+            return e;
+          }).recover(failure -> {
             // A put-back the store refuses (not held) is queued for review by the store itself.
             LOG.warn("event=cart_event_refused key={} error={}", e.getIdempotencyKey(), failure.getMessage());
             return Future.succeededFuture(e);

@@ -25,6 +25,7 @@ import org.ezshop.common.v1.Money;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.store.v1.Alert;
 import org.ezshop.store.v1.AlertKind;
+import org.ezshop.store.v1.ListShoppersRequest;
 import org.ezshop.store.v1.NotificationState;
 import org.ezshop.store.v1.RaiseAlertRequest;
 import org.ezshop.store.v1.Receipt;
@@ -83,6 +84,13 @@ public final class ReceiptNotifier {
   /** Notifications FCM refused, after retries (counted in {@link #unsent} too). */
   public long failed() {
     return failed.get();
+  }
+
+  /** Sends an adjusted receipt's notification to its shopper (none when they were erased meanwhile). */
+  public Future<Void> tell(Receipt receipt) {
+    return store.call(StoreServiceGrpcClient.ListShoppers, ListShoppersRequest.newBuilder()
+        .setShopperId(receipt.getShopperId()).build()).compose(found -> found.getShoppersCount() == 0
+        ? Future.succeededFuture() : send(found.getShoppers(0), receipt));
   }
 
   /** Sends the receipt's notification; the future completes once the outcome is recorded on the receipt. */

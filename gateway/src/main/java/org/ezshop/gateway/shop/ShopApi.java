@@ -14,7 +14,7 @@ import io.vertx.grpc.server.Service;
 import io.vertx.grpc.server.StatusException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.ezshop.gateway.ServiceClient;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.identity.v1.EnrollRequest;
@@ -30,7 +30,6 @@ import org.ezshop.store.v1.ListReceiptsRequest;
 import org.ezshop.store.v1.ListShoppersRequest;
 import org.ezshop.store.v1.StoreServiceGrpcClient;
 import org.ezshop.store.v1.Receipt;
-import org.ezshop.store.v1.Shopper;
 import org.ezshop.store.v1.WatchCartRequest;
 import org.ezshop.store.v1.WatchRequest;
 
@@ -53,11 +52,11 @@ public final class ShopApi implements Service {
   private final ShelfWatch shelves;
   private final ShelfSetup shelfSetup;
   private final Provisioning provisioning;
-  private final BiConsumer<Shopper, Receipt> adjusted;
+  private final Consumer<Receipt> adjusted;
 
   public ShopApi(ServiceClient store, ServiceClient identity, String managerToken, byte[] sessionSecret,
       EdgeLinks links, ShopLimits limits, ShelfWatch shelves, ShelfSetup shelfSetup, Provisioning provisioning,
-      BiConsumer<Shopper, Receipt> adjusted) {
+      Consumer<Receipt> adjusted) {
     this.adjusted = adjusted;
     this.shelves = shelves;
     this.shelfSetup = shelfSetup;
@@ -131,7 +130,7 @@ public final class ShopApi implements Service {
         resolve.setDismiss(r.getDismiss());
       }
       return store.call(StoreServiceGrpcClient.ResolveReview, resolve.build()).map(done -> {
-        done.getAmendedReceiptsList().forEach(this::tell);
+        done.getAmendedReceiptsList().forEach(adjusted); // each shopper is told their new total
         return ResolveReviewResponse.newBuilder().setReview(done.getReview())
             .addAllAmendedReceipts(done.getAmendedReceiptsList()).build();
       });
@@ -202,13 +201,6 @@ public final class ShopApi implements Service {
 
   /** The signed-in shopper, within the session's rate. */
   /** The session's shopper, refused once their data is erased: a token outlives nothing it was issued for. */
-  /** The shopper of an adjusted receipt is told its new total. */
-  private void tell(Receipt receipt) {
-    store.call(StoreServiceGrpcClient.ListShoppers, ListShoppersRequest.newBuilder()
-        .setShopperId(receipt.getShopperId()).build()).onSuccess(found -> found.getShoppersList()
-        .forEach(shopper -> adjusted.accept(shopper, receipt)));
-  }
-
   private Future<String> session(MultiMap headers) {
     String shopperId = access.shopper(headers);
     limits.sessionCall(shopperId);

@@ -295,6 +295,33 @@ class FusionTest {
         && a.getReviewId().equals(review.getReviewId())));
   }
 
+  /** The row's camera stops getting frames through before the pick: one face before it is no ground for a charge. */
+  @Test
+  void aCoveringCameraWithAGapOverTheWindowSendsThePickToReviewNotToTheLoneCandidate() throws Exception {
+    platform = new TestPlatform(10_000, 4);
+    platform.restartGateway(FusionSettings.defaults().withGrace(1000));
+    link();
+    Shopper ana = shopper("Ana", "women/0", true);
+    seen("men/0", System.currentTimeMillis() - 60_000); // identification warmed up, long before the window
+    // The camera comes back from a cut with a backlog it never gets through: one frame of Ana, then nothing.
+    shelfCam.cut();
+    shelfCam = new TestDevice(platform.channel, TestPlatform.SHELF_CAM_TOKEN, 0);
+    shelfCam.backlogSent = false;
+    shelfCam.hello("cam-shelf", frames, "shelf-cam").await(GatewayMessage::hasWelcome);
+    long seenAt = System.currentTimeMillis();
+    seen("women/2", seenAt);
+    long pickAt = seenAt + 1500;
+    pick(pickAt);
+    TestPlatform.eventually(() -> !reviews().isEmpty());
+    Review review = reviews().get(0);
+    assertEquals(ReviewReason.REVIEW_REASON_CAMERA_GAP, review.getReason(), review.toString());
+    assertEquals("", review.getEvent().getShopperId());
+    assertEquals(ana.getShopperId(), review.getEvent().getAttribution().getCandidates(0).getShopperId(),
+        "the candidate, for the reviewer to assign");
+    assertTrue(review.getEvent().getAttribution().getConfidence() < FusionSettings.DEFAULT_REVIEW_CONFIDENCE);
+    assertEquals(0, sodas(ana), "nobody charged on a partial view");
+  }
+
   /** The kind 1: the reacher in frame after frame before a long reach, a bystander once, farther back. */
   @Test
   void theShopperSeenThroughoutTheReachBeatsABystanderSeenOnceNearerInTime() throws Exception {
@@ -517,6 +544,37 @@ class FusionTest {
     exit.await(m -> m.hasAck() && m.getAck().getUpToSeq() == 1);
     assertEquals(List.of("soda"), receipt(ana).getLinesList().stream().map(l -> l.getSku()).toList());
     assertTrue(reviews().isEmpty(), "charged to Ana before her receipt: " + reviews());
+  }
+
+  @Test
+  void aShopperWhoWalksOutWhileHerPickWaitsLongForItsCameraGetsHerReceiptAtOnceAndThePickBesideIt() throws Exception {
+    platform = new TestPlatform(10_000, 4);
+    pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", seq);
+    pi.await(GatewayMessage::hasWelcome);
+    door = TestDevices.camera(platform.channel, "door-cam");
+    TestDevice exit = TestDevices.camera(platform.channel, TestPlatform.EXIT_TOKEN, "cam-exit", "exit-cam");
+    Shopper ana = shopper("Ana", "women/0", true);
+    long pickAt = System.currentTimeMillis();
+    pick(pickAt);
+    TestPlatform.eventually(() -> platform.gateway.fusion().waitingForCameras() == 1);
+    exit.send(frame("exit-cam", 1, "women/2", pickAt + 2500));
+    exit.await(m -> m.hasAck() && m.getAck().getUpToSeq() == 1); // the exit is done: the camera is still away
+    Receipt issued = receipt(ana);
+    assertEquals(0, issued.getLinesCount(), "not held back for the camera: " + issued);
+    assertEquals(1, issued.getDeciding(), "and says a change is still being decided");
+
+    shelfCam = new TestDevice(platform.channel, TestPlatform.SHELF_CAM_TOKEN, 0);
+    shelfCam.backlogSent = false;
+    shelfCam.hello("cam-shelf", 0, "shelf-cam").await(GatewayMessage::hasWelcome);
+    shelfCam.send(frame("women/2", pickAt + 100));
+    shelfCam.send(frame("men/0", pickAt + 5000));
+    TestPlatform.eventually(() -> receipt(ana).getAdjustmentsCount() == 1);
+    Receipt after = receipt(ana);
+    assertEquals("soda", after.getAdjustments(0).getSku());
+    assertEquals(1, after.getAdjustments(0).getQuantity());
+    assertEquals(125, after.getNetTotal().getMinorUnits(), "the pick beside the receipt: " + after);
+    assertEquals(0, sodas(ana), "no cart opened for it");
+    assertTrue(reviews().isEmpty(), reviews().toString());
   }
 
   @Test

@@ -146,11 +146,17 @@ final class Invariants {
     if (keys != ledger.cartEvents().size()) {
       wrong.add((ledger.cartEvents().size() - keys) + " idempotency keys recorded twice");
     }
+    java.util.Set<String> eventKeys = ledger.cartEvents().stream().map(a -> a.event().getIdempotencyKey())
+        .collect(java.util.stream.Collectors.toSet());
     for (Receipt r : ledger.receipts()) {
       Map<String, Integer> lines = new HashMap<>();
       for (ReceiptLine l : r.getLinesList()) {
         lines.merge(l.getSku(), l.getQuantity(), Integer::sum);
       }
+      // A change decided after its shopper left is one of the visit's events, beside the receipt.
+      r.getAdjustmentsList().stream().filter(a -> eventKeys.contains(a.getIdempotencyKey()))
+          .forEach(a -> lines.merge(a.getSku(), a.getQuantity(), Integer::sum));
+      lines.values().removeIf(q -> q == 0);
       Map<String, Integer> events = new HashMap<>(applied.getOrDefault(r.getVisitId(), Map.of()));
       events.values().removeIf(q -> q == 0);
       if (!lines.equals(events)) {

@@ -9,11 +9,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.Receipt;
+import org.ezshop.store.v1.ReceiptAdjustment;
 import org.ezshop.store.v1.Review;
 
 /** What the store of record holds at the end of a run, read from its tables. */
 record Ledger(List<Applied> cartEvents, List<Review> reviews, Map<String, Long> stock, Map<String, Long> adjusted,
     List<Receipt> receipts) {
+
+  /** The receipts with the adjustments kept beside them. */
 
   /** A cart event as recorded: applied to the cart and stock, or refused (a put-back of an item not held). */
   record Applied(CartEvent event, String visitId, boolean refused) {
@@ -36,9 +39,15 @@ record Ledger(List<Applied> cartEvents, List<Review> reviews, Map<String, Long> 
     for (Row row : query(db, "SELECT sku, delta FROM stock_adjustments")) {
       adjusted.merge(row.getString(0), row.getLong(1), Long::sum);
     }
+    Map<String, List<ReceiptAdjustment>> adjustments = new HashMap<>();
+    for (Row row : query(db, "SELECT receipt_id, body FROM receipt_adjustments ORDER BY at")) {
+      adjustments.computeIfAbsent(row.getString(0), r -> new ArrayList<>())
+          .add(ReceiptAdjustment.parseFrom(row.getBuffer(1).getBytes()));
+    }
     List<Receipt> receipts = new ArrayList<>();
     for (Row row : query(db, "SELECT body FROM receipts")) {
-      receipts.add(Receipt.parseFrom(row.getBuffer(0).getBytes()));
+      Receipt r = Receipt.parseFrom(row.getBuffer(0).getBytes());
+      receipts.add(r.toBuilder().addAllAdjustments(adjustments.getOrDefault(r.getReceiptId(), List.of())).build());
     }
     return new Ledger(events, reviews, stock, adjusted, receipts);
   }

@@ -60,7 +60,7 @@ public final class Ledger {
         }
         EnterStoreResponse.Builder entered = EnterStoreResponse.newBuilder();
         Future<Void> left = open.isEmpty() ? succeededFuture()
-            : close(tx, shopper.get(), open.get(), at).map(closed -> {
+            : close(tx, shopper.get(), open.get(), at, 0).map(closed -> {
               entered.setClosedElsewhere(closed.getReceipt());
               return null;
             });
@@ -74,8 +74,11 @@ public final class Ledger {
     });
   }
 
-  /** @param bound the store the call is bound to ("" for any): a visit in another store is not its to close */
-  public Future<ExitStoreResponse> exitStore(String shopperId, Timestamp at, String bound) {
+  /**
+   * @param bound    the store the call is bound to ("" for any): a visit in another store is not its to close
+   * @param deciding shelf changes from before the exit still being decided, for the receipt to say so
+   */
+  public Future<ExitStoreResponse> exitStore(String shopperId, Timestamp at, String bound, int deciding) {
     return store.inTx(tx -> tx.enrolment().shopper(shopperId).compose(shopper -> {
       if (shopper.isEmpty()) {
         return failedFuture(Failures.notFound("shopper_id: no shopper " + shopperId));
@@ -85,12 +88,12 @@ public final class Ledger {
           return alreadyExited(tx, shopperId);
         }
         Stores.same(bound, open.get().getStoreId(), "shopper " + shopperId + "'s visit");
-        return close(tx, shopper.get(), open.get(), at);
+        return close(tx, shopper.get(), open.get(), at, deciding);
       });
     }));
   }
 
-  private static Future<ExitStoreResponse> close(Tx tx, Shopper shopper, Visit open, Timestamp at) {
+  private static Future<ExitStoreResponse> close(Tx tx, Shopper shopper, Visit open, Timestamp at, int deciding) {
     Visit visit = open.toBuilder().setExitedAt(at).setReceiptId(newId("r")).build();
     return tx.visits().cartLines(visit.getVisitId()).compose(lines -> {
       Receipt.Builder receipt = Receipt.newBuilder()
@@ -100,6 +103,7 @@ public final class Ledger {
           .setVisitId(visit.getVisitId())
           .setIssuedAt(at)
           .setNotification(NotificationState.NOTIFICATION_STATE_PENDING)
+          .setDeciding(deciding)
           .setStoreId(visit.getStoreId());
       lines.forEach(line -> receipt.addLines(Carts.receiptLine(line)));
       Receipt issued = Carts.totalled(receipt);
@@ -151,7 +155,10 @@ public final class Ledger {
         return duplicateOf(tx, event);
       }
       if (state.visit().isEmpty()) {
-        return failedFuture(Failures.precondition("shopper " + event.getShopperId() + " is not in store"));
+        return Receipts.afterExit(tx, event).map(adjusted -> new Applied(ApplyCartEventResponse.newBuilder()
+            .setEvent(event).setCart(Carts.empty(event.getShopperId())).setReceipt(adjusted.orElseThrow(() ->
+                Failures.precondition("shopper " + event.getShopperId() + " is not in store")).receipt())
+            .build(), false));
       }
       if (state.item().isEmpty()) {
         return failedFuture(Failures.invalid("event.sku", "no item " + event.getSku()));

@@ -19,6 +19,7 @@ import org.ezshop.store.storage.Transactions;
 import org.ezshop.store.storage.Tx;
 import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.DisputeReceiptLineRequest;
+import org.ezshop.store.v1.Item;
 import org.ezshop.store.v1.Receipt;
 import org.ezshop.store.v1.ReceiptAdjustment;
 import org.ezshop.store.v1.ReceiptLine;
@@ -90,14 +91,18 @@ public final class Receipts {
         .mapToInt(ReceiptAdjustment::getQuantity).sum();
   }
 
+  /** A receipt as an adjustment left it; {@code added} false when its key was used before (nothing changed). */
+  record Adjusted(Receipt receipt, boolean added) {
+  }
+
   /**
    * Appends the adjustment (once per idempotency key) and publishes the receipt as it now stands. Refused when it
    * would leave the receipt holding fewer than none of the item.
    */
-  static Future<Receipt> adjust(Tx tx, Receipt stored, ReceiptAdjustment adjustment) {
+  static Future<Adjusted> adjust(Tx tx, Receipt stored, ReceiptAdjustment adjustment) {
     return view(tx, stored).compose(before -> {
       if (before.getAdjustmentsList().stream().anyMatch(a -> a.getIdempotencyKey().equals(adjustment.getIdempotencyKey()))) {
-        return succeededFuture(before);
+        return succeededFuture(new Adjusted(before, false));
       }
       int after = net(before, adjustment.getSku()) + adjustment.getQuantity();
       if (after < 0) {
@@ -107,17 +112,48 @@ public final class Receipts {
       }
       return tx.visits().appendAdjustment(adjustment).compose(added -> view(tx, stored)).map(adjusted -> {
         tx.publish(StoreEvent.newBuilder().setReceipt(adjusted).build());
-        return adjusted;
+        return new Adjusted(adjusted, true);
       });
     });
   }
 
-  static ReceiptAdjustment adjustment(Receipt receipt, String sku, String name, Money unit, int quantity,
-      String reason, Review review, String key) {
+  /** {@code quantity} of the item at {@code unit} each: the receipt's own price where it has a line of it. */
+  static ReceiptAdjustment adjustment(Receipt receipt, Item item, int quantity, String reason, String key) {
+    Money unit = receipt.getLinesList().stream().filter(l -> l.getSku().equals(item.getSku()))
+        .map(ReceiptLine::getUnitPrice).findFirst().orElse(item.getPrice());
     return ReceiptAdjustment.newBuilder().setAdjustmentId(Ledger.keyedId("ra", key)).setIdempotencyKey(key)
-        .setReceiptId(receipt.getReceiptId()).setSku(sku).setName(name).setQuantity(quantity)
+        .setReceiptId(receipt.getReceiptId()).setSku(item.getSku()).setName(item.getName()).setQuantity(quantity)
         .setAmount(Carts.money(Math.multiplyExact(unit.getMinorUnits(), (long) quantity), unit.getCurrency()))
-        .setReason(reason).setReviewId(review.getReviewId()).setAt(Stamps.now()).build();
+        .setReason(reason).setAt(Stamps.now()).build();
+  }
+
+  /**
+   * An event from before its shopper's exit, decided after it: recorded with that visit's events, beside its
+   * receipt, and off the shelf as a cart's pick would be. Empty when the shopper was not in store at its time.
+   */
+  static Future<Optional<Adjusted>> afterExit(Tx tx, CartEvent event) {
+    return tx.visits().lastVisit(event.getShopperId()).compose(last -> {
+      if (last.isEmpty() || !last.get().hasExitedAt()
+          || Stamps.instant(last.get().getExitedAt()).isBefore(Stamps.instant(event.getAt()))) {
+        return succeededFuture(Optional.empty());
+      }
+      return tx.catalogue().item(event.getSku()).compose(item -> {
+        if (item.isEmpty()) {
+          return failedFuture(Failures.invalid("event.sku", "no item " + event.getSku()));
+        }
+        return tx.visits().recordEvent(event, last.get().getVisitId(), false).compose(id -> id.isEmpty()
+                ? failedFuture(new Tx.Conflict("idempotency key " + event.getIdempotencyKey() + " was taken meanwhile"))
+                : stored(tx, last.get().getReceiptId()))
+            .compose(receipt -> adjust(tx, receipt, adjustment(receipt, item.get(), event.getQuantityDelta(),
+                "decided after the exit (" + event.getAttribution().getRule() + ", confidence "
+                    + String.format("%.2f", event.getConfidence()) + ")", event.getIdempotencyKey())
+                .toBuilder().setActor("fusion").build()))
+            .compose(adjusted -> tx.catalogue().addStock(event.getSku(), -event.getQuantityDelta()).map(after -> {
+              tx.publish(StoreEvent.newBuilder().setItem(after).build());
+              return Optional.of(adjusted);
+            }));
+      });
+    });
   }
 
   /**

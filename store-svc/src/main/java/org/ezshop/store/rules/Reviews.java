@@ -12,7 +12,6 @@ import org.ezshop.store.storage.Tx;
 import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.CartEventCause;
 import org.ezshop.store.v1.Receipt;
-import org.ezshop.store.v1.ReceiptLine;
 import org.ezshop.store.v1.ResolveReviewResponse;
 import org.ezshop.store.v1.Review;
 import org.ezshop.store.v1.ReviewReason;
@@ -166,16 +165,13 @@ public final class Reviews {
       return tx.enrolment().shopper(shopperId).compose(shopper -> shopper.isEmpty()
           ? failedFuture(Failures.notFound("assign_to_shopper_id: no shopper " + shopperId)) : receipt)
           .compose(stored -> tx.catalogue().item(sku).map(Optional::orElseThrow).compose(item -> {
-            // The price the line was charged at, where the receipt has the line.
-            org.ezshop.common.v1.Money unit = stored.getLinesList().stream().filter(l -> l.getSku().equals(sku))
-                .map(ReceiptLine::getUnitPrice).findFirst().orElse(item.getPrice());
             String reason = (delta < 0 ? "credited" : "charged") + ": " + review.getReason().name()
                 .replace("REVIEW_REASON_", "").toLowerCase() + " review, " + review.getNote();
-            return Receipts.adjust(tx, stored, Receipts.adjustment(stored, sku, item.getName(), unit, delta, reason,
-                review, key(suffix)).toBuilder().setActor(actor).build());
+            return Receipts.adjust(tx, stored, Receipts.adjustment(stored, item, delta, reason, key(suffix))
+                .toBuilder().setActor(actor).setReviewId(review.getReviewId()).build());
           }))
           .map(adjusted -> {
-            response.addAmendedReceipts(adjusted);
+            response.addAmendedReceipts(adjusted.receipt());
             return null;
           });
     }
