@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.ezshop.edge.v1.EdgeLinkServiceGrpcService;
 import org.ezshop.gateway.door.Doors;
 import org.ezshop.gateway.fusion.Fusion;
+import org.ezshop.gateway.fusion.FusionSettings;
 import org.ezshop.gateway.link.DeviceLimits;
 import org.ezshop.gateway.link.EdgeLinkApi;
 import org.ezshop.gateway.link.EdgeLinks;
@@ -32,6 +33,7 @@ import org.ezshop.gateway.shop.ShelfWatch;
 import org.ezshop.gateway.shop.ShopApi;
 import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.sight.FrameIntake;
+import org.ezshop.gateway.sight.RecentSightings;
 import org.ezshop.gateway.sight.SightingWindow;
 import org.ezshop.gateway.sight.Sightings;
 import org.ezshop.gateway.state.GatewayState;
@@ -143,12 +145,17 @@ public final class GatewayServer {
         "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage()));
     fusion.onReceiptAdjusted(adjusted);
     sightings.listen(fusion::seen);
+    FusionSettings fusing = config.fusion();
+    RecentSightings recent = new RecentSightings(state.area("recent"), config.state().durable(),
+        fusing.windowMillis() + fusing.latenessMillis() + fusing.graceMillis());
+    sightings.beforeAck(recent::keep);
     sightings.beforeAck(fusion::keep);
     sightings.beforeAck(doors::act);
     return storeExists(storeCalls, config.storeId()).onFailure(e -> List.of(store, identity).forEach(Replicas::stop))
         .compose(known -> levels.load())
         .compose(loaded -> sightings.window().keepIn(state.area("near")))
         .compose(loaded -> layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS))
+        .compose(loaded -> recent.restoreInto(sightings.window()))
         .compose(loaded -> fusion.start())
         .compose(started -> GrpcEndpoint.start(vertx, config.host(), config.port(),
             (long) config.maxFrameBytes() + ENVELOPE_BYTES,

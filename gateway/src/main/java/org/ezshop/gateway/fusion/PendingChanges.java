@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.ezshop.common.v1.CameraRole;
 import org.ezshop.gateway.shelf.RowView;
 import org.ezshop.gateway.shelf.ShelfChange;
 import org.ezshop.gateway.sight.Sighting;
@@ -112,7 +111,7 @@ final class PendingChanges {
       }
       out.writeInt(k.sightings().size());
       for (Sighting s : k.sightings()) {
-        write(out, s);
+        s.writeTo(out);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -126,23 +125,6 @@ final class PendingChanges {
     } catch (IOException e) {
       throw new UncheckedIOException("a pending shelf change that cannot be read", e);
     }
-  }
-
-  private static void write(DataOutputStream out, Sighting s) throws IOException {
-    out.writeUTF(s.deviceId());
-    out.writeUTF(s.cameraId());
-    out.writeInt(s.role().getNumber());
-    out.writeUTF(s.faceId());
-    out.writeUTF(s.subjectName());
-    for (float f : new float[] {s.score(), s.boxWidth(), s.boxHeight(), s.centreX(), s.centreY()}) {
-      out.writeFloat(f);
-    }
-    out.writeLong(s.atMillis());
-  }
-
-  private static Sighting sighting(DataInputStream in) throws IOException {
-    return new Sighting(in.readUTF(), in.readUTF(), CameraRole.forNumber(in.readInt()), in.readUTF(), in.readUTF(),
-        in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat(), in.readLong());
   }
 
   private static Kept read(DataInputStream in) throws IOException {
@@ -160,7 +142,7 @@ final class PendingChanges {
     }
     List<Sighting> seen = new ArrayList<>();
     for (int n = in.available() > 0 ? in.readInt() : 0; n > 0; n--) { // files of earlier versions stop here
-      seen.add(sighting(in));
+      seen.add(Sighting.readFrom(in));
     }
     return new Kept(new ShelfChange(row, sku, sensor, delta, level, onset, settled, confidence, views), seen);
   }

@@ -1,5 +1,8 @@
 package org.ezshop.gateway.sight;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import org.ezshop.common.v1.CameraRole;
 
 /**
@@ -20,5 +23,23 @@ public record Sighting(String deviceId, String cameraId, CameraRole role, String
 
   public float area() {
     return boxWidth * boxHeight;
+  }
+
+  /** As kept in the gateway's state (with pending changes, and as recent sightings). */
+  public void writeTo(DataOutputStream out) throws IOException {
+    out.writeUTF(deviceId);
+    out.writeUTF(cameraId);
+    out.writeInt(role.getNumber());
+    out.writeUTF(faceId);
+    out.writeUTF(subjectName);
+    for (float f : new float[] {score, boxWidth, boxHeight, centreX, centreY}) {
+      out.writeFloat(f);
+    }
+    out.writeLong(atMillis);
+  }
+
+  public static Sighting readFrom(DataInputStream in) throws IOException {
+    return new Sighting(in.readUTF(), in.readUTF(), CameraRole.forNumber(in.readInt()), in.readUTF(), in.readUTF(),
+        in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat(), in.readLong());
   }
 }

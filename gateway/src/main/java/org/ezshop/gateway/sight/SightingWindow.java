@@ -67,9 +67,11 @@ public final class SightingWindow {
     });
   }
 
-  /** A sighting kept on disk with a pending shelf change, back in the window after a restart. */
-  public void restore(Sighting s) {
-    add(s);
+  /** A sighting kept in the gateway's state, back in the window after a restart (once, however often kept). */
+  public synchronized void restore(Sighting s) {
+    if (!byCamera.getOrDefault(s.cameraId(), new ArrayDeque<>()).contains(s)) {
+      add(s);
+    }
   }
 
   synchronized void add(Sighting s) {

@@ -591,6 +591,21 @@ class FusionTest {
     assertTrue(reviews().isEmpty(), "decided on the kept sighting, not sent to review: " + reviews());
   }
 
+  /** Issue 32's Ben: seen at the shelf, his frame acked, the gateway killed before his pick's readings came. */
+  @Test
+  void aShopperSeenBeforeAGatewayKillIsChargedForThePickFoundAfterTheRestart() throws Exception {
+    start(Optional.of(data));
+    Shopper ana = shopper("Ana", "women/0", true);
+    long seenAt = System.currentTimeMillis();
+    seen("women/2", seenAt); // acked: the camera will not send it again
+    platform.restartGateway(); // the window in memory is gone with the process
+    link();
+    pick(seenAt + 500); // its readings, resent to the new gateway
+    TestPlatform.eventually(() -> sodas(ana) == 1 || !reviews().isEmpty());
+    assertEquals(1, sodas(ana), "charged on the sighting kept before the ack: " + reviews());
+    assertTrue(reviews().isEmpty(), reviews().toString());
+  }
+
   @Test
   void aPickPendingWhenTheGatewayStopsIsDecidedOnceAfterTheRestart() throws Exception {
     start(Optional.of(data));
