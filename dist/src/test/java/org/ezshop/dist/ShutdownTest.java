@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ezshop.rpc.Tls;
@@ -45,6 +47,10 @@ class ShutdownTest {
         }
       }
       assertTrue(gatewayPort > 0, "the launcher printed the gateway port");
+      // Read on while it runs: a child whose output pipe fills blocks on its next log line, shutdown included.
+      List<String> rest = new CopyOnWriteArrayList<>();
+      Thread reader = new Thread(() -> output.lines().forEach(rest::add), "launcher-output");
+      reader.start();
 
       try (GrpcProbe probe = new GrpcProbe(gatewayPort, Tls.trusting(DATA_DIR.resolve("tls/ca.pem")))) {
         // A reflection stream left open, as a device's EdgeLink stream would be.
@@ -68,9 +74,13 @@ class ShutdownTest {
         open.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
 
         new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
-        ended.get(15, TimeUnit.SECONDS);
+        try {
+          ended.get(15, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+          throw new AssertionError("the open stream did not end; the launcher said:\n" + String.join("\n", rest), e);
+        }
         assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the launcher exited");
-        List<String> rest = output.lines().toList();
+        reader.join(5000);
         assertEquals(0, process.exitValue(), String.join("\n", rest));
         assertTrue(rest.contains("ezshop: stopped"), String.join("\n", rest));
       }
