@@ -139,10 +139,8 @@ public final class GatewayServer {
     Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier, limits, deviceLimits,
         Map.of("store-svc", store, "identity-svc", identity));
     doors.onReceipt((shopper, receipt) -> fusion.left(shopper, EpochMillis.of(receipt.getIssuedAt())));
-    doors.onReceipt((shopper, receipt) -> notifier.send(shopper, receipt).onFailure(e -> LOG.warn(
-        "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage())));
-    Consumer<Receipt> adjusted = receipt -> notifier.tell(receipt).onFailure(e -> LOG.warn(
-        "event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(), e.getMessage()));
+    doors.onReceipt((shopper, receipt) -> unrecorded(receipt, notifier.send(shopper, receipt)));
+    Consumer<Receipt> adjusted = receipt -> unrecorded(receipt, notifier.tell(receipt));
     fusion.onReceiptAdjusted(adjusted);
     sightings.listen(fusion::seen);
     FusionSettings fusing = config.fusion();
@@ -239,6 +237,11 @@ public final class GatewayServer {
   }
 
   /** Shelf changes waiting for their decision. */
+  private static void unrecorded(Receipt receipt, Future<Void> push) {
+    push.onFailure(e -> LOG.warn("event=notification_unrecorded receipt={} error={}", receipt.getReceiptId(),
+        e.getMessage()));
+  }
+
   public Fusion fusion() {
     return fusion;
   }

@@ -226,7 +226,7 @@ final class StoreApi implements Service {
     Calls.unary(s, StoreServiceGrpcService.RecordNotification, (h, r) -> {
       access.requireManager(h);
       Requests.known(r.getState(), "state");
-      return ledger.recordNotification(text(r.getReceiptId(), "receipt_id"), r.getState(), r.getDetail())
+      return receipts.recordNotification(text(r.getReceiptId(), "receipt_id"), r.getState(), r.getDetail())
           .map(receipt -> RecordNotificationResponse.newBuilder().setReceipt(receipt).build());
     });
     Calls.unary(s, StoreServiceGrpcService.CreateReview, (h, r) -> {

@@ -4,8 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +52,7 @@ public final class Fusion implements ShelfChangeSink {
   private final Set<String> waitingForCameras = ConcurrentHashMap.newKeySet();
   private final List<BiConsumer<ShelfChange, Decision>> decided = new CopyOnWriteArrayList<>();
   private final List<Consumer<Receipt>> adjusted = new CopyOnWriteArrayList<>();
-  private final Map<String, Left> left = new ConcurrentHashMap<>();
+  private final StorePresence presence;
   private volatile boolean closed;
 
   /** @param state where changes wait for their decision ("pending"); {@code durable} if it outlives the process */
@@ -66,6 +64,9 @@ public final class Fusion implements ShelfChangeSink {
     this.cameras = cameras;
     this.settings = settings;
     this.pending = new PendingChanges(state, durable);
+    // who walked out is remembered as long as a change from before it can wait, and a minute more
+    this.presence = new StorePresence(store, settings.windowMillis() + settings.latenessMillis()
+        + settings.graceMillis() + 60_000);
   }
 
   /** Decides whatever a previous run left pending, with the sightings kept with it. */
@@ -168,7 +169,7 @@ public final class Fusion implements ShelfChangeSink {
       // be on their way, a far sighting may be beaten.
       return;
     }
-    inStore(change).map(byFace -> weigh(change, seen, byFace, null))
+    presence.inStore(change).map(byFace -> weigh(change, seen, byFace, null))
         .onSuccess(decision -> {
           boolean clear = decision.attributed() && !decision.ambiguous() && decision.charges().size() == 1
               && Math.abs(decision.charges().get(0).who().deltaMillis()) <= settings.epsilonMillis();
@@ -253,8 +254,8 @@ public final class Fusion implements ShelfChangeSink {
     if (gap > 0) {
       LOG.info("event=decision_gap key={} unseen_share={}", change.key(), String.format("%.2f", gap));
     }
-    inStore(change)
-        .compose(byFace -> (change.delta() > 0 ? holders(change.sku())
+    presence.inStore(change)
+        .compose(byFace -> (change.delta() > 0 ? presence.holders(change.sku())
             : Future.<Set<String>>succeededFuture(null))
             .map(holders -> weigh(change, seen, byFace, holders).missing(gap, settings.reviewConfidence(),
                 change.delta())))
@@ -271,30 +272,9 @@ public final class Fusion implements ShelfChangeSink {
         camera -> window.nearArea(camera, settings.nearQuantile()), settings);
   }
 
-  /** Who was in the store at the change: those in it now, and those who walked out after its onset. */
-  private Future<Map<String, Shopper>> inStore(ShelfChange change) {
-    return store.call(StoreServiceGrpcClient.ListShoppers, ListShoppersRequest.newBuilder().setInStoreOnly(true)
-        .build()).map(list -> {
-          Map<String, Shopper> byFace = new HashMap<>();
-          list.getShoppersList().forEach(s -> byFace.put(s.getFaceId(), s));
-          left.values().stream().filter(l -> l.atMillis() >= change.onsetMillis())
-              .forEach(l -> byFace.putIfAbsent(l.shopper().getFaceId(), l.shopper()));
-          return byFace;
-        });
-  }
-
-  /**
-   * The shopper walked out at {@code atMillis}: a change from before it, decided after it, is still theirs. Kept
-   * as long as such a change can wait (window, lateness, grace), in memory.
-   */
+  /** The shopper walked out at {@code atMillis}: a change from before it, decided after it, is still theirs. */
   public void left(Shopper shopper, long atMillis) {
-    long forget = System.currentTimeMillis() - settings.windowMillis() - settings.latenessMillis()
-        - settings.graceMillis() - 60_000;
-    left.values().removeIf(l -> l.atMillis() < forget);
-    left.put(shopper.getShopperId(), new Left(shopper, atMillis));
-  }
-
-  private record Left(Shopper shopper, long atMillis) {
+    presence.left(shopper, atMillis);
   }
 
   /** Hears of each decision carried out. */
@@ -316,15 +296,5 @@ public final class Fusion implements ShelfChangeSink {
     LOG.warn("event=decision_failed key={} error={}; retrying", change.key(), e.getMessage());
     waiting.put(change.key(), change);
     vertx.setTimer(1000, t -> decide(change));
-  }
-
-  // store-svc applies the rule for who holds an item (the same rule that refuses a put-back), in one call.
-  private Future<Set<String>> holders(String sku) {
-    return store.call(StoreServiceGrpcClient.ListShoppers, ListShoppersRequest.newBuilder().setHoldingSku(sku)
-        .build()).map(list -> {
-          Set<String> holding = new HashSet<>();
-          list.getShoppersList().forEach(s -> holding.add(s.getShopperId()));
-          return holding;
-        });
   }
 }

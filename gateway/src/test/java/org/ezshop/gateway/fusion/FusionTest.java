@@ -522,9 +522,11 @@ class FusionTest {
         + reviews());
   }
 
-  @Test
-  void aShopperWhoWalksOutWhileHerPickWaitsForItsCameraFindsItOnHerReceipt() throws Exception {
-    // The gateway has (re)started; the shelf camera is not back yet, and holds what it captured.
+  private record WalkOut(Shopper ana, TestDevice exit, long pickAt) {
+  }
+
+  /** The gateway has (re)started, its shelf camera not back yet; Ana picks and walks out before it is decided. */
+  private WalkOut walksOutBeforeTheShelfCameraIsBack() throws Exception {
     platform = new TestPlatform(10_000, 4);
     pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", seq);
     pi.await(GatewayMessage::hasWelcome);
@@ -534,7 +536,16 @@ class FusionTest {
     long pickAt = System.currentTimeMillis();
     pick(pickAt);
     TestPlatform.eventually(() -> platform.gateway.fusion().waitingForCameras() == 1);
-    exit.send(frame("exit-cam", 1, "women/2", pickAt + 2500)); // Ana walks out before her pick is decided
+    exit.send(frame("exit-cam", 1, "women/2", pickAt + 2500));
+    return new WalkOut(ana, exit, pickAt);
+  }
+
+  @Test
+  void aShopperWhoWalksOutWhileHerPickWaitsForItsCameraFindsItOnHerReceipt() throws Exception {
+    WalkOut w = walksOutBeforeTheShelfCameraIsBack();
+    Shopper ana = w.ana();
+    TestDevice exit = w.exit();
+    long pickAt = w.pickAt();
 
     shelfCam = new TestDevice(platform.channel, TestPlatform.SHELF_CAM_TOKEN, 0);
     shelfCam.backlogSent = false;
@@ -548,16 +559,10 @@ class FusionTest {
 
   @Test
   void aShopperWhoWalksOutWhileHerPickWaitsLongForItsCameraGetsHerReceiptAtOnceAndThePickBesideIt() throws Exception {
-    platform = new TestPlatform(10_000, 4);
-    pi = new TestDevice(platform.channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", seq);
-    pi.await(GatewayMessage::hasWelcome);
-    door = TestDevices.camera(platform.channel, "door-cam");
-    TestDevice exit = TestDevices.camera(platform.channel, TestPlatform.EXIT_TOKEN, "cam-exit", "exit-cam");
-    Shopper ana = shopper("Ana", "women/0", true);
-    long pickAt = System.currentTimeMillis();
-    pick(pickAt);
-    TestPlatform.eventually(() -> platform.gateway.fusion().waitingForCameras() == 1);
-    exit.send(frame("exit-cam", 1, "women/2", pickAt + 2500));
+    WalkOut w = walksOutBeforeTheShelfCameraIsBack();
+    Shopper ana = w.ana();
+    TestDevice exit = w.exit();
+    long pickAt = w.pickAt();
     exit.await(m -> m.hasAck() && m.getAck().getUpToSeq() == 1); // the exit is done: the camera is still away
     Receipt issued = receipt(ana);
     assertEquals(0, issued.getLinesCount(), "not held back for the camera: " + issued);

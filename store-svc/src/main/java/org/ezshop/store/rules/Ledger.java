@@ -279,19 +279,6 @@ public final class Ledger {
         .map(version -> Carts.cart(open.get(), lines, version)));
   }
 
-  public Future<Receipt> recordNotification(String receiptId, NotificationState state, String detail) {
-    return store.inTx(tx -> tx.visits().receipt(receiptId).compose(found -> {
-      if (found.isEmpty()) {
-        return failedFuture(Failures.notFound("receipt_id: no receipt " + receiptId));
-      }
-      Receipt receipt = found.get().toBuilder().setNotification(state).setNotificationDetail(detail).build();
-      return tx.visits().putReceipt(receipt).compose(v -> Receipts.view(tx, receipt)).map(viewed -> {
-        tx.publish(StoreEvent.newBuilder().setReceipt(viewed).build());
-        return viewed;
-      });
-    }));
-  }
-
   public static String newId(String prefix) {
     return prefix + "-" + UUID.randomUUID();
   }

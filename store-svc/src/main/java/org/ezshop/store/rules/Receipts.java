@@ -20,6 +20,7 @@ import org.ezshop.store.storage.Tx;
 import org.ezshop.store.v1.CartEvent;
 import org.ezshop.store.v1.DisputeReceiptLineRequest;
 import org.ezshop.store.v1.Item;
+import org.ezshop.store.v1.NotificationState;
 import org.ezshop.store.v1.Receipt;
 import org.ezshop.store.v1.ReceiptAdjustment;
 import org.ezshop.store.v1.ReceiptLine;
@@ -50,6 +51,17 @@ public final class Receipts {
   public Future<List<Receipt>> receipts(String shopperId) {
     return store.inTx(tx -> tx.visits().receipts(shopperId).compose(all -> tx.followUps().reviews(true)
         .compose(open -> Future.all(all.stream().map(r -> view(tx, r, open)).toList()).map(x -> x.<Receipt>list()))));
+  }
+
+  /** Records the outcome of the receipt's push on it. */
+  public Future<Receipt> recordNotification(String receiptId, NotificationState state, String detail) {
+    return store.inTx(tx -> stored(tx, receiptId).compose(found -> {
+      Receipt receipt = found.toBuilder().setNotification(state).setNotificationDetail(detail).build();
+      return tx.visits().putReceipt(receipt).compose(v -> view(tx, receipt)).map(viewed -> {
+        tx.publish(StoreEvent.newBuilder().setReceipt(viewed).build());
+        return viewed;
+      });
+    }));
   }
 
   static Future<Receipt> stored(Tx tx, String receiptId) {
