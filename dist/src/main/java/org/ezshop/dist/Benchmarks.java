@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
 import org.ezshop.gateway.GatewayServer;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.identity.IdentityServer;
@@ -199,8 +198,9 @@ final class Benchmarks {
         List<LoadGenerator.Phase> phases = new java.util.ArrayList<>();
         phases.add(LoadGenerator.run("gateway", gateways, devices, load.hz(), load.batch(), load.seconds(), out));
         more.heaps().forEach(heap -> out.println("load: " + heap));
-        Histogram picks = probe.latencies();
-        int picked = probe.picks();
+        // Every pick made is waited for, well past its decision time, before the next phase loads the machine.
+        PickProbe.Tally picks = probe.awaitDecided(settings.fusion().windowMillis()
+            + settings.fusion().latenessMillis() + 10_000);
         if (load.baseline()) {
           phases.add(LoadGenerator.run("bare", load.gateways() == 1 ? List.of(new InetSocketAddress("127.0.0.1",
               bare.port())) : more.bare(load.gateways()), devices, load.hz(), load.batch(), load.seconds(), out));
@@ -219,7 +219,7 @@ final class Benchmarks {
               loudPhase.millisAt(50) / quiet.millisAt(50), loudPhase.millisAt(99) / quiet.millisAt(99),
               loudPhase.achievedPerSecond() / quiet.achievedPerSecond());
         }
-        String summary = LoadReport.write(load.out(), phases, picks, picked);
+        String summary = LoadReport.write(load.out(), phases, picks);
         out.print(summary);
         out.println("load: report in " + load.out().resolve("load.html") + " (and load.json, load.txt)");
         return summary;

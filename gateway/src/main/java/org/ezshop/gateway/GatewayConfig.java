@@ -57,6 +57,6 @@ public record GatewayConfig(String host, int port, List<SocketAddress> storeTarg
   public static final long SIGHTING_WINDOW_MILLIS = 30_000;
   /** How long a shelf row's new count must hold before it counts. */
   public static final long STABLE_MILLIS = 600;
-  /** How often the shelf layout is read again from store-svc. */
-  public static final long LAYOUT_REFRESH_MILLIS = 5_000;
+  /** How soon the gateway tries again to follow store-svc's layout after its stream broke. */
+  public static final long LAYOUT_RETRY_MILLIS = 5_000;
 }

@@ -125,10 +125,7 @@ public final class GatewayServer {
     RowLevels levels = new RowLevels(vertx, state.area("levels"), fusion);
     ShelfChangeFeed changes = new ShelfChangeFeed(levels);
     Shelves shelves = new Shelves(GatewayConfig.STABLE_MILLIS, levels);
-    LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves, devices -> {
-      links.registered(devices);
-      links.layoutChanged();
-    });
+    LayoutLoader layout = new LayoutLoader(vertx, storeCalls, shelves, links::registered, links::layoutChanged);
     ShelfIntake shelfIntake = new ShelfIntake(shelves, changes);
     FrameIntake frameIntake = new FrameIntake(sightings);
     Doors doors = new Doors(storeCalls, links, config.doorCooldownMillis(), fusion::settled, config.storeId());
@@ -136,7 +133,7 @@ public final class GatewayServer {
     ShopLimits limits = new ShopLimits(config.limits(), System::currentTimeMillis);
     DeviceLimits deviceLimits = new DeviceLimits(config.deviceLimits());
     AtomicInteger edgeLinkPort = new AtomicInteger(); // known once the endpoint is bound
-    Metrics metrics = new Metrics(links, changes, sightings, fusion, notifier, limits, deviceLimits,
+    Metrics metrics = new Metrics(links, layout, changes, sightings, fusion, notifier, limits, deviceLimits,
         Map.of("store-svc", store, "identity-svc", identity));
     doors.onReceipt((shopper, receipt) -> fusion.left(shopper, EpochMillis.of(receipt.getIssuedAt())));
     doors.onReceipt((shopper, receipt) -> unrecorded(receipt, notifier.send(shopper, receipt)));
@@ -152,7 +149,7 @@ public final class GatewayServer {
     return storeExists(storeCalls, config.storeId()).onFailure(e -> List.of(store, identity).forEach(Replicas::stop))
         .compose(known -> levels.load())
         .compose(loaded -> sightings.window().keepIn(state.area("near")))
-        .compose(loaded -> layout.start(GatewayConfig.LAYOUT_REFRESH_MILLIS))
+        .compose(loaded -> layout.start(GatewayConfig.LAYOUT_RETRY_MILLIS))
         .compose(loaded -> recent.restoreInto(sightings.window()))
         .compose(loaded -> fusion.start())
         .compose(started -> GrpcEndpoint.start(vertx, config.host(), config.port(),

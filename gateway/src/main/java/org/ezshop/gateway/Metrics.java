@@ -31,6 +31,7 @@ import org.ezshop.gateway.link.DeviceLimits;
 import org.ezshop.gateway.link.DeviceLink;
 import org.ezshop.gateway.link.EdgeLinks;
 import org.ezshop.gateway.notify.ReceiptNotifier;
+import org.ezshop.gateway.shelf.LayoutLoader;
 import org.ezshop.gateway.shelf.ShelfChangeFeed;
 import org.ezshop.gateway.shop.ShopLimits;
 import org.ezshop.gateway.sight.Sightings;
@@ -55,8 +56,8 @@ final class Metrics {
   private final MultiGauge lastSeen;
   private HttpServer server;
 
-  Metrics(EdgeLinks links, ShelfChangeFeed changes, Sightings sightings, Fusion fusion, ReceiptNotifier receipts,
-      ShopLimits limits, DeviceLimits devices, Map<String, Replicas> downstream) {
+  Metrics(EdgeLinks links, LayoutLoader layout, ShelfChangeFeed changes, Sightings sightings, Fusion fusion,
+      ReceiptNotifier receipts, ShopLimits limits, DeviceLimits devices, Map<String, Replicas> downstream) {
     this.links = links;
     this.downstream = downstream;
     new JvmMemoryMetrics().bindTo(registry);
@@ -73,6 +74,11 @@ final class Metrics {
     Gauge.builder("ezshop.fusion.waiting.cameras", fusion, Fusion::waitingForCameras)
         .description("shelf changes past their decision time, waiting for a covering camera's frames (offline, or "
             + "sending its backlog)").register(registry);
+    FunctionCounter.builder("ezshop.layout.reads", layout, LayoutLoader::reads)
+        .description("whole reads of the shelf layout from store-svc: at start, and after its event stream broke")
+        .register(registry);
+    FunctionCounter.builder("ezshop.layout.followed", layout, LayoutLoader::followed)
+        .description("shelf rows and devices changed one at a time from store-svc's layout events").register(registry);
     Counter shelf = Counter.builder("ezshop.shelf.changes").description("shelf changes measured").register(registry);
     changes.listen(c -> shelf.increment());
     String faces = "faces seen by cameras, by whether the gallery knew them";

@@ -1,6 +1,7 @@
 package org.ezshop.gateway;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.ReadStream;
@@ -65,6 +66,25 @@ public final class ServiceClient {
           return call.send(request).map(upstream -> {
             wire(call, upstream, out);
             return null;
+          });
+        });
+  }
+
+  /**
+   * Follows a server-streaming call: each message goes to {@code each}, and {@code ended} hears how the stream
+   * ended (null when it completed). The future is the call, to cancel, once the callee has answered.
+   */
+  public <Req, Resp> Future<GrpcClientRequest<Req, Resp>> follow(ServiceMethod<Resp, Req> method, Req request,
+      Handler<Resp> each, Handler<Throwable> ended) {
+    return request(method, replicas.targets().size())
+        .compose(call -> {
+          call.headers().addAll(bound).set("authorization", "Bearer " + token);
+          return call.send(request).map(response -> {
+            response.handler(each);
+            response.endHandler(v -> ended.handle(response.status() == GrpcStatus.OK ? null
+                : new StatusException(response.status(), response.statusMessage())));
+            response.exceptionHandler(ended);
+            return call;
           });
         });
   }

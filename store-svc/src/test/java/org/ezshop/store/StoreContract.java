@@ -2,6 +2,7 @@ package org.ezshop.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -497,6 +498,37 @@ abstract class StoreContract {
       Shopper ana = shopper("Ana");
       assertEquals(inA.getSku(), events.next().getItem().getSku(), "store b's item is not store a's news");
       assertEquals(ana.getShopperId(), events.next().getShopper().getShopperId());
+    }
+  }
+
+  @Test
+  void aLayoutWatchOfOneStoreSeesItsRowsPutAndItsDevicesRegisteredAndRevoked() throws Exception {
+    String a = store("a");
+    String b = store("b");
+    Item inA = inStoreItem(a);
+    Item inB = inStoreItem(b);
+    try (Streams<StoreEvent> events = new Streams<>()) {
+      events.context.run(() -> client.managerAsync().watch(WatchRequest.newBuilder().setStoreId(a)
+          .addKinds(StoreEventKind.STORE_EVENT_KIND_LAYOUT).build(), events));
+      Thread.sleep(200);
+      for (Item item : List.of(inB, inA)) {
+        manager().putShelfRow(PutShelfRowRequest.newBuilder().setRow(ShelfRow.newBuilder().setRowId(unique("row"))
+            .setSku(item.getSku()).addSensors(ShelfSensor.newBuilder().setSensorId(unique("us"))
+                .setType(SensorType.SENSOR_TYPE_ULTRASONIC).setDeviceId("pi"))
+            .setCalibration(Calibration.newBuilder().setEmptyDistanceMm(400).setItemDepthMm(66).setCapacity(6)))
+            .build());
+      }
+      String pi = unique("pi");
+      client.bound(a).registerDevice(RegisterDeviceRequest.newBuilder().setDeviceId(pi)
+          .setKind(DeviceKind.DEVICE_KIND_SHELF).setToken("store-a-device-token-" + a).build());
+      client.bound(a).revokeDevice(RevokeDeviceRequest.newBuilder().setDeviceId(pi).build());
+
+      ShelfRow row = events.next().getShelfRow();
+      assertEquals(List.of(inA.getSku(), a), List.of(row.getSku(), row.getStoreId()), "store b's row is not a's news");
+      Device registered = events.next().getDevice();
+      Device revoked = events.next().getDevice();
+      assertEquals(List.of(pi, pi), List.of(registered.getDeviceId(), revoked.getDeviceId()));
+      assertNotEquals(registered.getRegisteredAt(), revoked.getRegisteredAt(), "a revoke moves registered_at on, which is how a gateway knows to close the device's stream");
     }
   }
 

@@ -143,9 +143,13 @@ public final class EdgeLinks implements CameraWatermarks {
     return link != null && command(link.deviceId, command);
   }
 
-  /** The shelf layout changed: every open stream's device gets its config again where it changed. */
-  public void layoutChanged() {
-    for (DeviceLink link : all()) {
+  /** The sensors of these devices changed: those with a stream open get their config again where it changed. */
+  public void layoutChanged(Set<String> devices) {
+    for (String device : devices) {
+      DeviceLink link = links.get(device);
+      if (link == null) {
+        continue;
+      }
       EdgeSession session;
       synchronized (link) {
         session = link.session;

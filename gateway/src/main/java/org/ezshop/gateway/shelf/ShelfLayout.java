@@ -16,6 +16,7 @@ public final class ShelfLayout {
   }
 
   private final Map<String, Placement> bySensor = new HashMap<>();
+  private final Map<String, List<Placement>> byDevice = new HashMap<>();
   private final Map<String, Long> soleRowStock = new HashMap<>();
 
   public ShelfLayout(List<ShelfRow> rows, List<Item> items) {
@@ -23,7 +24,9 @@ public final class ShelfLayout {
     for (ShelfRow row : rows) {
       rowsPerSku.merge(row.getSku(), 1, Integer::sum);
       for (ShelfSensor sensor : row.getSensorsList()) {
-        bySensor.put(sensor.getSensorId(), new Placement(row, sensor));
+        Placement placement = new Placement(row, sensor);
+        bySensor.put(sensor.getSensorId(), placement);
+        byDevice.computeIfAbsent(sensor.getDeviceId(), d -> new ArrayList<>()).add(placement);
       }
     }
     for (Item item : items) {
@@ -39,13 +42,7 @@ public final class ShelfLayout {
 
   /** The sensors wired to one device, with their rows' calibration: the config pushed to it. */
   public List<Placement> sensorsOf(String deviceId) {
-    List<Placement> mine = new ArrayList<>();
-    bySensor.values().forEach(p -> {
-      if (p.sensor().getDeviceId().equals(deviceId)) {
-        mine.add(p);
-      }
-    });
-    return mine;
+    return byDevice.getOrDefault(deviceId, List.of());
   }
 
   public java.util.Collection<Placement> placements() {

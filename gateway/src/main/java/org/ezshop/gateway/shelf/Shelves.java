@@ -1,8 +1,10 @@
 package org.ezshop.gateway.shelf;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.ezshop.store.v1.ShelfRow;
 
 /**
@@ -99,19 +101,31 @@ public final class Shelves {
   /**
    * A new layout: sensors whose row changed start afresh, and the others keep their state. A row calibrated anew
    * takes its first level under the new calibration as its baseline.
+   *
+   * @return the devices whose sensors were added, moved, changed or removed: those whose config may differ
    */
-  public synchronized void layout(ShelfLayout next) {
+  public synchronized Set<String> layout(ShelfLayout next) {
     Map<String, Slot> table = new HashMap<>();
+    Set<String> changed = new HashSet<>();
     for (ShelfLayout.Placement placement : next.placements()) {
       String id = placement.sensor().getSensorId();
       Slot before = slots.get(id);
       boolean recalibrated = before != null && before.placement.row().getRowId().equals(placement.row().getRowId())
           && !before.placement.row().getCalibration().equals(placement.row().getCalibration());
-      table.put(id, before != null && before.placement.equals(placement) ? before
-          : new Slot(placement, next.recordedLevel(placement.row()), recalibrated));
+      boolean same = before != null && before.placement.equals(placement);
+      table.put(id, same ? before : new Slot(placement, next.recordedLevel(placement.row()), recalibrated));
+      if (!same) {
+        changed.add(placement.sensor().getDeviceId());
+      }
     }
+    slots.forEach((id, before) -> {
+      if (table.get(id) != before) {
+        changed.add(before.placement.sensor().getDeviceId());
+      }
+    });
     slots = table;
     layout = next;
+    return changed;
   }
 
   public ShelfLayout layout() {

@@ -96,23 +96,33 @@ class EdgeLinkTest {
   }
 
   @Test
-  void aChangedCalibrationReachesTheConnectedShelfDeviceAndAnUnchangedLayoutSendsNothing() throws Exception {
+  void aChangedCalibrationReachesTheConnectedShelfDeviceWithoutARereadAndAnUnchangedLayoutSendsNothing()
+      throws Exception {
     TestDevice device = new TestDevice(channel, TestPlatform.PI_TOKEN, 0).hello("pi-1", 0);
     device.await(GatewayMessage::hasConfig);
-    gateway.reloadLayout().await(5, java.util.concurrent.TimeUnit.SECONDS);
+    String reads = metric("ezshop_layout_reads_total");
     var row = platform.storeStub().listShelfRows(org.ezshop.store.v1.ListShelfRowsRequest.getDefaultInstance())
         .getRowsList().stream().filter(r -> r.getRowId().equals("soda-row")).findFirst().orElseThrow();
     platform.storeStub().putShelfRow(org.ezshop.store.v1.PutShelfRowRequest.newBuilder().setRow(row.toBuilder()
         .setCalibration(row.getCalibration().toBuilder().setItemDepthMm(75))).build());
-    gateway.reloadLayout().await(5, java.util.concurrent.TimeUnit.SECONDS);
     var config = device.await(m -> m.hasConfig() && m.getConfig().getSensorsList().stream()
         .anyMatch(c -> c.getSensorId().equals("us-1") && c.getCalibration().getItemDepthMm() == 75)).getConfig();
     assertEquals(2, config.getSensorsCount());
+    assertEquals(reads, metric("ezshop_layout_reads_total"), "the row put came as an event: nothing was read again");
+    assertEquals("1.0", metric("ezshop_layout_followed_total"));
     gateway.reloadLayout().await(5, java.util.concurrent.TimeUnit.SECONDS);
     device.send(batch(1, device.clock(), 1, 5)); // an ack after the reload: anything it sent would be before it
     device.await(m -> ackOf(m, 1));
     assertEquals(2, device.received.stream().filter(GatewayMessage::hasConfig).count(),
         "one config at hello, one for the change, none for a reload that changed nothing");
+  }
+
+  private String metric(String name) throws Exception {
+    String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + gateway.metricsPort() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    return java.util.Arrays.stream(text.split("\n")).filter(l -> l.startsWith(name + " ")).findFirst()
+        .map(l -> l.substring(name.length() + 1)).orElseThrow(() -> new AssertionError(name + " not in " + text));
   }
 
   @Test

@@ -18,17 +18,17 @@ public final class LoadReport {
   }
 
   /**
-   * @param picks shelf change → cart update at a watcher (ms), measured during the first phase
+   * @param tally the probe's picks during the first phase, each waited for
    * @return the text summary
    */
-  public static String write(Path dir, List<LoadGenerator.Phase> phases, Histogram picks, int picked)
-      throws IOException {
+  public static String write(Path dir, List<LoadGenerator.Phase> phases, PickProbe.Tally tally) throws IOException {
+    Histogram picks = tally.latencies();
     Files.createDirectories(dir);
     StringBuilder text = new StringBuilder();
     phases.forEach(p -> text.append(p).append('\n'));
-    text.append(String.format("picks during the %s phase: %d made, %d in the cart; shelf change -> cart update at "
-            + "WatchCart: p50 %d ms, p99 %d ms, max %d ms%n", phases.get(0).name(), picked, picks.getTotalCount(),
-        picks.getValueAtPercentile(50),
+    text.append(String.format("picks during the %s phase: %d made, %d in the cart, %d to review, %d neither; shelf "
+            + "change -> cart update at WatchCart: p50 %d ms, p99 %d ms, max %d ms%n", phases.get(0).name(),
+        tally.made(), tally.inCart(), tally.toReview(), tally.undecided(), picks.getValueAtPercentile(50),
         picks.getValueAtPercentile(99), picks.getMaxValue()));
     if (phases.size() == 2) {
       text.append(String.format("ratio %s / %s: achieved rate %.2f, p99 %.2f%n", phases.get(0).name(),
@@ -38,7 +38,8 @@ public final class LoadReport {
     JsonArray json = new JsonArray();
     phases.forEach(p -> json.add(json(p)));
     Files.writeString(dir.resolve("load.json"), new JsonObject().put("phases", json).put("picks", new JsonObject()
-        .put("made", picked).put("in_cart", picks.getTotalCount()).put("p50_ms", picks.getValueAtPercentile(50))
+        .put("made", tally.made()).put("in_cart", tally.inCart()).put("to_review", tally.toReview())
+        .put("neither", tally.undecided()).put("p50_ms", picks.getValueAtPercentile(50))
         .put("p99_ms", picks.getValueAtPercentile(99)).put("max_ms", picks.getMaxValue())).encodePrettily());
     Files.writeString(dir.resolve("load.txt"), text);
     Files.writeString(dir.resolve("load.html"), html(phases, text.toString()));

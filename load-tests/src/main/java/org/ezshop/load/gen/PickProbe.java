@@ -30,14 +30,24 @@ import org.ezshop.store.v1.*;
  * Picks through the whole platform while the load runs: one enrolled shopper at a probe row, a real face at
  * its camera, then one item off the row every {@code everyMillis}; the latency runs from the change as the gateway
  * dates it (when the row's level dropped) to the cart update at a StoreService WatchCart watcher. Milliseconds.
- * A pick that reaches no cart (sent to review) has no latency: compare the count with {@link #picks()}.
+ * Once the picking stops, {@link #awaitDecided} waits for every pick made to reach the cart or the review queue,
+ * and counts what neither holds by then apart.
  */
 public final class PickProbe implements AutoCloseable {
 
   private static final int STOCK = 100;
 
+  /** The picks made, where they went, and the latencies (ms) of those in the cart. */
+  public record Tally(int made, int inCart, int toReview, Histogram latencies) {
+    /** Neither in the cart nor in review: lost, or still undecided when the wait ended. */
+    public int undecided() {
+      return made - inCart - toReview;
+    }
+  }
+
   private final ManagedChannel gateway;
   private final StoreServiceGrpc.StoreServiceStub watcher;
+  private final StoreServiceGrpc.StoreServiceBlockingStub reviews;
   private final String shopperId;
   private final byte[] face;
   private final Histogram latencies = new Histogram(60_000, 3);
@@ -45,12 +55,15 @@ public final class PickProbe implements AutoCloseable {
       r -> new Thread(r, "pick-probe"));
   private final Context.CancellableContext watching = Context.current().withCancellation();
   private volatile int level = STOCK;
+  private volatile boolean picking = true;
   private SimDevice pi;
   private SimDevice camera;
 
-  private PickProbe(ManagedChannel gateway, StoreServiceGrpc.StoreServiceStub watcher, String shopperId, byte[] face) {
+  private PickProbe(ManagedChannel gateway, StoreServiceGrpc.StoreServiceStub watcher,
+      StoreServiceGrpc.StoreServiceBlockingStub reviews, String shopperId, byte[] face) {
     this.gateway = gateway;
     this.watcher = watcher;
+    this.reviews = reviews;
     this.shopperId = shopperId;
     this.face = face;
   }
@@ -74,7 +87,7 @@ public final class PickProbe implements AutoCloseable {
         .registerShopper(RegisterShopperRequest.newBuilder().setName("Probe").setPhoto(ByteString.copyFrom(face))
             .build()).getShopper().getShopperId();
     s.enterStore(EnterStoreRequest.newBuilder().setShopperId(shopper).build());
-    return new PickProbe(gateway, ClientAuth.as(StoreServiceGrpc.newStub(store), managerToken), shopper, face);
+    return new PickProbe(gateway, ClientAuth.as(StoreServiceGrpc.newStub(store), managerToken), s, shopper, face);
   }
 
   /** Connects the probe's devices and picks every {@code everyMillis}, after 2 s for the row's first level. */
@@ -109,7 +122,7 @@ public final class PickProbe implements AutoCloseable {
   }
 
   private void pick() {
-    if (level == 0) {
+    if (level == 0 || !picking) {
       return;
     }
     long now = System.currentTimeMillis();
@@ -118,15 +131,26 @@ public final class PickProbe implements AutoCloseable {
     level--;
   }
 
-  /** Picks made so far, and their latencies (ms) to the watcher. */
-  public Histogram latencies() {
-    synchronized (latencies) {
-      return latencies.copy();
+  /**
+   * Stops picking (the row's readings go on, so the last change settles) and waits up to {@code timeoutMillis}
+   * for every pick made to be in the cart or in review.
+   */
+  public Tally awaitDecided(long timeoutMillis) throws InterruptedException {
+    picking = false;
+    int made = STOCK - level;
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (true) {
+      Histogram inCart;
+      synchronized (latencies) {
+        inCart = latencies.copy();
+      }
+      int toReview = (int) reviews.listReviews(ListReviewsRequest.getDefaultInstance()).getReviewsList().stream()
+          .filter(r -> r.getEvent().getSku().equals("probe-item")).count();
+      if (inCart.getTotalCount() + toReview >= made || System.currentTimeMillis() >= deadline) {
+        return new Tally(made, (int) inCart.getTotalCount(), toReview, inCart);
+      }
+      Thread.sleep(100);
     }
-  }
-
-  public int picks() {
-    return STOCK - level;
   }
 
   @Override

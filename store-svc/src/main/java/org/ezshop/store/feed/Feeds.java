@@ -35,6 +35,7 @@ public final class Feeds {
         buffer);
     Runnable unsubscribe = feed.subscribe(watcher::offer);
     onEnd(call, unsubscribe);
+    call.response().writeHead(); // the caller knows the subscription is in place: a snapshot read after misses nothing
     watcher.start(Optional.empty());
   }
 
@@ -92,6 +93,10 @@ public final class Feeds {
         return Optional.of(event.getAlert().getStoreId());
       case REVIEW:
         return Optional.of(event.getReview().getStoreId());
+      case SHELF_ROW:
+        return Optional.of(event.getShelfRow().getStoreId());
+      case DEVICE:
+        return Optional.of(event.getDevice().getStoreId());
       default:
         return Optional.empty();
     }
@@ -113,6 +118,8 @@ public final class Feeds {
         return StoreEventKind.STORE_EVENT_KIND_REVIEW;
       case SHOPPER:
         return StoreEventKind.STORE_EVENT_KIND_SHOPPER;
+      case SHELF_ROW, DEVICE:
+        return StoreEventKind.STORE_EVENT_KIND_LAYOUT;
       default:
         return StoreEventKind.STORE_EVENT_KIND_UNSPECIFIED;
     }

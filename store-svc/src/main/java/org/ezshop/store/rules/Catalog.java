@@ -127,7 +127,10 @@ public final class Catalog {
                 + " already measures row " + owner.get(sensor.getSensorId())));
           }
         }
-        return tx.catalogue().putRow(row).map(row);
+        return tx.catalogue().putRow(row).map(put -> {
+          tx.publish(StoreEvent.newBuilder().setShelfRow(row.toBuilder().setStoreId(Stores.of(storeId))).build());
+          return row;
+        });
       });
     }));
   }
@@ -208,7 +211,7 @@ public final class Catalog {
             .compose(all -> {
               all.stream().filter(d -> d.getDeviceId().equals(device.getDeviceId())).findFirst()
                   .ifPresent(before -> Stores.same(bound, before.getStoreId(), "device " + device.getDeviceId()));
-              return tx.enrolment().putDevice(registered, hash(token)).map(registered);
+              return tx.enrolment().putDevice(registered, hash(token)).map(put -> published(tx, registered));
             }))
         .recover(Catalog::conflictAsExists);
   }
@@ -224,8 +227,14 @@ public final class Catalog {
       }
       Stores.same(bound, device.getStoreId(), "device " + deviceId);
       Device revoked = device.toBuilder().setRegisteredAt(Stamps.now()).build(); // its token changed: gateways see
-      return tx.enrolment().putDevice(revoked, hash(Base64.getEncoder().encodeToString(nobodys))).map(revoked);
+      return tx.enrolment().putDevice(revoked, hash(Base64.getEncoder().encodeToString(nobodys)))
+          .map(put -> published(tx, revoked));
     }));
+  }
+
+  private static Device published(Tx tx, Device device) {
+    tx.publish(StoreEvent.newBuilder().setDevice(device).build());
+    return device;
   }
 
   /** @param storeId one store's devices, or "" for every store's */
