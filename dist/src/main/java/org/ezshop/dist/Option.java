@@ -163,12 +163,15 @@ enum Option {
       + "only as it starts (by profile: easy 0, hard 0.15)"),
   SIM_BYSTANDER("sim-bystander", "", "simulate: chance that someone else stands at the row, farther from the "
       + "shelf, seen nearer the onset in time than the picker (by profile: easy 0, hard 0.2)"),
+  FRAME_RING_SECONDS("frame-ring-seconds", "10", "simulate: seconds of recent frames each simulated camera keeps, "
+      + "to send again when the gateway asks for a span it missed (android-edge: shelf.ring_seconds)"),
   SIM_OUT("sim-out", "sim-out", "simulate: directory for truth.json (ground truth and receipts)"),
   REDACT_PHOTOS("redact-photos", "false", "record: write every photo and frame as its SHA-256 only, for a recording "
       + "kept for its timing (it cannot be replayed)"),
   CHAOS_PROFILE("chaos-profile", "short", "chaos: short (every fault once over a 6-shopper store, ~5 min) or long "
       + "(a fault every 20-60 s over 30 minutes of the hard store); sets the --sim-* it names unless given"),
-  CHAOS_SEED("chaos-seed", "1", "chaos: seed of the fault schedule"),
+  CHAOS_SEED("chaos-seed", "", "chaos: seed of the fault schedule; empty: one drawn at random, printed to run it "
+      + "again"),
   CHAOS_OUT("chaos-out", "chaos-out", "chaos: directory for the services' logs and chaos-report.json/.html"),
   BENCH_GALLERY("bench-gallery", "100000", "bench-identity: synthetic embeddings in the searched gallery"),
   BENCH_FACES("bench-faces", "1000000", "bench-index: synthetic faces in the indexed gallery"),

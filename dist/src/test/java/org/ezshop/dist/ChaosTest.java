@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * `ezshop chaos --chaos-profile short` on the suite's PostgreSQL: store-svc, identity-svc and the gateway as
- * processes of their own, each fault once, and a clean pass of the same seed to hold the score against.
+ * processes of their own, each fault once, and a clean pass of the same seed to hold the score against. The
+ * schedule's seed is drawn at random each run and printed first: `ezshop chaos --chaos-seed N` runs a failed one
+ * again.
  */
 class ChaosTest {
 
@@ -27,7 +29,8 @@ class ChaosTest {
     Settings settings = Settings.parse(List.of("chaos", "--chaos-profile", "short", "--chaos-out", out.toString(),
         "--data-dir", "target/ezshop-data"), System.getenv());
     ChaosReport report = Chaos.run(settings.chaos(), System.out);
-    assertEquals(Set.of("gateway: kill -9 and restart", "gateway->store-svc: network cut",
+    assertEquals(Set.of("gateway: kill -9 and restart", "gateway: kill -9 and restart, a pick due soon after its return",
+            "gateway->store-svc: network cut",
             "gateway->store-svc: network stall", "devices->gateway: network cut", "devices->gateway: network stall",
             "identity-svc: kill -9 and restart", "identity-svc: slowed to 1 s per call",
             "postgresql: PostgreSQL restart",

@@ -14,6 +14,7 @@ import org.ezshop.camera.core.CameraLink;
 import org.ezshop.camera.core.CapturedFrame;
 import org.ezshop.camera.core.DoorCamera;
 import org.ezshop.camera.core.FrameBuffer;
+import org.ezshop.camera.core.FrameRing;
 import org.ezshop.camera.core.ShelfCamera;
 import org.ezshop.camera.core.Speaker;
 import org.ezshop.edge.v1.GatewayMessage;
@@ -51,6 +52,9 @@ public final class AndroidEdge implements AutoCloseable {
     Consumer<GatewayMessage> commands = message -> {
       if (message.hasCommand() && message.getCommand().hasCaptureBurst() && shelf[0] != null) {
         shelf[0].burst(message.getCommand().getCaptureBurst());
+      } else if (message.hasCommand() && message.getCommand().hasSendFrames() && shelf[0] != null) {
+        LOG.info("event=frames_requested command={} sent={}", message.getCommand().getCommandId(),
+            shelf[0].send(message.getCommand().getSendFrames()));
       }
     };
     this.link = new CameraLink(channels, config.token, config.deviceId, config.cameraId, VERSION,
@@ -58,7 +62,9 @@ public final class AndroidEdge implements AutoCloseable {
         commands);
     Consumer<CapturedFrame> role;
     if (config.role == CameraConfig.Role.SHELF) {
-      shelf[0] = new ShelfCamera(config.shelfPeriodMillis, link);
+      // The ring keeps at most what the unacked buffer may, so a camera never holds more than twice its bound.
+      shelf[0] = new ShelfCamera(config.shelfPeriodMillis, new FrameRing(config.shelfRingMillis, config.bufferBytes),
+          link);
       role = shelf[0];
     } else {
       role = new DoorCamera(new HintGate(config.minFaceWidth), config.cooldownMillis, link);

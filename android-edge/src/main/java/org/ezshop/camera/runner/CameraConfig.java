@@ -38,6 +38,8 @@ public final class CameraConfig {
   public final long cooldownMillis;
   public final float minFaceWidth;
   public final long shelfPeriodMillis;
+  /** How much recent capture a SHELF camera keeps to send again when the gateway asks; 0: none. */
+  public final long shelfRingMillis;
   public final int bufferFrames;
   public final long bufferBytes;
   public final List<Shot> shots;
@@ -49,7 +51,8 @@ public final class CameraConfig {
 
   CameraConfig(String deviceId, String token, List<String> gateways, Tls tls, String cameraId, Role role,
       List<String> rows,
-      long cooldownMillis, float minFaceWidth, long shelfPeriodMillis, int bufferFrames, long bufferBytes,
+      long cooldownMillis, float minFaceWidth, long shelfPeriodMillis, long shelfRingMillis, int bufferFrames,
+      long bufferBytes,
       List<Shot> shots, Path scene, double fps, boolean loop, SpeakerKind speaker) {
     this.deviceId = deviceId;
     this.token = token;
@@ -61,6 +64,7 @@ public final class CameraConfig {
     this.cooldownMillis = cooldownMillis;
     this.minFaceWidth = minFaceWidth;
     this.shelfPeriodMillis = shelfPeriodMillis;
+    this.shelfRingMillis = shelfRingMillis;
     this.bufferFrames = bufferFrames;
     this.bufferBytes = bufferBytes;
     this.shots = List.copyOf(shots);

@@ -46,7 +46,7 @@ public final class CameraConfigFile {
     Fields door = top.mapping("door");
     door.only(Set.of("cooldown_ms", "min_face_width"));
     Fields shelf = top.mapping("shelf");
-    shelf.only(Set.of("period_ms"));
+    shelf.only(Set.of("period_ms", "ring_seconds"));
     Fields buffer = top.mapping("buffer");
     buffer.only(Set.of("frames", "max_mb"));
     Fields source = top.mapping("source");
@@ -58,7 +58,8 @@ public final class CameraConfigFile {
     }
     return new CameraConfig(deviceId, token, gateways, tls, top.text("camera_id", deviceId), role, rows,
         door.integer("cooldown_ms", 10_000, 0, 3_600_000), door.integer("min_face_width", 200, 1, 10_000),
-        shelf.integer("period_ms", 1000, 10, 3_600_000), buffer.integer("frames", 50, 1, 100_000),
+        shelf.integer("period_ms", 1000, 10, 3_600_000), shelf.integer("ring_seconds", 10, 0, 600) * 1000L,
+        buffer.integer("frames", 50, 1, 100_000),
         buffer.integer("max_mb", 16, 1, 4096) * 1024L * 1024L, watch ? List.of() : shots(source, base),
         watch ? scene(source, base) : null, fps, bool(source, "loop"),
         choice(top, "speaker", CameraConfig.SpeakerKind.class, CameraConfig.SpeakerKind.AUTO));

@@ -31,7 +31,7 @@ class CameraLinkTest {
     List<String> spoken = new CopyOnWriteArrayList<>();
     CameraLink link = new CameraLink(channel, "camera-token-0123456789", "cam-shelf-1", "cam-1", "test",
         new FrameBuffer(20, 10 << 20, 1), new Backoff(50, 500), agent, spoken::add, m -> { });
-    ShelfCamera shelf = new ShelfCamera(100, link);
+    ShelfCamera shelf = new ShelfCamera(100, new FrameRing(0, 1), link);
     link.start();
     try {
       long t = 1_000_000;

@@ -14,7 +14,9 @@ import org.ezshop.edge.v1.CaptureBurst;
 import org.ezshop.edge.v1.Command;
 import org.ezshop.edge.v1.FrameTrigger;
 import org.ezshop.edge.v1.GatewayMessage;
+import org.ezshop.edge.v1.SendFrames;
 import org.ezshop.edgelink.Backoff;
+import org.ezshop.rpc.EpochMillis;
 import org.junit.jupiter.api.Test;
 
 class ShelfCameraTest {
@@ -32,7 +34,7 @@ class ShelfCameraTest {
             shelf[0].burst(message.getCommand().getCaptureBurst());
           }
         });
-    shelf[0] = new ShelfCamera(1000, link);
+    shelf[0] = new ShelfCamera(1000, new FrameRing(0, 1), link);
     // The gateway asks for a burst of 4 frames, 100 ms apart, when it sees the frame captured at 2 s.
     GatewayMessage burst = GatewayMessage.newBuilder().setCommand(Command.newBuilder().setCommandId("b1")
         .setCaptureBurst(CaptureBurst.newBuilder().setFrames(4).setInterval(Duration.newBuilder().setNanos(100_000_000))))
@@ -55,6 +57,45 @@ class ShelfCameraTest {
               + f.getCapturedAt().getNanos() / 1_000_000)));
       assertEquals(List.of("P0", "P1000", "P2000", "B2050", "B2150", "B2250", "B2350", "P3350", "P4350", "P5350"),
           sent);
+    } finally {
+      link.close();
+      agent.submit(() -> null).get(5, TimeUnit.SECONDS);
+      agent.shutdownNow();
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      gateway.stop();
+    }
+  }
+
+  @Test
+  void aSpanTheGatewayAsksForIsSentFromTheRingWithItsCaptureTimesAsFarBackAsTheRingReaches() throws Exception {
+    TestGateway gateway = new TestGateway();
+    gateway.start(0);
+    ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor();
+    ManagedChannel channel = OkHttpChannelBuilder.forAddress("127.0.0.1", gateway.server.getPort()).usePlaintext().build();
+    ShelfCamera[] shelf = new ShelfCamera[1];
+    CameraLink link = new CameraLink(channel, "camera-token-0123456789", "cam-shelf-2", "cam-2", "test",
+        new FrameBuffer(100, 10 << 20, 1), new Backoff(50, 500), agent, text -> { }, message -> {
+          if (message.getCommand().hasSendFrames()) {
+            shelf[0].send(message.getCommand().getSendFrames());
+          }
+        });
+    shelf[0] = new ShelfCamera(1000, new FrameRing(2000, 10 << 20), link);
+    // Having the frame captured at 3 s, the gateway asks for 0.0-1.4 s: the ring holds the last 2 s.
+    GatewayMessage ask = GatewayMessage.newBuilder().setCommand(Command.newBuilder().setCommandId("r1")
+        .setSendFrames(SendFrames.newBuilder().setFrom(EpochMillis.timestamp(0)).setTo(EpochMillis.timestamp(1400))))
+        .build();
+    gateway.onFrame = frame -> EpochMillis.of(frame.getCapturedAt()) == 3000 ? ask : null;
+    link.start();
+    try {
+      for (long at = 0; at <= 3000; at += 50) {
+        shelf[0].accept(new CapturedFrame(new byte[100], at, List.of()));
+      }
+      waitFor(gateway, 13);
+      List<String> sent = new ArrayList<>();
+      gateway.frameMessages.forEach(f -> sent.add((f.getTrigger() == FrameTrigger.FRAME_TRIGGER_REQUESTED ? "R" : "P")
+          + EpochMillis.of(f.getCapturedAt())));
+      assertEquals(List.of("P0", "P1000", "P2000", "P3000", "R1000", "R1050", "R1100", "R1150", "R1200", "R1250",
+          "R1300", "R1350", "R1400"), sent, "the periodic frames, then the span asked for, the sent one again");
     } finally {
       link.close();
       agent.submit(() -> null).get(5, TimeUnit.SECONDS);

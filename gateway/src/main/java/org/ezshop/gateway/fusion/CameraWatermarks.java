@@ -13,4 +13,13 @@ public interface CameraWatermarks {
    * the entrances' frames up to it have opened their doors.
    */
   Map<String, Long> entranceWatermarks(long nowMillis);
+
+  /**
+   * Whether the camera's frames captured since {@code fromMillis} may not all have reached this gateway, or their
+   * faces may not all be in its memory: its stream was not open all along, or the gateway itself was not up.
+   */
+  boolean missedSince(String cameraId, long fromMillis);
+
+  /** Asks the camera for every frame its ring holds from {@code fromMillis} to {@code toMillis}; false if unlinked. */
+  boolean requestFrames(String cameraId, long fromMillis, long toMillis);
 }

@@ -50,6 +50,7 @@ public final class Fusion implements ShelfChangeSink {
   private final CameraWatermarks cameras;
   private final Map<String, ShelfChange> waiting = new ConcurrentHashMap<>();
   private final Set<String> waitingForCameras = ConcurrentHashMap.newKeySet();
+  private final Set<String> askedForFrames = ConcurrentHashMap.newKeySet();
   private final List<BiConsumer<ShelfChange, Decision>> decided = new CopyOnWriteArrayList<>();
   private final List<Consumer<Receipt>> adjusted = new CopyOnWriteArrayList<>();
   private final StorePresence presence;
@@ -190,6 +191,25 @@ public final class Fusion implements ShelfChangeSink {
         && now - mark.getValue() < settings.graceMillis()).map(Map.Entry::getKey).toList();
   }
 
+  /**
+   * Asks each covering camera that may have missed part of the change's window (the gateway restarted, or the
+   * camera's link was lost) for what its ring of recent frames holds of it, once per camera, as soon as it is
+   * linked. True if one was asked now.
+   */
+  private boolean askForFrames(ShelfChange change) {
+    long from = change.onsetMillis() - settings.windowMillis();
+    long to = change.onsetMillis() + settings.windowMillis();
+    List<String> asked = change.views().stream().map(RowView::cameraId).distinct()
+        .filter(camera -> !askedForFrames.contains(change.key() + " " + camera) && cameras.missedSince(camera, from)
+            && cameras.requestFrames(camera, from, to))
+        .toList();
+    asked.forEach(camera -> askedForFrames.add(change.key() + " " + camera));
+    if (!asked.isEmpty()) {
+      LOG.info("event=frames_requested key={} cameras={}", change.key(), asked);
+    }
+    return !asked.isEmpty();
+  }
+
   /** The largest share of the change's window that a covering camera's frames do not reach (it fell silent). */
   private double gap(ShelfChange change, long now) {
     long from = change.onsetMillis() - settings.windowMillis();
@@ -233,6 +253,10 @@ public final class Fusion implements ShelfChangeSink {
       return;
     }
     long now = System.currentTimeMillis();
+    if (askForFrames(change)) {
+      vertx.setTimer(settings.latenessMillis(), t -> decide(change)); // the ring's frames come, then are waited for
+      return;
+    }
     long due = change.onsetMillis() + settings.windowMillis() + settings.latenessMillis();
     List<String> behind = behind(change, change.onsetMillis() + settings.windowMillis(), now);
     if (!behind.isEmpty() && now < due + settings.graceMillis()) {
@@ -249,6 +273,7 @@ public final class Fusion implements ShelfChangeSink {
     if (waiting.remove(change.key()) == null) {
       return;
     }
+    askedForFrames.removeIf(asked -> asked.startsWith(change.key() + " "));
     List<Sighting> seen = sightings(change);
     double gap = gap(change, now);
     if (gap > 0) {

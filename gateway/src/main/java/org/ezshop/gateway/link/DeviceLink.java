@@ -33,6 +33,8 @@ public final class DeviceLink {
   /** Highest seq taken into processing by any of the device's streams (acked or not yet). */
   long accepted;
   boolean connected;
+  /** When its open stream said hello. */
+  long linkedAtMillis = Long.MAX_VALUE;
   long lastSeenMillis;
   long readings;
   long frames;
@@ -58,6 +60,7 @@ public final class DeviceLink {
     }
     accepted = Math.max(accepted, acked);
     watermark.caughtUp(false, nowMillis); // a new stream: its backlog comes first
+    linkedAtMillis = nowMillis;
     return acked;
   }
 
@@ -137,6 +140,11 @@ public final class DeviceLink {
   /** The stream ended: until a new one says it has sent its backlog, only the frames that arrive count. */
   synchronized void streamEnded(long nowMillis) {
     watermark.caughtUp(false, nowMillis);
+  }
+
+  /** Whether its stream has been open since {@code fromMillis}, without a break. */
+  synchronized boolean linkedSince(long fromMillis) {
+    return connected && linkedAtMillis <= fromMillis;
   }
 
   /** Capture time (gateway time) up to which this device's frames are all in and identified. */

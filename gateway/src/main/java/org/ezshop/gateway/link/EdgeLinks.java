@@ -11,7 +11,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.ezshop.common.v1.CameraRole;
+import org.ezshop.edge.v1.Command;
+import org.ezshop.edge.v1.SendFrames;
 import org.ezshop.gateway.fusion.CameraWatermarks;
+import org.ezshop.rpc.EpochMillis;
 import org.ezshop.store.v1.Device;
 
 /** Every device the gateway has heard from, and the one stream each may have open. */
@@ -59,6 +62,24 @@ public final class EdgeLinks implements CameraWatermarks {
   @Override
   public long frameWatermark(String cameraId, long nowMillis) {
     return frameWatermark(byCamera.get(cameraId), nowMillis);
+  }
+
+  @Override
+  public boolean missedSince(String cameraId, long fromMillis) {
+    DeviceLink link = byCamera.get(cameraId);
+    return fromMillis < startedMillis || link == null || !link.linkedSince(fromMillis);
+  }
+
+  @Override
+  public boolean requestFrames(String cameraId, long fromMillis, long toMillis) {
+    DeviceLink link = byCamera.get(cameraId);
+    if (link == null) {
+      return false;
+    }
+    long offset = link.clockOffsetMillis(); // the device's clock is the gateway's plus this
+    return command(link.deviceId, Command.newBuilder().setCommandId("frames-" + cameraId + "-" + fromMillis)
+        .setSendFrames(SendFrames.newBuilder().setFrom(EpochMillis.timestamp(fromMillis + offset))
+            .setTo(EpochMillis.timestamp(toMillis + offset))).build());
   }
 
   /** The registry's entrance cameras, linked or not yet, each by its device's watermark. */

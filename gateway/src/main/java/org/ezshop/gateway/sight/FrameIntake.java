@@ -6,13 +6,20 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
 import java.util.Set;
 import org.ezshop.edge.v1.Frame;
+import org.ezshop.edge.v1.FrameTrigger;
 import org.ezshop.edge.v1.GatewayNoticeKind;
 import org.ezshop.gateway.Notices;
 import org.ezshop.rpc.EpochMillis;
 import org.ezshop.store.v1.Device;
 
-/** Where a camera's frames enter: each is checked, put in gateway time and handed to {@link Sightings}. */
+/**
+ * Where a camera's frames enter: each is checked, put in gateway time and handed to {@link Sightings}. A frame sent
+ * again from the camera's ring whose faces the window already holds is not identified twice.
+ */
 public final class FrameIntake {
+
+  /** How far apart two readings of one frame's capture time may be (the device's offset, measured twice). */
+  private static final long SAME_FRAME_MILLIS = 20;
 
   private final Sightings sightings;
 
@@ -34,6 +41,9 @@ public final class FrameIntake {
       notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, "frame.jpeg", "not a JPEG image");
     } else if (!frame.hasCapturedAt()) {
       notices.add(GatewayNoticeKind.GATEWAY_NOTICE_KIND_INVALID_DATA, "frame.captured_at", "required");
+    } else if (frame.getTrigger() == FrameTrigger.FRAME_TRIGGER_REQUESTED && sightings.window().seenNear(
+        frame.getCameraId(), EpochMillis.of(frame.getCapturedAt()) - clockOffsetMillis, SAME_FRAME_MILLIS)) {
+      return Future.succeededFuture();
     } else {
       return sightings.submit(device.getDeviceId(), frame.getCameraId(), device.getCameraRole(), frame.getJpeg(),
               EpochMillis.of(frame.getCapturedAt()) - clockOffsetMillis)

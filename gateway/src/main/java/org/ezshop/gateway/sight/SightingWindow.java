@@ -136,6 +136,11 @@ public final class SightingWindow {
     }
   }
 
+  /** Whether the window holds a face the camera saw within {@code slackMillis} of {@code atMillis}. */
+  public synchronized boolean seenNear(String cameraId, long atMillis, long slackMillis) {
+    return !between(cameraId, atMillis - slackMillis, atMillis + slackMillis).isEmpty();
+  }
+
   /** Sightings at the camera from {@code from} to {@code to} (gateway millis, inclusive), oldest first. */
   public synchronized List<Sighting> between(String cameraId, long from, long to) {
     List<Sighting> found = new ArrayList<>();

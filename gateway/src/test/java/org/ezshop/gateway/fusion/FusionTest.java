@@ -20,15 +20,18 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.ezshop.edge.v1.EdgeMessage;
 import org.ezshop.edge.v1.Frame;
+import org.ezshop.edge.v1.FrameTrigger;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Reading;
 import org.ezshop.edge.v1.ReadingBatch;
+import org.ezshop.edge.v1.SendFrames;
 import org.ezshop.gateway.TestPlatform;
 import org.ezshop.gateway.link.TestDevice;
 import org.ezshop.gateway.link.TestDevices;
 import org.ezshop.gateway.state.StatePlace;
 import org.ezshop.identity.IdentityServer;
 import org.ezshop.identity.v1.IdentifyRequest;
+import org.ezshop.rpc.EpochMillis;
 import org.ezshop.shop.v1.RegisterShopperRequest;
 import org.ezshop.shop.v1.ResolveReviewRequest;
 import org.ezshop.shop.v1.ShopServiceGrpc;
@@ -609,6 +612,27 @@ class FusionTest {
     TestPlatform.eventually(() -> sodas(ana) == 1 || !reviews().isEmpty());
     assertEquals(1, sodas(ana), "charged on the sighting kept before the ack: " + reviews());
     assertTrue(reviews().isEmpty(), reviews().toString());
+  }
+
+  @Test
+  void aPickFoundAfterARestartThatKeptNothingAsksTheCameraForItsWindowAndIsChargedOnWhatItsRingSends()
+      throws Exception {
+    start(Optional.empty()); // nothing outlives the gateway: the faces it saw die with it
+    Shopper ana = shopper("Ana", "women/0", true);
+    long seenAt = System.currentTimeMillis();
+    seen("women/2", seenAt); // acked: out of the camera's outbox, still in its ring
+    platform.restartGateway();
+    link();
+    pick(seenAt + 500);
+    SendFrames asked = shelfCam.await(m -> m.hasCommand() && m.getCommand().hasSendFrames()).getCommand()
+        .getSendFrames();
+    assertTrue(EpochMillis.of(asked.getFrom()) <= seenAt && seenAt <= EpochMillis.of(asked.getTo()),
+        "the pick's window, by the camera's clock: " + asked);
+    EdgeMessage again = frame("women/2", seenAt);
+    shelfCam.send(again.toBuilder().setFrame(again.getFrame().toBuilder()
+        .setTrigger(FrameTrigger.FRAME_TRIGGER_REQUESTED)).build());
+    TestPlatform.eventually(() -> sodas(ana) == 1 || !reviews().isEmpty());
+    assertEquals(1, sodas(ana), "charged on the frame the camera sent again: " + reviews());
   }
 
   @Test

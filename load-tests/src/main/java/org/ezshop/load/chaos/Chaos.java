@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.ezshop.load.sim.StoreSimulator;
 
 /**
  * `ezshop chaos`: the same simulated store twice through the platform as separate processes on PostgreSQL, once
@@ -25,7 +26,8 @@ public final class Chaos {
     if (settings.pgCluster().isEmpty()) {
       out.println("chaos: no local PostgreSQL cluster (EZSHOP_PG_CLUSTER): PostgreSQL restarts are left out");
     }
-    out.printf("chaos: %s profile, seed %d; a clean pass first%n", settings.profile(), settings.seed());
+    out.printf("chaos: %s profile, seed %d (--chaos-seed %d runs this schedule again); a clean pass first%n",
+        settings.profile(), settings.seed(), settings.seed());
     Vertx vertx = Vertx.vertx();
     try {
       ChaosRun.Result clean = new ChaosRun(settings, vertx, "clean").run(false, out);
@@ -41,15 +43,33 @@ public final class Chaos {
     }
   }
 
-  /** The faults for a store open {@code open} millis: the short profile's all within the first 70%. */
-  static List<Fault> schedule(ChaosSettings settings, long open) {
-    List<Fault> faults = settings.everyFaultOnce()
-        ? Fault.schedule(new Random(settings.seed()), true, 8_000, open * 7 / 10, 0, 0, 4_000)
-        : Fault.schedule(new Random(settings.seed()), false, 20_000, open - 60_000, 20_000, 60_000, 5_000);
-    List<Fault> kept = new ArrayList<>(faults);
-    if (settings.pgCluster().isEmpty()) {
-      kept.removeIf(f -> f.kind() == Fault.Kind.PG_RESTART);
+  /**
+   * The faults for a store as it opens: the short profile's every kind once, evenly to 65% (each over before the
+   * next begins), then the gateway killed {@code leadMillis} before a pick; the long one's a kind drawn every
+   * 20-60 s, the kill before a pick among them.
+   */
+  static List<Fault> schedule(ChaosSettings settings, StoreSimulator.Opened opened, long leadMillis) {
+    Random random = new Random(settings.seed());
+    long open = opened.millis();
+    List<Fault> faults = new ArrayList<>();
+    if (settings.everyFaultOnce()) {
+      faults.addAll(Fault.schedule(random, true, 8_000, open * 65 / 100, 0, 0, 4_000));
+      faults.addAll(Fault.gatewayKilledBeforeAPick(random, opened.picks(), open * 65 / 100 + 10_000, open - 2_000,
+          leadMillis));
+    } else {
+      for (Fault f : Fault.schedule(random, false, 20_000, open - 60_000, 20_000, 60_000, 5_000)) {
+        long after = faults.isEmpty() ? 0 : faults.get(faults.size() - 1).atMillis() + 15_000;
+        if (f.atMillis() < after) {
+          continue; // the kill before a pick before it moved on past this one
+        }
+        faults.addAll(f.kind() == Fault.Kind.KILL && f.target().equals(Fault.GATEWAY) && random.nextBoolean()
+            ? Fault.gatewayKilledBeforeAPick(random, opened.picks(), f.atMillis(), open - 60_000, leadMillis)
+            : List.of(f));
+      }
     }
-    return kept;
+    if (settings.pgCluster().isEmpty()) {
+      faults.removeIf(f -> f.kind() == Fault.Kind.PG_RESTART);
+    }
+    return faults;
   }
 }

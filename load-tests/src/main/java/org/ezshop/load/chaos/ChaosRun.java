@@ -90,10 +90,13 @@ final class ChaosRun {
     try {
       storeSvc.start();
       identitySvc.start();
+      long starting = System.currentTimeMillis();
       gatewayProcess.start();
+      // The kill before a pick leaves the pick a few seconds after the gateway is back, if it starts as fast again.
+      long lead = Math.min(Faults.PICK_AFTER_RETURN_MILLIS, (System.currentTimeMillis() - starting) * 3 / 2 + 3_000);
       out.printf("chaos: %s: store-svc :%d, identity-svc :%d, gateway :%d (devices through :%d); simulating%n", name,
           store, identity, gateway, ports[6]);
-      CompletableFuture<Long> openFor = new CompletableFuture<>();
+      CompletableFuture<StoreSimulator.Opened> openFor = new CompletableFuture<>();
       SimSettings sim = settings.sim().withOut(dir);
       try (PrintStream simLog = new PrintStream(Files.newOutputStream(dir.resolve("simulate.log")), true,
           StandardCharsets.UTF_8)) {
@@ -109,10 +112,11 @@ final class ChaosRun {
         if (!openFor.isDone()) {
           score.join(); // the simulator stopped before the store opened: its error
         }
-        long open = openFor.get();
+        StoreSimulator.Opened opened = openFor.get();
+        long open = opened.millis();
         long start = System.currentTimeMillis();
         timeline.start(start);
-        List<Fault> schedule = faults ? Chaos.schedule(settings, open) : List.of();
+        List<Fault> schedule = faults ? Chaos.schedule(settings, opened, lead) : List.of();
         if (faults) {
           out.printf("chaos: %s: %d faults over %.0f s of store%n", name, schedule.size(), open / 1000.0);
         }

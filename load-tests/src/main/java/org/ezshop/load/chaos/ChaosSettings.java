@@ -10,7 +10,7 @@ import org.ezshop.rpc.Tls;
 /**
  * A chaos run.
  *
- * @param profile    {@code short} (every fault once, evenly, over ~85 s of store) or {@code long} (a fault every
+ * @param profile    {@code short} (every fault once, evenly, over ~110 s of store) or {@code long} (a fault every
  *                   20–60 s over ~31 minutes of the hard store)
  * @param seed       seed of the fault schedule
  * @param sim        the simulated store, run once clean and once under faults
@@ -25,7 +25,7 @@ public record ChaosSettings(String profile, long seed, SimSettings sim, String p
 
   /** What each profile sets unless told otherwise: the simulated store's size and pace. */
   public static final Map<String, Map<String, String>> PROFILES = Map.of(
-      "short", Map.of("sim-profile", "easy", "sim-shoppers", "6", "sim-rows", "8", "sim-minutes", "3", "sim-speed",
+      "short", Map.of("sim-profile", "easy", "sim-shoppers", "6", "sim-rows", "8", "sim-minutes", "4", "sim-speed",
           "4"),
       "long", Map.of("sim-profile", "hard", "sim-shoppers", "20", "sim-rows", "40", "sim-minutes", "60", "sim-speed",
           "1"));

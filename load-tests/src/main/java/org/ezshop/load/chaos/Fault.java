@@ -7,12 +7,14 @@ import java.util.Random;
 
 /**
  * One fault, {@code atMillis} after the store opens, lasting {@code millis} (a kill is restarted at once; its
- * duration is how long the process takes to come back).
+ * duration is how long the process takes to come back). A kill before a pick has a pick due {@code millis} after
+ * it, soon after the process is back.
  */
 record Fault(long atMillis, Kind kind, String target, long millis) {
 
   enum Kind {
     KILL("kill -9 and restart"),
+    KILL_BEFORE_PICK("kill -9 and restart, a pick due soon after its return"),
     PG_RESTART("PostgreSQL restart"),
     CUT("network cut"),
     STALL("network stall"),
@@ -47,6 +49,9 @@ record Fault(long atMillis, Kind kind, String target, long millis) {
    */
   static List<Fault> schedule(Random random, boolean everyOnce, long fromMillis, long toMillis, long minGap,
       long maxGap, long cutMillis) {
+    if (toMillis < fromMillis) {
+      return List.of();
+    }
     List<Fault> kinds = new ArrayList<>(everyKind(cutMillis));
     List<Fault> faults = new ArrayList<>();
     if (everyOnce) {
@@ -67,8 +72,25 @@ record Fault(long atMillis, Kind kind, String target, long millis) {
     return new Fault(millis, kind, target, this.millis);
   }
 
+  /**
+   * The gateway killed {@code leadMillis} before a pick (from {@code picks}, in order) due at or after
+   * {@code fromMillis + leadMillis}, drawn among the first few such; none when no pick is due by {@code toMillis}.
+   */
+  static List<Fault> gatewayKilledBeforeAPick(Random random, List<Long> picks, long fromMillis, long toMillis,
+      long leadMillis) {
+    List<Long> due = picks.stream().filter(p -> p >= fromMillis + leadMillis && p <= toMillis).limit(5).toList();
+    if (due.isEmpty()) {
+      return List.of();
+    }
+    long pick = due.get(random.nextInt(due.size()));
+    return List.of(new Fault(pick - leadMillis, Kind.KILL_BEFORE_PICK, GATEWAY, leadMillis));
+  }
+
   @Override
   public String toString() {
+    if (kind == Kind.KILL_BEFORE_PICK) {
+      return target + ": " + kind.what;
+    }
     return target + ": " + kind.what + (millis > 0 && kind != Kind.KILL ? " for " + millis / 1000.0 + " s" : "");
   }
 }

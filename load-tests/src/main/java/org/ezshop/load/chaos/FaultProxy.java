@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy between two processes that can cut the link (every connection closed, new ones refused), stall it
  * (nothing forwarded, connections kept open) or slow it (every chunk held back a while), each until told otherwise.
  */
-final class FaultProxy {
+public final class FaultProxy {
 
   private final Vertx vertx;
   private final NetServer server;
@@ -33,12 +33,17 @@ final class FaultProxy {
   }
 
   /** Listens on {@code port} of loopback and forwards to {@code targetPort} there. */
-  static Future<FaultProxy> start(Vertx vertx, int port, int targetPort) {
+  public static Future<FaultProxy> start(Vertx vertx, int port, int targetPort) {
     FaultProxy proxy = new FaultProxy(vertx, targetPort);
     return proxy.server.listen(port, "127.0.0.1").map(s -> proxy);
   }
 
-  void cut(boolean on) {
+  /** The port it listens on. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  public void cut(boolean on) {
     cut = on;
     if (on) {
       sockets.forEach(NetSocket::close);
@@ -54,7 +59,7 @@ final class FaultProxy {
     delayMillis = millis;
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     sockets.forEach(NetSocket::close);
     return server.close().compose(v -> client.close());
   }

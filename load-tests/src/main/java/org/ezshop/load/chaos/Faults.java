@@ -9,6 +9,9 @@ import java.util.Optional;
 /** Carries out a fault schedule, one fault after another, on the run's processes, proxies and database. */
 final class Faults {
 
+  /** A kill before a pick is one only when the pick comes within this long of the process's return. */
+  static final long PICK_AFTER_RETURN_MILLIS = 10_000;
+
   private final ServiceProcess store;
   private final ServiceProcess identity;
   private final ServiceProcess gateway;
@@ -35,14 +38,23 @@ final class Faults {
       Thread.sleep(Math.max(0, start + fault.atMillis() - System.currentTimeMillis()));
       long began = System.currentTimeMillis();
       String error = null;
+      String outcome = "";
       try {
         inject(fault);
+        if (fault.kind() == Fault.Kind.KILL_BEFORE_PICK) {
+          long afterReturn = start + fault.atMillis() + fault.millis() - System.currentTimeMillis();
+          outcome = String.format(": the pick was due %.1f s after its return", afterReturn / 1000.0);
+          if (afterReturn < 0 || afterReturn > PICK_AFTER_RETURN_MILLIS) {
+            error = "the pick was due " + afterReturn + " ms after the gateway's return, not within "
+                + PICK_AFTER_RETURN_MILLIS + " ms";
+          }
+        }
       } catch (Exception e) {
         error = e.getMessage();
       }
       ChaosRun.Done d = new ChaosRun.Done(fault, began - start, System.currentTimeMillis() - began, error);
       out.printf("chaos: [%5.1f s] %s (%.1f s)%s%n", d.startedMillis() / 1000.0, fault, d.tookMillis() / 1000.0,
-          error == null ? "" : ": FAILED: " + error);
+          error == null ? outcome : ": FAILED: " + error);
       done.add(d);
     }
     return done;
@@ -50,7 +62,7 @@ final class Faults {
 
   private void inject(Fault fault) throws Exception {
     switch (fault.kind()) {
-      case KILL -> {
+      case KILL, KILL_BEFORE_PICK -> {
         ServiceProcess p = fault.target().equals(Fault.STORE) ? store : fault.target().equals(Fault.IDENTITY)
             ? identity : gateway;
         p.kill();

@@ -1,6 +1,7 @@
 package org.ezshop.load.sim;
 
 import io.grpc.Channel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -11,11 +12,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.ezshop.common.v1.DeviceKind;
 import org.ezshop.edge.v1.EdgeMessage;
+import org.ezshop.edge.v1.Frame;
+import org.ezshop.edge.v1.FrameTrigger;
 import org.ezshop.edge.v1.GatewayMessage;
 import org.ezshop.edge.v1.Hello;
+import org.ezshop.edge.v1.SendFrames;
 import org.ezshop.edgelink.Backoff;
 import org.ezshop.edgelink.EdgeLinkClient;
 import org.ezshop.edgelink.Unacked;
+import org.ezshop.rpc.EpochMillis;
 
 /**
  * A simulated edge device on the agents' own {@link EdgeLinkClient}, with an in-memory outbox and a clock that is
@@ -29,6 +34,8 @@ public final class SimDevice {
   private final long clockOffsetMillis;
   private final CompletableFuture<Void> configured = new CompletableFuture<>();
   private final String deviceId;
+  private final ArrayDeque<Frame> ring = new ArrayDeque<>();
+  private volatile long ringMillis;
   private long seq;
 
   public SimDevice(Channel channel, String token, String deviceId, DeviceKind kind, List<String> sources,
@@ -42,6 +49,9 @@ public final class SimDevice {
         agent, message -> {
           if (message.hasConfig()) {
             configured.complete(null);
+          }
+          if (message.hasCommand() && message.getCommand().hasSendFrames()) {
+            sendAgain(message.getCommand().getSendFrames());
           }
           others.accept(message);
         }, this::deviceTime);
@@ -58,9 +68,34 @@ public final class SimDevice {
     return machineMillis + clockOffsetMillis;
   }
 
+  /**
+   * Keeps the frames it sends for {@code millis} of capture time, as a camera's ring of recent frames, and sends a
+   * span of them again when the gateway asks (Command.send_frames).
+   */
+  public SimDevice keepingFrames(long millis) {
+    ringMillis = millis;
+    return this;
+  }
+
+  private void sendAgain(SendFrames span) {
+    long from = EpochMillis.of(span.getFrom());
+    long to = EpochMillis.of(span.getTo());
+    ring.stream().filter(f -> EpochMillis.of(f.getCapturedAt()) >= from && EpochMillis.of(f.getCapturedAt()) <= to)
+        .toList().forEach(f -> send(EdgeMessage.newBuilder().setFrame(f.toBuilder()
+            .setTrigger(FrameTrigger.FRAME_TRIGGER_REQUESTED))));
+  }
+
   /** Numbers, keeps and sends a data message. Any thread. */
   public void send(EdgeMessage.Builder message) {
     agent.execute(() -> {
+      if (ringMillis > 0 && message.hasFrame()
+          && message.getFrame().getTrigger() != FrameTrigger.FRAME_TRIGGER_REQUESTED) {
+        long at = EpochMillis.of(message.getFrame().getCapturedAt());
+        ring.addLast(message.getFrame());
+        while (EpochMillis.of(ring.peekFirst().getCapturedAt()) < at - ringMillis) {
+          ring.removeFirst();
+        }
+      }
       EdgeMessage numbered = message.setSeq(++seq).build();
       unacked.put(numbered);
       client.stored(numbered);

@@ -27,11 +27,12 @@ import java.util.Map;
  *                        hidden by their arm and the shelf
  * @param bystander       chance that someone else stands at the row, farther from the shelf, and is seen nearer the
  *                        onset in time than the picker
+ * @param frameRingSeconds how much of what it sent each camera keeps, to send again when the gateway asks
  */
 public record SimSettings(long seed, int shoppers, int rows, double minutes, double speed, double pickTwo,
     double putBack, double together, double missedFace, double hover, long clockSkewMillis, int strangers,
     double neighbours, double sharedPick, long handMillis, double press, int rowsPerCamera, double fps,
-    double longReach, double bystander, Path faces, Path out) {
+    double longReach, double bystander, double frameRingSeconds, Path faces, Path out) {
 
   /**
    * Each profile's value of the knobs that differ: {@code easy} is the store the simulator always had (a camera
@@ -76,7 +77,7 @@ public record SimSettings(long seed, int shoppers, int rows, double minutes, dou
   public SimSettings withOut(Path dir) {
     return new SimSettings(seed, shoppers, rows, minutes, speed, pickTwo, putBack, together, missedFace, hover,
         clockSkewMillis, strangers, neighbours, sharedPick, handMillis, press, rowsPerCamera, fps, longReach, bystander,
-        faces, dir);
+        frameRingSeconds, faces, dir);
   }
 
   /** Store time to real time. */

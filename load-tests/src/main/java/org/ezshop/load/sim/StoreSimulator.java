@@ -24,7 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.ezshop.common.v1.CameraRole;
 import org.ezshop.common.v1.DeviceKind;
@@ -91,18 +91,22 @@ public final class StoreSimulator {
     this.plan = Plan.draw(s, random, chain.storeId().isEmpty() ? "sim" : chain.storeId());
   }
 
+  /** The store as it opens: how long it stays open, and when each pick is due (real millis from now, in order). */
+  public record Opened(long millis, List<Long> picks) {
+  }
+
   /** Runs the simulation against the platform at the targets (host:port, over {@code tls}) and returns its score. */
   public static Score run(SimSettings settings, String gatewayTarget, String storeTarget, Tls tls,
       String managerToken, PrintStream out) throws Exception {
-    return run(settings, gatewayTarget, storeTarget, tls, managerToken, out, openMillis -> { });
+    return run(settings, gatewayTarget, storeTarget, tls, managerToken, out, opened -> { });
   }
 
   /**
-   * The same, calling {@code opened} with how long the store stays open (real millis) as it opens: set up, shoppers
-   * enrolled, devices configured.
+   * The same, calling {@code opened} with how long the store stays open and when its picks are due as it opens:
+   * set up, shoppers enrolled, devices configured.
    */
   public static Score run(SimSettings settings, String gatewayTarget, String storeTarget, Tls tls,
-      String managerToken, PrintStream out, LongConsumer opened) throws Exception {
+      String managerToken, PrintStream out, Consumer<Opened> opened) throws Exception {
     return run(new StoreSimulator(settings, null, ChainStore.ALONE, gatewayTarget, storeTarget, tls, managerToken,
         out), opened);
   }
@@ -111,7 +115,7 @@ public final class StoreSimulator {
   public static Score runInChain(SimSettings settings, ChainStore chain, String gatewayTarget, String storeTarget,
       Tls tls, String managerToken, PrintStream out) throws Exception {
     return run(new StoreSimulator(settings, null, chain, gatewayTarget, storeTarget, tls, managerToken, out),
-        openMillis -> { });
+        opened -> { });
   }
 
   /**
@@ -121,10 +125,10 @@ public final class StoreSimulator {
   public static Score runLaidOut(SimSettings settings, Map<String, String> tokens, String gatewayTarget,
       String storeTarget, Tls tls, String managerToken, PrintStream out) throws Exception {
     return run(new StoreSimulator(settings, Map.copyOf(tokens), ChainStore.ALONE, gatewayTarget, storeTarget, tls,
-        managerToken, out), openMillis -> { });
+        managerToken, out), opened -> { });
   }
 
-  private static Score run(StoreSimulator sim, LongConsumer opened) throws Exception {
+  private static Score run(StoreSimulator sim, Consumer<Opened> opened) throws Exception {
     try {
       return sim.run(opened);
     } finally {
@@ -135,7 +139,7 @@ public final class StoreSimulator {
     }
   }
 
-  private Score run(LongConsumer opened) throws Exception {
+  private Score run(Consumer<Opened> opened) throws Exception {
     setUpStore();
     enrolShoppers();
     out.printf("simulate: %d shoppers and %d strangers, %d rows, %.1f store minutes at %.1fx (seed %d): the store is "
@@ -149,7 +153,8 @@ public final class StoreSimulator {
     try {
       connectDevices(devices);
       long start = System.currentTimeMillis();
-      opened.accept(plan.end);
+      opened.accept(new Opened(plan.end, plan.changes.stream().filter(c -> c.delta() < 0).map(Plan.Change::at)
+          .sorted().toList()));
       feed = StoreFeed.watch(as(StoreServiceGrpc.newStub(storeChannel), managerToken, chain.storeId()), out, shopperIds, names, plan);
       List<ShelfSampler> samplers = new ArrayList<>();
       for (int p = 0; p * 8 < plan.rows.size(); p++) {
@@ -327,7 +332,8 @@ public final class StoreSimulator {
       long offset = s.clockSkewMillis() == 0 ? 0 : clocks.nextLong(-s.clockSkewMillis(), s.clockSkewMillis() + 1);
       devices.put(id, new SimDevice(gateway, token(id), id, pi ? DeviceKind.DEVICE_KIND_SHELF
           : DeviceKind.DEVICE_KIND_CAMERA, pi ? plan.rows.stream().filter(r -> r.piId().equals(id))
-          .map(Plan.Row::sensorId).toList() : List.of(id), offset, agent, message -> { }));
+          .map(Plan.Row::sensorId).toList() : List.of(id), offset, agent, message -> { })
+          .keepingFrames(pi ? 0 : (long) (s.frameRingSeconds() * 1000)));
     }
     for (String id : agents) {
       devices.get(id).awaitConfig(30);
