@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -33,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * left under the review line so goes to review as a camera gap, charging nobody); or at once when every face seen so far makes a clear charge
  * to a shopper seen within {@code epsilonMillis} of the onset (a face identified later cannot undo that). Picks and put-backs go to
  * store-svc with an idempotency key derived from the change, so a decision replayed after a restart never charges
- * twice. Doubt goes to the review queue, explained.
+ * twice. Doubt goes to the review queue, explained. A covering camera that may have missed part of the window (a
+ * restart, a lost link) is first asked for what its ring of recent frames holds of it ({@link CameraCoverage}).
  */
 public final class Fusion implements ShelfChangeSink {
 
@@ -47,10 +47,9 @@ public final class Fusion implements ShelfChangeSink {
   private final SightingWindow window;
   private final FusionSettings settings;
   private final PendingChanges pending;
-  private final CameraWatermarks cameras;
+  private final CameraCoverage coverage;
   private final Map<String, ShelfChange> waiting = new ConcurrentHashMap<>();
   private final Set<String> waitingForCameras = ConcurrentHashMap.newKeySet();
-  private final Set<String> askedForFrames = ConcurrentHashMap.newKeySet();
   private final List<BiConsumer<ShelfChange, Decision>> decided = new CopyOnWriteArrayList<>();
   private final List<Consumer<Receipt>> adjusted = new CopyOnWriteArrayList<>();
   private final StorePresence presence;
@@ -62,7 +61,7 @@ public final class Fusion implements ShelfChangeSink {
     this.vertx = vertx;
     this.store = store;
     this.window = window;
-    this.cameras = cameras;
+    this.coverage = new CameraCoverage(cameras, settings);
     this.settings = settings;
     this.pending = new PendingChanges(state, durable);
     // who walked out is remembered as long as a change from before it can wait, and a minute more
@@ -163,7 +162,7 @@ public final class Fusion implements ShelfChangeSink {
 
   private void decideEarly(ShelfChange change) {
     List<Sighting> seen = sightings(change);
-    if (change.delta() != -1 || !behind(change, change.onsetMillis() + settings.epsilonMillis(),
+    if (change.delta() != -1 || !coverage.behind(change, change.onsetMillis() + settings.epsilonMillis(),
         System.currentTimeMillis()).isEmpty() || seen.stream().noneMatch(s -> s.known()
         && Math.abs(s.atMillis() - change.onsetMillis()) <= settings.epsilonMillis())) {
       // Put-backs need the holders, a pick of several may have a second taker seen later, frames of the onset may
@@ -178,44 +177,6 @@ public final class Fusion implements ShelfChangeSink {
             carryOut(change, decision);
           }
         });
-  }
-
-  /**
-   * The row's cameras and the entrances whose frames are not all in up to {@code until}, unless silent past the
-   * grace period.
-   */
-  private List<String> behind(ShelfChange change, long until, long now) {
-    Map<String, Long> marks = new TreeMap<>(cameras.entranceWatermarks(now));
-    change.views().forEach(v -> marks.put(v.cameraId(), cameras.frameWatermark(v.cameraId(), now)));
-    return marks.entrySet().stream().filter(mark -> mark.getValue() < until
-        && now - mark.getValue() < settings.graceMillis()).map(Map.Entry::getKey).toList();
-  }
-
-  /**
-   * Asks each covering camera that may have missed part of the change's window (the gateway restarted, or the
-   * camera's link was lost) for what its ring of recent frames holds of it, once per camera, as soon as it is
-   * linked. True if one was asked now.
-   */
-  private boolean askForFrames(ShelfChange change) {
-    long from = change.onsetMillis() - settings.windowMillis();
-    long to = change.onsetMillis() + settings.windowMillis();
-    List<String> asked = change.views().stream().map(RowView::cameraId).distinct()
-        .filter(camera -> !askedForFrames.contains(change.key() + " " + camera) && cameras.missedSince(camera, from)
-            && cameras.requestFrames(camera, from, to))
-        .toList();
-    asked.forEach(camera -> askedForFrames.add(change.key() + " " + camera));
-    if (!asked.isEmpty()) {
-      LOG.info("event=frames_requested key={} cameras={}", change.key(), asked);
-    }
-    return !asked.isEmpty();
-  }
-
-  /** The largest share of the change's window that a covering camera's frames do not reach (it fell silent). */
-  private double gap(ShelfChange change, long now) {
-    long from = change.onsetMillis() - settings.windowMillis();
-    long to = change.onsetMillis() + settings.windowMillis();
-    return change.views().stream().mapToDouble(v -> Math.max(0, Math.min(1,
-        (double) (to - Math.max(from, cameras.frameWatermark(v.cameraId(), now))) / (to - from)))).max().orElse(0);
   }
 
   /** Faces at the row's cameras, inside its regions, within the window of the onset. */
@@ -253,12 +214,12 @@ public final class Fusion implements ShelfChangeSink {
       return;
     }
     long now = System.currentTimeMillis();
-    if (askForFrames(change)) {
+    if (coverage.askForFrames(change)) {
       vertx.setTimer(settings.latenessMillis(), t -> decide(change)); // the ring's frames come, then are waited for
       return;
     }
     long due = change.onsetMillis() + settings.windowMillis() + settings.latenessMillis();
-    List<String> behind = behind(change, change.onsetMillis() + settings.windowMillis(), now);
+    List<String> behind = coverage.behind(change, change.onsetMillis() + settings.windowMillis(), now);
     if (!behind.isEmpty() && now < due + settings.graceMillis()) {
       if (waitingForCameras.add(change.key())) {
         LOG.info("event=decision_waits key={} cameras={}", change.key(), behind);
@@ -273,9 +234,8 @@ public final class Fusion implements ShelfChangeSink {
     if (waiting.remove(change.key()) == null) {
       return;
     }
-    askedForFrames.removeIf(asked -> asked.startsWith(change.key() + " "));
     List<Sighting> seen = sightings(change);
-    double gap = gap(change, now);
+    double gap = coverage.gap(change, now);
     if (gap > 0) {
       LOG.info("event=decision_gap key={} unseen_share={}", change.key(), String.format("%.2f", gap));
     }
@@ -308,6 +268,7 @@ public final class Fusion implements ShelfChangeSink {
   }
 
   private void carryOut(ShelfChange change, Decision decision) {
+    coverage.forget(change);
     new Verdict(store, change, decision, settings, receipt -> adjusted.forEach(l -> l.accept(receipt))).act()
         .compose(done -> pending.remove(change))
         .onSuccess(done -> decided.forEach(listener -> listener.accept(change, decision)))
