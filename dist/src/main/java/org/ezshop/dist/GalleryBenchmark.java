@@ -3,12 +3,14 @@ package org.ezshop.dist;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.AbstractList;
+import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.ezshop.identity.face.Box;
@@ -40,28 +42,39 @@ final class GalleryBenchmark {
   private static final int DIMENSIONS = FaceEngine.DIMENSIONS;
 
   // Search breadths measured on the one index, the gallery's default among them.
-  private static final int[] CANDIDATES = IntStream.of(100, 200, 400, 800, Gallery.CANDIDATES).distinct().sorted()
+  static final int[] CANDIDATES = IntStream.of(100, 200, 400, 800, Gallery.CANDIDATES).distinct().sorted()
       .toArray();
 
   /** One search breadth: how often its top face is the exact scan's, and its latency. */
   record Breadth(int candidates, double recallAt1, double[] ms) {
   }
 
-  record Result(int faces, int probes, double buildSeconds, double[] exactMs, List<Breadth> breadths,
-      double[] realPairs, double[] syntheticPairs) {
+  /**
+   * The build (in this process: its time, the save's, and the peak memory of building) and the restart (in a new
+   * one, on the saved index and the rows, {@code added} of them enrolled after the save).
+   */
+  record Result(int faces, int added, int probes, double buildSeconds, double saveSeconds, double buildPeakGb,
+      IndexRestart.Result restart, double[] realPairs, double[] syntheticPairs) {
 
     Breadth of(int candidates) {
-      return breadths.stream().filter(b -> b.candidates() == candidates).findFirst().orElseThrow();
+      return restart.breadths().stream().filter(b -> b.candidates() == candidates).findFirst().orElseThrow();
     }
 
     @Override
     public String toString() {
+      double[] exactMs = restart.exactMs();
       List<String> lines = new ArrayList<>(List.of(
           String.format("pairwise similarity: portraits mean %.3f sd %.3f; synthetic faces mean %.3f sd %.3f",
               realPairs[0], realPairs[1], syntheticPairs[0], syntheticPairs[1]),
-          String.format("%d faces: index built in %.0f s; %d probes", faces, buildSeconds, probes),
+          String.format("%d faces: index built in %.0f s, saved in %.1f s; peak RSS while building %.2f GB", faces,
+              buildSeconds, saveSeconds, buildPeakGb),
+          String.format("restart (a new process, %d faces enrolled after the save): rows read and the index "
+              + "loaded %.1f s after its start, %d rows left to add, the index holding every row %.1f s after its "
+              + "start; peak RSS %.2f GB", added, restart.readSeconds(), restart.toAdd(), restart.readySeconds(),
+              restart.peakGb()),
+          String.format("after the restart, %d probes:", probes),
           String.format("exact scan (baseline)               p50 %7.2f ms   p99 %7.2f ms", exactMs[0], exactMs[1])));
-      for (Breadth b : breadths) {
+      for (Breadth b : restart.breadths()) {
         lines.add(String.format("index, %4d candidates%s  p50 %7.2f ms   p99 %7.2f ms   recall@1 %.4f   p50 / scan "
             + "p50 %.3f", b.candidates(), b.candidates() == Gallery.CANDIDATES ? " (default)" : "          ", b.ms()[0],
             b.ms()[1], b.recallAt1(), b.ms()[0] / exactMs[0]));
@@ -73,16 +86,27 @@ final class GalleryBenchmark {
   private GalleryBenchmark() {
   }
 
-  static Result run(Path portraits, int faces, int probes) throws Exception {
+  /** Builds and saves the index over {@code faces} synthetic faces in {@code dir}, then restarts it elsewhere. */
+  static Result run(Path portraits, int faces, int probes, Path dir) throws Exception {
     List<float[]> real = embed(portraits);
     Synthetic synthetic = new Synthetic(real);
-    Gallery gallery = new Gallery(DIMENSIONS, Math.min(faces, Gallery.INDEX_FROM));
-    try {
+    int added = Math.max(1, faces / 1000);
+    for (String old : List.of(Gallery.INDEX_FILE, Gallery.INDEX_FILE + ".properties")) {
+      Files.deleteIfExists(dir.resolve(old)); // a build, not a reload of an earlier run's
+    }
+    double buildSeconds;
+    double saveSeconds;
+    try (IndexRestart.RowWriter rows = new IndexRestart.RowWriter(dir.resolve("rows.f32"));
+        Gallery gallery = new Gallery(DIMENSIONS, Math.min(faces, Gallery.INDEX_FROM), Optional.of(dir))) {
       long start = System.nanoTime();
-      gallery.replaceAll(new AbstractList<>() { // made one at a time, so a million never sit in a list
+      gallery.replaceAll(new AbstractCollection<>() { // made one at a time, so a million never sit in a list
         @Override
-        public Enrolment get(int i) {
-          return new Enrolment(i, "synthetic-" + i, "Synthetic " + i, synthetic.face(i));
+        public Iterator<Enrolment> iterator() {
+          return IntStream.range(0, faces).mapToObj(i -> {
+            float[] face = synthetic.face(i);
+            rows.write(face);
+            return enrolment(i, face);
+          }).iterator();
         }
 
         @Override
@@ -93,38 +117,21 @@ final class GalleryBenchmark {
       while (!gallery.indexed()) {
         Thread.sleep(200);
       }
-      double buildSeconds = (System.nanoTime() - start) / 1e9;
-      Random random = new Random(11);
-      List<float[]> probeList = new ArrayList<>();
-      List<String> exact = new ArrayList<>();
-      long[] exactNanos = new long[probes];
-      for (int p = 0; p < probes; p++) {
-        float[] probe = turned(synthetic.face(random.nextInt(faces)), GENUINE, random);
-        long t0 = System.nanoTime();
-        exact.add(gallery.exactTop(probe, 1).get(0).faceId());
-        exactNanos[p] = System.nanoTime() - t0;
-        probeList.add(probe);
+      buildSeconds = (System.nanoTime() - start) / 1e9;
+      long saving = System.nanoTime();
+      gallery.change(() -> null).await(1, TimeUnit.HOURS); // queued behind the save the build's end queued
+      saveSeconds = (System.nanoTime() - saving) / 1e9;
+      for (int i = faces; i < faces + added; i++) {
+        rows.write(synthetic.face(i)); // enrolled after the save: only in the store's rows
       }
-      List<Breadth> breadths = new ArrayList<>();
-      for (int candidates : CANDIDATES) {
-        gallery.candidates(candidates);
-        long[] nanos = new long[probes];
-        int agree = 0;
-        for (int p = 0; p < probes; p++) {
-          long t0 = System.nanoTime();
-          List<Match> fast = gallery.top(probeList.get(p), 1);
-          nanos[p] = System.nanoTime() - t0;
-          if (!fast.isEmpty() && fast.get(0).faceId().equals(exact.get(p))) {
-            agree++;
-          }
-        }
-        breadths.add(new Breadth(candidates, agree / (double) probes, percentiles(nanos)));
-      }
-      return new Result(faces, probes, buildSeconds, percentiles(exactNanos), breadths, pairs(real),
-          pairs(synthetic.sample(2000)));
-    } finally {
-      gallery.close();
     }
+    double buildPeakGb = IndexRestart.peakRssGb();
+    return new Result(faces, added, probes, buildSeconds, saveSeconds, buildPeakGb, IndexRestart.run(dir, probes),
+        pairs(real), pairs(synthetic.sample(2000)));
+  }
+
+  static Enrolment enrolment(int i, float[] face) {
+    return new Enrolment(i, "synthetic-" + i, "Synthetic " + i, face);
   }
 
   /** The portraits' embeddings, one per photo with a face. */
@@ -239,7 +246,7 @@ final class GalleryBenchmark {
     return new double[] {mean, Math.sqrt(squares / n - mean * mean)};
   }
 
-  private static double[] percentiles(long[] nanos) {
+  static double[] percentiles(long[] nanos) {
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
     return new double[] {sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6};

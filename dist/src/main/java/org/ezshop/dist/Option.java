@@ -62,6 +62,9 @@ enum Option {
   KEEP_FACE_PHOTOS("keep-face-photos", "false", "store enrolled photos in PostgreSQL too (default: embeddings only)"),
   GALLERY_INDEX_FROM("gallery-index-from", String.valueOf(Gallery.INDEX_FROM), "identity-svc: embeddings from which "
       + "Identify searches an HNSW index (built in the background) instead of scanning every embedding"),
+  IDENTITY_DATA_DIR("identity-data-dir", "", "identity-svc: where the gallery's HNSW index is saved (faces.hnsw), "
+      + "so that a restart reloads it and adds only the enrolments since, instead of building it again (default: "
+      + "not saved)"),
   METRICS_PORT("metrics-port", String.valueOf(GatewayConfig.DEFAULT_METRICS_PORT), "gateway: HTTP port of GET /metrics "
       + "(Prometheus text format; 0 = any free)"),
   WEB_PORT("web-port", String.valueOf(GatewayConfig.DEFAULT_WEB_PORT), "gateway: HTTP port of the manager dashboard "

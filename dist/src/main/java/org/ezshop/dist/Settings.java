@@ -208,7 +208,7 @@ final class Settings {
         values.path(Option.FACE_MODELS), values.positive(Option.MAX_IMAGE_BYTES), values.positive(Option.MAX_IMAGE_SIDE),
         values.positive(Option.MIN_FACE_PIXELS), threshold, values.positive(Option.FACE_WORKERS),
         values.positive(Option.FACE_QUEUE), values.bool(Option.KEEP_FACE_PHOTOS),
-        values.positive(Option.GALLERY_INDEX_FROM), tls());
+        values.positive(Option.GALLERY_INDEX_FROM), values.path(Option.IDENTITY_DATA_DIR), tls());
   }
 
   /** The gateway's config, given where store-svc and identity-svc actually listen when started alongside. */

@@ -11,8 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * `ezshop bench-index`, small: its synthetic faces are as alike as the portraits are, and the gallery's index
- * answers what the exact scan answers.
+ * `ezshop bench-index`, small: its synthetic faces are as alike as the portraits are, a new process reloads the
+ * saved index and adds only the faces enrolled since, and then the index answers what the exact scan answers.
  */
 class IndexBenchmarkTest {
 
@@ -28,5 +28,7 @@ class IndexBenchmarkTest {
     assertEquals(result.realPairs()[1], result.syntheticPairs()[1], 0.01, text);
     assertTrue(result.of(org.ezshop.identity.gallery.Gallery.CANDIDATES).recallAt1() >= 0.99, text);
     assertTrue(text.contains("exact scan (baseline)") && text.contains("candidates (default)"), text);
+    assertEquals(result.added(), result.restart().toAdd(), "the new process reloaded the saved index: " + text);
+    assertTrue(result.added() > 0 && result.restart().readySeconds() > 0, text);
   }
 }

@@ -22,11 +22,13 @@ import org.ezshop.rpc.Tls;
  * @param queue            requests waiting for a worker before calls fail with RESOURCE_EXHAUSTED
  * @param keepPhotos       also store the enrolled photos (default: embeddings only)
  * @param indexFrom        embeddings from which Identify searches an HNSW index instead of scanning them all
+ * @param indexDir         where that index is saved, to be reloaded at start instead of built again; empty: not
+ *                         saved
  * @param tls              the server's certificate and key; none: plaintext
  */
 public record IdentityConfig(String host, int port, String managerToken, Optional<String> pgUrl,
     Optional<Path> models, int maxImageBytes, int maxImageSide, int minFacePixels, float threshold, int workers,
-    int queue, boolean keepPhotos, int indexFrom, Tls tls) {
+    int queue, boolean keepPhotos, int indexFrom, Optional<Path> indexDir, Tls tls) {
 
   public static final int DEFAULT_PORT = 7002;
   public static final int DEFAULT_MAX_IMAGE_BYTES = 8 << 20;
@@ -40,6 +42,6 @@ public record IdentityConfig(String host, int port, String managerToken, Optiona
   public static IdentityConfig of(String host, int port, String managerToken, Optional<String> pgUrl) {
     return new IdentityConfig(host, port, managerToken, pgUrl, Optional.empty(), DEFAULT_MAX_IMAGE_BYTES,
         DEFAULT_MAX_IMAGE_SIDE, DEFAULT_MIN_FACE_PIXELS, DEFAULT_THRESHOLD,
-        Runtime.getRuntime().availableProcessors(), DEFAULT_QUEUE, false, Gallery.INDEX_FROM, Tls.OFF);
+        Runtime.getRuntime().availableProcessors(), DEFAULT_QUEUE, false, Gallery.INDEX_FROM, Optional.empty(), Tls.OFF);
   }
 }

@@ -40,7 +40,7 @@ public final class IdentityServer {
 
   public static Future<IdentityServer> start(Vertx vertx, IdentityConfig config) {
     Workers workers = new Workers(config.workers(), config.queue());
-    Gallery gallery = new Gallery(FaceEngine.DIMENSIONS, config.indexFrom());
+    Gallery gallery = new Gallery(FaceEngine.DIMENSIONS, config.indexFrom(), config.indexDir());
     // Loaded on an inference thread: ONNX Runtime needs its large stack from the first call on.
     return workers.submit(() -> FaceModels.load(config.models()))
         .compose(models -> config.pgUrl()

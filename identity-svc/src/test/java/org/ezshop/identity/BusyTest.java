@@ -25,7 +25,7 @@ class BusyTest {
     IdentityConfig base = TestIdentity.memory();
     IdentityConfig oneWorker = new IdentityConfig(base.host(), 0, base.managerToken(), base.pgUrl(), base.models(),
         base.maxImageBytes(), base.maxImageSide(), base.minFacePixels(), base.threshold(), 1, 1, false, base.indexFrom(),
-        base.tls());
+        base.indexDir(), base.tls());
     IdentityServer server = IdentityServer.start(vertx, oneWorker).await(60, TimeUnit.SECONDS);
     try (IdentityClient client = new IdentityClient(server.port())) {
       IdentifyRequest group = IdentifyRequest.newBuilder().setImage(ByteString.copyFrom(Photos.group(5))).build();

@@ -30,7 +30,7 @@ class IdentityServerTest {
     IdentityConfig base = TestIdentity.memory();
     IdentityConfig small = new IdentityConfig(base.host(), 0, base.managerToken(), base.pgUrl(), base.models(),
         MAX_IMAGE, base.maxImageSide(), base.minFacePixels(), base.threshold(), base.workers(), base.queue(), false,
-        base.indexFrom(), base.tls());
+        base.indexFrom(), base.indexDir(), base.tls());
     server = IdentityServer.start(vertx, small).await(60, TimeUnit.SECONDS);
   }
 

@@ -2,11 +2,15 @@ package org.ezshop.identity.gallery;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,10 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every enrolled embedding in one flat float array. A small gallery is searched by a full scan (100,000 × 512
- * floats in about 10 ms on two cores); from {@link #INDEX_FROM} embeddings an HNSW index ({@link GalleryIndex}),
- * built in the background in small steps, picks the candidates and the flat array scores them exactly.
- * Thread-safe: searches share a read lock, changes take the write lock briefly; {@link #change} runs changes on
- * the gallery's own thread, so that no event loop waits for a search to finish.
+ * floats in about 10 ms on two cores); from {@link #INDEX_FROM} embeddings an HNSW index ({@link GalleryIndex})
+ * picks the candidates and the flat array scores them exactly, with the few embeddings the index does not hold yet
+ * scored directly. The index is built in the background in small steps; with a saved index it is reloaded at
+ * start instead, and only the embeddings it lacks are added. Thread-safe: searches share a read lock, changes take
+ * the write lock briefly; {@link #change} runs changes on the gallery's own thread, so that no event loop waits
+ * for a search to finish.
  */
 public final class Gallery implements AutoCloseable {
 
@@ -36,6 +42,10 @@ public final class Gallery implements AutoCloseable {
    * (6.7 ms): 200 keeps a margin for faces less kind than the synthetic ones, inside 10 ms (load-tests/RESULTS.md).
    */
   public static final int CANDIDATES = 200;
+  /** Changes to the index after which it is saved again (and it is saved whenever a build or catch-up ends). */
+  static final int SAVE_EVERY = 10_000;
+  /** The saved index's file name in the gallery's index directory. */
+  public static final String INDEX_FILE = "faces.hnsw";
   private static final Logger LOG = LoggerFactory.getLogger(Gallery.class);
 
   private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
@@ -54,13 +64,16 @@ public final class Gallery implements AutoCloseable {
   private int[] rowFace;
   private int rows;
   private final int indexFrom;
+  private final Optional<Path> indexFile;
   private GalleryIndex index;
-  private boolean indexReady;
   private boolean[] rowIndexed;
-  // The ids present when the index's build began, and how far the build has got through them.
+  private int unindexedRows;
+  // The ids the index lacked when its build (or catch-up) began, how far it has got, and which build it is.
   private long[] unindexed;
   private int unindexedAt;
+  private int build;
   private long indexStarted;
+  private int changedSinceSave;
   private volatile int candidates = CANDIDATES;
   // Face slots are never reused, so a row's slot stays valid while it lives.
   private final List<Face> faces = new ArrayList<>();
@@ -71,13 +84,19 @@ public final class Gallery implements AutoCloseable {
     this(dimensions, INDEX_FROM);
   }
 
-  /** A gallery that builds its index once it holds {@code indexFrom} embeddings. */
+  /** A gallery that builds its index once it holds {@code indexFrom} embeddings, and never saves it. */
   public Gallery(int dimensions, int indexFrom) {
+    this(dimensions, indexFrom, Optional.empty());
+  }
+
+  /** A gallery that keeps its index in {@code indexDir}, when given: saved as it grows, reloaded at start. */
+  public Gallery(int dimensions, int indexFrom, Optional<Path> indexDir) {
     if (dimensions % 8 != 0) {
       throw new IllegalArgumentException("dimensions must be a multiple of 8, not " + dimensions);
     }
     this.dimensions = dimensions;
     this.indexFrom = indexFrom;
+    this.indexFile = indexDir.map(dir -> dir.resolve(INDEX_FILE));
     this.vectors = new float[dimensions * 1024];
     this.rowIds = new long[1024];
     this.rowFace = new int[1024];
@@ -110,11 +129,16 @@ public final class Gallery implements AutoCloseable {
     return done.future();
   }
 
+  /** Saves the index, if it changed since it was last saved, and closes the gallery. */
   @Override
   public void close() {
     lock.writeLock().lock();
     try {
-      dropIndex();
+      if (index != null) {
+        save();
+        index.close();
+        index = null;
+      }
     } finally {
       lock.writeLock().unlock();
     }
@@ -128,14 +152,17 @@ public final class Gallery implements AutoCloseable {
     }
     lock.writeLock().lock();
     try {
-      insert(e);
+      insert(e, index != null);
       indexIfLarge();
+      if (changedSinceSave >= SAVE_EVERY && unindexedRows == 0) {
+        writer.execute(this::saveShared);
+      }
     } finally {
       lock.writeLock().unlock();
     }
   }
 
-  private void insert(Enrolment e) {
+  private void insert(Enrolment e, boolean toIndex) {
     if (rowOf.containsKey(e.id())) {
       return;
     }
@@ -145,42 +172,72 @@ public final class Gallery implements AutoCloseable {
       return f;
     });
     if (rows == rowIds.length) {
-      vectors = Arrays.copyOf(vectors, vectors.length * 2);
-      rowIds = Arrays.copyOf(rowIds, rowIds.length * 2);
-      rowFace = Arrays.copyOf(rowFace, rowFace.length * 2);
-      rowIndexed = Arrays.copyOf(rowIndexed, rowIndexed.length * 2);
+      grow(rows * 2);
     }
     System.arraycopy(e.embedding(), 0, vectors, rows * dimensions, dimensions);
     rowIds[rows] = e.id();
     rowFace[rows] = face.slot;
-    rowIndexed[rows] = index != null;
-    if (index != null) {
+    rowIndexed[rows] = toIndex;
+    if (toIndex) {
       index.add(new float[][] {e.embedding()}, new long[] {e.id()});
+      changedSinceSave++;
+    } else {
+      unindexedRows++;
     }
     rowOf.put(e.id(), rows);
     rows++;
     face.photos++;
   }
 
+  private void grow(int capacity) {
+    vectors = Arrays.copyOf(vectors, capacity * dimensions);
+    rowIds = Arrays.copyOf(rowIds, capacity);
+    rowFace = Arrays.copyOf(rowFace, capacity);
+    rowIndexed = Arrays.copyOf(rowIndexed, capacity);
+  }
+
   private void indexIfLarge() {
     if (index != null || rows < indexFrom) {
       return;
     }
-    GalleryIndex building = new GalleryIndex(dimensions, rows * 2);
-    index = building;
-    unindexed = Arrays.copyOf(rowIds, rows);
-    unindexedAt = 0;
     indexStarted = System.nanoTime();
-    LOG.info("event=gallery_index_started embeddings={}", rows);
-    writer.execute(() -> indexStep(building));
+    Optional<GalleryIndex.Saved> saved = indexFile.flatMap(file -> GalleryIndex.load(file, dimensions));
+    index = saved.map(GalleryIndex.Saved::index).orElseGet(() -> GalleryIndex.empty(dimensions, rows * 2));
+    saved.ifPresent(s -> LOG.info("event=gallery_index_loaded file={} indexed={} last_enrolment_id={} seconds={}",
+        indexFile.get(), s.index().size(), s.lastId(), seconds(indexStarted)));
+    cover();
+  }
+
+  // Marks the rows the index holds, removes from it what the gallery no longer has, and queues the rest.
+  private void cover() {
+    long[] held = index.ids();
+    List<Long> missing = new ArrayList<>();
+    unindexedRows = 0;
+    for (int r = 0; r < rows; r++) {
+      rowIndexed[r] = Arrays.binarySearch(held, rowIds[r]) >= 0;
+      if (!rowIndexed[r]) {
+        missing.add(rowIds[r]);
+        unindexedRows++;
+      }
+    }
+    for (long id : held) {
+      if (!rowOf.containsKey(id) && index.remove(id)) {
+        changedSinceSave++;
+      }
+    }
+    unindexed = missing.stream().mapToLong(Long::longValue).toArray();
+    unindexedAt = 0;
+    int current = ++build;
+    LOG.info("event=gallery_index_started embeddings={} held={} to_add={}", rows, held.length, unindexed.length);
+    writer.execute(() -> indexStep(current));
   }
 
   // One step of a build, on the writer thread between changes; a later step is queued behind any change since.
-  private void indexStep(GalleryIndex building) {
+  private void indexStep(int current) {
     lock.writeLock().lock();
     try {
-      if (index != building || indexReady) {
-        return; // dropped by a reload or close
+      if (index == null || build != current) {
+        return; // closed, or a reload began another build
       }
       int end = Math.min(unindexed.length, unindexedAt + INDEX_STEP);
       List<Integer> step = new ArrayList<>(end - unindexedAt);
@@ -199,27 +256,56 @@ public final class Gallery implements AutoCloseable {
         rowIndexed[r] = true;
       }
       index.add(vs, ids);
+      unindexedRows -= ids.length;
+      changedSinceSave += ids.length;
       unindexedAt = end;
       if (end < unindexed.length) {
-        writer.execute(() -> indexStep(building));
+        writer.execute(() -> indexStep(current));
         return;
       }
-      indexReady = true;
       unindexed = null;
-      LOG.info("event=gallery_index_ready embeddings={} seconds={}", rows,
-          (System.nanoTime() - indexStarted) / 1_000_000_000L);
+      LOG.info("event=gallery_index_ready embeddings={} seconds={}", rows, seconds(indexStarted));
+      writer.execute(this::saveShared);
     } finally {
       lock.writeLock().unlock();
     }
   }
 
-  private void dropIndex() {
-    if (index != null) {
-      index.close();
+  // Searches go on while the index is written; changes wait.
+  private void saveShared() {
+    lock.readLock().lock();
+    try {
+      if (index != null) {
+        save();
+      }
+    } finally {
+      lock.readLock().unlock();
     }
-    index = null;
-    indexReady = false;
-    unindexed = null;
+  }
+
+  private void save() {
+    if (indexFile.isEmpty() || changedSinceSave == 0) {
+      return;
+    }
+    long started = System.nanoTime();
+    long lastId = Long.MIN_VALUE;
+    for (int r = 0; r < rows; r++) {
+      if (rowIndexed[r]) {
+        lastId = Math.max(lastId, rowIds[r]);
+      }
+    }
+    try {
+      index.save(indexFile.get(), lastId);
+      changedSinceSave = 0;
+      LOG.info("event=gallery_index_saved file={} indexed={} last_enrolment_id={} seconds={}", indexFile.get(),
+          index.size(), lastId, seconds(started));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("event=gallery_index_save_failed file={} error={}", indexFile.get(), e.getMessage());
+    }
+  }
+
+  private static long seconds(long since) {
+    return (System.nanoTime() - since) / 1_000_000_000L;
   }
 
   /** Sets {@link #CANDIDATES} for the searches after this one. */
@@ -230,11 +316,21 @@ public final class Gallery implements AutoCloseable {
     candidates = n;
   }
 
-  /** Whether searches go through the index (false while it is built, and below {@link #INDEX_FROM}). */
+  /** Whether the index holds every embedding (false while it is built, and below {@link #INDEX_FROM}). */
   public boolean indexed() {
     lock.readLock().lock();
     try {
-      return indexReady;
+      return index != null && unindexedRows == 0;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Embeddings the index does not hold yet (all of them below {@link #INDEX_FROM}). */
+  public int unindexed() {
+    lock.readLock().lock();
+    try {
+      return index == null ? rows : unindexedRows;
     } finally {
       lock.readLock().unlock();
     }
@@ -255,6 +351,9 @@ public final class Gallery implements AutoCloseable {
           rowOf.remove(rowIds[r]);
           if (rowIndexed[r]) {
             index.remove(rowIds[r]);
+            changedSinceSave++;
+          } else {
+            unindexedRows--;
           }
           int last = --rows;
           if (r != last) { // the last row fills the hole
@@ -273,16 +372,22 @@ public final class Gallery implements AutoCloseable {
     }
   }
 
-  /** Replaces everything with the given enrolments (a full reload). */
-  public void replaceAll(List<Enrolment> all) {
+  /** Replaces everything with the given enrolments (a full reload); an index keeps what it holds of them. */
+  public void replaceAll(Collection<Enrolment> all) {
     lock.writeLock().lock();
     try {
-      dropIndex();
       rows = 0;
+      unindexedRows = 0;
       faces.clear();
       byId.clear();
       rowOf.clear();
-      all.forEach(this::insert);
+      if (all.size() > rowIds.length) {
+        grow(all.size()); // once, so that a million rows are not copied at each doubling
+      }
+      all.forEach(e -> insert(e, false));
+      if (index != null) {
+        cover();
+      }
       indexIfLarge();
     } finally {
       lock.writeLock().unlock();
@@ -323,7 +428,7 @@ public final class Gallery implements AutoCloseable {
   public List<Match> top(float[] probe, int k) {
     lock.readLock().lock();
     try {
-      return indexReady ? nearest(probe, k) : scanned(probe, k);
+      return index != null && unindexedRows <= rows / 2 ? nearest(probe, k) : scanned(probe, k);
     } finally {
       lock.readLock().unlock();
     }
@@ -339,12 +444,17 @@ public final class Gallery implements AutoCloseable {
     }
   }
 
-  // Candidates from the graph, scored exactly; a face with several photos may fill several candidates.
+  // Candidates from the graph, scored exactly, and the rows it lacks; a face with several photos may fill several.
   private List<Match> nearest(float[] probe, int k) {
     Map<Integer, Float> best = new HashMap<>();
-    for (long id : index.nearest(probe, Math.min(rows, Math.max(candidates, 4 * k)))) {
+    for (long id : index.nearest(probe, Math.min(rows - unindexedRows, Math.max(candidates, 4 * k)))) {
       Integer r = rowOf.get(id);
       if (r != null) {
+        best.merge(rowFace[r], dot(vectors, r * dimensions, probe), Math::max);
+      }
+    }
+    for (int r = 0; r < rows && unindexedRows > 0; r++) {
+      if (!rowIndexed[r]) {
         best.merge(rowFace[r], dot(vectors, r * dimensions, probe), Math::max);
       }
     }

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GalleryTest {
 
@@ -91,6 +95,46 @@ class GalleryTest {
       awaitIndex(gallery);
       assertEquals("f7", gallery.top(all.get(7).embedding(), 1).get(0).faceId());
       assertTrue(gallery.top(late, 3).stream().noneMatch(m -> m.faceId().equals("late")));
+    }
+  }
+
+  @Test
+  void aSavedIndexIsReloadedAndOnlyWhatCameAfterItsSaveIsAdded(@TempDir Path dir) throws Exception {
+    Random random = new Random(5);
+    List<Enrolment> all = new ArrayList<>();
+    for (int i = 0; i < 1500; i++) {
+      all.add(new Enrolment(i, "f" + i, "F", randomUnit(random, 64)));
+    }
+    try (Gallery gallery = new Gallery(64, 1000, Optional.of(dir))) {
+      gallery.replaceAll(all.subList(0, 1200));
+      awaitIndex(gallery);
+      gallery.change(() -> null).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+    assertTrue(Files.size(dir.resolve(Gallery.INDEX_FILE)) > 0, "saved when the build ended");
+    List<Enrolment> now = new ArrayList<>(all); // f3 forgotten while the replica was down, 300 enrolled
+    now.remove(3);
+    try (Gallery gallery = new Gallery(64, 1000, Optional.of(dir))) {
+      gallery.replaceAll(now);
+      assertEquals(300, gallery.unindexed(), "the saved index holds the first 1,200");
+      for (int i : new int[] {0, 1199, 1200, 1499}) { // searched through the index before the 300 are in it too
+        assertEquals("f" + i, gallery.top(all.get(i).embedding(), 1).get(0).faceId());
+      }
+      awaitIndex(gallery);
+      assertTrue(gallery.top(all.get(3).embedding(), 5).stream().noneMatch(m -> m.faceId().equals("f3")));
+      for (int p = 0; p < 100; p++) {
+        float[] probe = near(now.get(random.nextInt(now.size())).embedding(), random);
+        assertEquals(ids(gallery.exactTop(probe, 3)), ids(gallery.top(probe, 3)));
+      }
+    }
+    try (Gallery gallery = new Gallery(64, 1000, Optional.of(dir))) {
+      gallery.replaceAll(now); // the catch-up was saved as it ended
+      assertTrue(gallery.indexed());
+      assertEquals("f1499", gallery.top(all.get(1499).embedding(), 1).get(0).faceId());
+      assertTrue(gallery.top(all.get(3).embedding(), 5).stream().noneMatch(m -> m.faceId().equals("f3")));
+    }
+    try (Gallery other = new Gallery(64, 1000, Optional.of(dir.resolve("elsewhere")))) {
+      other.replaceAll(now);
+      assertEquals(now.size(), other.unindexed(), "no saved index there: built whole");
     }
   }
 
