@@ -16,7 +16,9 @@ import java.nio.ByteOrder;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.AbstractCollection;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -117,15 +119,33 @@ public final class PgFaceStore implements FaceStore {
   }
 
   private Future<?> reload() {
-    return pool.query(SELECT).execute().compose(rows -> {
-      List<Enrolment> all = new ArrayList<>(rows.size());
-      rows.forEach(row -> all.add(enrolment(row)));
-      return gallery.change(() -> {
-        gallery.replaceAll(all);
-        LOG.info("event=gallery_loaded embeddings={}", all.size());
-        return null;
+    return pool.query(SELECT).execute().compose(rows -> gallery.change(() -> {
+      // Each row decoded as the gallery copies it in, so that a million embeddings are not held twice over.
+      gallery.replaceAll(new AbstractCollection<>() {
+        @Override
+        public Iterator<Enrolment> iterator() {
+          Iterator<Row> each = rows.iterator();
+          return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return each.hasNext();
+            }
+
+            @Override
+            public Enrolment next() {
+              return enrolment(each.next());
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return rows.size();
+        }
       });
-    });
+      LOG.info("event=gallery_loaded embeddings={}", rows.size());
+      return null;
+    }));
   }
 
   @Override
