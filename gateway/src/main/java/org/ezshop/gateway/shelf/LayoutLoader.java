@@ -53,6 +53,8 @@ public final class LayoutLoader {
   private long retryMillis;
   private GrpcClientRequest<WatchRequest, StoreEvent> following;
   private List<StoreEvent> early; // events that came while a whole read was under way, applied after it
+  private boolean reading;
+  private Promise<Void> next; // a whole read asked for during another: it starts when that one ends
   private volatile boolean stopped;
   private int generation;
   private final AtomicLong reads = new AtomicLong();
@@ -101,7 +103,13 @@ public final class LayoutLoader {
     return done.future();
   }
 
+  // One at a time, so that an older snapshot never lands over the events applied after a newer one.
   private Future<Void> read() {
+    if (reading) {
+      next = next == null ? Promise.promise() : next;
+      return next.future();
+    }
+    reading = true;
     if (early == null) {
       early = new ArrayList<>();
     }
@@ -111,7 +119,7 @@ public final class LayoutLoader {
         .<Void>map(all -> {
           reads.incrementAndGet();
           List<StoreEvent> meanwhile = early == null ? List.of() : early;
-          early = null;
+          early = next == null ? null : new ArrayList<>();
           rows.clear();
           all.<ListShelfRowsResponse>resultAt(0).getRowsList().forEach(r -> rows.put(r.getRowId(), r));
           items.clear();
@@ -124,8 +132,16 @@ public final class LayoutLoader {
           return null;
         })
         .onFailure(e -> {
-          early = null;
+          early = next == null ? null : early;
           LOG.warn("event=layout_load_failed error={}", e.getMessage());
+        })
+        .onComplete(x -> {
+          reading = false;
+          if (next != null) {
+            Promise<Void> queued = next;
+            next = null;
+            read().onComplete(queued);
+          }
         });
   }
 
