@@ -188,11 +188,13 @@ async function reviews() {
   $('reviews').replaceChildren(...(r.reviews || []).map((v) => {
     const c = v.event || {};
     const disputed = v.reason === 'REVIEW_REASON_DISPUTED';
+    const ageCheck = v.reason === 'REVIEW_REASON_AGE_CHECK';
     // A dispute may go to anyone the page knows of; otherwise to who is in store or was a candidate (an
     // unrecognised person has no shopper to assign to).
     const ids = disputed ? new Set(Object.keys(names).filter((id) => id !== c.shopperId))
       : new Set([...inStoreIds, ...((c.attribution || {}).candidates || []).map((k) => k.shopperId).filter((id) => id)]);
-    const buttons = [...ids].map((id) => [id, who(id)]).map(([id, name]) => el('button', {type: 'button', 'data-assign': name,
+    const buttons = ageCheck ? [el('button', {type: 'button', 'data-age-checked': who(c.shopperId),
+      onclick: () => checkAge(c.shopperId)}, `ID checked: ${who(c.shopperId)}`)] : [...ids].map((id) => [id, who(id)]).map(([id, name]) => el('button', {type: 'button', 'data-assign': name,
       onclick: () => resolve(v.reviewId, {assignToShopperId: id})}, `Assign to ${name}`));
     const what = disputed
       ? `${who(c.shopperId)} says ${Math.abs(c.quantityDelta || 0)} × ${item(c.sku)} on their receipt is not theirs: ` +
@@ -201,10 +203,19 @@ async function reviews() {
         `${(v.reason || '').replace('REVIEW_REASON_', '').toLowerCase().replace(/_/g, ' ')}: ${v.note || ''}`;
     return el('li', {'data-review': v.reviewId, 'data-reason': v.reason}, what + evidence(c.attribution || {}),
       el('br'), ...buttons,
-      el('button', {type: 'button', class: 'secondary', 'data-dismiss': disputed ? 'refund' : 'dismiss',
-        onclick: () => resolve(v.reviewId, {dismiss: true})}, disputed ? 'Refund' : 'Dismiss'));
+      el('button', {type: 'button', class: 'secondary', 'data-dismiss': disputed || ageCheck ? 'refund' : 'dismiss',
+        onclick: () => resolve(v.reviewId, {dismiss: true})}, disputed ? 'Refund' : ageCheck ? 'Refund (no ID)' : 'Dismiss'));
   }));
   if (!$('reviews').children.length) $('reviews').append(el('li', {class: 'muted'}, 'Nothing to review.'));
+}
+
+// A manager saw the shopper's ID: their restricted picks need no check for a year, and their open checks close.
+async function checkAge(shopperId) {
+  const document = prompt(`Which document of ${who(shopperId)}'s did you check?`, 'ID card');
+  if (document === null) return;
+  const validUntil = new Date(Date.now() + 365 * 86400000).toISOString();
+  await call('VerifyShopperAge', {shopperId, validUntil, document});
+  refresh();
 }
 
 async function resolve(reviewId, decision) {

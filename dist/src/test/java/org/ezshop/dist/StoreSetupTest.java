@@ -137,6 +137,28 @@ class StoreSetupTest {
   }
 
   @Test
+  void anAgeRestrictedItemGoesInOutAndBackUnchanged() throws Exception {
+    String rack = Files.readString(RACK).replace("    name: Mint gum\n", "    name: Mint gum\n    age_restricted: true\n"
+        + "    minimum_age: 18\n");
+    Path restricted = dir.resolve("store.yaml");
+    Files.writeString(restricted, rack);
+    setup("apply", "--file", restricted.toString());
+    Item gum = item("gum");
+    assertTrue(gum.getAgeRestricted());
+    assertEquals(18, gum.getMinimumAge());
+    Path exported = dir.resolve("exported.yaml");
+    setup("export", "--file", exported.toString());
+    assertTrue(Files.readString(exported).contains("age_restricted: true\n    minimum_age: 18\n"),
+        Files.readString(exported));
+    String again = setup("apply", "--file", exported.toString(), "--out-dir", dir.resolve("again").toString());
+    assertTrue(again.endsWith("setup: 0 created, 0 updated, 10 unchanged\n"), again);
+    String unrestricted = Files.readString(RACK).replace("    name: Mint gum\n", "    name: Mint gum\n"
+        + "    minimum_age: 18\n");
+    assertRefused(unrestricted, "store.yaml:" + line(unrestricted, "minimum_age") + ": items[2].minimum_age: only an "
+        + "item with age_restricted: true has a minimum age");
+  }
+
+  @Test
   void withAStoreIdTheFileLaysOutThatStoreOfTheChainMadeWhenMissing() throws Exception {
     String first = setup("apply", "--file", RACK.toString(), "--store-id", "north");
     assertTrue(first.startsWith("setup: store north: created\n") && first.endsWith("11 created, 0 updated, "

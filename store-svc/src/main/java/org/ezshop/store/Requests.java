@@ -19,7 +19,8 @@ import org.ezshop.store.v1.ShelfSensor;
 /** Shape checks on requests, before any state is read: INVALID_ARGUMENT naming the field. */
 final class Requests {
 
-  static final Set<String> ITEM_FIELDS = Set.of("name", "price", "stock", "image_url", "low_stock_threshold");
+  static final Set<String> ITEM_FIELDS = Set.of("name", "price", "stock", "image_url", "low_stock_threshold",
+      "age_restricted", "minimum_age");
 
   private Requests() {
   }
@@ -66,6 +67,10 @@ final class Requests {
     }
     if (fields.contains("low_stock_threshold")) {
       require(item.getLowStockThreshold() >= 0, "item.low_stock_threshold", "must be >= 0");
+    }
+    if (fields.contains("minimum_age")) {
+      require(item.getMinimumAge() >= 0 && item.getMinimumAge() <= 99, "item.minimum_age", "must be 0 to 99, not "
+          + item.getMinimumAge());
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.ezshop.rpc.Calls;
 import org.ezshop.store.feed.Feeds;
+import org.ezshop.store.rules.AgeChecks;
 import org.ezshop.store.rules.Alerts;
 import org.ezshop.store.rules.Catalog;
 import org.ezshop.store.rules.Ledger;
@@ -150,6 +151,14 @@ final class StoreApi implements Service {
       access.requireManager(h);
       return catalog.eraseShopper(text(r.getShopperId(), "shopper_id"), entry(h, "EraseShopper")
           .putFields("reason", r.getReason()));
+    });
+    Calls.unary(s, StoreServiceGrpcService.VerifyShopperAge, (h, r) -> {
+      access.requireManager(h);
+      require(r.hasValidUntil(), "valid_until", "required");
+      String shopper = text(r.getShopperId(), "shopper_id");
+      return new AgeChecks(audited(h, "VerifyShopperAge", "shopper_id", shopper, "document", r.getDocument(),
+          "valid_until", Stamps.instant(r.getValidUntil()).toString()))
+          .verify(shopper, r.getValidUntil(), access.actor(h));
     });
     Calls.unary(s, StoreServiceGrpcService.RegisterDevice, (h, r) -> {
       access.requireManager(h);

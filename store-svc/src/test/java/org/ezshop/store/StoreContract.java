@@ -443,6 +443,67 @@ abstract class StoreContract {
         .anyMatch(a -> a.getKind() == AlertKind.ALERT_KIND_STOCK_DISCREPANCY && a.getSku().equals(soda.getSku())));
   }
 
+  @Test
+  void anUncheckedShoppersRestrictedPickIsChargedAlertedAndPendingUntilAManagerChecksTheirId() {
+    Item beer = manager().createItem(CreateItemRequest.newBuilder().setItem(Item.newBuilder().setSku(unique("beer"))
+        .setName("Lager").setStock(10).setAgeRestricted(true).setMinimumAge(18)
+        .setPrice(Money.newBuilder().setMinorUnits(300).setCurrency("USD"))).build()).getItem();
+    assertTrue(beer.getAgeRestricted());
+    Item soda = item(125, 10);
+    Shopper ana = inStore("Ana");
+    CartEvent pick = event(ana, beer, 1);
+    apply(pick);
+    apply(event(ana, soda, 1));
+    assertEquals(425, cart(ana).getTotal().getMinorUnits(), "charged, not withheld");
+    Alert alert = ageChecks(ana).get(0);
+    assertEquals(List.of(alert), ageChecks(ana), "one alert, for the restricted item alone");
+    assertEquals("row-1", alert.getRowId());
+    assertEquals(beer.getSku(), alert.getSku());
+    assertTrue(alert.getMessage().contains("Lager (18+)") && alert.getMessage().contains("Ana"), alert.getMessage());
+    assertTrue(manager().listItems(ListItemsRequest.getDefaultInstance()).getItemsList().stream()
+        .anyMatch(i -> i.getSku().equals(beer.getSku()) && i.getAgeRestricted() && i.getMinimumAge() == 18));
+
+    Receipt receipt = manager().exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build())
+        .getReceipt();
+    assertEquals(List.of(true, false), pendingOf(receipt, beer, soda), "the beer's line waits for the check");
+    assertStatus(Status.Code.INVALID_ARGUMENT, "valid_until", () -> manager().verifyShopperAge(
+        VerifyShopperAgeRequest.newBuilder().setShopperId(ana.getShopperId())
+            .setValidUntil(com.google.protobuf.util.Timestamps.fromSeconds(1)).build()));
+    com.google.protobuf.Timestamp year = com.google.protobuf.util.Timestamps.fromMillis(System.currentTimeMillis()
+        + Duration.ofDays(365).toMillis());
+    VerifyShopperAgeResponse checked = manager().verifyShopperAge(VerifyShopperAgeRequest.newBuilder()
+        .setShopperId(ana.getShopperId()).setValidUntil(year).setDocument("driving licence").build());
+    assertEquals(1, checked.getResolvedCount());
+    assertEquals(pick.getIdempotencyKey(), checked.getResolved(0).getEvent().getIdempotencyKey());
+    Receipt after = manager().getReceipt(GetReceiptRequest.newBuilder().setReceiptId(receipt.getReceiptId()).build())
+        .getReceipt();
+    assertEquals(List.of(false, false), pendingOf(after, beer, soda), "final once checked");
+    assertEquals(425, after.getNetTotal().getMinorUnits(), "the charge stands");
+    assertTrue(manager().listAuditEntries(ListAuditEntriesRequest.newBuilder().setLimit(1000).build())
+        .getEntriesList().stream().anyMatch(e -> e.getAction().equals("VerifyShopperAge")
+            && e.getFieldsMap().get("shopper_id").equals(ana.getShopperId())
+            && e.getFieldsMap().get("document").equals("driving licence")));
+    assertEquals(year, manager().listShoppers(ListShoppersRequest.getDefaultInstance()).getShoppersList().stream()
+        .filter(s -> s.getShopperId().equals(ana.getShopperId())).findFirst().orElseThrow().getAgeVerifiedUntil());
+
+    manager().enterStore(EnterStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
+    apply(event(ana, beer, 1));
+    assertEquals(1, ageChecks(ana).size(), "checked: no second alert");
+    assertTrue(manager().listReviews(ListReviewsRequest.newBuilder().setOpenOnly(true).build()).getReviewsList()
+        .stream().noneMatch(r -> r.getEvent().getShopperId().equals(ana.getShopperId())));
+  }
+
+  List<Alert> ageChecks(Shopper shopper) {
+    return manager().listAlerts(ListAlertsRequest.getDefaultInstance()).getAlertsList().stream()
+        .filter(a -> a.getKind() == AlertKind.ALERT_KIND_AGE_CHECK && a.getShopperId().equals(shopper.getShopperId()))
+        .toList();
+  }
+
+  static List<Boolean> pendingOf(Receipt receipt, Item... items) {
+    return java.util.Arrays.stream(items).map(item -> receipt.getLinesList().stream()
+        .filter(l -> l.getSku().equals(item.getSku())).findFirst().orElseThrow().getPending()).toList();
+  }
+
   // ---- live feeds ----
 
   @Test

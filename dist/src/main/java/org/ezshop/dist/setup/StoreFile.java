@@ -108,7 +108,7 @@ public record StoreFile(List<Item> items, List<Device> devices, List<ShelfRow> r
   }
 
   private static Item item(Fields f, String currency) throws Invalid {
-    f.only(Set.of("sku", "name", "price", "stock", "low_stock", "image_url"));
+    f.only(Set.of("sku", "name", "price", "stock", "low_stock", "image_url", "age_restricted", "minimum_age"));
     BigDecimal price;
     try {
       price = new BigDecimal(f.text("price", null));
@@ -121,7 +121,15 @@ public record StoreFile(List<Item> items, List<Device> devices, List<ShelfRow> r
     if (price.stripTrailingZeros().scale() > 2) {
       throw f.invalid("price", price + " has more than 2 decimals");
     }
+    String restricted = f.text("age_restricted", "false");
+    if (!restricted.equals("true") && !restricted.equals("false")) {
+      throw f.invalid("age_restricted", "true or false, not '" + restricted + "'");
+    }
+    if (f.has("minimum_age") && restricted.equals("false")) {
+      throw f.invalid("minimum_age", "only an item with age_restricted: true has a minimum age");
+    }
     return Item.newBuilder().setSku(f.text("sku", null)).setName(f.text("name", null))
+        .setAgeRestricted(restricted.equals("true")).setMinimumAge(f.integer("minimum_age", 0, 0, 99))
         .setPrice(Money.newBuilder().setMinorUnits(price.movePointRight(2).longValueExact()).setCurrency(currency))
         .setStock(f.integer("stock", 0, 0, Integer.MAX_VALUE))
         .setLowStockThreshold(f.integer("low_stock", 0, 0, Integer.MAX_VALUE))

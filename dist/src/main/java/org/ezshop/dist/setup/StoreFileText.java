@@ -35,6 +35,9 @@ final class StoreFileText {
       if (!i.getImageUrl().isEmpty()) {
         y.append("    image_url: ").append(quoted(i.getImageUrl())).append('\n');
       }
+      if (i.getAgeRestricted()) {
+        y.append("    age_restricted: true\n    minimum_age: ").append(i.getMinimumAge()).append('\n');
+      }
     }
     y.append("devices:").append(devices.isEmpty() ? " []\n" : "\n");
     for (Device d : devices) {

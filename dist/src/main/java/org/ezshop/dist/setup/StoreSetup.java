@@ -62,7 +62,8 @@ public final class StoreSetup {
         report(out, counts, 0, "item " + item.getSku(), "created");
       } else if (!described(was).equals(described(item))) {
         store.updateItem(UpdateItemRequest.newBuilder().setItem(described(item)).setUpdateMask(FieldMask.newBuilder()
-            .addPaths("name").addPaths("price").addPaths("low_stock_threshold").addPaths("image_url")).build());
+            .addPaths("name").addPaths("price").addPaths("low_stock_threshold").addPaths("image_url")
+            .addPaths("age_restricted").addPaths("minimum_age")).build());
         report(out, counts, 1, "item " + item.getSku(), "updated");
       } else {
         report(out, counts, 2, "item " + item.getSku(), "unchanged");

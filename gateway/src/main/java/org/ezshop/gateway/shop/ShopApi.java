@@ -135,6 +135,11 @@ public final class ShopApi implements Service {
             .addAllAmendedReceipts(done.getAmendedReceiptsList()).build();
       });
     });
+    Calls.unary(s, ShopServiceGrpcService.VerifyShopperAge, (h, r) -> {
+      access.requireManager(h);
+      require(!r.getShopperId().isBlank(), "shopper_id", "required");
+      return store.call(StoreServiceGrpcClient.VerifyShopperAge, r);
+    });
     Calls.unary(s, ShopServiceGrpcService.ListAuditEntries, (h, r) -> {
       access.requireManager(h);
       org.ezshop.store.v1.ListAuditEntriesRequest limit = org.ezshop.store.v1.ListAuditEntriesRequest.newBuilder()

@@ -65,6 +65,8 @@ public final class WebApp {
       Map.entry("ListShoppersInStore", new Method(ShopServiceGrpcClient.ListShoppersInStore, ListShoppersInStoreRequest::newBuilder, MANAGER)),
       Map.entry("ListReviews", new Method(ShopServiceGrpcClient.ListReviews, ListReviewsRequest::newBuilder, MANAGER)),
       Map.entry("ResolveReview", new Method(ShopServiceGrpcClient.ResolveReview, ResolveReviewRequest::newBuilder, MANAGER)),
+      Map.entry("VerifyShopperAge", new Method(ShopServiceGrpcClient.VerifyShopperAge,
+          org.ezshop.store.v1.VerifyShopperAgeRequest::newBuilder, MANAGER)),
       Map.entry("GetInventory", new Method(ShopServiceGrpcClient.GetInventory, GetInventoryRequest::newBuilder, MANAGER)),
       Map.entry("ListDeviceLinks", new Method(ShopServiceGrpcClient.ListDeviceLinks, ListDeviceLinksRequest::newBuilder, MANAGER)),
       Map.entry("CalibrateRow", new Method(ShopServiceGrpcClient.CalibrateRow, CalibrateRowRequest::newBuilder, MANAGER)),

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.FieldMask;
+import com.google.protobuf.util.Timestamps;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.MetadataUtils;
@@ -13,6 +16,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -41,6 +45,7 @@ import org.ezshop.store.v1.Cart;
 import org.ezshop.store.v1.EnterStoreRequest;
 import org.ezshop.store.v1.ExitStoreRequest;
 import org.ezshop.store.v1.GetCartRequest;
+import org.ezshop.store.v1.Item;
 import org.ezshop.store.v1.ListAlertsRequest;
 import org.ezshop.store.v1.ListReceiptsRequest;
 import org.ezshop.store.v1.ListReviewsRequest;
@@ -51,7 +56,12 @@ import org.ezshop.store.v1.Review;
 import org.ezshop.store.v1.ReviewReason;
 import org.ezshop.store.v1.ShelfRow;
 import org.ezshop.store.v1.Shopper;
+import org.ezshop.store.v1.StoreEvent;
+import org.ezshop.store.v1.StoreEventKind;
 import org.ezshop.store.v1.StoreServiceGrpc;
+import org.ezshop.store.v1.UpdateItemRequest;
+import org.ezshop.store.v1.VerifyShopperAgeRequest;
+import org.ezshop.store.v1.WatchRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -355,6 +365,44 @@ class FusionTest {
     shelf(pickAt - 2000, 2000, 5);
     shelf(pickAt, 1000, 3);
     TestPlatform.eventually(() -> sodas(ana) == 1 && sodas(ben) == 1);
+  }
+
+  @Test
+  void anUncheckedShoppersPickOfARestrictedItemAlertsStaffAtOnceAndHerReceiptIsFinalOnceHerIdIsChecked()
+      throws Exception {
+    start(Optional.empty());
+    platform.storeStub().updateItem(UpdateItemRequest.newBuilder().setItem(Item.newBuilder().setSku("soda")
+        .setAgeRestricted(true).setMinimumAge(18)).setUpdateMask(FieldMask.newBuilder().addPaths("age_restricted")
+        .addPaths("minimum_age")).build());
+    Shopper ana = shopper("Ana", "women/0", true);
+    StoreEvent charged = null;
+    StoreEvent alerted = null;
+    try (Context.CancellableContext watching = Context.current().withCancellation()) {
+      Iterator<StoreEvent> feed = watching.call(() -> platform.storeStub().withDeadlineAfter(60, TimeUnit.SECONDS)
+          .watch(WatchRequest.newBuilder().addKinds(StoreEventKind.STORE_EVENT_KIND_CART)
+              .addKinds(StoreEventKind.STORE_EVENT_KIND_ALERT).build()));
+      long pickAt = System.currentTimeMillis();
+      seen("women/2", pickAt - 150);
+      pick(pickAt);
+      while (charged == null || alerted == null) {
+        StoreEvent e = feed.next();
+        charged = e.hasCart() && e.getCart().getEvent().getSku().equals("soda") ? e : charged;
+        alerted = e.hasAlert() && e.getAlert().getKind() == AlertKind.ALERT_KIND_AGE_CHECK ? e : alerted;
+      }
+    }
+    assertEquals(ana.getShopperId(), charged.getCart().getEvent().getShopperId(), "charged, not withheld");
+    assertTrue(Math.abs(Timestamps.toMillis(alerted.getAt()) - Timestamps.toMillis(charged.getAt())) <= 1000,
+        alerted + " / " + charged);
+    assertEquals(ana.getShopperId(), alerted.getAlert().getShopperId());
+    assertEquals("soda-row", alerted.getAlert().getRowId());
+
+    platform.storeStub().exitStore(ExitStoreRequest.newBuilder().setShopperId(ana.getShopperId()).build());
+    assertTrue(receipt(ana).getLines(0).getPending(), "held until a manager checks her ID");
+    platform.shopStub().verifyShopperAge(VerifyShopperAgeRequest.newBuilder().setShopperId(ana.getShopperId())
+        .setValidUntil(Timestamps.fromMillis(System.currentTimeMillis() + 86_400_000L)).setDocument("passport")
+        .build());
+    assertEquals(false, receipt(ana).getLines(0).getPending(), "final");
+    assertEquals(125, receipt(ana).getNetTotal().getMinorUnits());
   }
 
   @Test

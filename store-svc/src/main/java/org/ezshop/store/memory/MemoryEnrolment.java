@@ -1,5 +1,6 @@
 package org.ezshop.store.memory;
 
+import com.google.protobuf.Timestamp;
 import static io.vertx.core.Future.succeededFuture;
 
 import io.vertx.core.Future;
@@ -50,6 +51,12 @@ final class MemoryEnrolment implements EnrolmentTx {
     }
     tx.put(s.shoppers, shopper.getShopperId(), shopper);
     tx.put(s.shopperByFace, shopper.getFaceId(), shopper.getShopperId());
+    return succeededFuture();
+  }
+
+  @Override
+  public Future<Void> verifyAge(String shopperId, Timestamp until) {
+    tx.put(s.shoppers, shopperId, s.shoppers.get(shopperId).toBuilder().setAgeVerifiedUntil(until).build());
     return succeededFuture();
   }
 

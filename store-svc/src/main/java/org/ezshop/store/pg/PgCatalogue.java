@@ -27,7 +27,7 @@ final class PgCatalogue implements CatalogueTx {
   }
 
   static final String ITEM_COLUMNS = "sku, name, price_minor, currency, stock, image_url, low_stock_threshold, "
-      + "updated_at, store_id AS item_store_id";
+      + "updated_at, store_id AS item_store_id, age_restricted, minimum_age";
   private static final String ITEM = "SELECT " + ITEM_COLUMNS + " FROM items ";
 
   static Item item(Row r) {
@@ -36,7 +36,8 @@ final class PgCatalogue implements CatalogueTx {
             .setCurrency(r.getString("currency")))
         .setStock(r.getLong("stock")).setImageUrl(r.getString("image_url"))
         .setLowStockThreshold(r.getLong("low_stock_threshold")).setUpdatedAt(stamp(r, "updated_at"))
-        .setStoreId(r.getString("item_store_id")).build();
+        .setStoreId(r.getString("item_store_id")).setAgeRestricted(r.getBoolean("age_restricted"))
+        .setMinimumAge(r.getInteger("minimum_age")).build();
   }
 
   @Override
@@ -65,17 +66,19 @@ final class PgCatalogue implements CatalogueTx {
   @Override
   public Future<Void> insertItem(Item i) {
     return unique(tx.sql("INSERT INTO items (sku, name, price_minor, currency, stock, image_url, low_stock_threshold, "
-            + "updated_at, store_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", i.getSku(), i.getName(),
-        i.getPrice().getMinorUnits(), i.getPrice().getCurrency(), i.getStock(), i.getImageUrl(),
-        i.getLowStockThreshold(), time(i.getUpdatedAt()), i.getStoreId()), "item " + i.getSku() + " exists");
+            + "updated_at, store_id, age_restricted, minimum_age) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        i.getSku(), i.getName(), i.getPrice().getMinorUnits(), i.getPrice().getCurrency(), i.getStock(),
+        i.getImageUrl(), i.getLowStockThreshold(), time(i.getUpdatedAt()), i.getStoreId(), i.getAgeRestricted(),
+        i.getMinimumAge()), "item " + i.getSku() + " exists");
   }
 
   @Override
   public Future<Void> updateItem(Item i) {
     return tx.sql("UPDATE items SET name = $2, price_minor = $3, currency = $4, stock = $5, image_url = $6, "
-            + "low_stock_threshold = $7, updated_at = $8 WHERE sku = $1", i.getSku(), i.getName(),
-        i.getPrice().getMinorUnits(), i.getPrice().getCurrency(), i.getStock(), i.getImageUrl(),
-        i.getLowStockThreshold(), time(i.getUpdatedAt())).mapEmpty();
+            + "low_stock_threshold = $7, updated_at = $8, age_restricted = $9, minimum_age = $10 WHERE sku = $1",
+        i.getSku(), i.getName(), i.getPrice().getMinorUnits(), i.getPrice().getCurrency(), i.getStock(),
+        i.getImageUrl(), i.getLowStockThreshold(), time(i.getUpdatedAt()), i.getAgeRestricted(), i.getMinimumAge())
+        .mapEmpty();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.ezshop.store.pg;
 
+import com.google.protobuf.Timestamp;
 import static org.ezshop.store.pg.PgTx.all;
 import static org.ezshop.store.pg.PgTx.bytes;
 import static org.ezshop.store.pg.PgTx.first;
@@ -34,6 +35,9 @@ final class PgEnrolment implements EnrolmentTx {
     Shopper.Builder s = Shopper.newBuilder().setShopperId(r.getString("shopper_id")).setName(r.getString("name"))
         .setFaceId(r.getString("face_id")).setPushToken(r.getString("push_token"))
         .setRegisteredAt(stamp(r, "registered_at"));
+    if (r.getOffsetDateTime("age_verified_until") != null) {
+      s.setAgeVerifiedUntil(stamp(r, "age_verified_until"));
+    }
     if (r.getOffsetDateTime("entered_at") != null) {
       s.setInStore(true).setEnteredAt(stamp(r, "entered_at")).setStoreId(r.getString("store_id"));
     }
@@ -54,6 +58,12 @@ final class PgEnrolment implements EnrolmentTx {
   public Future<Void> insertShopper(Shopper s) {
     return unique(tx.sql("INSERT INTO shoppers VALUES ($1, $2, $3, $4, $5)", s.getShopperId(), s.getFaceId(), s.getName(),
         s.getPushToken(), time(s.getRegisteredAt())), "face " + s.getFaceId() + " is registered already");
+  }
+
+  @Override
+  public Future<Void> verifyAge(String shopperId, Timestamp until) {
+    return tx.sql("UPDATE shoppers SET age_verified_until = $2 WHERE shopper_id = $1", shopperId, time(until))
+        .mapEmpty();
   }
 
   @Override

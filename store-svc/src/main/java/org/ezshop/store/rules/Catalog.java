@@ -74,6 +74,12 @@ public final class Catalog {
       if (all || paths.contains("low_stock_threshold")) {
         item.setLowStockThreshold(patch.getLowStockThreshold());
       }
+      if (all || paths.contains("age_restricted")) {
+        item.setAgeRestricted(patch.getAgeRestricted());
+      }
+      if (all || paths.contains("minimum_age")) {
+        item.setMinimumAge(patch.getMinimumAge());
+      }
       Item updated = item.setUpdatedAt(Stamps.now()).build();
       tx.publish(StoreEvent.newBuilder().setItem(updated).build());
       return tx.catalogue().updateItem(updated).map(updated);

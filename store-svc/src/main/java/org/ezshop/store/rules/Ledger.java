@@ -144,6 +144,7 @@ public final class Ledger {
   /** Not a duplicate, to a cart and an item of its store that exist, not a refusal, raising no alert. */
   private static boolean plain(Tx.CartEventState state, CartEvent event) {
     return state.known().isEmpty() && state.visit().isPresent() && state.item().isPresent()
+        && !state.item().get().getAgeRestricted()
         && state.item().get().getStoreId().equals(state.visit().get().getStoreId())
         && holding(state.lines(), event.getSku()) + event.getQuantityDelta() >= 0
         && stockAlert(state.item().get(), event).isEmpty();
@@ -241,7 +242,25 @@ public final class Ledger {
     tx.publish(StoreEvent.newBuilder().setCart(change).build());
     return tx.visits().writeCartChange(visit.getVisitId(), cartVersion, item, event, line)
         .compose(v -> stockAlert(item, event).map(alert -> Alerts.raise(tx, alert).<Void>mapEmpty()).orElse(succeededFuture()))
+        .compose(v -> item.getAgeRestricted() && event.getQuantityDelta() > 0 ? ageCheck(tx, item, event, visit)
+            : succeededFuture())
         .map(change);
+  }
+
+  // The charge stands; staff are told at once, and the line stays in doubt until a manager has checked the ID.
+  private static Future<Void> ageCheck(Tx tx, Item item, CartEvent event, Visit visit) {
+    return tx.enrolment().shopper(event.getShopperId()).compose(found -> {
+      Shopper shopper = found.orElseThrow();
+      if (AgeChecks.verified(shopper, event.getAt())) {
+        return succeededFuture();
+      }
+      String message = "age check: " + shopper.getName() + " took " + item.getName() + " ("
+          + (item.getMinimumAge() > 0 ? item.getMinimumAge() + "+" : "age-restricted") + ") at row " + event.getRowId()
+          + " at " + Stamps.instant(event.getAt()) + "; no ID checked yet";
+      return Alerts.raise(tx, alert(AlertKind.ALERT_KIND_AGE_CHECK, message, item, event, shopper.getShopperId()))
+          .compose(a -> Reviews.open(tx, ReviewReason.REVIEW_REASON_AGE_CHECK, event, message, visit.getStoreId()))
+          .mapEmpty();
+    });
   }
 
   // The stock the write leaves: exact, because the write checks the stock it starts from is item's.

@@ -79,37 +79,43 @@ public final class Reviews {
       if (review.getState() != ReviewState.REVIEW_STATE_OPEN) {
         return failedFuture(Failures.precondition("review " + reviewId + " is already " + review.getState()));
       }
-      CartEvent event = review.getEvent();
-      boolean disputed = review.getReason() == ReviewReason.REVIEW_REASON_DISPUTED;
-      String charged = review.getReason() == ReviewReason.REVIEW_REASON_AMBIGUOUS || disputed
-          ? event.getShopperId() : "";
-      ResolveReviewResponse.Builder response = ResolveReviewResponse.newBuilder();
-      Move move = new Move(tx, review, actor, response);
-      Review resolved = review.toBuilder()
-          .setState(assignTo.isPresent() ? ReviewState.REVIEW_STATE_ASSIGNED : ReviewState.REVIEW_STATE_DISMISSED)
-          .setResolvedAt(Stamps.now())
-          .setResolvedShopperId(assignTo.orElse(""))
-          .build();
-      // Every visit first, in one order, then the item: the order ApplyCartEvent takes its locks in too. The
-      // review is closed before the moves, so that the receipts they adjust no longer count it as in doubt.
-      Future<Void> moves = lockVisits(tx, charged, assignTo.orElse(""))
-          .compose(v -> tx.followUps().putReview(resolved));
-      if (!charged.isEmpty() && !assignTo.equals(Optional.of(charged))) {
-        moves = moves.compose(v -> disputed ? move.onReceipt(Receipts.stored(tx, review.getReceiptId()), charged,
-            -event.getQuantityDelta(), "undo") : move.apply(charged, -event.getQuantityDelta(), "undo"));
-      }
-      if (assignTo.isPresent() && !assignTo.get().equals(charged)) {
-        String to = assignTo.get();
-        moves = moves.compose(v -> disputed ? move.onReceipt(Receipts.at(tx, to, event.getAt()).map(then -> then
-                .orElseThrow(() -> Failures.precondition("shopper " + to + " has no receipt from the time of the pick "
-                    + "yet: assign it once they have left"))), to, event.getQuantityDelta(), "to:" + to)
-            : move.apply(to, event.getQuantityDelta(), "to:" + to));
-      }
-      return moves.map(v -> {
-        tx.publish(StoreEvent.newBuilder().setReview(resolved).build());
-        return response.setReview(resolved).build();
-      });
+      return settle(tx, review, assignTo, actor);
     }));
+  }
+
+  /** Decides an open review inside the caller's transaction (see {@link #resolve}). */
+  static Future<ResolveReviewResponse> settle(Tx tx, Review review, Optional<String> assignTo, String actor) {
+    CartEvent event = review.getEvent();
+    boolean disputed = review.getReason() == ReviewReason.REVIEW_REASON_DISPUTED;
+    // The reasons whose event was charged to its shopper; the others charged nobody.
+    String charged = review.getReason() == ReviewReason.REVIEW_REASON_AMBIGUOUS || disputed
+        || review.getReason() == ReviewReason.REVIEW_REASON_AGE_CHECK ? event.getShopperId() : "";
+    ResolveReviewResponse.Builder response = ResolveReviewResponse.newBuilder();
+    Move move = new Move(tx, review, actor, response);
+    Review resolved = review.toBuilder()
+        .setState(assignTo.isPresent() ? ReviewState.REVIEW_STATE_ASSIGNED : ReviewState.REVIEW_STATE_DISMISSED)
+        .setResolvedAt(Stamps.now())
+        .setResolvedShopperId(assignTo.orElse(""))
+        .build();
+    // Every visit first, in one order, then the item: the order ApplyCartEvent takes its locks in too. The
+    // review is closed before the moves, so that the receipts they adjust no longer count it as in doubt.
+    Future<Void> moves = lockVisits(tx, charged, assignTo.orElse(""))
+        .compose(v -> tx.followUps().putReview(resolved));
+    if (!charged.isEmpty() && !assignTo.equals(Optional.of(charged))) {
+      moves = moves.compose(v -> disputed ? move.onReceipt(Receipts.stored(tx, review.getReceiptId()), charged,
+          -event.getQuantityDelta(), "undo") : move.apply(charged, -event.getQuantityDelta(), "undo"));
+    }
+    if (assignTo.isPresent() && !assignTo.get().equals(charged)) {
+      String to = assignTo.get();
+      moves = moves.compose(v -> disputed ? move.onReceipt(Receipts.at(tx, to, event.getAt()).map(then -> then
+              .orElseThrow(() -> Failures.precondition("shopper " + to + " has no receipt from the time of the pick "
+                  + "yet: assign it once they have left"))), to, event.getQuantityDelta(), "to:" + to)
+          : move.apply(to, event.getQuantityDelta(), "to:" + to));
+    }
+    return moves.map(v -> {
+      tx.publish(StoreEvent.newBuilder().setReview(resolved).build());
+      return response.setReview(resolved).build();
+    });
   }
 
   private static Future<Void> lockVisits(Tx tx, String... shopperIds) {

@@ -1,5 +1,6 @@
 package org.ezshop.store.storage;
 
+import com.google.protobuf.Timestamp;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +16,9 @@ public interface EnrolmentTx {
 
   /** Fails with {@link Tx.Conflict} when the face is registered already. */
   Future<Void> insertShopper(Shopper shopper);
+
+  /** Sets until when a manager's ID check lets the shopper take age-restricted items (the shopper exists). */
+  Future<Void> verifyAge(String shopperId, Timestamp until);
 
   /** How a shopper was erased, when they were. */
   Future<Optional<Erasure>> erasure(String shopperId);
