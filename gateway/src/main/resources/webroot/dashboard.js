@@ -194,7 +194,8 @@ async function reviews() {
     const ids = disputed ? new Set(Object.keys(names).filter((id) => id !== c.shopperId))
       : new Set([...inStoreIds, ...((c.attribution || {}).candidates || []).map((k) => k.shopperId).filter((id) => id)]);
     const buttons = ageCheck ? [el('button', {type: 'button', 'data-age-checked': who(c.shopperId),
-      onclick: () => checkAge(c.shopperId)}, `ID checked: ${who(c.shopperId)}`)] : [...ids].map((id) => [id, who(id)]).map(([id, name]) => el('button', {type: 'button', 'data-assign': name,
+      onclick: () => checkAge(c.shopperId)}, `ID checked: ${who(c.shopperId)}`)]
+      : [...ids].map((id) => [id, who(id)]).map(([id, name]) => el('button', {type: 'button', 'data-assign': name,
       onclick: () => resolve(v.reviewId, {assignToShopperId: id})}, `Assign to ${name}`));
     const what = disputed
       ? `${who(c.shopperId)} says ${Math.abs(c.quantityDelta || 0)} × ${item(c.sku)} on their receipt is not theirs: ` +
@@ -204,7 +205,8 @@ async function reviews() {
     return el('li', {'data-review': v.reviewId, 'data-reason': v.reason}, what + evidence(c.attribution || {}),
       el('br'), ...buttons,
       el('button', {type: 'button', class: 'secondary', 'data-dismiss': disputed || ageCheck ? 'refund' : 'dismiss',
-        onclick: () => resolve(v.reviewId, {dismiss: true})}, disputed ? 'Refund' : ageCheck ? 'Refund (no ID)' : 'Dismiss'));
+        onclick: () => resolve(v.reviewId, {dismiss: true})},
+      disputed ? 'Refund' : ageCheck ? 'Refund (no ID)' : 'Dismiss'));
   }));
   if (!$('reviews').children.length) $('reviews').append(el('li', {class: 'muted'}, 'Nothing to review.'));
 }

@@ -64,8 +64,8 @@ final class IndexRestart {
       breadths.add(new GalleryBenchmark.Breadth(n, number(p, n + ".recall"),
           new double[] {number(p, n + ".p50"), number(p, n + ".p99")}));
     }
-    return new Result(number(p, "read_seconds"), (int) number(p, "to_add"), number(p, "ready_seconds"), number(p, "peak_gb"),
-        new double[] {number(p, "exact.p50"), number(p, "exact.p99")}, breadths);
+    return new Result(number(p, "read_seconds"), (int) number(p, "to_add"), number(p, "ready_seconds"),
+        number(p, "peak_gb"), new double[] {number(p, "exact.p50"), number(p, "exact.p99")}, breadths);
   }
 
   private static double number(Properties p, String key) {

@@ -138,8 +138,8 @@ class StoreSetupTest {
 
   @Test
   void anAgeRestrictedItemGoesInOutAndBackUnchanged() throws Exception {
-    String rack = Files.readString(RACK).replace("    name: Mint gum\n", "    name: Mint gum\n    age_restricted: true\n"
-        + "    minimum_age: 18\n");
+    String rack = Files.readString(RACK).replace("    name: Mint gum\n", "    name: Mint gum\n"
+        + "    age_restricted: true\n    minimum_age: 18\n");
     Path restricted = dir.resolve("store.yaml");
     Files.writeString(restricted, rack);
     setup("apply", "--file", restricted.toString());

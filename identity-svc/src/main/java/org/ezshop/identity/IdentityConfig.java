@@ -42,6 +42,7 @@ public record IdentityConfig(String host, int port, String managerToken, Optiona
   public static IdentityConfig of(String host, int port, String managerToken, Optional<String> pgUrl) {
     return new IdentityConfig(host, port, managerToken, pgUrl, Optional.empty(), DEFAULT_MAX_IMAGE_BYTES,
         DEFAULT_MAX_IMAGE_SIDE, DEFAULT_MIN_FACE_PIXELS, DEFAULT_THRESHOLD,
-        Runtime.getRuntime().availableProcessors(), DEFAULT_QUEUE, false, Gallery.INDEX_FROM, Optional.empty(), Tls.OFF);
+        Runtime.getRuntime().availableProcessors(), DEFAULT_QUEUE, false, Gallery.INDEX_FROM, Optional.empty(),
+        Tls.OFF);
   }
 }

@@ -66,7 +66,8 @@ final class PgCatalogue implements CatalogueTx {
   @Override
   public Future<Void> insertItem(Item i) {
     return unique(tx.sql("INSERT INTO items (sku, name, price_minor, currency, stock, image_url, low_stock_threshold, "
-            + "updated_at, store_id, age_restricted, minimum_age) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            + "updated_at, store_id, age_restricted, minimum_age) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         i.getSku(), i.getName(), i.getPrice().getMinorUnits(), i.getPrice().getCurrency(), i.getStock(),
         i.getImageUrl(), i.getLowStockThreshold(), time(i.getUpdatedAt()), i.getStoreId(), i.getAgeRestricted(),
         i.getMinimumAge()), "item " + i.getSku() + " exists");
