@@ -237,7 +237,8 @@ public final class Gallery implements AutoCloseable {
 
   /** The {@code k} faces most like the probe (each by its best photo), best first. */
   public List<Match> top(float[] probe, int k) {
-    return read(() -> index != null && rows.unindexed() <= rows.size() / 2 ? nearest(probe, k) : scanned(probe, k));
+    return read(() -> index != null && rows.unindexed() <= rows.size() / 2 && rows.unindexed() < rows.size()
+        ? nearest(probe, k) : scanned(probe, k));
   }
 
   /** What {@link #top} answers by the full scan, index or not: the exact answer, to measure the index against. */

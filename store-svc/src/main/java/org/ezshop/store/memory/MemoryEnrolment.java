@@ -1,8 +1,8 @@
 package org.ezshop.store.memory;
 
-import com.google.protobuf.Timestamp;
 import static io.vertx.core.Future.succeededFuture;
 
+import com.google.protobuf.Timestamp;
 import io.vertx.core.Future;
 import java.util.Base64;
 import java.util.Comparator;

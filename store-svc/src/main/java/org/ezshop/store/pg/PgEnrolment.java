@@ -1,6 +1,5 @@
 package org.ezshop.store.pg;
 
-import com.google.protobuf.Timestamp;
 import static org.ezshop.store.pg.PgTx.all;
 import static org.ezshop.store.pg.PgTx.bytes;
 import static org.ezshop.store.pg.PgTx.first;
@@ -9,6 +8,7 @@ import static org.ezshop.store.pg.PgTx.stamp;
 import static org.ezshop.store.pg.PgTx.time;
 import static org.ezshop.store.pg.PgTx.unique;
 
+import com.google.protobuf.Timestamp;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;

@@ -10,11 +10,16 @@ import java.util.Optional;
 import org.ezshop.store.storage.Failures;
 import org.ezshop.store.storage.Stamps;
 import org.ezshop.store.storage.Transactions;
+import org.ezshop.store.storage.Tx;
+import org.ezshop.store.v1.AlertKind;
+import org.ezshop.store.v1.CartEvent;
+import org.ezshop.store.v1.Item;
 import org.ezshop.store.v1.Review;
 import org.ezshop.store.v1.ReviewReason;
 import org.ezshop.store.v1.Shopper;
 import org.ezshop.store.v1.StoreEvent;
 import org.ezshop.store.v1.VerifyShopperAgeResponse;
+import org.ezshop.store.v1.Visit;
 
 /** A manager's check of a shopper's ID, which age-restricted items need, and the open checks it settles. */
 public final class AgeChecks {
@@ -25,9 +30,24 @@ public final class AgeChecks {
     this.store = store;
   }
 
-  /** Whether a manager's check covers the shopper at {@code at}. */
-  static boolean verified(Shopper shopper, Timestamp at) {
-    return shopper.hasAgeVerifiedUntil() && Timestamps.compare(shopper.getAgeVerifiedUntil(), at) > 0;
+  /**
+   * A charge of a restricted item, in its transaction: unless a manager's check covers the shopper at the pick,
+   * staff are alerted at once and an age-check review keeps the line in doubt. The charge stands either way.
+   */
+  static Future<Void> onCharge(Tx tx, Item item, CartEvent event, Visit visit) {
+    return tx.enrolment().shopper(event.getShopperId()).compose(found -> {
+      Shopper shopper = found.orElseThrow();
+      if (shopper.hasAgeVerifiedUntil() && Timestamps.compare(shopper.getAgeVerifiedUntil(), event.getAt()) > 0) {
+        return Future.succeededFuture();
+      }
+      String message = "age check: " + shopper.getName() + " took " + item.getName() + " ("
+          + (item.getMinimumAge() > 0 ? item.getMinimumAge() + "+" : "age-restricted") + ") at row " + event.getRowId()
+          + " at " + Stamps.instant(event.getAt()) + "; no ID checked yet";
+      return Alerts.raise(tx, Ledger.alert(AlertKind.ALERT_KIND_AGE_CHECK, message, item, event,
+              shopper.getShopperId()))
+          .compose(a -> Reviews.open(tx, ReviewReason.REVIEW_REASON_AGE_CHECK, event, message, visit.getStoreId()))
+          .mapEmpty();
+    });
   }
 
   /**

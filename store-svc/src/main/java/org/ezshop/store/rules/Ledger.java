@@ -242,25 +242,9 @@ public final class Ledger {
     tx.publish(StoreEvent.newBuilder().setCart(change).build());
     return tx.visits().writeCartChange(visit.getVisitId(), cartVersion, item, event, line)
         .compose(v -> stockAlert(item, event).map(alert -> Alerts.raise(tx, alert).<Void>mapEmpty()).orElse(succeededFuture()))
-        .compose(v -> item.getAgeRestricted() && event.getQuantityDelta() > 0 ? ageCheck(tx, item, event, visit)
-            : succeededFuture())
+        .compose(v -> item.getAgeRestricted() && event.getQuantityDelta() > 0
+            ? AgeChecks.onCharge(tx, item, event, visit) : succeededFuture())
         .map(change);
-  }
-
-  // The charge stands; staff are told at once, and the line stays in doubt until a manager has checked the ID.
-  private static Future<Void> ageCheck(Tx tx, Item item, CartEvent event, Visit visit) {
-    return tx.enrolment().shopper(event.getShopperId()).compose(found -> {
-      Shopper shopper = found.orElseThrow();
-      if (AgeChecks.verified(shopper, event.getAt())) {
-        return succeededFuture();
-      }
-      String message = "age check: " + shopper.getName() + " took " + item.getName() + " ("
-          + (item.getMinimumAge() > 0 ? item.getMinimumAge() + "+" : "age-restricted") + ") at row " + event.getRowId()
-          + " at " + Stamps.instant(event.getAt()) + "; no ID checked yet";
-      return Alerts.raise(tx, alert(AlertKind.ALERT_KIND_AGE_CHECK, message, item, event, shopper.getShopperId()))
-          .compose(a -> Reviews.open(tx, ReviewReason.REVIEW_REASON_AGE_CHECK, event, message, visit.getStoreId()))
-          .mapEmpty();
-    });
   }
 
   // The stock the write leaves: exact, because the write checks the stock it starts from is item's.
@@ -311,7 +295,7 @@ public final class Ledger {
     return Alert.newBuilder().setAlertId(newId("a")).setKind(kind).setMessage(message).setAt(Stamps.now()).build();
   }
 
-  private static Alert alert(AlertKind kind, String message, Item item, CartEvent event, String shopperId) {
+  static Alert alert(AlertKind kind, String message, Item item, CartEvent event, String shopperId) {
     return alert(kind, message).toBuilder().setSku(item.getSku()).setRowId(event.getRowId()).setShopperId(shopperId)
         .setStoreId(item.getStoreId()).build();
   }
